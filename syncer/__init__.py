@@ -1,0 +1,1 @@
+"""The sopsync worker: sheet contract, transition engine, working calendar, backends, cycle."""
