@@ -1,0 +1,75 @@
+"""Backends move cells between a spreadsheet and the cycle; they decide nothing.
+
+Every backend reads a whole cycle's input in one go (``read``) and writes a
+whole cycle's output in one go (``write``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sop_models import Catalog
+from syncer.engine import HistoryEntry, Record
+
+
+class BackendError(Exception):
+    """The sheet could not be read or written; the message is one line for admins."""
+
+
+class NeedsInit(BackendError):
+    """A tab or worker column is missing: ``init`` (which ``sync`` runs itself) creates it."""
+
+
+class Busy(BackendError):
+    """Another program holds the sheet (open in Excel/LibreOffice, another worker)."""
+
+
+class Changed(Busy):
+    """The sheet changed between this cycle's read and its write; nothing was written."""
+
+
+@dataclass
+class Snapshot:
+    """One read of the sheet."""
+
+    headers: list[object]
+    """Dokumen row 1."""
+    rows: list[list[object]]
+    """Dokumen rows 2.. as values (text, numbers, booleans, naive local date-times, None)."""
+    records: dict[str, Record] | None
+    """The worker's records by ID; None when the state tab is lost (rebuild from ``history``)."""
+    history: list[HistoryEntry] | None = None
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    row: int
+    """0-based index into ``Snapshot.rows``."""
+    column: str
+    value: object
+
+
+@dataclass
+class Changes:
+    """One write: worker cells and blank IDs, upserted records, appended Riwayat rows."""
+
+    cells: list[CellWrite] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.cells or self.records or self.history)
+
+
+class Backend(Protocol):
+    target: str
+    """What is synced, for logs and the lock: a path or a spreadsheet id."""
+
+    def init(self, catalog: Catalog) -> list[str]:
+        """Create or upgrade tabs, columns and formatting; say what was done."""
+        ...
+
+    def read(self) -> Snapshot: ...
+
+    def write(self, changes: Changes) -> None: ...

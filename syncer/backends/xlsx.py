@@ -1,0 +1,308 @@
+"""The embedded default: a local .xlsx workbook, read and written with openpyxl.
+
+One cycle loads the workbook once and, when something changed, saves it once:
+to a temporary file in the same folder, then an atomic replace. It never
+writes while Excel or LibreOffice holds the file open (their lock files), nor
+when the file changed on disk since it was read.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sop_models import Catalog
+from syncer import contract as c
+from syncer.backends import Busy, Changed, Changes, NeedsInit, Snapshot
+from syncer.ledger import history_cells, read_history, read_records, record_cells
+
+WIDTHS = {
+    c.ID: 18,
+    c.PROSEDUR: 22,
+    c.JUDUL: 40,
+    c.LANGKAH: 10,
+    c.CATATAN: 30,
+    c.KEGIATAN: 45,
+    c.PELAKSANA: 24,
+    c.MULAI: 17,
+    c.TENGGAT: 17,
+    c.STATUS: 15,
+    c.PESAN: 70,
+}
+RIWAYAT_WIDTHS = (17, 18, 20, 7, 9, 24, 17, 60)
+HEADER_FONT = Font(bold=True)
+WORKER_FILL = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
+WORKER_FONT = Font(bold=True, italic=True, color="595959")
+WORKER_NOTE = "Diisi otomatis oleh sopsync. Jangan diubah: perubahan akan ditimpa."
+ROW_LIMIT = 1_048_576
+VALIDATION_TITLE = "sopsync"
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Lock files that Excel and LibreOffice keep beside a workbook they have open."""
+    names = {f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"}
+    return [path.with_name(n) for n in sorted(names) if path.with_name(n).exists()]
+
+
+def _set(cell: Cell, value: object) -> None:
+    """Write a value as data: text stays text even when it starts with '='."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, datetime):
+        cell.number_format = c.DATE_FORMAT
+
+
+class XlsxBackend:
+    def __init__(self, path: Path, zone: ZoneInfo):
+        self.path = Path(path)
+        self.target = str(self.path)
+        self.zone = zone
+        self._book: Workbook | None = None
+        self._stat: tuple[int, int] | None = None
+        self._state_rows: dict[str, int] = {}
+
+    # --- init -------------------------------------------------------------------------------
+
+    def init(self, catalog: Catalog) -> list[str]:
+        if self.path.exists():
+            book = self._load()
+            stat = self._file_stat()
+        else:
+            book, stat = Workbook(), None
+            book.remove(book.active)
+        done = _prepare(book, catalog)
+        if done:
+            self._save(book, stat)
+        return done
+
+    # --- read -------------------------------------------------------------------------------
+
+    def read(self) -> Snapshot:
+        if not self.path.exists():
+            raise NeedsInit(f"workbook {self.path} does not exist")
+        self._stat = self._file_stat()
+        book = self._load()
+        missing = [t for t in (c.DOKUMEN, c.RIWAYAT) if t not in book.sheetnames]
+        if missing:
+            raise NeedsInit(f"workbook {self.path} has no tab {', '.join(missing)}")
+        dokumen = book[c.DOKUMEN]
+        rows = [list(r) for r in dokumen.iter_rows(values_only=True)]
+        headers = list(rows[0]) if rows else []
+        absent = c.missing_columns(headers, (*c.STAFF_COLUMNS, *c.WORKER_COLUMNS))
+        if absent:
+            raise NeedsInit(f"tab {c.DOKUMEN} has no column {', '.join(absent)}")
+        records = None
+        history = None
+        if c.STATE in book.sheetnames:
+            state = [list(r) for r in book[c.STATE].iter_rows(values_only=True)]
+            if state:
+                records = read_records(state[0], state[1:])
+                id_col = c.column_map(state[0]).get("id", 0)
+                self._state_rows = {
+                    str(r[id_col]): i + 2
+                    for i, r in enumerate(state[1:])
+                    if id_col < len(r) and r[id_col] is not None
+                }
+        if records is None:
+            riwayat = [list(r) for r in book[c.RIWAYAT].iter_rows(values_only=True)]
+            history = read_history(riwayat[0], riwayat[1:], self.zone) if riwayat else []
+        self._book = book
+        return Snapshot(headers, rows[1:], records, history)
+
+    # --- write ------------------------------------------------------------------------------
+
+    def write(self, changes: Changes) -> None:
+        book = self._book
+        if book is None:
+            raise RuntimeError("write() needs a read() first")
+        dokumen = book[c.DOKUMEN]
+        cols = c.column_map([cell.value for cell in dokumen[1]])
+        for change in changes.cells:
+            _set(dokumen.cell(change.row + 2, cols[c.header_key(change.column)] + 1), change.value)
+        if changes.records:
+            self._write_records(book, changes.records)
+        riwayat = book[c.RIWAYAT]
+        for entry in changes.history:
+            row = riwayat.max_row + 1
+            for col, value in enumerate(history_cells(entry, self.zone), start=1):
+                _set(riwayat.cell(row, col), value)
+        self._save(book, self._stat)
+
+    def _write_records(self, book: Workbook, records: Iterable) -> None:
+        if c.STATE not in book.sheetnames:
+            _state_sheet(book)
+        state = book[c.STATE]
+        next_row = state.max_row + 1
+        for record in records:
+            row = self._state_rows.get(record.id)
+            if row is None:
+                row = self._state_rows[record.id] = next_row
+                next_row += 1
+            for col, value in enumerate(record_cells(record), start=1):
+                _set(state.cell(row, col), value)
+
+    # --- files ------------------------------------------------------------------------------
+
+    def _file_stat(self) -> tuple[int, int]:
+        st = self.path.stat()
+        return (st.st_mtime_ns, st.st_size)
+
+    def _load(self) -> Workbook:
+        try:
+            return load_workbook(self.path)
+        except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+            raise NeedsInit(f"cannot open workbook {self.path}: {exc}") from exc
+
+    def _save(self, book: Workbook, stat: tuple[int, int] | None) -> None:
+        locks = lock_files(self.path)
+        if locks:
+            raise Busy(f"workbook {self.path} is open in another program ({locks[0].name})")
+        if stat is not None and self._file_stat() != stat:
+            raise Changed(f"workbook {self.path} changed while syncing; its changes are kept")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+        )
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                book.save(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if self.path.exists():
+                os.chmod(tmp, self.path.stat().st_mode & 0o777)
+            else:
+                os.chmod(tmp, 0o666 & ~_umask())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._stat = self._file_stat()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# --- structure ------------------------------------------------------------------------------
+
+
+def _prepare(book: Workbook, catalog: Catalog) -> list[str]:
+    done: list[str] = []
+    if c.DOKUMEN not in book.sheetnames:
+        book.create_sheet(c.DOKUMEN, 0)
+        done.append(f"created tab {c.DOKUMEN}")
+    dokumen = book[c.DOKUMEN]
+    headers = [cell.value for cell in dokumen[1]] if dokumen.max_row >= 1 else []
+    while headers and headers[-1] in (None, ""):
+        headers.pop()
+    added = c.missing_columns(headers, (*c.STAFF_COLUMNS, *c.WORKER_COLUMNS))
+    for offset, name in enumerate(added, start=len(headers) + 1):
+        dokumen.cell(1, offset).value = name
+    if added:
+        done.append(f"added columns {', '.join(added)}")
+    _style_dokumen(dokumen, catalog)
+    if c.RIWAYAT not in book.sheetnames:
+        riwayat = book.create_sheet(c.RIWAYAT)
+        riwayat.append(list(c.RIWAYAT_COLUMNS))
+        for col, width in enumerate(RIWAYAT_WIDTHS, start=1):
+            riwayat.column_dimensions[get_column_letter(col)].width = width
+            riwayat.cell(1, col).font = HEADER_FONT
+        riwayat.freeze_panes = "A2"
+        riwayat.protection.sheet = True
+        done.append(f"created tab {c.RIWAYAT}")
+    if c.STATE not in book.sheetnames:
+        _state_sheet(book)
+        done.append(f"created hidden tab {c.STATE}")
+    return done
+
+
+def _state_sheet(book: Workbook) -> Worksheet:
+    state = book.create_sheet(c.STATE)
+    state.append(list(c.STATE_COLUMNS))
+    state.sheet_state = "hidden"
+    state.protection.sheet = True
+    return state
+
+
+def _style_dokumen(ws: Worksheet, catalog: Catalog) -> None:
+    cols = c.column_map([cell.value for cell in ws[1]])
+    last = get_column_letter(max(cols.values()) + 1)
+    ws.freeze_panes = "A2"
+    for name in (*c.STAFF_COLUMNS, *c.WORKER_COLUMNS):
+        index = cols[c.header_key(name)] + 1
+        letter = get_column_letter(index)
+        header = ws.cell(1, index)
+        if ws.column_dimensions[letter].width in (None, 13.0):
+            ws.column_dimensions[letter].width = WIDTHS[name]
+        if name in c.WORKER_COLUMNS:
+            header.fill, header.font = WORKER_FILL, WORKER_FONT
+            if header.comment is None:
+                header.comment = Comment(WORKER_NOTE, "sopsync", width=260, height=70)
+        else:
+            header.font = HEADER_FONT
+        header.alignment = Alignment(vertical="center")
+        if name in c.DATE_COLUMNS:
+            ws.column_dimensions[letter].number_format = c.DATE_FORMAT
+    ws.auto_filter.ref = f"A1:{last}{max(ws.max_row, 2)}"
+    _validations(ws, cols, catalog)
+    _status_colours(ws, cols, last)
+
+
+def _validations(ws: Worksheet, cols: dict[str, int], catalog: Catalog) -> None:
+    ws.data_validations.dataValidation = [
+        dv for dv in ws.data_validations.dataValidation if dv.promptTitle != VALIDATION_TITLE
+    ]
+    codes = ",".join(p.code for p in catalog)
+    longest = max((p.last for p in catalog), default=1)
+    steps = ",".join([*(str(n) for n in range(1, longest + 1)), c.SELESAI])
+    for column, items, prompt in (
+        (c.PROSEDUR, codes, "Kode SOP, atau tulis judulnya (mis. Penyusunan RKA)."),
+        (c.LANGKAH, steps, "Nomor langkah sekarang, atau Selesai. Kosong = langkah 1."),
+    ):
+        if len(items) > 255:  # Excel's limit for a literal list; the cell stays free text
+            continue
+        letter = get_column_letter(cols[c.header_key(column)] + 1)
+        dv = DataValidation(
+            type="list",
+            formula1=f'"{items}"',
+            allow_blank=True,
+            showErrorMessage=False,
+            showInputMessage=True,
+            promptTitle=VALIDATION_TITLE,
+            prompt=prompt,
+        )
+        dv.add(f"{letter}2:{letter}{ROW_LIMIT}")
+        ws.add_data_validation(dv)
+
+
+def _status_colours(ws: Worksheet, cols: dict[str, int], last: str) -> None:
+    status = get_column_letter(cols[c.header_key(c.STATUS)] + 1)
+    area = f"A2:{last}{ROW_LIMIT}"
+    present = {
+        (str(cf.sqref), tuple(rule.formula or ()))
+        for cf in ws.conditional_formatting
+        for rule in cf.rules
+    }
+    for value, colour in c.STATUS_COLOURS.items():
+        formula = f'${status}2="{value}"'
+        if (area, (formula,)) in present:
+            continue
+        fill = PatternFill("solid", start_color=colour, end_color=colour)
+        ws.conditional_formatting.add(area, FormulaRule(formula=[formula], fill=fill))

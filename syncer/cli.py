@@ -1,0 +1,259 @@
+"""The command line (DESIGN §5): init, sync, run, sop, demo.
+
+Exit codes: 0 the command completed (invalid rows are the staff's business);
+1 the sheet could not be read or written, or a command failed; 2 bad usage or
+configuration (argparse's own code); 75 the sheet is busy (open in Excel or
+LibreOffice, or held by another worker): try again later.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import structlog
+
+from sop_models import CatalogError, load_catalog, load_file
+from sop_models.render import render_list, render_procedure
+from syncer import logs
+from syncer.backends import Backend, BackendError, Busy, Changed
+from syncer.config import Config, ConfigError, load_config
+from syncer.cycle import Report, run_cycle
+from syncer.engine import Rules
+from syncer.summary import render_report
+
+EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 75
+
+log = structlog.get_logger("sopsync")
+
+
+class CommandError(Exception):
+    def __init__(self, message: str, code: int = EXIT_FAILED):
+        super().__init__(message)
+        self.code = code
+
+
+def _target_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="TOML configuration file (optional)")
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("--workbook", type=Path, help="local .xlsx workbook (created if missing)")
+    target.add_argument("--spreadsheet", help="Google spreadsheet id")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sopsync",
+        description="Run government SOPs (Permenpan RB 35/2012) from a shared spreadsheet.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logs")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = sub.add_parser("init", help="create or upgrade the sheet's tabs, columns and formats")
+    _target_options(init)
+
+    sync = sub.add_parser("sync", help="run one cycle and exit")
+    _target_options(sync)
+    sync.add_argument("--now", help="fix the clock (ISO 8601; no offset = configured zone)")
+    sync.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
+
+    run = sub.add_parser("run", help="repeat sync on a schedule until stopped")
+    _target_options(run)
+    run.add_argument("--every", type=float, metavar="SECONDS", help="interval between cycles")
+
+    sop = sub.add_parser("sop", help="list, show or check SOP definitions")
+    sop.add_argument("--config", type=Path, help="TOML configuration (for the office SOP folders)")
+    sop_sub = sop.add_subparsers(dest="sop_command", required=True, metavar="ACTION")
+    sop_sub.add_parser("list", help="every SOP: code, title, steps, standard time, source")
+    show = sop_sub.add_parser("show", help="the steps of one SOP")
+    show.add_argument("code")
+    show.add_argument("--mermaid", action="store_true", help="print a Mermaid flowchart")
+    check = sop_sub.add_parser("check", help="validate an SOP YAML file")
+    check.add_argument("file", type=Path)
+
+    demo = sub.add_parser("demo", help="create a demo workbook with example documents and sync it")
+    demo.add_argument("path", type=Path, nargs="?", default=Path("sopsync-demo.xlsx"))
+    demo.add_argument("--now", help="the demo's clock (ISO 8601); default: now")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = load_config(args.config)
+    updates: dict = {}
+    if getattr(args, "workbook", None):
+        updates["backend"] = "xlsx"
+        updates["xlsx"] = config.xlsx.model_copy(update={"path": args.workbook})
+    if getattr(args, "spreadsheet", None):
+        updates["backend"] = "google"
+        updates["google"] = config.google.model_copy(update={"spreadsheet": args.spreadsheet})
+    every = getattr(args, "every", None)
+    if every is not None:
+        if every < 1:
+            raise ConfigError("--every must be at least 1 second")
+        updates["worker"] = config.worker.model_copy(update={"interval_seconds": every})
+    return config.model_copy(update=updates) if updates else config
+
+
+def make_rules(config: Config) -> Rules:
+    catalog = load_catalog(config.sop.folders)
+    return Rules(
+        catalog=catalog,
+        calendar=config.calendar.build(),
+        due_soon_minutes=config.calendar.due_soon_minutes,
+        people=config.people,
+    )
+
+
+def make_backend(config: Config) -> Backend:
+    zone = config.calendar.build().zone
+    if config.backend == "google":
+        from syncer.backends.google import GoogleBackend
+
+        return GoogleBackend.from_config(config, zone)
+    from syncer.backends.xlsx import XlsxBackend
+
+    return XlsxBackend(config.xlsx.path, zone)
+
+
+def parse_now(text: str | None, rules: Rules) -> datetime:
+    zone = rules.calendar.zone
+    if text is None:
+        return datetime.now(zone)
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise CommandError(f"--now {text!r} is not ISO 8601 (e.g. 2026-11-24T10:00)", 2) from exc
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+
+
+def sync_once(config: Config, rules: Rules, now: datetime, dry_run: bool = False) -> Report:
+    """One cycle with retries for a sheet that changed under us; raises BackendError."""
+    from syncer.runlock import held
+
+    backend = make_backend(config)
+    attempts = config.worker.retries + 1
+    with held(backend.target):
+        for attempt in range(1, attempts + 1):
+            try:
+                return run_cycle(backend, rules, now, dry_run)
+            except Changed:
+                if attempt == attempts:
+                    raise
+                log.warning("sheet changed during the cycle; retrying", attempt=attempt)
+                backend = make_backend(config)
+    raise AssertionError("unreachable")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    config = _config(args)
+    rules = make_rules(config)
+    backend = make_backend(config)
+    done = backend.init(rules.catalog)
+    print(f"{backend.target}: " + ("; ".join(done) if done else "already up to date"))
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    config = _config(args)
+    rules = make_rules(config)
+    now = parse_now(args.now, rules)
+    report = sync_once(config, rules, now, args.dry_run)
+    print(render_report(report, make_backend(config).target, dry_run=args.dry_run))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from syncer.worker import run_forever
+
+    config = _config(args)
+    rules = make_rules(config)
+    return run_forever(config, lambda: sync_once(config, rules, parse_now(None, rules)))
+
+
+def cmd_sop(args: argparse.Namespace) -> int:
+    if args.sop_command == "check":
+        try:
+            proc = load_file(args.file)
+        except CatalogError as exc:
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            print(f"{args.file}: {len(exc.problems)} problem(s)", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"{args.file}: ok: {proc.code} ({proc.title}), {proc.last} steps")
+        return 0
+    config = load_config(args.config)
+    catalog = load_catalog(config.sop.folders)
+    if args.sop_command == "list":
+        print(render_list(catalog))
+        return 0
+    proc = catalog.lookup(args.code)
+    if proc is None:
+        hints = ", ".join(p.code for p in catalog.suggest(args.code)) or "see `sopsync sop list`"
+        raise CommandError(f"no SOP {args.code!r}; closest: {hints}")
+    if args.mermaid:
+        from sop_models.render import render_mermaid
+
+        print(render_mermaid(proc))
+    else:
+        print(render_procedure(proc))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from syncer.demo import build_demo
+
+    config = load_config(None)
+    rules = make_rules(config)
+    now = parse_now(args.now, rules)
+    report = build_demo(args.path, rules, now)
+    print(render_report(report, str(args.path)))
+    print(f"\nOpen {args.path} in Excel or LibreOffice; run `sopsync sync --workbook {args.path}`")
+    print("after editing a Langkah cell to see the worker check the move.")
+    return 0
+
+
+COMMANDS = {
+    "init": cmd_init,
+    "sync": cmd_sync,
+    "run": cmd_run,
+    "sop": cmd_sop,
+    "demo": cmd_demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    log_format = "auto"
+    try:
+        if getattr(args, "config", None) is not None:
+            log_format = load_config(args.config).worker.log_format
+    except ConfigError:
+        pass
+    logs.configure(log_format, verbose=args.verbose)
+    try:
+        return COMMANDS[args.command](args)
+    except ConfigError as exc:
+        print(f"sopsync: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except CatalogError as exc:
+        print(f"sopsync: invalid SOP definitions:\n{exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except Busy as exc:
+        log.warning("sheet busy", reason=str(exc))
+        print(f"sopsync: {exc}; nothing written, try again later", file=sys.stderr)
+        return EXIT_BUSY
+    except BackendError as exc:
+        log.error("sync failed", reason=str(exc))
+        print(f"sopsync: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except CommandError as exc:
+        print(f"sopsync: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

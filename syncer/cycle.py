@@ -1,0 +1,159 @@
+"""One sync cycle: read once, decide every row, write once (or not at all)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import structlog
+
+from syncer import contract as c
+from syncer.backends import Backend, CellWrite, Changes, NeedsInit, Snapshot
+from syncer.engine import (
+    Decisions,
+    Record,
+    Rules,
+    StaffRow,
+    WorkerCells,
+    decide_rows,
+    records_from_history,
+)
+from syncer.ledger import local
+
+log = structlog.get_logger("sopsync.cycle")
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A row a supervisor should look at: invalid or late."""
+
+    row: int
+    id: str
+    status: c.Status
+    pesan: str
+
+
+@dataclass
+class Report:
+    now: datetime
+    counts: Counter = field(default_factory=Counter)
+    attention: list[Attention] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
+    written: bool = False
+    initialised: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+
+def staff_rows(snapshot: Snapshot) -> list[StaffRow]:
+    cols = c.column_map(snapshot.headers)
+    index = [cols[c.header_key(name)] for name in c.STAFF_COLUMNS]
+    fields = [name.casefold() for name in c.STAFF_COLUMNS]
+    rows = []
+    for number, values in enumerate(snapshot.rows, start=2):
+        width = len(values)
+        cells = {f: values[i] if i < width else None for f, i in zip(fields, index, strict=True)}
+        rows.append(StaffRow(number, **cells))
+    return rows
+
+
+def _worker_values(cells: WorkerCells, rules: Rules) -> tuple[object, ...]:
+    zone = rules.calendar.zone
+    return (
+        cells.kegiatan,
+        cells.pelaksana,
+        local(cells.mulai, zone),
+        local(cells.tenggat, zone),
+        cells.status.value if cells.status else "",
+        cells.pesan,
+    )
+
+
+def _same(current: object, wanted: object) -> bool:
+    if current in (None, "") and wanted in (None, ""):
+        return True
+    if isinstance(current, datetime) and isinstance(wanted, datetime):
+        return abs(current - wanted) < timedelta(seconds=1)
+    return type(current) is type(wanted) and current == wanted
+
+
+def plan_changes(
+    snapshot: Snapshot,
+    decisions: Decisions,
+    before: dict[str, Record],
+    rebuilt: bool,
+    rules: Rules,
+) -> Changes:
+    """The cells, records and Riwayat rows that differ from what was read."""
+    cols = c.column_map(snapshot.headers)
+    worker_index = [cols[c.header_key(name)] for name in c.WORKER_COLUMNS]
+    changes = Changes()
+    for i, (values, outcome) in enumerate(zip(snapshot.rows, decisions.outcomes, strict=True)):
+        wanted = _worker_values(outcome.cells, rules)
+        for name, col, value in zip(c.WORKER_COLUMNS, worker_index, wanted, strict=True):
+            current = values[col] if col < len(values) else None
+            if not _same(current, value):
+                changes.cells.append(CellWrite(i, name, value))
+        if outcome.new_id:
+            changes.cells.append(CellWrite(i, c.ID, outcome.new_id))
+        changes.history.extend(outcome.history)
+    changes.records = [
+        record
+        for doc_id, record in decisions.records.items()
+        if rebuilt or before.get(doc_id) != record
+    ]
+    return changes
+
+
+def run_cycle(backend: Backend, rules: Rules, now: datetime, dry_run: bool = False) -> Report:
+    """Read, decide, write. ``now`` is the cycle's clock (aware)."""
+    report = Report(now=now)
+    try:
+        snapshot = backend.read()
+    except NeedsInit as exc:
+        if dry_run:
+            raise
+        log.info("initialising", reason=str(exc), target=backend.target)
+        report.initialised = backend.init(rules.catalog)
+        snapshot = backend.read()
+    rebuilt = snapshot.records is None
+    before = (
+        snapshot.records
+        if snapshot.records is not None
+        else records_from_history(snapshot.history or [])
+    )
+    if rebuilt:
+        log.warning("records rebuilt from Riwayat", documents=len(before))
+    rows = staff_rows(snapshot)
+    decisions = decide_rows(rules, rows, before, now)
+    report.changes = plan_changes(snapshot, decisions, before, rebuilt, rules)
+    _tally(report, rows, decisions)
+    if report.changes and not dry_run:
+        backend.write(report.changes)
+        report.written = True
+    log.info(
+        "cycle",
+        target=backend.target,
+        rows=report.rows,
+        cells=len(report.changes.cells),
+        records=len(report.changes.records),
+        history=len(report.changes.history),
+        written=report.written,
+        dry_run=dry_run,
+    )
+    return report
+
+
+def _tally(report: Report, rows: Sequence[StaffRow], decisions: Decisions) -> None:
+    for row, outcome in zip(rows, decisions.outcomes, strict=True):
+        status = outcome.cells.status
+        if status is None:
+            continue
+        report.counts[status] += 1
+        if status in (c.Status.TIDAK_VALID, c.Status.TERLAMBAT):
+            doc_id = outcome.new_id or (outcome.record.id if outcome.record else "")
+            report.attention.append(Attention(row.row, doc_id, status, outcome.cells.pesan))

@@ -1,0 +1,450 @@
+"""The transition engine (DESIGN §2): pure rules, no I/O, the clock passed in.
+
+``decide_rows`` takes every Dokumen row's staff values, the recorded states
+and ``now``, and returns for each row its worker cells, its new recorded state
+and the Riwayat entries to log. Backends and the cycle never decide anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sop_models import Catalog, Procedure, Step
+from syncer.calendar import WorkingCalendar
+from syncer.cells import BadValue, is_blank, parse_langkah, shown, text_of
+from syncer.contract import SELESAI, Status
+
+Position = int | None
+"""A step number, or None once the document is Selesai."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    catalog: Catalog
+    calendar: WorkingCalendar
+    due_soon_minutes: float = 60.0
+    people: Mapping[str, str] = field(default_factory=dict)
+
+    def person(self, actor: str) -> str:
+        name = self.people.get(actor)
+        return f"{actor} — {name}" if name else actor
+
+
+@dataclass(frozen=True)
+class Record:
+    """The worker's record of a document's last accepted state."""
+
+    id: str
+    procedure: str
+    step: Position
+    since: datetime
+    came_from: Position = None
+    rejected: str = ""
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    row: int
+    """The sheet row number, for messages about other rows."""
+    id: object = None
+    prosedur: object = None
+    langkah: object = None
+    judul: object = None
+    catatan: object = None
+
+    @property
+    def empty(self) -> bool:
+        return all(
+            is_blank(v) for v in (self.id, self.prosedur, self.langkah, self.judul, self.catatan)
+        )
+
+
+@dataclass(frozen=True)
+class WorkerCells:
+    kegiatan: str = ""
+    pelaksana: str = ""
+    mulai: datetime | None = None
+    tenggat: datetime | None = None
+    status: Status | None = None
+    pesan: str = ""
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One Riwayat row: an accepted transition or a rejected attempt."""
+
+    when: datetime
+    id: str
+    procedure: str
+    source: Position | str
+    """"" for a start."""
+    target: Position | str
+    """"" for a rejected attempt."""
+    actor: str
+    due: datetime | None
+    note: str
+
+    @property
+    def accepted(self) -> bool:
+        return not self.note.startswith("ditolak")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    cells: WorkerCells
+    record: Record | None = None
+    history: tuple[HistoryEntry, ...] = ()
+    new_id: str | None = None
+
+
+def label(position: Position) -> str:
+    return SELESAI if position is None else str(position)
+
+
+def format_working(minutes: float, day_minutes: float) -> str:
+    """Working time in words: ``1 hari 2 jam``, ``45 menit``."""
+    total = int(minutes + 1e-6)
+    days, rest = divmod(total, int(day_minutes))
+    hours, mins = divmod(rest, 60)
+    parts = [f"{n} {unit}" for n, unit in ((days, "hari"), (hours, "jam"), (mins, "menit")) if n]
+    return " ".join(parts) if parts else "kurang dari 1 menit"
+
+
+def _option(proc: Procedure, target: Position, rules: Rules, kind: str = "") -> str:
+    if target is None:
+        return SELESAI
+    step = proc.step(target)
+    tag = f" ({kind})" if kind else ""
+    return f"{target}{tag} — {rules.person(step.actor)}: {step.activity}"
+
+
+def allowed_next(proc: Procedure, position: int, rules: Rules) -> str:
+    step = proc.step(position)
+    if step.decision:
+        ya = _option(proc, step.decision.ya, rules, "Ya")
+        tidak = _option(proc, step.decision.tidak, rules, "Tidak")
+        return f"Langkah berikutnya: {ya}; atau kembali ke {tidak}."
+    target = position + 1 if position < proc.last else None
+    return f"Langkah berikutnya: {_option(proc, target, rules)}."
+
+
+class _Rejected(Exception):
+    """A staff value the rules do not accept; the message is for Pesan."""
+
+
+def _resolve(rules: Rules, prosedur: object) -> Procedure:
+    if is_blank(prosedur):
+        raise _Rejected(
+            "Prosedur belum diisi. Isi kode atau nama SOP (mis. rka atau Penyusunan RKA)."
+        )
+    proc = rules.catalog.lookup(text_of(prosedur)) if isinstance(prosedur, str) else None
+    if proc is not None:
+        return proc
+    hints = rules.catalog.suggest(text_of(prosedur))
+    if hints:
+        hint = ", ".join(f"{p.code} ({p.title})" for p in hints)
+        raise _Rejected(f"Prosedur {shown(prosedur)} tidak dikenal. Mungkin maksudnya: {hint}.")
+    codes = ", ".join(p.code for p in rules.catalog)
+    raise _Rejected(f"Prosedur {shown(prosedur)} tidak dikenal. Pilih salah satu: {codes}.")
+
+
+def _requested(proc: Procedure, langkah: object, blank: Position | str) -> Position:
+    parsed = parse_langkah(langkah)
+    if isinstance(parsed, BadValue):
+        raise _Rejected(parsed.reason)
+    if parsed is None:
+        if isinstance(blank, str):
+            raise _Rejected(blank)
+        return blank
+    if parsed == SELESAI:
+        return None
+    if not proc.has_step(parsed):
+        raise _Rejected(
+            f"Langkah {parsed} tidak ada di SOP {proc.title} (langkah 1–{proc.last} atau Selesai)."
+        )
+    return parsed
+
+
+def due_of(rules: Rules, step: Step, since: datetime) -> datetime | None:
+    return rules.calendar.add(since, step.duration) if step.duration else None
+
+
+def _current_cells(rules: Rules, proc: Procedure, record: Record, now: datetime) -> WorkerCells:
+    """Worker cells of a document whose record is valid, status from the clock."""
+    if record.step is None:
+        return WorkerCells(status=Status.SELESAI, mulai=record.since)
+    step = proc.step(record.step)
+    due = due_of(rules, step, record.since)
+    notes: list[str] = []
+    status = Status.BERJALAN
+    if due is not None:
+        calendar = rules.calendar
+        if now > due:
+            status = Status.TERLAMBAT
+            late = calendar.working_minutes(due, now)
+            late_text = format_working(late, calendar.day_minutes)
+            notes.append(
+                f"Terlambat {late_text}." if late >= 1 else "Terlambat: tenggat sudah lewat."
+            )
+        else:
+            left = calendar.working_minutes(now, due)
+            if (
+                left < rules.due_soon_minutes
+                and left < calendar.working_minutes(record.since, due) / 2
+            ):
+                status = Status.HAMPIR_TENGGAT
+                notes.append(f"Sisa waktu {format_working(left, calendar.day_minutes)}.")
+    if record.came_from is not None and record.came_from > record.step:
+        notes.append(
+            f"Dokumen dikembalikan ke langkah {record.step} ({step.actor})"
+            f" dari langkah {record.came_from}."
+        )
+    return WorkerCells(
+        kegiatan=step.activity,
+        pelaksana=rules.person(step.actor),
+        mulai=record.since,
+        tenggat=due,
+        status=status,
+        pesan=" ".join(notes),
+    )
+
+
+def _invalid(cells: WorkerCells, message: str) -> WorkerCells:
+    return replace(cells, status=Status.TIDAK_VALID, pesan=message)
+
+
+def _entry(
+    rules: Rules,
+    proc: Procedure,
+    doc_id: str,
+    now: datetime,
+    source: Position | str,
+    target: Position,
+    note: str,
+) -> HistoryEntry:
+    if target is None:
+        actor, due = "", None
+    else:
+        step = proc.step(target)
+        actor, due = rules.person(step.actor), due_of(rules, step, now)
+    return HistoryEntry(now, doc_id, proc.code, source, target, actor, due, note)
+
+
+def decide_new(rules: Rules, row: StaffRow, doc_id: str, now: datetime) -> Outcome:
+    """A row the worker has no record of: accepted at its Langkah (blank = 1)."""
+    try:
+        proc = _resolve(rules, row.prosedur)
+        target = _requested(proc, row.langkah, 1)
+    except _Rejected as exc:
+        return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=str(exc)))
+    record = Record(doc_id, proc.code, target, now)
+    note = "mulai" if target == 1 else f"mulai di langkah {label(target)} (sudah berjalan)"
+    entry = _entry(rules, proc, doc_id, now, "", target, note)
+    return Outcome(_current_cells(rules, proc, record, now), record, (entry,))
+
+
+def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> Outcome:
+    """A row with a record: the transition rules of DESIGN §2."""
+    proc = rules.catalog.procedures.get(record.procedure)
+    if proc is None or (record.step is not None and not proc.has_step(record.step)):
+        where = f"langkah {label(record.step)} SOP {record.procedure}"
+        message = f"Dokumen tercatat di {where}, yang tidak ada lagi di katalog SOP."
+        return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=message), record)
+    current = _current_cells(rules, proc, record, now)
+    try:
+        if _resolve_quiet(rules, row.prosedur) is not proc:
+            raise _Rejected(
+                f"Prosedur tidak dapat diganti setelah dokumen dimulai (tercatat: {proc.title})."
+                f' Kembalikan Prosedur ke "{proc.code}" atau buat baris baru.'
+            )
+        # Blank means step 1, as on a new row: the worker never fills Langkah in.
+        blank: Position | str = 1
+        if record.step != 1:
+            blank = (
+                f"Langkah dikosongkan; dokumen tercatat di langkah {label(record.step)}."
+                f" Kembalikan Langkah ke {label(record.step)}."
+            )
+        target = _requested(proc, row.langkah, blank)
+    except _Rejected as exc:
+        return _reject(rules, proc, record, row, current, str(exc), now)
+    if target == record.step:
+        if record.rejected:
+            return Outcome(current, replace(record, rejected=""))
+        return Outcome(current, record)
+    if record.step is None:
+        message = 'Dokumen sudah Selesai; Langkah tidak dapat diubah lagi. Kembalikan ke "Selesai".'
+        return _reject(rules, proc, record, row, current, message, now)
+    step = proc.step(record.step)
+    if target not in proc.next_steps(record.step):
+        message = (
+            f"{_said(target)} tidak sah dari langkah {record.step}. "
+            f"{allowed_next(proc, record.step, rules)}"
+        )
+        return _reject(rules, proc, record, row, current, message, now)
+    if step.decision and target == step.decision.tidak:
+        note = f"Tidak: dikembalikan ke langkah {target}"
+    elif step.decision:
+        note = "Ya"
+    else:
+        note = "selesai" if target is None else "lanjut"
+    new = Record(record.id, proc.code, target, now, came_from=record.step)
+    entry = _entry(rules, proc, record.id, now, record.step, target, note)
+    return Outcome(_current_cells(rules, proc, new, now), new, (entry,))
+
+
+def _said(target: Position) -> str:
+    return SELESAI if target is None else f"Langkah {target}"
+
+
+def _resolve_quiet(rules: Rules, prosedur: object) -> Procedure | None:
+    try:
+        return _resolve(rules, prosedur)
+    except _Rejected:
+        return None
+
+
+def _reject(
+    rules: Rules,
+    proc: Procedure,
+    record: Record,
+    row: StaffRow,
+    current: WorkerCells,
+    message: str,
+    now: datetime,
+) -> Outcome:
+    """Tidak valid: the record stays; a distinct attempt is logged once."""
+    attempt = f"{text_of(row.prosedur)} | {text_of(row.langkah)}"
+    if attempt == record.rejected:
+        return Outcome(_invalid(current, message), record)
+    entry = HistoryEntry(
+        now,
+        record.id,
+        proc.code,
+        record.step if record.step is not None else SELESAI,
+        "",
+        "",
+        None,
+        f"ditolak: {message}",
+    )
+    return Outcome(_invalid(current, message), replace(record, rejected=attempt), (entry,))
+
+
+# --- the whole sheet: IDs, duplicates, new documents ---------------------------------------
+
+
+def id_prefix(proc: Procedure) -> str:
+    """``rka`` -> ``RKA``; ``laporan-bulanan`` -> ``LB`` (initials of a hyphenated code)."""
+    if proc.id_prefix:
+        return proc.id_prefix
+    parts = proc.code.split("-")
+    return (parts[0] if len(parts) == 1 else "".join(p[0] for p in parts)).upper()
+
+
+_SERIAL = re.compile(r"^(?P<prefix>.+)-(?P<year>\d{4})-(?P<n>\d+)$")
+
+
+class IdMaker:
+    """Readable unique IDs ``RKA-2026-0007``: the next number per prefix and year."""
+
+    def __init__(self, taken: Iterable[str]):
+        self._taken = {t.casefold() for t in taken}
+        self._last: Counter[tuple[str, str]] = Counter()
+        for text in self._taken:
+            match = _SERIAL.match(text)
+            if match:
+                key = (match["prefix"], match["year"])
+                self._last[key] = max(self._last[key], int(match["n"]))
+
+    def make(self, prefix: str, year: int) -> str:
+        key = (prefix.casefold(), str(year))
+        while True:
+            self._last[key] += 1
+            candidate = f"{prefix}-{year}-{self._last[key]:04d}"
+            if candidate.casefold() not in self._taken:
+                self._taken.add(candidate.casefold())
+                return candidate
+
+
+@dataclass(frozen=True)
+class Decisions:
+    outcomes: list[Outcome]
+    records: dict[str, Record]
+    """Every record after the cycle, including those of documents on no row."""
+
+
+def decide_rows(
+    rules: Rules, rows: Sequence[StaffRow], records: Mapping[str, Record], now: datetime
+) -> Decisions:
+    ids = [text_of(r.id) for r in rows]
+    counts = Counter(i.casefold() for i in ids if i)
+    rows_of: dict[str, list[int]] = {}
+    for row, doc_id in zip(rows, ids, strict=True):
+        if doc_id and counts[doc_id.casefold()] > 1:
+            rows_of.setdefault(doc_id.casefold(), []).append(row.row)
+    maker = IdMaker([*ids, *records])
+    new_records = dict(records)
+    outcomes: list[Outcome] = []
+    for row, doc_id in zip(rows, ids, strict=True):
+        if row.empty:
+            outcomes.append(Outcome(WorkerCells()))
+            continue
+        if not doc_id:
+            outcome = _decide_blank_id(rules, row, maker, now)
+        elif doc_id.casefold() in rows_of:
+            outcome = _duplicate(rules, row, doc_id, rows_of[doc_id.casefold()], records, now)
+        elif doc_id in records:
+            outcome = decide_known(rules, row, records[doc_id], now)
+        else:
+            outcome = decide_new(rules, row, doc_id, now)
+        if outcome.record is not None:
+            new_records[outcome.record.id] = outcome.record
+        outcomes.append(outcome)
+    return Decisions(outcomes, new_records)
+
+
+def _decide_blank_id(rules: Rules, row: StaffRow, maker: IdMaker, now: datetime) -> Outcome:
+    proc = _resolve_quiet(rules, row.prosedur)
+    if proc is None:
+        return decide_new(rules, row, "", now)
+    outcome = decide_new(rules, row, maker.make(id_prefix(proc), now.year), now)
+    if outcome.record is None:
+        return outcome
+    return replace(outcome, new_id=outcome.record.id)
+
+
+def _duplicate(
+    rules: Rules,
+    row: StaffRow,
+    doc_id: str,
+    rows: list[int],
+    records: Mapping[str, Record],
+    now: datetime,
+) -> Outcome:
+    others = ", ".join(str(r) for r in rows if r != row.row)
+    message = (
+        f"ID {shown(doc_id)} juga dipakai di baris {others}. "
+        "Kosongkan ID pada baris salinan agar diberi ID baru."
+    )
+    record = records.get(doc_id)
+    proc = rules.catalog.procedures.get(record.procedure) if record else None
+    if record is None or proc is None:
+        return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=message), record)
+    if record.step is not None and not proc.has_step(record.step):
+        return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=message), record)
+    return Outcome(_invalid(_current_cells(rules, proc, record, now), message), record)
+
+
+def records_from_history(entries: Iterable[HistoryEntry]) -> dict[str, Record]:
+    """Rebuild the recorded states from Riwayat, the ledger (accepted entries only)."""
+    records: dict[str, Record] = {}
+    for entry in entries:
+        if not entry.accepted or entry.target == "":
+            continue
+        source = entry.source if isinstance(entry.source, int) else None
+        target = entry.target if isinstance(entry.target, int) else None
+        records[entry.id] = Record(entry.id, entry.procedure, target, entry.when, source)
+    return records

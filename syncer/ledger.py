@@ -1,0 +1,129 @@
+"""Records and Riwayat entries as spreadsheet cells, the same on every backend.
+
+A record's Mulai is kept as ISO 8601 text with its offset, so it survives any
+backend's date representation exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from syncer.cells import text_of
+from syncer.contract import RIWAYAT_COLUMNS, SELESAI, STATE_COLUMNS, column_map
+from syncer.engine import HistoryEntry, Position, Record
+
+
+def _position_cell(position: Position | str) -> object:
+    return SELESAI if position is None else position
+
+
+def _position(value: object) -> Position | str:
+    text = text_of(value)
+    if text == "":
+        return ""
+    if text.casefold() == SELESAI.casefold():
+        return None
+    return int(text)
+
+
+def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """An instant as the naive local date-time a sheet cell shows."""
+    if moment is None:
+        return None
+    return moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
+
+
+def record_cells(record: Record) -> list[object]:
+    """Cells of a record, in STATE_COLUMNS order."""
+    came_from = "" if record.came_from is None else record.came_from
+    return [
+        record.id,
+        record.procedure,
+        _position_cell(record.step),
+        record.since.isoformat(timespec="seconds"),
+        came_from,
+        record.rejected,
+    ]
+
+
+def read_records(headers: Sequence[object], rows: Sequence[Sequence[object]]) -> dict[str, Record]:
+    """Records from the state tab; unreadable rows are skipped (Riwayat can rebuild them)."""
+    cols = column_map(headers)
+    index = [cols.get(name.casefold()) for name in STATE_COLUMNS]
+    records: dict[str, Record] = {}
+    for row in rows:
+        values = [row[i] if i is not None and i < len(row) else None for i in index]
+        doc_id, procedure, step, since, came_from, rejected = values
+        try:
+            position = _position(step)
+            source = _position(came_from)
+            record = Record(
+                id=text_of(doc_id),
+                procedure=text_of(procedure),
+                step=position if position != "" else 1,
+                since=datetime.fromisoformat(text_of(since)),
+                came_from=source if isinstance(source, int) else None,
+                rejected=text_of(rejected),
+            )
+        except (ValueError, TypeError):
+            continue
+        if record.id and record.since.tzinfo is not None:
+            records[record.id] = record
+    return records
+
+
+def history_cells(entry: HistoryEntry, zone: ZoneInfo) -> list[object]:
+    """Cells of a Riwayat row, in RIWAYAT_COLUMNS order (date-times as local naive)."""
+    return [
+        local(entry.when, zone),
+        entry.id,
+        entry.procedure,
+        _position_cell(entry.source),
+        _position_cell(entry.target),
+        entry.actor,
+        local(entry.due, zone),
+        entry.note,
+    ]
+
+
+def read_history(
+    headers: Sequence[object], rows: Sequence[Sequence[object]], zone: ZoneInfo
+) -> list[HistoryEntry]:
+    """Riwayat rows back as entries (the ledger to rebuild records from)."""
+    cols = column_map(headers)
+    index = [cols.get(name.casefold()) for name in RIWAYAT_COLUMNS]
+    entries: list[HistoryEntry] = []
+    for row in rows:
+        values = [row[i] if i is not None and i < len(row) else None for i in index]
+        when, doc_id, procedure, source, target, actor, due, note = values
+        if not isinstance(when, datetime) or not text_of(doc_id):
+            continue
+        try:
+            entries.append(
+                HistoryEntry(
+                    when=when.replace(tzinfo=zone) if when.tzinfo is None else when,
+                    id=text_of(doc_id),
+                    procedure=text_of(procedure),
+                    source=_position(source),
+                    target=_position(target),
+                    actor=text_of(actor),
+                    due=None,
+                    note=text_of(note),
+                )
+            )
+        except ValueError:
+            continue
+    return entries
+
+
+__all__ = [
+    "RIWAYAT_COLUMNS",
+    "STATE_COLUMNS",
+    "history_cells",
+    "local",
+    "read_history",
+    "read_records",
+    "record_cells",
+]

@@ -1,0 +1,60 @@
+"""The one-screen summary that `sync` prints on stdout."""
+
+from __future__ import annotations
+
+from syncer.contract import Status
+from syncer.cycle import Report
+from syncer.engine import label
+
+MAX_ATTENTION = 15
+MAX_CHANGES = 40
+
+
+def _value(value: object) -> str:
+    if value is None or value == "":
+        return "(kosong)"
+    text = value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def render_report(report: Report, target: str, dry_run: bool = False) -> str:
+    lines = [f"sopsync · {target} · {report.now:%Y-%m-%d %H:%M %Z}"]
+    if report.initialised:
+        lines.append("Initialised: " + "; ".join(report.initialised) + ".")
+    counts = " · ".join(f"{s.value} {report.counts.get(s, 0)}" for s in Status)
+    lines.append(f"{report.rows} documents: {counts}")
+    changes = report.changes
+    size = (
+        f"{len(changes.cells)} cells, {len(changes.records)} records, "
+        f"{len(changes.history)} Riwayat rows"
+    )
+    if not changes:
+        lines.append("Nothing changed; nothing written.")
+    elif dry_run:
+        lines.append(f"Dry run: would write {size}:")
+        lines.extend(_change_lines(report))
+    else:
+        lines.append(f"Written: {size}.")
+    if report.attention:
+        lines.append(f"Needs attention ({len(report.attention)}):")
+        for item in report.attention[:MAX_ATTENTION]:
+            lines.append(
+                f"  row {item.row:>5}  {item.id or '-':<18} {item.status.value:<12} {item.pesan}"
+            )
+        if len(report.attention) > MAX_ATTENTION:
+            rest = len(report.attention) - MAX_ATTENTION
+            lines.append(f"  … and {rest} more: filter the Status column in the sheet.")
+    return "\n".join(lines)
+
+
+def _change_lines(report: Report) -> list[str]:
+    changes = report.changes
+    lines = [f"  row {w.row + 2} {w.column}: {_value(w.value)}" for w in changes.cells]
+    lines += [
+        f"  Riwayat: {e.id} {label(e.source) if e.source != '' else '-'} → "
+        f"{label(e.target) if e.target != '' else '-'} ({e.note})"
+        for e in changes.history
+    ]
+    if len(lines) > MAX_CHANGES:
+        lines = lines[:MAX_CHANGES] + [f"  … and {len(lines) - MAX_CHANGES} more"]
+    return lines

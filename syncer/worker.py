@@ -1,0 +1,68 @@
+"""`sopsync run`: repeat the cycle on a schedule until stopped.
+
+A failed cycle is retried sooner, with exponential backoff capped at the
+interval; SIGINT and SIGTERM stop the loop between cycles.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+
+import schedule
+import structlog
+
+from syncer.backends import BackendError
+from syncer.config import Config
+
+log = structlog.get_logger("sopsync.worker")
+
+FIRST_BACKOFF = 5.0
+
+
+def run_forever(config: Config, cycle: Callable[[], object]) -> int:
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: object) -> None:
+        log.info("stopping", signal=signal.Signals(signum).name)
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, request_stop)
+
+    interval = config.worker.interval_seconds
+    scheduler = schedule.Scheduler()
+    failures = 0
+
+    def attempt() -> object:
+        nonlocal failures
+        try:
+            cycle()
+        except BackendError as exc:
+            failures += 1
+            delay = min(interval, FIRST_BACKOFF * 2 ** (failures - 1))
+            log.warning("cycle failed", reason=str(exc), failures=failures, retry_in=delay)
+            scheduler.every(delay).seconds.do(retry).tag("retry")
+            return None
+        except Exception:  # a bug must not stop the office's worker; it is logged in full
+            failures += 1
+            log.exception("cycle crashed")
+            return None
+        failures = 0
+        return None
+
+    def retry() -> schedule.CancelJob:
+        scheduler.clear("retry")
+        attempt()
+        return schedule.CancelJob
+
+    log.info("worker started", interval=interval, backend=config.backend)
+    attempt()
+    scheduler.every(interval).seconds.do(attempt)
+    while not stop.is_set():
+        scheduler.run_pending()
+        idle = scheduler.idle_seconds
+        stop.wait(timeout=max(0.05, min(idle if idle is not None else 1.0, 1.0)))
+    log.info("worker stopped")
+    return 0
