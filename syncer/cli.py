@@ -165,11 +165,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from syncer.runlock import held
     from syncer.worker import run_forever
 
     config = _config(args)
     rules = make_rules(config)
-    return run_forever(config, lambda: sync_once(config, rules, parse_now(None, rules)))
+    with held(make_backend(config).target):
+        return run_forever(config, lambda: sync_once(config, rules, parse_now(None, rules)))
 
 
 def cmd_sop(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sop_models import Catalog
 from syncer import contract as c
-from syncer.backends import Busy, Changed, Changes, NeedsInit, Snapshot
+from syncer.backends import BackendError, Busy, Changed, Changes, NeedsInit, Snapshot
 from syncer.ledger import history_cells, read_history, read_records, record_cells
 
 WIDTHS = {
@@ -165,8 +166,8 @@ class XlsxBackend:
     def _load(self) -> Workbook:
         try:
             return load_workbook(self.path)
-        except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-            raise NeedsInit(f"cannot open workbook {self.path}: {exc}") from exc
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise BackendError(f"cannot open workbook {self.path}: {exc}") from exc
 
     def _save(self, book: Workbook, stat: tuple[int, int] | None) -> None:
         locks = lock_files(self.path)

@@ -1,0 +1,173 @@
+"""Sheets under test: one interface over a real .xlsx file and an emulated Google Sheet.
+
+The contract suite drives sopsync through its CLI and acts as staff would:
+typing cells, adding rows, sorting. Each backend implements the same small
+interface, so one parametrised suite covers both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from syncer import contract as c
+from syncer.cli import main
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*argv: str) -> Result:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(a) for a in argv])
+        except SystemExit as exc:  # argparse
+            code = int(exc.code or 0)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+class XlsxSheet:
+    """A real workbook file, edited with openpyxl the way Excel would save it."""
+
+    kind = "xlsx"
+
+    def __init__(self, folder: Path, config_text: str = ""):
+        self.path = folder / "kantor.xlsx"
+        self.config = folder / "sopsync.toml"
+        self.config.write_text(f'backend = "xlsx"\n[xlsx]\npath = "{self.path}"\n{config_text}')
+
+    # --- the worker -------------------------------------------------------------------------
+
+    def cli(self, command: str, *extra: str) -> Result:
+        return run_cli(command, "--config", self.config, *extra)
+
+    def sync(self, now: str, *extra: str) -> Result:
+        return self.cli("sync", "--now", now, *extra)
+
+    def fingerprint(self) -> bytes:
+        return self.path.read_bytes()
+
+    # --- what staff see ---------------------------------------------------------------------
+
+    def table(self, tab: str = c.DOKUMEN) -> list[dict[str, object]]:
+        book = load_workbook(self.path)
+        rows = list(book[tab].iter_rows(values_only=True))
+        headers = [str(h) if h is not None else "" for h in rows[0]]
+        return [
+            dict(zip(headers, r, strict=False))
+            for r in rows[1:]
+            if any(v not in (None, "") for v in r)
+        ]
+
+    def headers(self, tab: str = c.DOKUMEN) -> list[object]:
+        book = load_workbook(self.path)
+        return [cell.value for cell in book[tab][1]]
+
+    def tabs(self) -> list[str]:
+        return load_workbook(self.path).sheetnames
+
+    def cell_format(self, row: int, column: str) -> str:
+        book = load_workbook(self.path)
+        sheet = book[c.DOKUMEN]
+        col = c.column_map([x.value for x in sheet[1]])[column.casefold()]
+        return sheet.cell(row, col + 1).number_format
+
+    # --- what staff do ----------------------------------------------------------------------
+
+    def _edit(self, change) -> None:
+        if not self.path.exists():  # the admin prepared the sheet before staff use it
+            assert self.cli("init").code == 0
+        book = load_workbook(self.path)
+        change(book[c.DOKUMEN])
+        book.save(self.path)
+
+    def add_rows(self, *rows: dict[str, object]) -> None:
+        def change(sheet):
+            cols = c.column_map([x.value for x in sheet[1]])
+            for values in rows:
+                row = _last_used_row(sheet) + 1
+                for name, value in values.items():
+                    col = cols.get(name.casefold())
+                    if col is None:
+                        col = sheet.max_column
+                        sheet.cell(1, col + 1).value = name
+                    sheet.cell(row, col + 1).value = value
+
+        self._edit(change)
+
+    def set(self, row: int, column: str, value: object) -> None:
+        """Type into a cell; ``row`` is the sheet row number (2 = first document)."""
+
+        def change(sheet):
+            cols = c.column_map([x.value for x in sheet[1]])
+            sheet.cell(row, cols[column.casefold()] + 1).value = value
+
+        self._edit(change)
+
+    def set_by_id(self, doc_id: str, column: str, value: object) -> None:
+        self.set(self.row_of(doc_id), column, value)
+
+    def row_of(self, doc_id: str) -> int:
+        for number, row in enumerate(self.table(), start=2):
+            if row.get("ID") == doc_id:
+                return number
+        raise KeyError(doc_id)
+
+    def sort(self, column: str, columns: list[str] | None = None, reverse: bool = False) -> None:
+        """Sort data rows by ``column``; only ``columns`` move when given (a selected range)."""
+
+        def change(sheet):
+            headers = [x.value for x in sheet[1]]
+            cols = c.column_map(headers)
+            moving = [cols[n.casefold()] for n in columns] if columns else list(range(len(headers)))
+            last = _last_used_row(sheet)
+            values = [
+                [sheet.cell(r, col + 1).value for col in range(len(headers))]
+                for r in range(2, last + 1)
+            ]
+            key = cols[column.casefold()]
+            order = sorted(values, key=lambda v: _sort_key(v[key]), reverse=reverse)
+            for r, row_values in enumerate(order, start=2):
+                for col in moving:
+                    sheet.cell(r, col + 1).value = row_values[col]
+
+        self._edit(change)
+
+    def drop_state(self) -> None:
+        """An admin deletes the worker's hidden state tab."""
+        book = load_workbook(self.path)
+        del book[c.STATE]
+        book.save(self.path)
+
+    def insert_rows(self, at: int, count: int = 1) -> None:
+        self._edit(lambda sheet: sheet.insert_rows(at, count))
+
+    def delete_rows(self, at: int, count: int = 1) -> None:
+        self._edit(lambda sheet: sheet.delete_rows(at, count))
+
+
+def _last_used_row(sheet) -> int:
+    for row in range(sheet.max_row, 1, -1):
+        if any(cell.value not in (None, "") for cell in sheet[row]):
+            return row
+    return 1
+
+
+def _sort_key(value: object) -> tuple:
+    if value is None or value == "":
+        return (2, "")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (0, value)
+    if isinstance(value, datetime):
+        return (0, value.timestamp())
+    return (1, str(value).casefold())

@@ -1,0 +1,344 @@
+"""The sheet contract (DESIGN §2, §5, §6) end to end through the CLI, on every backend.
+
+Each test acts as staff and admins would: edit cells, sort, run `sopsync sync`,
+and read what the sheet shows.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+import pytest
+
+from syncer import contract as c
+from tests.sheets import XlsxSheet
+
+MON_0800 = "2026-11-30T08:00"
+
+
+@pytest.fixture(params=["xlsx"])
+def sheet(request, tmp_path):
+    if request.param == "xlsx":
+        return XlsxSheet(tmp_path)
+    raise NotImplementedError(request.param)
+
+
+def synced(sheet, now: str, *extra: str):
+    result = sheet.sync(now, *extra)
+    assert result.code == 0, result.err + result.out
+    return result
+
+
+def doc(sheet, judul: str) -> dict:
+    rows = [r for r in sheet.table() if r.get("Judul") == judul]
+    assert len(rows) == 1, f"{judul}: {rows}"
+    return rows[0]
+
+
+def history(sheet, doc_id: str) -> list[dict]:
+    return [r for r in sheet.table(c.RIWAYAT) if r["ID"] == doc_id]
+
+
+def moves(sheet, doc_id: str) -> list[tuple]:
+    return [
+        (r["Dari"], r["Ke"])
+        for r in history(sheet, doc_id)
+        if not str(r["Keterangan"]).startswith("ditolak")
+    ]
+
+
+def test_init_creates_the_tabs_and_columns(sheet):
+    result = sheet.cli("init")
+    assert result.code == 0, result.err
+    assert {c.DOKUMEN, c.RIWAYAT} <= set(sheet.tabs())
+    assert sheet.headers()[:11] == [*c.STAFF_COLUMNS, *c.WORKER_COLUMNS]
+    assert sheet.headers(c.RIWAYAT)[:8] == list(c.RIWAYAT_COLUMNS)
+    again = sheet.cli("init")
+    assert again.code == 0 and "already up to date" in again.out
+
+
+def test_walk_with_a_tidak_loop_logs_each_accepted_move_exactly_once(sheet):
+    sheet.cli("init")
+    sheet.add_rows({"Prosedur": "Laporan Bulanan", "Judul": "Lapbul Nov"})
+    synced(sheet, MON_0800)
+    row = doc(sheet, "Lapbul Nov")
+    doc_id = row["ID"]
+    assert doc_id == "LB-2026-0001"
+    assert row["Pelaksana"] == "Kasubag Evapor" and row["Status"] == "Berjalan"
+    path = [2, 3, 2, 3, 4, 5, 6, 7, "Selesai"]
+    hour = 9
+    for step in path:
+        sheet.set_by_id(doc_id, "Langkah", step)
+        now = f"2026-11-30T{hour:02d}:00" if hour < 16 else f"2026-12-01T{hour - 8:02d}:00"
+        synced(sheet, now)
+        synced(sheet, now)  # a second run at the same moment changes nothing
+        hour += 1
+    expected = [(None, 1), (1, 2), (2, 3), (3, 2), (2, 3), (3, 4), (4, 5), (5, 6), (6, 7)]
+    expected += [(7, "Selesai")]
+    assert moves(sheet, doc_id) == expected
+    final = doc(sheet, "Lapbul Nov")
+    assert final["Status"] == "Selesai" and final["Tenggat"] in (None, "")
+
+
+def test_the_tidak_return_tells_staff_where_the_document_went(sheet):
+    sheet.add_rows({"Prosedur": "rka", "Judul": "RKA 2027", "Langkah": 6})
+    synced(sheet, MON_0800)
+    sheet.set(2, "Langkah", 5)
+    synced(sheet, "2026-11-30T09:00")
+    row = doc(sheet, "RKA 2027")
+    assert row["Status"] == "Berjalan"
+    assert row["Pelaksana"] == "Staf" and row["Kegiatan"] == "Mengetik konsep RKA"
+    assert "dikembalikan ke langkah 5" in row["Pesan"]
+
+
+def test_every_status_shows_in_the_sheet(sheet):
+    sheet.add_rows(
+        {"Prosedur": "rka", "Judul": "berjalan"},
+        {"Prosedur": "laporan-bulanan", "Judul": "hampir", "Langkah": 3},  # 30 menit
+        {"Prosedur": "dpa", "Judul": "terlambat", "Langkah": 3},  # 1 hari
+        {"Prosedur": "iku", "Judul": "invalid", "Langkah": 4},
+        {"Prosedur": "renja", "Judul": "selesai", "Langkah": "Selesai"},
+    )
+    synced(sheet, "2026-11-27T08:00")  # Friday
+    sheet.set(5, "Langkah", 6)  # iku 4 -> 6 skips a step
+    sheet.set(3, "Langkah", 3)
+    synced(sheet, "2026-11-27T08:10")
+    assert doc(sheet, "hampir")["Status"] == "Berjalan"  # 20 of 30 minutes left
+    result = synced(sheet, "2026-11-27T08:20")
+    statuses = {r["Judul"]: r["Status"] for r in sheet.table()}
+    assert statuses["hampir"] == "Hampir tenggat"
+    assert statuses["invalid"] == "Tidak valid"
+    assert statuses["selesai"] == "Selesai"
+    assert statuses["berjalan"] == "Berjalan"
+    assert "Hampir tenggat 1" in result.out
+    synced(sheet, "2026-12-01T10:00")  # Tuesday: the Friday 1-hari step was due Monday 08:00
+    late = doc(sheet, "terlambat")
+    assert late["Status"] == "Terlambat"
+    assert late["Pesan"] == "Terlambat 1 hari 2 jam."
+    assert isinstance(late["Tenggat"], datetime)
+    assert late["Tenggat"] == datetime(2026, 11, 30, 8, 0)
+
+
+def test_invalid_moves_explain_and_recover(sheet):
+    sheet.add_rows({"Prosedur": "laporan-bulanan", "Judul": "Lap Okt", "Langkah": 3})
+    synced(sheet, MON_0800)
+    doc_id = doc(sheet, "Lap Okt")["ID"]
+    sheet.set_by_id(doc_id, "Langkah", 5)
+    synced(sheet, "2026-11-30T08:05")
+    row = doc(sheet, "Lap Okt")
+    assert row["Status"] == "Tidak valid"
+    assert row["Pesan"].startswith("Langkah 5 tidak sah dari langkah 3.")
+    assert "4 (Ya) — Sekcam: Memberikan paraf" in row["Pesan"]
+    assert "2 (Tidak) — Staf" in row["Pesan"]
+    assert row["Langkah"] == 5  # staff cell untouched
+    assert row["Pelaksana"] == "Kasubag Evapor"  # still at step 3
+    sheet.set_by_id(doc_id, "Langkah", 4)
+    synced(sheet, "2026-11-30T08:10")
+    row = doc(sheet, "Lap Okt")
+    assert (
+        row["Status"] == "Berjalan" and row["Pelaksana"] == "Sekcam" and row["Pesan"] in ("", None)
+    )
+    assert moves(sheet, doc_id) == [(None, 3), (3, 4)]
+    rejected = [r for r in history(sheet, doc_id) if str(r["Keterangan"]).startswith("ditolak")]
+    assert len(rejected) == 1
+
+
+def test_new_rows_get_unique_readable_ids_and_bad_rows_a_message(sheet):
+    sheet.add_rows(
+        {"Prosedur": "RKA", "Judul": "a"},
+        {"Prosedur": "penyusunan rka", "Judul": "b"},
+        {"Prosedur": "Laporan Bulnan", "Judul": "typo"},
+        {"Judul": "no prosedur"},
+        {"ID": "RKA-2026-0001", "Prosedur": "rka", "Judul": "typed id"},
+    )
+    synced(sheet, MON_0800)
+    ids = {r["Judul"]: r["ID"] for r in sheet.table()}
+    assert ids["typed id"] == "RKA-2026-0001"
+    assert {ids["a"], ids["b"]} == {"RKA-2026-0002", "RKA-2026-0003"}
+    assert ids["typo"] is None and ids["no prosedur"] is None
+    typo = doc(sheet, "typo")
+    assert typo["Status"] == "Tidak valid" and "laporan-bulanan" in typo["Pesan"]
+    assert "Prosedur belum diisi" in doc(sheet, "no prosedur")["Pesan"]
+
+
+def test_duplicate_ids_are_invalid_until_the_copy_is_cleared(sheet):
+    sheet.add_rows({"Prosedur": "rka", "Judul": "asli"})
+    synced(sheet, MON_0800)
+    doc_id = doc(sheet, "asli")["ID"]
+    sheet.add_rows({"ID": doc_id, "Prosedur": "rka", "Judul": "salinan", "Langkah": 2})
+    synced(sheet, "2026-11-30T08:30")
+    assert doc(sheet, "asli")["Status"] == "Tidak valid"
+    assert "juga dipakai di baris 3" in doc(sheet, "asli")["Pesan"]
+    assert moves(sheet, doc_id) == [(None, 1)]
+    sheet.set(3, "ID", None)
+    synced(sheet, "2026-11-30T09:00")
+    assert doc(sheet, "asli")["Status"] == "Berjalan"
+    assert doc(sheet, "salinan")["ID"] == "RKA-2026-0002"
+
+
+@pytest.mark.parametrize("columns", [None, [*c.STAFF_COLUMNS]], ids=["whole-sheet", "staff-only"])
+def test_records_stay_with_their_documents_when_staff_sort(sheet, columns):
+    sheet.add_rows(
+        *(
+            {"Prosedur": code, "Judul": f"doc {i}", "Langkah": step}
+            for i, (code, step) in enumerate([("rka", 2), ("iku", 5), ("lakip", 1), ("renja", 7)])
+        )
+    )
+    synced(sheet, MON_0800)
+    before = {r["ID"]: (r["Pelaksana"], r["Kegiatan"], r["Mulai"]) for r in sheet.table()}
+    riwayat = len(sheet.table(c.RIWAYAT))
+    sheet.sort("Judul", columns=columns, reverse=True)
+    result = synced(sheet, "2026-11-30T08:30")
+    after = {r["ID"]: (r["Pelaksana"], r["Kegiatan"], r["Mulai"]) for r in sheet.table()}
+    assert after == before
+    assert len(sheet.table(c.RIWAYAT)) == riwayat
+    assert "Tidak valid 0" in result.out
+    # and moving on after the sort is judged against the right record
+    iku = next(r for r in sheet.table() if r["Judul"] == "doc 1")
+    sheet.set_by_id(iku["ID"], "Langkah", 6)
+    synced(sheet, "2026-11-30T09:00")
+    assert doc(sheet, "doc 1")["Pelaksana"] == "Sekcam"
+
+
+def test_inserted_and_deleted_rows_keep_every_record(sheet):
+    sheet.add_rows(*({"Prosedur": "rka", "Judul": f"d{i}", "Langkah": i + 1} for i in range(4)))
+    synced(sheet, MON_0800)
+    before = {r["ID"]: r["Kegiatan"] for r in sheet.table()}
+    sheet.insert_rows(3, 2)
+    sheet.delete_rows(6)  # d2
+    synced(sheet, "2026-11-30T08:30")
+    after = {r["ID"]: r["Kegiatan"] for r in sheet.table()}
+    gone = set(before) - set(after)
+    assert len(gone) == 1
+    assert after == {k: v for k, v in before.items() if k not in gone}
+
+
+def test_staff_cells_and_unknown_columns_are_never_touched(sheet):
+    sheet.add_rows(
+        {"Prosedur": "rka", "Judul": "=1+1", "Catatan": "'kutip", "Nomor Surat": "005/12/2026"},
+        {"Prosedur": "iku", "Judul": "angka", "Langkah": 4.0, "Nomor Surat": 42},
+    )
+    before = sheet.table()
+    synced(sheet, MON_0800)
+    sheet.set(3, "Langkah", "9a")
+    synced(sheet, "2026-11-30T09:00")
+    after = sheet.table()
+    staff = [*c.STAFF_COLUMNS, "Nomor Surat"]
+    for old, new in zip(before, after, strict=True):
+        for name in staff:
+            if name == "ID" or (name == "Langkah" and new["Judul"] == "angka"):
+                continue
+            assert new.get(name) == old.get(name), name
+    assert doc(sheet, "=1+1")["Judul"] == "=1+1"
+
+
+def test_a_second_sync_at_the_same_moment_writes_nothing(sheet):
+    sheet.add_rows({"Prosedur": "rka", "Judul": "x"}, {"Prosedur": "zzz", "Judul": "bad"})
+    synced(sheet, MON_0800)
+    before = sheet.fingerprint()
+    result = synced(sheet, MON_0800)
+    assert "Nothing changed; nothing written." in result.out
+    assert sheet.fingerprint() == before
+
+
+def test_dry_run_prints_changes_and_writes_nothing(sheet):
+    sheet.add_rows({"Prosedur": "rka", "Judul": "x"})
+    synced(sheet, MON_0800)
+    sheet.set(2, "Langkah", 2)
+    before = sheet.fingerprint()
+    result = synced(sheet, "2026-11-30T09:00", "--dry-run")
+    assert "Dry run: would write" in result.out
+    assert "Pelaksana: Sekcam" in result.out
+    assert "Riwayat: RKA-2026-0001 1 → 2" in result.out
+    assert sheet.fingerprint() == before
+
+
+def test_records_are_rebuilt_from_riwayat_when_the_state_is_lost(sheet):
+    sheet.add_rows({"Prosedur": "rka", "Judul": "x", "Langkah": 3})
+    synced(sheet, MON_0800)
+    sheet.set(2, "Langkah", 4)
+    synced(sheet, "2026-11-30T09:00")
+    sheet.drop_state()
+    sheet.set(2, "Langkah", 5)
+    synced(sheet, "2026-11-30T10:00")
+    assert moves(sheet, "RKA-2026-0001") == [(None, 3), (3, 4), (4, 5)]
+    assert doc(sheet, "x")["Pelaksana"] == "Staf"
+
+
+def test_junk_in_every_staff_column_never_stops_the_cycle(sheet):
+    rng = random.Random(7)
+    junk = [
+        None,
+        "",
+        " ",
+        "\u200b",
+        "=1/0",
+        '=HYPERLINK("x")',
+        True,
+        False,
+        -1,
+        0,
+        1.5,
+        4,
+        4.0,
+        10**20,
+        "4a",
+        "Selesai",
+        "SELESAI ",
+        "4 - Memberikan paraf",
+        datetime(2026, 1, 1, 8),
+        "rka",
+        "RKA",
+        "Penyusunan DPA",
+        "laporan bulanan",
+        "x" * 300,
+        "💥",
+        "\n\t",
+        "null",
+    ]
+    rows = [{name: rng.choice(junk) for name in c.STAFF_COLUMNS} for _ in range(500)]
+    rows += [{"Prosedur": "rka", "Judul": f"good {i}"} for i in range(5)]
+    sheet.add_rows(*rows)
+    result = sheet.sync(MON_0800)
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err
+    table = sheet.table()
+    for row in table:
+        if any(
+            row.get(n) not in (None, "") for n in ("ID", "Prosedur", "Judul", "Langkah", "Catatan")
+        ):
+            assert row["Status"] in {s.value for s in c.Status}, row
+            if row["Status"] == "Tidak valid":
+                assert row["Pesan"], row
+    good = [r for r in table if str(r.get("Judul", "")).startswith("good")]
+    assert len(good) == 5 and all(r["Status"] == "Berjalan" and r["ID"] for r in good)
+    assert sheet.sync(MON_0800).out.count("Nothing changed") == 1
+
+
+def test_pelaksana_names_the_person_from_the_configuration(tmp_path):
+    sheet = XlsxSheet(tmp_path, '[people]\nSekcam = "Budi Santoso"\n')
+    sheet.add_rows({"Prosedur": "rka", "Judul": "x", "Langkah": 2})
+    synced(sheet, MON_0800)
+    assert doc(sheet, "x")["Pelaksana"] == "Sekcam — Budi Santoso"
+
+
+def test_mulai_and_tenggat_are_real_date_time_cells(sheet):
+    sheet.add_rows({"Prosedur": "rka", "Judul": "x", "Langkah": 2})
+    synced(sheet, "2026-11-30T11:50")
+    row = doc(sheet, "x")
+    assert row["Mulai"] == datetime(2026, 11, 30, 11, 50)
+    assert row["Tenggat"] == datetime(2026, 11, 30, 13, 20)  # 30 menit over the lunch break
+    if sheet.kind == "xlsx":
+        assert sheet.cell_format(2, "Tenggat") == c.DATE_FORMAT
+
+
+def test_bad_now_and_bad_configuration_are_one_line_errors(sheet, tmp_path):
+    bad = sheet.sync("next tuesday")
+    assert bad.code == 2 and "ISO 8601" in bad.err
+    config = tmp_path / "bad.toml"
+    config.write_text('[calendar]\nzone = "Mars/Olympus"\n')
+    from tests.sheets import run_cli
+
+    result = run_cli("sync", "--config", config)
+    assert result.code == 2 and "Mars/Olympus" in result.err and "Traceback" not in result.err
