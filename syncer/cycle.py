@@ -120,13 +120,10 @@ def run_cycle(backend: Backend, rules: Rules, now: datetime, dry_run: bool = Fal
         log.info("initialising", reason=str(exc), target=backend.target)
         report.initialised = backend.init(rules.catalog)
         snapshot = backend.read()
-    rebuilt = snapshot.records is None
-    before = (
-        snapshot.records
-        if snapshot.records is not None
-        else records_from_history(snapshot.history or [])
-    )
+    before = snapshot.records
+    rebuilt = not before and snapshot.ledger_has_entries
     if rebuilt:
+        before = records_from_history(backend.read_history())
         log.warning("records rebuilt from Riwayat", documents=len(before))
     rows = staff_rows(snapshot)
     decisions = decide_rows(rules, rows, before, now)

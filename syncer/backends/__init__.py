@@ -37,9 +37,10 @@ class Snapshot:
     """Dokumen row 1."""
     rows: list[list[object]]
     """Dokumen rows 2.. as values (text, numbers, booleans, naive local date-times, None)."""
-    records: dict[str, Record] | None
-    """The worker's records by ID; None when the state tab is lost (rebuild from ``history``)."""
-    history: list[HistoryEntry] | None = None
+    records: dict[str, Record]
+    """The worker's records by ID (empty when the state tab is new or was lost)."""
+    ledger_has_entries: bool = False
+    """Riwayat has at least one entry: with no records, they are rebuilt from it."""
 
 
 @dataclass(frozen=True)
@@ -71,5 +72,9 @@ class Backend(Protocol):
         ...
 
     def read(self) -> Snapshot: ...
+
+    def read_history(self) -> list[HistoryEntry]:
+        """Every Riwayat entry (only to rebuild lost records: an extra read)."""
+        ...
 
     def write(self, changes: Changes) -> None: ...

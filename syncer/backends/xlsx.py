@@ -107,8 +107,8 @@ class XlsxBackend:
         absent = c.missing_columns(headers, (*c.STAFF_COLUMNS, *c.WORKER_COLUMNS))
         if absent:
             raise NeedsInit(f"tab {c.DOKUMEN} has no column {', '.join(absent)}")
-        records = None
-        history = None
+        records: dict = {}
+        self._state_rows = {}
         if c.STATE in book.sheetnames:
             state = [list(r) for r in book[c.STATE].iter_rows(values_only=True)]
             if state:
@@ -119,11 +119,13 @@ class XlsxBackend:
                     for i, r in enumerate(state[1:])
                     if id_col < len(r) and r[id_col] is not None
                 }
-        if records is None:
-            riwayat = [list(r) for r in book[c.RIWAYAT].iter_rows(values_only=True)]
-            history = read_history(riwayat[0], riwayat[1:], self.zone) if riwayat else []
         self._book = book
-        return Snapshot(headers, rows[1:], records, history)
+        return Snapshot(headers, rows[1:], records, book[c.RIWAYAT].max_row > 1)
+
+    def read_history(self) -> list:
+        book = self._book if self._book is not None else self._load()
+        riwayat = [list(r) for r in book[c.RIWAYAT].iter_rows(values_only=True)]
+        return read_history(riwayat[0], riwayat[1:], self.zone) if riwayat else []
 
     # --- write ------------------------------------------------------------------------------
 
