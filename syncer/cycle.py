@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import structlog
@@ -20,6 +20,7 @@ from syncer.engine import (
     decide_rows,
     records_from_history,
 )
+from syncer.identity import fingerprint, reconcile
 from syncer.ledger import local
 
 log = structlog.get_logger("sopsync.cycle")
@@ -81,25 +82,61 @@ def _same(current: object, wanted: object) -> bool:
     return type(current) is type(wanted) and current == wanted
 
 
+def decide(
+    rules: Rules, rows: list[StaffRow], records: dict[str, Record], now: datetime
+) -> tuple[list[StaffRow], Decisions, dict[int, str]]:
+    """Settle IDs that a racing write put on the wrong row, then decide every row.
+
+    Returns the rows as decided, the decisions with every record's fingerprints
+    brought up to date, and the ID cells to write (settled or newly assigned).
+    """
+    settled = reconcile(rows, records)
+    decisions = decide_rows(rules, settled.rows, settled.records, now)
+    id_writes = dict(settled.id_writes)
+    stamped = dict(decisions.records)
+    for i, (row, outcome) in enumerate(zip(settled.rows, decisions.outcomes, strict=True)):
+        record = outcome.record
+        if record is None or stamped.get(record.id) is not record:
+            continue
+        sidik = fingerprint(row)
+        if outcome.new_id:
+            id_writes[i] = outcome.new_id
+            stamped[record.id] = replace(record, sidik=sidik, claim=sidik)
+            continue
+        before = settled.records.get(record.id)
+        if record.sidik != sidik or record != before:
+            confirmed = record.claim == sidik and i not in id_writes
+            claim = "" if confirmed else record.claim
+            stamped[record.id] = replace(record, sidik=sidik, claim=claim)
+    return settled.rows, Decisions(decisions.outcomes, stamped), id_writes
+
+
 def plan_changes(
     snapshot: Snapshot,
     decisions: Decisions,
     before: dict[str, Record],
     rebuilt: bool,
     rules: Rules,
+    id_writes: dict[int, str],
 ) -> Changes:
-    """The cells, records and Riwayat rows that differ from what was read."""
+    """The cells, records and Riwayat rows that differ from what was read.
+
+    A row whose worker cells differ gets all of them written, so that a row
+    a racing write left half-updated is whole again after one write.
+    """
     cols = c.column_map(snapshot.headers)
     worker_index = [cols[c.header_key(name)] for name in c.WORKER_COLUMNS]
     changes = Changes()
     for i, (values, outcome) in enumerate(zip(snapshot.rows, decisions.outcomes, strict=True)):
         wanted = _worker_values(outcome.cells, rules)
-        for name, col, value in zip(c.WORKER_COLUMNS, worker_index, wanted, strict=True):
-            current = values[col] if col < len(values) else None
-            if not _same(current, value):
-                changes.cells.append(CellWrite(i, name, value))
-        if outcome.new_id:
-            changes.cells.append(CellWrite(i, c.ID, outcome.new_id))
+        current = [values[col] if col < len(values) else None for col in worker_index]
+        if not all(_same(now, want) for now, want in zip(current, wanted, strict=True)):
+            changes.cells.extend(
+                CellWrite(i, name, value)
+                for name, value in zip(c.WORKER_COLUMNS, wanted, strict=True)
+            )
+        if i in id_writes:
+            changes.cells.append(CellWrite(i, c.ID, id_writes[i]))
         changes.history.extend(outcome.history)
     changes.records = [
         record
@@ -125,9 +162,8 @@ def run_cycle(backend: Backend, rules: Rules, now: datetime, dry_run: bool = Fal
     if rebuilt:
         before = records_from_history(backend.read_history())
         log.warning("records rebuilt from Riwayat", documents=len(before))
-    rows = staff_rows(snapshot)
-    decisions = decide_rows(rules, rows, before, now)
-    report.changes = plan_changes(snapshot, decisions, before, rebuilt, rules)
+    rows, decisions, id_writes = decide(rules, staff_rows(snapshot), before, now)
+    report.changes = plan_changes(snapshot, decisions, before, rebuilt, rules, id_writes)
     _tally(report, rows, decisions)
     if report.changes and not dry_run:
         backend.write(report.changes)

@@ -44,6 +44,10 @@ class Record:
     since: datetime
     came_from: Position = None
     rejected: str = ""
+    sidik: str = ""
+    """Fingerprint of the document's row as last read (see ``identity``)."""
+    claim: str = ""
+    """Fingerprint of the row a new ID was written into, until a cycle sees it there."""
 
 
 @dataclass(frozen=True)
@@ -291,7 +295,7 @@ def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> 
         note = "Ya"
     else:
         note = "selesai" if target is None else "lanjut"
-    new = Record(record.id, proc.code, target, now, came_from=record.step)
+    new = replace(record, step=target, since=now, came_from=record.step, rejected="")
     entry = _entry(rules, proc, record.id, now, record.step, target, note)
     return Outcome(_current_cells(rules, proc, new, now), new, (entry,))
 

@@ -45,6 +45,8 @@ def record_cells(record: Record) -> list[object]:
         record.since.isoformat(timespec="seconds"),
         came_from,
         record.rejected,
+        record.sidik,
+        record.claim,
     ]
 
 
@@ -55,7 +57,7 @@ def read_records(headers: Sequence[object], rows: Sequence[Sequence[object]]) ->
     records: dict[str, Record] = {}
     for row in rows:
         values = [row[i] if i is not None and i < len(row) else None for i in index]
-        doc_id, procedure, step, since, came_from, rejected = values
+        doc_id, procedure, step, since, came_from, rejected, sidik, claim = values
         try:
             position = _position(step)
             source = _position(came_from)
@@ -66,6 +68,8 @@ def read_records(headers: Sequence[object], rows: Sequence[Sequence[object]]) ->
                 since=datetime.fromisoformat(text_of(since)),
                 came_from=source if isinstance(source, int) else None,
                 rejected=text_of(rejected),
+                sidik=text_of(sidik),
+                claim=text_of(claim),
             )
         except (ValueError, TypeError):
             continue

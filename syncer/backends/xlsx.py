@@ -61,8 +61,8 @@ def lock_files(path: Path) -> list[Path]:
 
 def _set(cell: Cell, value: object) -> None:
     """Write a value as data: text stays text even when it starts with '='."""
-    cell.value = value
-    if isinstance(value, str):
+    cell.value = None if value == "" else value
+    if isinstance(value, str) and value:
         cell.data_type = "s"
     elif isinstance(value, datetime):
         cell.number_format = c.DATE_FORMAT

@@ -1,0 +1,742 @@
+"""A shared Google Sheet, over gspread's HTTP client and a service account.
+
+A cycle costs one ``spreadsheets.get`` (grid data of Dokumen and the state
+tab, what staff typed as entered: formulas stay formulas, dates are serial
+numbers) and, when something changed, one atomic ``spreadsheets.batchUpdate``.
+Only a write body over Google's recommended 2 MB is split, document by
+document, so a document's Riwayat rows and record always travel together.
+
+The retry policy is ours: bounded exponential backoff with full jitter,
+Retry-After honoured when present (Google's 429 usually has none).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import requests
+from google.auth import exceptions as auth_errors
+from google.oauth2 import service_account
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+from requests.adapters import HTTPAdapter
+
+from sop_models import Catalog
+from syncer import contract as c
+from syncer.backends import BackendError, Changes, NeedsInit, Snapshot
+from syncer.engine import HistoryEntry
+from syncer.ledger import history_cells, read_history, read_records, record_cells
+
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+API_HOST = "https://sheets.googleapis.com/"
+WRITE_LIMIT = 2_000_000
+"""Google recommends request bodies of at most 2 MB."""
+EPOCH = datetime(1899, 12, 30)
+RETRYABLE = {429, 500, 502, 503, 504}
+MAX_SLEEP = 32.0
+DATE_TYPES = {"DATE", "DATE_TIME", "TIME"}
+NUMBER_FORMAT = {"type": "DATE_TIME", "pattern": c.DATE_FORMAT}
+PROTECTED = "sopsync: diisi otomatis, jangan diubah"
+READ_FIELDS = (
+    "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
+    "data(startRow,startColumn,rowData(values(userEnteredValue,userEnteredFormat.numberFormat.type))))"
+)
+
+
+class RedirectAdapter(HTTPAdapter):
+    """Send requests for the Google API host to another base URL (a proxy, or an emulator)."""
+
+    def __init__(self, base_url: str):
+        super().__init__()
+        self.base = base_url.rstrip("/") + "/"
+
+    def send(self, request, **kwargs):  # type: ignore[override]
+        if request.url.startswith(API_HOST):
+            request.url = self.base + request.url[len(API_HOST) :]
+        return super().send(request, **kwargs)
+
+
+# --- values -----------------------------------------------------------------------------------
+
+
+def to_serial(moment: datetime) -> float:
+    return (moment - EPOCH) / timedelta(days=1)
+
+
+def from_serial(serial: float) -> datetime:
+    moment = EPOCH + timedelta(days=serial)
+    return moment.replace(microsecond=0) + timedelta(seconds=round(moment.microsecond / 1e6))
+
+
+def cell_value(cell: dict) -> object:
+    """What staff typed, as the workbook backend would show it."""
+    value = cell.get("userEnteredValue")
+    if not value:
+        return None
+    if "formulaValue" in value:
+        return value["formulaValue"]
+    if "stringValue" in value:
+        return value["stringValue"]
+    if "boolValue" in value:
+        return value["boolValue"]
+    if "numberValue" in value:
+        number = value["numberValue"]
+        kind = cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type")
+        if kind in DATE_TYPES:
+            try:
+                return from_serial(number)
+            except OverflowError:
+                return number
+        return int(number) if float(number).is_integer() and abs(number) < 2**53 else number
+    if "errorValue" in value:
+        return "#ERROR"
+    return None
+
+
+def cell_data(value: object) -> dict:
+    """A value as CellData: text is always stringValue, so it is never a formula."""
+    if value is None or value == "":
+        return {}
+    if isinstance(value, datetime):
+        return {
+            "userEnteredValue": {"numberValue": to_serial(value)},
+            "userEnteredFormat": {"numberFormat": NUMBER_FORMAT},
+        }
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, int | float):
+        return {"userEnteredValue": {"numberValue": value}}
+    return {"userEnteredValue": {"stringValue": str(value)}}
+
+
+def _rows_of(sheet: dict) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for block in sheet.get("data", []):
+        start = block.get("startRow", 0)
+        for offset, row in enumerate(block.get("rowData", [])):
+            index = start + offset
+            while len(rows) < index:
+                rows.append([])
+            rows.append([cell_value(cell) for cell in row.get("values", [])])
+    return rows
+
+
+# --- the write plan ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Unit:
+    """What must land in one request: a row's worker cells, or a document's whole change."""
+
+    size: int
+    dokumen: list[tuple[int, int, dict]] = field(default_factory=list)  # (row, col, cell)
+    record_updates: list[tuple[int, list[object]]] = field(default_factory=list)
+    record_appends: list[list[object]] = field(default_factory=list)
+    history: list[list[object]] = field(default_factory=list)
+
+
+def _blocks(cells: Iterable[tuple[int, int, dict]]) -> list[tuple[int, int, list[list[dict]]]]:
+    """Group cells into rectangles: consecutive rows with the same contiguous columns."""
+    by_row: dict[int, dict[int, dict]] = {}
+    for row, col, data in cells:
+        by_row.setdefault(row, {})[col] = data
+    runs: list[tuple[int, int, int, list[dict]]] = []  # (row, first col, last col, cells)
+    for row in sorted(by_row):
+        cols = sorted(by_row[row])
+        start = prev = cols[0]
+        for col in [*cols[1:], None]:
+            if col is not None and col == prev + 1:
+                prev = col
+                continue
+            runs.append((row, start, prev, [by_row[row][k] for k in range(start, prev + 1)]))
+            if col is not None:
+                start = prev = col
+    blocks: list[tuple[int, int, list[list[dict]]]] = []
+    shape: tuple[int, int] | None = None
+    last_row = -2
+    for row, first, last, values in sorted(runs, key=lambda r: (r[1], r[2], r[0])):
+        if blocks and shape == (first, last) and row == last_row + 1:
+            blocks[-1][2].append(values)
+        else:
+            blocks.append((row, first, [values]))
+            shape = (first, last)
+        last_row = row
+    return blocks
+
+
+def _update_cells(sheet_id: int, row: int, col: int, rows: list[list[dict]]) -> dict:
+    return {
+        "updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": col},
+            "rows": [{"values": values} for values in rows],
+            "fields": "userEnteredValue,userEnteredFormat.numberFormat",
+        }
+    }
+
+
+def _append_cells(sheet_id: int, rows: list[list[object]]) -> dict:
+    return {
+        "appendCells": {
+            "sheetId": sheet_id,
+            "rows": [{"values": [cell_data(v) for v in values]} for values in rows],
+            "fields": "userEnteredValue,userEnteredFormat.numberFormat",
+        }
+    }
+
+
+def _size(obj: object) -> int:
+    return len(json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+# --- the backend ------------------------------------------------------------------------------
+
+
+class GoogleBackend:
+    def __init__(
+        self,
+        spreadsheet: str,
+        credentials: Path | None,
+        zone: ZoneInfo,
+        *,
+        admins: Sequence[str] = (),
+        warning_only: bool = False,
+        endpoint: str | None = None,
+        timeout: float = 30.0,
+        retries: int = 4,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+        write_limit: int = WRITE_LIMIT,
+    ):
+        if not spreadsheet:
+            raise BackendError("no spreadsheet id: set [google] spreadsheet or pass --spreadsheet")
+        self.spreadsheet = spreadsheet
+        self.target = spreadsheet
+        self.credentials = credentials
+        self.zone = zone
+        self.admins = list(admins)
+        self.warning_only = warning_only
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.retries = retries
+        self.sleep = sleep
+        self.jitter = jitter
+        self.write_limit = write_limit
+        self._http: HTTPClient | None = None
+        self._email = ""
+        self._read: dict[str, Any] = {}
+
+    @classmethod
+    def from_config(cls, config, zone: ZoneInfo) -> GoogleBackend:
+        google = config.google
+        return cls(
+            google.spreadsheet or "",
+            config.credentials_path(),
+            zone,
+            admins=google.admins,
+            warning_only=google.protection == "warning",
+            endpoint=google.endpoint,
+            timeout=google.timeout_seconds,
+            retries=config.worker.retries,
+        )
+
+    # --- transport --------------------------------------------------------------------------
+
+    def _client(self) -> HTTPClient:
+        if self._http is not None:
+            return self._http
+        if self.credentials is None:
+            raise BackendError(
+                "no service-account key: set [google] credentials or GOOGLE_APPLICATION_CREDENTIALS"
+            )
+        try:
+            creds = service_account.Credentials.from_service_account_file(
+                str(self.credentials), scopes=SCOPES
+            )
+        except FileNotFoundError as exc:
+            raise BackendError(f"service-account key {self.credentials} not found") from exc
+        except (ValueError, KeyError, json.JSONDecodeError) as exc:
+            raise BackendError(
+                f"{self.credentials} is not a service-account JSON key ({exc})"
+            ) from exc
+        self._email = creds.service_account_email
+        client = HTTPClient(creds)
+        client.set_timeout(self.timeout)
+        if self.endpoint:
+            parts = urlsplit(self.endpoint)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise BackendError(f"[google] endpoint {self.endpoint!r} is not an http(s) URL")
+            client.session.mount(API_HOST, RedirectAdapter(self.endpoint))
+        self._http = client
+        return client
+
+    def _call(self, what: str, request: Callable[[HTTPClient], Any]) -> Any:
+        client = self._client()
+        attempts = self.retries + 1
+        for attempt in range(attempts):
+            retry_after: float | None = None
+            try:
+                return request(client)
+            except APIError as exc:
+                if exc.code not in RETRYABLE:
+                    raise self._explain(exc) from exc
+                problem = f"HTTP {exc.code}: {exc.error.get('message', '')}"
+                header = exc.response.headers.get("Retry-After")
+                if header and header.strip().isdigit():
+                    retry_after = float(header)
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                problem = f"{type(exc).__name__}"
+            except auth_errors.RefreshError as exc:
+                raise BackendError(f"the service-account key was refused: {exc}") from exc
+            except auth_errors.TransportError as exc:
+                problem = f"token endpoint unreachable ({exc})"
+            if attempt + 1 == attempts:
+                raise BackendError(f"{what} failed after {attempts} attempts: {problem}")
+            delay = (
+                min(retry_after, 60.0)
+                if retry_after is not None
+                else self.jitter() * min(MAX_SLEEP, 2.0**attempt)
+            )
+            self.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def _explain(self, exc: APIError) -> BackendError:
+        message = str(exc.error.get("message", ""))
+        if exc.code == 404:
+            return BackendError(f"spreadsheet {self.spreadsheet} not found: check the id")
+        if exc.code == 403:
+            return BackendError(
+                f"spreadsheet {self.spreadsheet} is not shared with {self._email}:"
+                " share it with that address as Editor"
+            )
+        if exc.code == 401:
+            return BackendError(f"authentication refused: {message}")
+        if exc.code == 400 and message.startswith("Unable to parse range"):
+            return NeedsInit(f"a tab is missing ({message})")
+        return BackendError(f"Sheets API error {exc.code}: {message}")
+
+    # --- read -------------------------------------------------------------------------------
+
+    def read(self) -> Snapshot:
+        params = {
+            "ranges": [c.DOKUMEN, c.STATE, f"{c.RIWAYAT}!A1:A2"],
+            "includeGridData": "true",
+            "fields": READ_FIELDS,
+        }
+        got = self._call(
+            "reading the sheet", lambda h: h.spreadsheets_get(self.spreadsheet, params)
+        )
+        sheets = {s["properties"]["title"]: s for s in got.get("sheets", [])}
+        missing = [t for t in (c.DOKUMEN, c.RIWAYAT, c.STATE) if t not in sheets]
+        if missing:
+            raise NeedsInit(f"tab {', '.join(missing)} is missing")
+        dokumen = _rows_of(sheets[c.DOKUMEN])
+        headers = dokumen[0] if dokumen else []
+        absent = c.missing_columns(headers, (*c.STAFF_COLUMNS, *c.WORKER_COLUMNS))
+        if absent:
+            raise NeedsInit(f"tab {c.DOKUMEN} has no column {', '.join(absent)}")
+        state = _rows_of(sheets[c.STATE])
+        records = read_records(state[0], state[1:]) if state else {}
+        id_col = c.column_map(state[0]).get("id", 0) if state else 0
+        self._read = {
+            "ids": {t: s["properties"]["sheetId"] for t, s in sheets.items()},
+            "headers": headers,
+            "state_rows": {
+                str(r[id_col]): i + 1
+                for i, r in enumerate(state[1:], start=1)
+                if id_col < len(r) and r[id_col] not in (None, "")
+            },
+        }
+        ledger = _rows_of(sheets[c.RIWAYAT])
+        return Snapshot(headers, dokumen[1:], records, len(ledger) > 1)
+
+    def read_history(self) -> list[HistoryEntry]:
+        got = self._call(
+            "reading Riwayat",
+            lambda h: h.spreadsheets_get(
+                self.spreadsheet,
+                {"ranges": [c.RIWAYAT], "includeGridData": "true", "fields": READ_FIELDS},
+            ),
+        )
+        rows = _rows_of(got["sheets"][0]) if got.get("sheets") else []
+        return read_history(rows[0], rows[1:], self.zone) if rows else []
+
+    # --- write ------------------------------------------------------------------------------
+
+    def write(self, changes: Changes) -> None:
+        if not self._read:
+            raise RuntimeError("write() needs a read() first")
+        for body in self.plan(changes):
+            self._call("writing the sheet", lambda h, b=body: h.batch_update(self.spreadsheet, b))
+
+    def plan(self, changes: Changes) -> list[dict]:
+        """The batchUpdate bodies for one cycle: one, unless it would exceed 2 MB."""
+        units = self._units(changes)
+        chunks: list[list[_Unit]] = [[]]
+        used = 0
+        budget = self.write_limit - 1024  # the envelope of the requests
+        for unit in units:
+            if chunks[-1] and used + unit.size > budget:
+                chunks.append([])
+                used = 0
+            chunks[-1].append(unit)
+            used += unit.size
+        bodies = []
+        for chunk in chunks:
+            if chunk:
+                bodies.extend(self._bodies(chunk))
+        return bodies
+
+    def _bodies(self, chunk: list[_Unit]) -> list[dict]:
+        body = self._body(chunk)
+        if _size(body) <= self.write_limit or len(chunk) == 1:
+            return [body]
+        half = len(chunk) // 2
+        return self._bodies(chunk[:half]) + self._bodies(chunk[half:])
+
+    def _units(self, changes: Changes) -> list[_Unit]:
+        cols = c.column_map(self._read["headers"])
+        by_doc: dict[str, _Unit] = {}
+        rows: dict[int, _Unit] = {}
+        id_rows: dict[str, int] = {}
+        for write in changes.cells:
+            col = cols[c.header_key(write.column)]
+            data = cell_data(write.value)
+            unit = rows.setdefault(write.row, _Unit(0))
+            unit.dokumen.append((write.row + 1, col, data))
+            unit.size += _size(data) + 1
+            if write.column == c.ID:
+                id_rows[str(write.value)] = write.row
+        for doc_id, row in id_rows.items():
+            by_doc[doc_id] = rows[row]
+        state_rows = self._read["state_rows"]
+        for record in changes.records:
+            unit = by_doc.setdefault(record.id, _Unit(0))
+            cells = record_cells(record)
+            if record.id in state_rows:
+                unit.record_updates.append((state_rows[record.id], cells))
+            else:
+                unit.record_appends.append(cells)
+            unit.size += _size([cell_data(v) for v in cells]) + 16
+        for entry in changes.history:
+            unit = by_doc.setdefault(entry.id, _Unit(0))
+            cells = history_cells(entry, self.zone)
+            unit.history.append(cells)
+            unit.size += _size([cell_data(v) for v in cells]) + 16
+        ordered: list[_Unit] = []
+        seen: set[int] = set()
+        for unit in [*(rows[r] for r in sorted(rows)), *by_doc.values()]:
+            if id(unit) not in seen:
+                seen.add(id(unit))
+                unit.size += 64
+                ordered.append(unit)
+        return ordered
+
+    def _body(self, units: list[_Unit]) -> dict:
+        ids = self._read["ids"]
+        requests_: list[dict] = []
+        dokumen = [cell for u in units for cell in u.dokumen]
+        for row, col, block in _blocks(dokumen):
+            requests_.append(_update_cells(ids[c.DOKUMEN], row, col, block))
+        updates = [
+            (row, 0, [cell_data(v) for v in cells])
+            for u in units
+            for row, cells in u.record_updates
+        ]
+        for row, col, block in _blocks(
+            (r, col, data) for r, _, values in updates for col, data in enumerate(values)
+        ):
+            requests_.append(_update_cells(ids[c.STATE], row, col, block))
+        appends = [cells for u in units for cells in u.record_appends]
+        if appends:
+            requests_.append(_append_cells(ids[c.STATE], appends))
+        history = [cells for u in units for cells in u.history]
+        if history:
+            requests_.append(_append_cells(ids[c.RIWAYAT], history))
+        return {"requests": requests_}
+
+    # --- init -------------------------------------------------------------------------------
+
+    def init(self, catalog: Catalog) -> list[str]:
+        fields = (
+            "properties.timeZone,sheets(properties(sheetId,title,hidden,"
+            "gridProperties(rowCount,columnCount,frozenRowCount)),"
+            "conditionalFormats(ranges,booleanRule(condition)),"
+            "protectedRanges(protectedRangeId,description),"
+            "data(rowData(values(userEnteredValue))))"
+        )
+        meta = self._call(
+            "reading the sheet layout",
+            lambda h: h.spreadsheets_get(
+                self.spreadsheet,
+                {"ranges": [], "includeGridData": "false", "fields": fields},
+            ),
+        )
+        sheets = {s["properties"]["title"]: s for s in meta.get("sheets", [])}
+        plan = _InitPlan(self, catalog, meta, sheets)
+        requests_, done = plan.build()
+        if requests_:
+            self._call(
+                "initialising the sheet",
+                lambda h: h.batch_update(self.spreadsheet, {"requests": requests_}),
+            )
+        return done
+
+
+def _new_sheet_id() -> int:
+    return secrets.randbelow(2**31 - 2) + 1
+
+
+class _InitPlan:
+    """The batchUpdate requests that bring a spreadsheet up to the sheet contract."""
+
+    def __init__(self, backend: GoogleBackend, catalog: Catalog, meta: dict, sheets: dict):
+        self.backend = backend
+        self.catalog = catalog
+        self.meta = meta
+        self.sheets = sheets
+        self.requests: list[dict] = []
+        self.done: list[str] = []
+
+    def build(self) -> tuple[list[dict], list[str]]:
+        zone = self.backend.zone.key
+        if self.meta.get("properties", {}).get("timeZone") != zone:
+            self.requests.append(
+                {
+                    "updateSpreadsheetProperties": {
+                        "properties": {"timeZone": zone},
+                        "fields": "timeZone",
+                    }
+                }
+            )
+            self.done.append(f"set the time zone to {zone}")
+        dokumen = self._tab(c.DOKUMEN)
+        riwayat = self._tab(c.RIWAYAT)
+        state = self._tab(c.STATE, hidden=True)
+        headers = self._headers(c.DOKUMEN)
+        self._dokumen_columns(dokumen, headers)
+        self._simple_headers(riwayat, c.RIWAYAT, c.RIWAYAT_COLUMNS)
+        self._simple_headers(state, c.STATE, c.STATE_COLUMNS)
+        return self.requests, self.done
+
+    def _tab(self, title: str, hidden: bool = False) -> int:
+        if title in self.sheets:
+            return self.sheets[title]["properties"]["sheetId"]
+        sheet_id = _new_sheet_id()
+        self.requests.append(
+            {
+                "addSheet": {
+                    "properties": {
+                        "sheetId": sheet_id,
+                        "title": title,
+                        "hidden": hidden,
+                        "gridProperties": {"frozenRowCount": 1},
+                    }
+                }
+            }
+        )
+        self.sheets[title] = {"properties": {"sheetId": sheet_id, "title": title}, "new": True}
+        self.done.append(f"created tab {title}")
+        return sheet_id
+
+    def _headers(self, title: str) -> list[object]:
+        sheet = self.sheets[title]
+        rows = _rows_of(sheet) if not sheet.get("new") else []
+        headers = list(rows[0]) if rows else []
+        while headers and headers[-1] in (None, ""):
+            headers.pop()
+        return headers
+
+    def _simple_headers(self, sheet_id: int, title: str, columns: Sequence[str]) -> None:
+        sheet = self.sheets[title]
+        if not sheet.get("new"):
+            return
+        self.requests.append(
+            _update_cells(sheet_id, 0, 0, [[_header_cell(name, False) for name in columns]])
+        )
+        self.requests.append(self._protect(sheet_id, title, None))
+
+    def _dokumen_columns(self, sheet_id: int, headers: list[object]) -> None:
+        added = c.missing_columns(headers, (*c.STAFF_COLUMNS, *c.WORKER_COLUMNS))
+        sheet = self.sheets[c.DOKUMEN]
+        grid = sheet["properties"].get("gridProperties", {})
+        width = len(headers) + len(added)
+        if not sheet.get("new") and grid.get("columnCount", 26) < width:
+            self.requests.append(
+                {
+                    "appendDimension": {
+                        "sheetId": sheet_id,
+                        "dimension": "COLUMNS",
+                        "length": width - grid.get("columnCount", 26),
+                    }
+                }
+            )
+        if added:
+            cells = [_header_cell(name, name in c.WORKER_COLUMNS) for name in added]
+            self.requests.append(_update_cells(sheet_id, 0, len(headers), [cells]))
+            self.done.append(f"added columns {', '.join(added)}")
+        all_headers = [*headers, *added]
+        cols = c.column_map(all_headers)
+        if not sheet.get("new") and grid.get("frozenRowCount") != 1:
+            self.requests.append(
+                {
+                    "updateSheetProperties": {
+                        "properties": {
+                            "sheetId": sheet_id,
+                            "gridProperties": {"frozenRowCount": 1},
+                        },
+                        "fields": "gridProperties.frozenRowCount",
+                    }
+                }
+            )
+        if not added:
+            return
+        for name in c.DATE_COLUMNS:
+            col = cols[c.header_key(name)]
+            self.requests.append(
+                {
+                    "repeatCell": {
+                        "range": _columns(sheet_id, col, col + 1, start_row=1),
+                        "cell": {"userEnteredFormat": {"numberFormat": NUMBER_FORMAT}},
+                        "fields": "userEnteredFormat.numberFormat",
+                    }
+                }
+            )
+        for name, pixels in _WIDTHS.items():
+            col = cols[c.header_key(name)]
+            self.requests.append(
+                {
+                    "updateDimensionProperties": {
+                        "range": {
+                            "sheetId": sheet_id,
+                            "dimension": "COLUMNS",
+                            "startIndex": col,
+                            "endIndex": col + 1,
+                        },
+                        "properties": {"pixelSize": pixels},
+                        "fields": "pixelSize",
+                    }
+                }
+            )
+        self._validations(sheet_id, cols)
+        self._status_colours(sheet_id, cols, len(all_headers))
+        for name in c.WORKER_COLUMNS:
+            col = cols[c.header_key(name)]
+            self.requests.append(self._protect(sheet_id, name, _columns(sheet_id, col, col + 1)))
+
+    def _validations(self, sheet_id: int, cols: dict[str, int]) -> None:
+        longest = max((p.last for p in self.catalog), default=1)
+        lists = {
+            c.PROSEDUR: [p.code for p in self.catalog],
+            c.LANGKAH: [*(str(n) for n in range(1, longest + 1)), c.SELESAI],
+        }
+        for name, values in lists.items():
+            col = cols[c.header_key(name)]
+            self.requests.append(
+                {
+                    "setDataValidation": {
+                        "range": _columns(sheet_id, col, col + 1, start_row=1),
+                        "rule": {
+                            "condition": {
+                                "type": "ONE_OF_LIST",
+                                "values": [{"userEnteredValue": v} for v in values],
+                            },
+                            "strict": False,
+                            "showCustomUi": True,
+                        },
+                    }
+                }
+            )
+
+    def _status_colours(self, sheet_id: int, cols: dict[str, int], width: int) -> None:
+        letter = _letter(cols[c.header_key(c.STATUS)])
+        for index, (status, colour) in enumerate(c.STATUS_COLOURS.items()):
+            self.requests.append(
+                {
+                    "addConditionalFormatRule": {
+                        "index": index,
+                        "rule": {
+                            "ranges": [_columns(sheet_id, 0, width, start_row=1)],
+                            "booleanRule": {
+                                "condition": {
+                                    "type": "CUSTOM_FORMULA",
+                                    "values": [{"userEnteredValue": f'=${letter}2="{status}"'}],
+                                },
+                                "format": {"backgroundColor": _rgb(colour)},
+                            },
+                        },
+                    }
+                }
+            )
+
+    def _protect(self, sheet_id: int, what: str, grid: dict | None) -> dict:
+        editors = sorted({self.backend._email, *self.backend.admins} - {""})
+        protected: dict[str, Any] = {
+            "description": f"{PROTECTED} ({what})",
+            "warningOnly": self.backend.warning_only,
+        }
+        protected["range"] = grid if grid is not None else {"sheetId": sheet_id}
+        if not self.backend.warning_only:
+            protected["editors"] = {"users": editors}
+        return {"addProtectedRange": {"protectedRange": protected}}
+
+
+_WIDTHS = {
+    c.ID: 140,
+    c.PROSEDUR: 170,
+    c.JUDUL: 280,
+    c.LANGKAH: 80,
+    c.CATATAN: 220,
+    c.KEGIATAN: 320,
+    c.PELAKSANA: 180,
+    c.MULAI: 130,
+    c.TENGGAT: 130,
+    c.STATUS: 120,
+    c.PESAN: 460,
+}
+
+
+def _columns(sheet_id: int, start: int, end: int, start_row: int = 0) -> dict:
+    return {
+        "sheetId": sheet_id,
+        "startRowIndex": start_row,
+        "startColumnIndex": start,
+        "endColumnIndex": end,
+    }
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _rgb(hex_colour: str) -> dict:
+    return {
+        "red": int(hex_colour[0:2], 16) / 255,
+        "green": int(hex_colour[2:4], 16) / 255,
+        "blue": int(hex_colour[4:6], 16) / 255,
+    }
+
+
+def _header_cell(name: str, worker: bool) -> dict:
+    cell: dict[str, Any] = {
+        "userEnteredValue": {"stringValue": name},
+        "userEnteredFormat": {"textFormat": {"bold": True, "italic": worker}},
+    }
+    if worker:
+        cell["userEnteredFormat"]["backgroundColor"] = _rgb("D9D9D9")
+        cell["note"] = "Diisi otomatis oleh sopsync. Jangan diubah: perubahan akan ditimpa."
+    return cell

@@ -1,0 +1,94 @@
+"""Document identity across staff edits that race with the worker's write.
+
+A spreadsheet has no compare-and-set: if staff sort or insert rows between the
+worker's read and its write, a new ID written "into row 7" lands on whatever
+row is row 7 by then. Two fingerprints make that recoverable:
+
+- a **claim** on a new record: the fingerprint (Prosedur, Judul) of the row the
+  ID was meant for, kept until a later cycle sees the ID on that row;
+- a **sidik** on every record: the fingerprint of its document's row as last
+  read, so an ID overwritten by a misplaced write can be given back.
+
+Each cycle, before deciding, ``reconcile`` checks every pending claim. When
+the ID sits on a row with another fingerprint while a row with the claimed
+fingerprint still has no ID, the write went astray: the ID moves to the right
+row and the wrong row gets back the ID it had (found by its sidik), or blank.
+Worker cells that went astray need nothing special: every cycle recomputes
+them from the records and rewrites what differs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from syncer.cells import text_of
+from syncer.engine import Record, StaffRow
+
+
+def fingerprint(row: StaffRow) -> str:
+    """What identifies a document to staff: its Prosedur and Judul (8 hex digits)."""
+    text = f"{text_of(row.prosedur).casefold()}\x1f{text_of(row.judul).casefold()}"
+    return hashlib.blake2s(text.encode(), digest_size=4).hexdigest()
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    rows: list[StaffRow]
+    """The rows with their IDs as they should be."""
+    id_writes: dict[int, str]
+    """Index into ``rows`` -> the ID cell to write ("" to blank a wrongly filled cell)."""
+    records: dict[str, Record]
+    """Records whose claims proved moot (their row was edited or deleted) cleared.
+
+    A confirmed claim is left in place, so that confirming costs no write; the
+    cycle clears it with the record's next change."""
+
+
+def reconcile(rows: Sequence[StaffRow], records: Mapping[str, Record]) -> Reconciled:
+    claims = {doc_id: r for doc_id, r in records.items() if r.claim}
+    if not claims:
+        return Reconciled(list(rows), {}, dict(records))
+    prints = [fingerprint(r) for r in rows]
+    ids = [text_of(r.id) for r in rows]
+    settled = dict(records)
+    pending = {
+        doc_id: record
+        for doc_id, record in claims.items()
+        if not any(x == doc_id and p == record.claim for x, p in zip(ids, prints, strict=True))
+    }
+
+    def candidates(doc_id: str) -> list[int]:
+        claim = pending[doc_id].claim
+        return [
+            i
+            for i, (x, p) in enumerate(zip(ids, prints, strict=True))
+            if p == claim and x != doc_id and (not x or x in pending)
+        ]
+
+    # No row is waiting for this ID: staff edited or deleted its row; keep it where it is.
+    for doc_id in [d for d in pending if not candidates(d)]:
+        settled[doc_id] = replace(pending.pop(doc_id), claim="")
+    placed: dict[int, str] = {}
+    for doc_id in sorted(pending):
+        free = [i for i in candidates(doc_id) if i not in placed]
+        if free:
+            placed[free[0]] = doc_id
+    id_writes = dict(placed)
+    final = [placed.get(i, x) for i, x in enumerate(ids)]
+    for i, x in enumerate(ids):
+        if x in pending and i not in placed:  # a misplaced write overwrote this row's ID
+            id_writes[i] = final[i] = _previous_id(prints[i], records, set(final))
+    fixed = [replace(row, id=id_writes[i]) if i in id_writes else row for i, row in enumerate(rows)]
+    return Reconciled(fixed, id_writes, settled)
+
+
+def _previous_id(print_: str, records: Mapping[str, Record], on_sheet: set[str]) -> str:
+    """The ID a wrongly overwritten row had: the one missing document with its fingerprint."""
+    matches = [
+        doc_id
+        for doc_id, record in records.items()
+        if record.sidik == print_ and doc_id not in on_sheet and not record.claim
+    ]
+    return matches[0] if len(matches) == 1 else ""
