@@ -50,6 +50,9 @@ WORKER_FILL = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
 WORKER_FONT = Font(bold=True, italic=True, color="595959")
 WORKER_NOTE = "Diisi otomatis oleh sopsync. Jangan diubah: perubahan akan ditimpa."
 ROW_LIMIT = 1_048_576
+WRAP = Alignment(wrap_text=True)
+WRAPPED = (c.KEGIATAN, c.PESAN)
+LINE_HEIGHT = 15.0
 VALIDATION_TITLE = "sopsync"
 
 
@@ -135,8 +138,14 @@ class XlsxBackend:
             raise RuntimeError("write() needs a read() first")
         dokumen = book[c.DOKUMEN]
         cols = c.column_map([cell.value for cell in dokumen[1]])
+        wrapped = {cols[c.header_key(name)] for name in WRAPPED}
         for change in changes.cells:
-            _set(dokumen.cell(change.row + 2, cols[c.header_key(change.column)] + 1), change.value)
+            col = cols[c.header_key(change.column)]
+            cell = dokumen.cell(change.row + 2, col + 1)
+            _set(cell, change.value)
+            if col in wrapped:
+                cell.alignment = WRAP
+                _fit_height(dokumen, change.row + 2, [cols[c.header_key(n)] for n in WRAPPED])
         if changes.records:
             self._write_records(book, changes.records)
         riwayat = book[c.RIWAYAT]
@@ -197,6 +206,18 @@ class XlsxBackend:
         self._stat = self._file_stat()
 
 
+def _fit_height(sheet: Worksheet, row: int, columns: list[int]) -> None:
+    """Spreadsheets do not re-measure wrapped rows on opening: size the row for its text."""
+    lines = 1
+    for col in columns:
+        text = sheet.cell(row, col + 1).value
+        if isinstance(text, str) and text:
+            width = sheet.column_dimensions[get_column_letter(col + 1)].width or 13
+            per_line = max(8, int(width * 1.1))
+            lines = max(lines, -(-len(text) // per_line))
+    sheet.row_dimensions[row].height = LINE_HEIGHT * lines if lines > 1 else None
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -229,6 +250,7 @@ def _prepare(book: Workbook, catalog: Catalog) -> list[str]:
             riwayat.cell(1, col).font = HEADER_FONT
         riwayat.freeze_panes = "A2"
         riwayat.protection.sheet = True
+        _landscape(riwayat)
         done.append(f"created tab {c.RIWAYAT}")
     if c.STATE not in book.sheetnames:
         _state_sheet(book)
@@ -264,8 +286,19 @@ def _style_dokumen(ws: Worksheet, catalog: Catalog) -> None:
         if name in c.DATE_COLUMNS:
             ws.column_dimensions[letter].number_format = c.DATE_FORMAT
     ws.auto_filter.ref = f"A1:{last}{max(ws.max_row, 2)}"
+    _landscape(ws)
     _validations(ws, cols, catalog)
     _status_colours(ws, cols, last)
+
+
+def _landscape(ws: Worksheet) -> None:
+    """Printed, the sheet fits the page width (offices print their queues)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
 
 
 def _validations(ws: Worksheet, cols: dict[str, int], catalog: Catalog) -> None:
