@@ -15,7 +15,10 @@ from datetime import date, datetime, time
 
 MAX_STEP = 999
 
-_STEP_TEXT = re.compile(r"^(\d{1,3})(?:\.0+)?(?:\s*[-–—:.)]\s*(?:\S.*)?)?$", re.DOTALL)
+# "4", "4.0", "4 - Memberikan paraf", "4. Memberikan paraf", "4) ..." but not "4.5" or "4a"
+_STEP_TEXT = re.compile(
+    r"^(\d{1,3})(?:\.0+)?(?:\s*[-–—:)]\s*(?:\S.*)?|\.(?:\s+\S.*)?|\s+[-–—]\s*)?$", re.DOTALL
+)
 _SELESAI = "selesai"
 
 
@@ -40,10 +43,13 @@ def shown(value: object, limit: int = 40) -> str:
     """A cell value quoted for a message, cut short when long."""
     if isinstance(value, datetime):
         text = value.strftime("%Y-%m-%d %H:%M")
-    elif isinstance(value, float) and value.is_integer():
+    elif isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         text = str(int(value))
     else:
-        text = str(value)
+        try:
+            text = str(value)
+        except ValueError:  # an integer too long for Python to print
+            text = "angka sangat besar"
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1] + "…"
@@ -60,7 +66,7 @@ def text_of(value: object) -> str:
         return str(int(value))
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
-    return " ".join(str(value).split())
+    return " ".join(shown(value, limit=10_000)[1:-1].split())
 
 
 def parse_langkah(value: object) -> int | str | None | BadValue:
@@ -79,11 +85,9 @@ def parse_langkah(value: object) -> int | str | None | BadValue:
     if not text:
         return None
     if _invisible_only(text):
-        return BadValue(
-            "Langkah berisi karakter tak terlihat saja; kosongkan sel atau isi nomor langkah."
-        )
+        return BadValue("Langkah berisi karakter tak terlihat saja, bukan nomor langkah.")
     if text.startswith("="):
-        return BadValue(f"Langkah berisi rumus {shown(text)}; isi nomor langkah langsung.")
+        return BadValue(f"Langkah berisi rumus {shown(text)}, bukan nomor langkah.")
     if text.casefold() == _SELESAI:
         return "Selesai"
     match = _STEP_TEXT.match(text)
@@ -98,8 +102,8 @@ def _step_number(number: float, original: object = None) -> int | BadValue:
     label = shown(original if original is not None else number)
     if isinstance(number, float) and (math.isnan(number) or math.isinf(number)):
         return BadValue(f"Langkah {label} bukan nomor langkah.")
-    if number != int(number):
-        return BadValue(f"Langkah {label} bukan bilangan bulat; isi nomor langkah (mis. 4).")
     if not 1 <= number <= MAX_STEP:
-        return BadValue(f"Langkah {label} di luar nomor langkah yang mungkin.")
+        return BadValue(f"Langkah {label} bukan nomor langkah yang ada.")
+    if number != int(number):
+        return BadValue(f"Langkah {label} bukan bilangan bulat.")
     return int(number)

@@ -110,12 +110,17 @@ def label(position: Position) -> str:
 
 
 def format_working(minutes: float, day_minutes: float) -> str:
-    """Working time in words: ``1 hari 2 jam``, ``45 menit``."""
+    """Working time in words: ``1 hari 2 jam``, ``45 menit``.
+
+    Minutes are shown only under an hour, so a late row's text changes at most
+    hourly and an unchanged sheet is not rewritten every cycle.
+    """
     total = int(minutes + 1e-6)
+    if total < 60:
+        return f"{total} menit" if total else "kurang dari 1 menit"
     days, rest = divmod(total, int(day_minutes))
-    hours, mins = divmod(rest, 60)
-    parts = [f"{n} {unit}" for n, unit in ((days, "hari"), (hours, "jam"), (mins, "menit")) if n]
-    return " ".join(parts) if parts else "kurang dari 1 menit"
+    hours = rest // 60
+    return " ".join(f"{n} {unit}" for n, unit in ((days, "hari"), (hours, "jam")) if n)
 
 
 def _option(proc: Procedure, target: Position, rules: Rules, kind: str = "") -> str:
@@ -134,6 +139,11 @@ def allowed_next(proc: Procedure, position: int, rules: Rules) -> str:
         return f"Langkah berikutnya: {ya}; atau kembali ke {tidak}."
     target = position + 1 if position < proc.last else None
     return f"Langkah berikutnya: {_option(proc, target, rules)}."
+
+
+REJECTED_SEP = "\n"
+REJECTED_KEEP = 20
+"""Distinct rejected attempts remembered per step, so each is logged once."""
 
 
 class _Rejected(Exception):
@@ -167,9 +177,7 @@ def _requested(proc: Procedure, langkah: object, blank: Position | str) -> Posit
     if parsed == SELESAI:
         return None
     if not proc.has_step(parsed):
-        raise _Rejected(
-            f"Langkah {parsed} tidak ada di SOP {proc.title} (langkah 1–{proc.last} atau Selesai)."
-        )
+        raise _Rejected(f"Langkah {parsed} tidak ada di SOP {proc.title} (langkah 1–{proc.last}).")
     return parsed
 
 
@@ -201,7 +209,7 @@ def _current_cells(rules: Rules, proc: Procedure, record: Record, now: datetime)
                 and left < calendar.working_minutes(record.since, due) / 2
             ):
                 status = Status.HAMPIR_TENGGAT
-                notes.append(f"Sisa waktu {format_working(left, calendar.day_minutes)}.")
+                notes.append(f"Tenggat {_moment(due, now)}.")
     if record.came_from is not None and record.came_from > record.step:
         notes.append(
             f"Dokumen dikembalikan ke langkah {record.step} ({step.actor})"
@@ -215,6 +223,14 @@ def _current_cells(rules: Rules, proc: Procedure, record: Record, now: datetime)
         status=status,
         pesan=" ".join(notes),
     )
+
+
+def _moment(due: datetime, now: datetime) -> str:
+    """``pukul 13:20`` today, else ``2026-12-01 07:30``."""
+    local_due = due.astimezone(now.tzinfo)
+    if local_due.date() == now.date():
+        return f"pukul {local_due:%H:%M}"
+    return f"{local_due:%Y-%m-%d %H:%M}"
 
 
 def _invalid(cells: WorkerCells, message: str) -> WorkerCells:
@@ -242,9 +258,13 @@ def decide_new(rules: Rules, row: StaffRow, doc_id: str, now: datetime) -> Outco
     """A row the worker has no record of: accepted at its Langkah (blank = 1)."""
     try:
         proc = _resolve(rules, row.prosedur)
-        target = _requested(proc, row.langkah, 1)
     except _Rejected as exc:
         return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=str(exc)))
+    try:
+        target = _requested(proc, row.langkah, 1)
+    except _Rejected as exc:
+        allowed = f"Isi langkah 1–{proc.last} atau Selesai; kosong berarti langkah 1."
+        return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=f"{exc} {allowed}"))
     record = Record(doc_id, proc.code, target, now)
     note = "mulai" if target == 1 else f"mulai di langkah {label(target)} (sudah berjalan)"
     entry = _entry(rules, proc, doc_id, now, "", target, note)
@@ -259,28 +279,31 @@ def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> 
         message = f"Dokumen tercatat di {where}, yang tidak ada lagi di katalog SOP."
         return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=message), record)
     current = _current_cells(rules, proc, record, now)
+    if _resolve_quiet(rules, row.prosedur) is not proc:
+        typed = "(kosong)" if is_blank(row.prosedur) else shown(row.prosedur)
+        message = (
+            f"Prosedur diganti menjadi {typed}"
+            f", padahal dokumen sudah dimulai sebagai {proc.title}. Prosedur tidak dapat diganti:"
+            f' kembalikan ke "{proc.code}", atau buat baris baru untuk dokumen lain.'
+        )
+        return _reject(rules, proc, record, row, current, message, now)
+    # Blank means step 1, as on a new row: the worker never fills Langkah in.
+    blank: Position | str = 1
+    if record.step != 1:
+        blank = f"Langkah dikosongkan; dokumen tercatat di langkah {label(record.step)}."
     try:
-        if _resolve_quiet(rules, row.prosedur) is not proc:
-            raise _Rejected(
-                f"Prosedur tidak dapat diganti setelah dokumen dimulai (tercatat: {proc.title})."
-                f' Kembalikan Prosedur ke "{proc.code}" atau buat baris baru.'
-            )
-        # Blank means step 1, as on a new row: the worker never fills Langkah in.
-        blank: Position | str = 1
-        if record.step != 1:
-            blank = (
-                f"Langkah dikosongkan; dokumen tercatat di langkah {label(record.step)}."
-                f" Kembalikan Langkah ke {label(record.step)}."
-            )
         target = _requested(proc, row.langkah, blank)
     except _Rejected as exc:
-        return _reject(rules, proc, record, row, current, str(exc), now)
+        return _reject(
+            rules, proc, record, row, current, _with_allowed(str(exc), proc, record, rules), now
+        )
     if target == record.step:
-        if record.rejected:
-            return Outcome(current, replace(record, rejected=""))
         return Outcome(current, record)
     if record.step is None:
-        message = 'Dokumen sudah Selesai; Langkah tidak dapat diubah lagi. Kembalikan ke "Selesai".'
+        message = (
+            f"Langkah diisi {label(target)}, padahal dokumen sudah Selesai; langkahnya tidak"
+            ' dapat diubah lagi. Kembalikan Langkah ke "Selesai".'
+        )
         return _reject(rules, proc, record, row, current, message, now)
     step = proc.step(record.step)
     if target not in proc.next_steps(record.step):
@@ -298,6 +321,14 @@ def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> 
     new = replace(record, step=target, since=now, came_from=record.step, rejected="")
     entry = _entry(rules, proc, record.id, now, record.step, target, note)
     return Outcome(_current_cells(rules, proc, new, now), new, (entry,))
+
+
+def _with_allowed(reason: str, proc: Procedure, record: Record, rules: Rules) -> str:
+    """A rejection plus what staff may enter instead."""
+    if record.step is None:
+        return f'{reason} Dokumen sudah Selesai: kembalikan Langkah ke "Selesai".'
+    back = f"Tetap di langkah {record.step}, atau isi: "
+    return f"{reason} {back}{allowed_next(proc, record.step, rules)[len('Langkah berikutnya: ') :]}"
 
 
 def _said(target: Position) -> str:
@@ -320,10 +351,12 @@ def _reject(
     message: str,
     now: datetime,
 ) -> Outcome:
-    """Tidak valid: the record stays; a distinct attempt is logged once."""
-    attempt = f"{text_of(row.prosedur)} | {text_of(row.langkah)}"
-    if attempt == record.rejected:
+    """Tidak valid: the record stays; each distinct attempt at this step is logged once."""
+    attempt = f"{text_of(row.prosedur)} | {text_of(row.langkah)}"[:200].replace(REJECTED_SEP, " ")
+    tried = record.rejected.split(REJECTED_SEP) if record.rejected else []
+    if attempt in tried:
         return Outcome(_invalid(current, message), record)
+    remembered = REJECTED_SEP.join([*tried, attempt][-REJECTED_KEEP:])
     entry = HistoryEntry(
         now,
         record.id,
@@ -334,7 +367,7 @@ def _reject(
         None,
         f"ditolak: {message}",
     )
-    return Outcome(_invalid(current, message), replace(record, rejected=attempt), (entry,))
+    return Outcome(_invalid(current, message), replace(record, rejected=remembered), (entry,))
 
 
 # --- the whole sheet: IDs, duplicates, new documents ---------------------------------------
@@ -348,7 +381,7 @@ def id_prefix(proc: Procedure) -> str:
     return (parts[0] if len(parts) == 1 else "".join(p[0] for p in parts)).upper()
 
 
-_SERIAL = re.compile(r"^(?P<prefix>.+)-(?P<year>\d{4})-(?P<n>\d+)$")
+_SERIAL = re.compile(r"^(?P<prefix>.+)-(?P<year>\d{4})-(?P<n>\d{1,9})$")
 
 
 class IdMaker:
