@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from syncer import contract as c
+from syncer.backends.google import from_serial
 from syncer.cli import main
 
 
@@ -63,11 +65,7 @@ class XlsxSheet:
         book = load_workbook(self.path)
         rows = list(book[tab].iter_rows(values_only=True))
         headers = [str(h) if h is not None else "" for h in rows[0]]
-        return [
-            dict(zip(headers, r, strict=False))
-            for r in rows[1:]
-            if any(v not in (None, "") for v in r)
-        ]
+        return _records(headers, [list(r) for r in rows[1:]])
 
     def headers(self, tab: str = c.DOKUMEN) -> list[object]:
         book = load_workbook(self.path)
@@ -156,6 +154,13 @@ class XlsxSheet:
         self._edit(lambda sheet: sheet.delete_rows(at, count))
 
 
+def _records(headers: list[str], rows: list[list[object]]) -> list[dict[str, object]]:
+    """Rows as dicts by header, up to the last row with a value (blank rows between kept)."""
+    while rows and all(v in (None, "") for v in rows[-1]):
+        rows = rows[:-1]
+    return [{h: (r[i] if i < len(r) else None) for i, h in enumerate(headers)} for r in rows]
+
+
 def _last_used_row(sheet) -> int:
     for row in range(sheet.max_row, 1, -1):
         if any(cell.value not in (None, "") for cell in sheet[row]):
@@ -171,3 +176,140 @@ def _sort_key(value: object) -> tuple:
     if isinstance(value, datetime):
         return (0, value.timestamp())
     return (1, str(value).casefold())
+
+
+class GoogleSheet:
+    """A spreadsheet in the local Sheets API emulator, edited as staff would in the browser."""
+
+    kind = "google"
+
+    def __init__(self, emulator, folder: Path, config_text: str = ""):
+        self.emu = emulator
+        key = emulator.make_service_account_key(folder)
+        email = json.loads(Path(key).read_text())["client_email"]
+        self.id = emulator.create_spreadsheet("Kantor", shared_with=[email], sheets=["Sheet1"])
+        self.config = folder / "sopsync.toml"
+        self.config.write_text(
+            f'backend = "google"\n[google]\nspreadsheet = "{self.id}"\n'
+            f'credentials = "{Path(key).resolve()}"\nendpoint = "{emulator.base_url}"\n'
+            f"{config_text}"
+        )
+        self.path = None
+
+    @property
+    def book(self):
+        return self.emu.spreadsheet(self.id)
+
+    def _sheet(self, tab: str = c.DOKUMEN):
+        if self.book.find_sheet(tab) is None:  # the admin prepared the sheet before staff use it
+            assert self.cli("init").code == 0
+        return self.book.sheet(tab)
+
+    # --- the worker -------------------------------------------------------------------------
+
+    cli = XlsxSheet.cli
+    sync = XlsxSheet.sync
+
+    def fingerprint(self) -> str:
+        state = [
+            (
+                sheet.title,
+                [
+                    [
+                        (cell.userEnteredValue, cell.userEnteredFormat) if cell else None
+                        for cell in row
+                    ]
+                    for row in sheet.rows
+                ],
+            )
+            for sheet in self.book.sheets
+        ]
+        return json.dumps(state, sort_keys=True, default=str)
+
+    # --- what staff see ---------------------------------------------------------------------
+
+    def _grid(self, tab: str) -> list[list[object]]:
+        sheet = self._sheet(tab)
+        grid = []
+        for row in sheet.rows:
+            values = []
+            for cell in row:
+                if cell is None or cell.is_empty():
+                    values.append(None)
+                elif cell.formula:
+                    values.append(cell.formula)
+                elif cell.is_date() and isinstance(cell.python_value(), int | float):
+                    values.append(from_serial(cell.python_value()))
+                else:
+                    value = cell.python_value()
+                    if isinstance(value, float) and value.is_integer():
+                        value = int(value)
+                    values.append(value)
+            grid.append(values)
+        return grid
+
+    def table(self, tab: str = c.DOKUMEN) -> list[dict[str, object]]:
+        grid = self._grid(tab)
+        headers = [str(h) if h is not None else "" for h in grid[0]]
+        return _records(headers, grid[1:])
+
+    def headers(self, tab: str = c.DOKUMEN) -> list[object]:
+        return self._grid(tab)[0]
+
+    def tabs(self) -> list[str]:
+        return [sheet.title for sheet in self.book.sheets]
+
+    # --- what staff do ----------------------------------------------------------------------
+
+    def _col(self, name: str) -> int:
+        return c.column_map(self.headers())[name.casefold()]
+
+    def add_rows(self, *rows: dict[str, object]) -> None:
+        sheet = self._sheet()
+        row = len(self.table())
+        headers = self.headers()
+        for values in rows:
+            row += 1
+            for name, value in values.items():
+                cols = c.column_map(headers)
+                if name.casefold() not in cols:
+                    sheet.set_value(0, len(headers), name)
+                    headers = [*headers, name]
+                    cols = c.column_map(headers)
+                sheet.set_value(row, cols[name.casefold()], _typed(value))
+
+    def set(self, row: int, column: str, value: object) -> None:
+        self._sheet().set_value(row - 1, self._col(column), _typed(value))
+
+    set_by_id = XlsxSheet.set_by_id
+    row_of = XlsxSheet.row_of
+
+    def sort(self, column: str, columns: list[str] | None = None, reverse: bool = False) -> None:
+        sheet = self._sheet()
+        headers = self.headers()
+        if columns:
+            picked = sorted(self._col(n) for n in columns)
+            assert picked == list(range(picked[0], picked[-1] + 1)), "a selection is contiguous"
+            first, last = picked[0], picked[-1] + 1
+        else:
+            first, last = 0, len(headers)
+        sheet.sort(1, sheet.used_rows(), first, last, self._col(column), ascending=not reverse)
+
+    def drop_state(self) -> None:
+        book = self.book
+        with book.lock():
+            book.sheets = [s for s in book.sheets if s.title != c.STATE]
+            book.reindex()
+
+    def insert_rows(self, at: int, count: int = 1) -> None:
+        self._sheet().insert_rows(at - 1, count)
+
+    def delete_rows(self, at: int, count: int = 1) -> None:
+        self._sheet().delete_rows(at - 1, count)
+
+
+def _typed(value: object) -> object:
+    """What a person types for a value: dates as text, which Sheets turns into dates."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else value
