@@ -35,7 +35,7 @@ WORKER_COLUMNS = (KEGIATAN, PELAKSANA, MULAI, TENGGAT, STATUS, PESAN)
 DATE_COLUMNS = (MULAI, TENGGAT)
 
 RIWAYAT_COLUMNS = ("Waktu", "ID", "Prosedur", "Dari", "Ke", "Pelaksana", "Tenggat", "Keterangan")
-STATE_COLUMNS = ("ID", "Prosedur", "Langkah", "Mulai", "Dari", "Ditolak", "Sidik", "Klaim")
+STATE_COLUMNS = ("ID", "Rekaman")
 
 SELESAI = "Selesai"
 DATE_FORMAT = "yyyy-mm-dd hh:mm"

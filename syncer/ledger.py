@@ -14,6 +14,10 @@ from syncer.cells import text_of
 from syncer.contract import RIWAYAT_COLUMNS, SELESAI, STATE_COLUMNS, column_map
 from syncer.engine import HistoryEntry, Position, Record
 
+SAME = "*"
+"""Claim field: the claim equals the sidik (a new ID not yet seen on its row), written short."""
+SEP = "|"
+
 
 def _position_cell(position: Position | str) -> object:
     return SELESAI if position is None else position
@@ -36,40 +40,52 @@ def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
 
 
 def record_cells(record: Record) -> list[object]:
-    """Cells of a record, in STATE_COLUMNS order."""
-    came_from = "" if record.came_from is None else record.came_from
-    return [
-        record.id,
+    """A record as two cells, ID and Rekaman (STATE_COLUMNS).
+
+    Rekaman packs ``prosedur|langkah|mulai|dari|sidik|klaim|ditolak`` into one
+    text cell: a first sync of a large sheet writes one record per document,
+    and every cell costs about 40 bytes of envelope on Google. Ditolak comes
+    last and may hold anything.
+    """
+    claim = SAME if record.claim and record.claim == record.sidik else record.claim
+    fields = [
         record.procedure,
-        _position_cell(record.step),
+        str(_position_cell(record.step)),
         record.since.isoformat(timespec="seconds"),
-        came_from,
-        record.rejected,
+        "" if record.came_from is None else str(record.came_from),
         record.sidik,
-        record.claim,
+        claim,
+        record.rejected,
     ]
+    return [record.id, SEP.join(fields)]
 
 
 def read_records(headers: Sequence[object], rows: Sequence[Sequence[object]]) -> dict[str, Record]:
     """Records from the state tab; unreadable rows are skipped (Riwayat can rebuild them)."""
     cols = column_map(headers)
-    index = [cols.get(name.casefold()) for name in STATE_COLUMNS]
+    id_col, data_col = (cols.get(name.casefold()) for name in STATE_COLUMNS)
     records: dict[str, Record] = {}
+    if id_col is None or data_col is None:
+        return records
     for row in rows:
-        values = [row[i] if i is not None and i < len(row) else None for i in index]
-        doc_id, procedure, step, since, came_from, rejected, sidik, claim = values
+        if max(id_col, data_col) >= len(row) or not isinstance(row[data_col], str):
+            continue
+        fields = row[data_col].split(SEP, 6)
+        if len(fields) != 7:
+            continue
+        procedure, step, since, came_from, sidik, claim, rejected = fields
         try:
             position = _position(step)
             source = _position(came_from)
             record = Record(
-                id=text_of(doc_id),
-                procedure=text_of(procedure),
+                id=text_of(row[id_col]),
+                procedure=procedure,
                 step=position if position != "" else 1,
-                since=datetime.fromisoformat(text_of(since)),
+                since=datetime.fromisoformat(since),
                 came_from=source if isinstance(source, int) else None,
-                rejected=text_of(rejected),
-                sidik=text_of(sidik),
-                claim=text_of(claim),
+                rejected=rejected,
+                sidik=sidik,
+                claim=sidik if claim == SAME else claim,
             )
         except (ValueError, TypeError):
             continue

@@ -185,7 +185,7 @@ class GoogleSheet:
 
     def __init__(self, emulator, folder: Path, config_text: str = ""):
         self.emu = emulator
-        key = emulator.make_service_account_key(folder)
+        key = self.key = Path(emulator.make_service_account_key(folder))
         email = json.loads(Path(key).read_text())["client_email"]
         self.id = emulator.create_spreadsheet("Kantor", shared_with=[email], sheets=["Sheet1"])
         self.config = folder / "sopsync.toml"

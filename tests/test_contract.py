@@ -12,16 +12,23 @@ from datetime import datetime
 import pytest
 
 from syncer import contract as c
-from tests.sheets import XlsxSheet
+from tests.emulator import Emulator
+from tests.sheets import GoogleSheet, XlsxSheet
 
 MON_0800 = "2026-11-30T08:00"
 
 
-@pytest.fixture(params=["xlsx"])
+@pytest.fixture(scope="module")
+def emulator():
+    with Emulator() as emu:
+        yield emu
+
+
+@pytest.fixture(params=["xlsx", "google"])
 def sheet(request, tmp_path):
     if request.param == "xlsx":
         return XlsxSheet(tmp_path)
-    raise NotImplementedError(request.param)
+    return GoogleSheet(request.getfixturevalue("emulator"), tmp_path)
 
 
 def synced(sheet, now: str, *extra: str):
@@ -46,6 +53,13 @@ def moves(sheet, doc_id: str) -> list[tuple]:
         for r in history(sheet, doc_id)
         if not str(r["Keterangan"]).startswith("ditolak")
     ]
+
+
+def one_record_each(sheet) -> list[str]:
+    """The worker's state tab: exactly one record per document, however often it changed."""
+    ids = [r["ID"] for r in sheet.table(c.STATE) if r["ID"]]
+    assert len(ids) == len(set(ids)), ids
+    return ids
 
 
 def test_init_creates_the_tabs_and_columns(sheet):
@@ -77,6 +91,7 @@ def test_walk_with_a_tidak_loop_logs_each_accepted_move_exactly_once(sheet):
     expected = [(None, 1), (1, 2), (2, 3), (3, 2), (2, 3), (3, 4), (4, 5), (5, 6), (6, 7)]
     expected += [(7, "Selesai")]
     assert moves(sheet, doc_id) == expected
+    assert one_record_each(sheet) == [doc_id]
     final = doc(sheet, "Lapbul Nov")
     assert final["Status"] == "Selesai" and final["Tenggat"] in (None, "")
 
@@ -192,6 +207,7 @@ def test_records_stay_with_their_documents_when_staff_sort(sheet, columns):
     result = synced(sheet, "2026-11-30T08:30")
     after = {r["ID"]: (r["Pelaksana"], r["Kegiatan"], r["Mulai"]) for r in sheet.table()}
     assert after == before
+    assert sorted(one_record_each(sheet)) == sorted(before)
     assert len(sheet.table(c.RIWAYAT)) == riwayat
     assert "Tidak valid 0" in result.out
     # and moving on after the sort is judged against the right record
@@ -208,7 +224,7 @@ def test_inserted_and_deleted_rows_keep_every_record(sheet):
     sheet.insert_rows(3, 2)
     sheet.delete_rows(6)  # d2
     synced(sheet, "2026-11-30T08:30")
-    after = {r["ID"]: r["Kegiatan"] for r in sheet.table()}
+    after = {r["ID"]: r["Kegiatan"] for r in sheet.table() if r["ID"]}
     gone = set(before) - set(after)
     assert len(gone) == 1
     assert after == {k: v for k, v in before.items() if k not in gone}

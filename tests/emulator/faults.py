@@ -1,0 +1,68 @@
+"""Fault injection: make the next N API calls fail the ways the real service does.
+
+Kinds:
+  "429"  quota error (RESOURCE_EXHAUSTED body, no Retry-After header)
+  "500"  INTERNAL ("Internal error encountered.")
+  "503"  UNAVAILABLE ("The service is currently unavailable.")
+  "slow" sleep `delay` seconds (default 5) before answering normally, to trip client timeouts
+  "drop" close the connection without answering
+The token endpoint is only faulted when "token" is named in `methods`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from .errors import ApiError
+from .quota import quota_error
+
+KINDS = ("429", "500", "503", "slow", "drop")
+
+
+@dataclass
+class Fault:
+    kind: str
+    remaining: int
+    methods: frozenset[str] | None
+    delay: float
+
+
+class Faults:
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self._lock = threading.Lock()
+
+    def add(
+        self, kind: str, count: int = 1, methods: list[str] | None = None, delay: float = 5.0
+    ) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; expected one of {KINDS}")
+        with self._lock:
+            self._faults.append(Fault(kind, count, frozenset(methods) if methods else None, delay))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def take(self, method_id: str) -> Fault | None:
+        """The fault to apply to this call, if any (consumes one of its count)."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.methods is None and method_id == "token":
+                    continue
+                if fault.methods is not None and method_id not in fault.methods:
+                    continue
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    self._faults.remove(fault)
+                return fault
+        return None
+
+
+def fault_error(kind: str, project: str = "emulator") -> ApiError:
+    if kind == "429":
+        return quota_error("read", "user", project, 60)
+    if kind == "500":
+        return ApiError(500, "Internal error encountered.", "INTERNAL")
+    return ApiError(503, "The service is currently unavailable.", "UNAVAILABLE")

@@ -1,0 +1,314 @@
+"""The Google backend end to end over HTTP against the local Sheets API emulator.
+
+Budget, payload, row identity under racing staff edits (both behaviours of row
+metadata under a sort, which Google does not document), faults, admin errors.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from syncer import contract as c
+from syncer.backends import BackendError
+from syncer.backends.google import WRITE_LIMIT, GoogleBackend
+from syncer.cli import make_rules
+from syncer.config import load_config
+from syncer.cycle import run_cycle
+from tests.emulator import Emulator
+from tests.sheets import GoogleSheet, run_cli
+
+MON = "2026-11-30T08:00"
+WRITES = "sheets.spreadsheets.batchUpdate"
+READS = "sheets.spreadsheets.get"
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["meta-moves", "meta-stays"])
+def emulator(request):
+    with Emulator(sort_moves_metadata=request.param) as emu:
+        yield emu
+
+
+@pytest.fixture
+def sheet(emulator, tmp_path) -> GoogleSheet:
+    emulator.clear_faults()
+    return GoogleSheet(emulator, tmp_path)
+
+
+def api_calls(emu: Emulator) -> dict[str, int]:
+    return {k: v for k, v in emu.counters.items() if k.startswith("sheets.")}
+
+
+def fill(sheet: GoogleSheet, count: int) -> None:
+    codes = ["rka", "iku", "laporan-bulanan", "lakip", "dpa", "renja", "monev"]
+    sheet.add_rows(
+        *(
+            {"Prosedur": codes[i % len(codes)], "Judul": f"dok {i}", "Langkah": 1 + i % 3}
+            for i in range(count)
+        )
+    )
+
+
+# --- budget -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [10, 2000])
+def test_a_cycle_costs_one_read_and_at_most_one_write(sheet, rows):
+    fill(sheet, rows)
+    emu = sheet.emu
+    emu.reset_counters()
+    assert sheet.sync(MON).code == 0
+    assert api_calls(emu) == {READS: 1, WRITES: 1}
+    first_write = [r for r in emu.request_log if r.method_id == WRITES][-1]
+    assert first_write.body_size < WRITE_LIMIT
+    emu.reset_counters()
+    assert sheet.sync(MON).code == 0  # nothing changed
+    assert api_calls(emu) == {READS: 1}
+    for i in range(0, rows, max(1, rows // 20)):  # 5% of the documents move on
+        sheet.set(i + 2, "Langkah", 2 + i % 3)
+    emu.reset_counters()
+    assert sheet.sync("2026-11-30T09:00").code == 0
+    assert api_calls(emu) == {READS: 1, WRITES: 1}
+
+
+def test_a_fresh_process_keeps_the_budget(sheet):
+    fill(sheet, 5)
+    sheet.emu.reset_counters()
+    for now in (MON, MON):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "syncer.cli",
+                "sync",
+                "--config",
+                str(sheet.config),
+                "--now",
+                now,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+    assert api_calls(sheet.emu) == {READS: 2, WRITES: 1}
+
+
+def test_only_a_first_sync_over_two_megabytes_is_split_into_the_fewest_requests(emulator, tmp_path):
+    if not emulator.sort_moves_metadata:
+        pytest.skip("one metadata behaviour is enough for the payload")
+    sheet = GoogleSheet(emulator, tmp_path)
+    fill(sheet, 20_000)
+    emulator.reset_counters()
+    assert sheet.sync(MON).code == 0
+    writes = [r for r in emulator.request_log if r.method_id == WRITES]
+    sizes = [w.body_size for w in writes]
+    assert len(writes) > 1 and all(size < WRITE_LIMIT for size in sizes)
+    assert len(writes) == math.ceil(sum(sizes) / WRITE_LIMIT)  # no more requests than needed
+    assert len(sheet.table(c.RIWAYAT)) == 20_000
+    emulator.reset_counters()
+    assert sheet.sync(MON).code == 0
+    assert api_calls(emulator) == {READS: 1}
+
+
+# --- row identity under racing edits -------------------------------------------------------
+
+
+def staff_view(sheet: GoogleSheet) -> list[tuple]:
+    return sorted(
+        (str(r["Judul"]), r["Prosedur"], r["Langkah"], r["Catatan"])
+        for r in sheet.table()
+        if r["Judul"]
+    )
+
+
+def assert_consistent(sheet: GoogleSheet, expected_moves: int) -> None:
+    riwayat = [r for r in sheet.table(c.RIWAYAT) if not str(r["Keterangan"]).startswith("ditolak")]
+    assert len(riwayat) == expected_moves
+    assert len({(r["ID"], r["Dari"], r["Ke"]) for r in riwayat}) == expected_moves
+    rows = [r for r in sheet.table() if r["Judul"]]
+    ids = [r["ID"] for r in rows]
+    assert all(ids) and len(set(ids)) == len(ids)
+    by_id = {}
+    for entry in riwayat:
+        by_id[entry["ID"]] = entry
+    for row in rows:
+        last = by_id[row["ID"]]
+        assert row["Prosedur"].casefold() == last["Prosedur"], row
+        assert row["Pelaksana"] == last["Pelaksana"], row
+        assert row["Status"] == "Berjalan", row
+
+
+def sort_whole(emu: Emulator, sid: str, reverse: bool = True) -> None:
+    sheet = emu.spreadsheet(sid).sheet(c.DOKUMEN)
+    judul = c.column_map([x.python_value() if x else None for x in sheet.rows[0]])["judul"]
+    sheet.sort(1, sheet.used_rows(), 0, sheet.column_count, judul, ascending=not reverse)
+
+
+def sort_staff_columns(emu: Emulator, sid: str) -> None:
+    sheet = emu.spreadsheet(sid).sheet(c.DOKUMEN)
+    sheet.sort(1, sheet.used_rows(), 0, len(c.STAFF_COLUMNS), 2, ascending=False)
+
+
+RACES = {
+    "sort-all": sort_whole,
+    "sort-staff-columns": sort_staff_columns,
+    "insert-above": lambda emu, sid: emu.spreadsheet(sid).sheet(c.DOKUMEN).insert_rows(1, 2),
+    "delete-a-row-above": lambda emu, sid: emu.spreadsheet(sid).sheet(c.DOKUMEN).delete_rows(1),
+}
+
+
+@pytest.mark.parametrize("race", list(RACES))
+def test_staff_editing_between_read_and_write_loses_nothing(sheet, race):
+    sheet.add_rows({"Catatan": "catatan lepas"})  # a row with no document, for the delete race
+    sheet.add_rows(
+        {"Prosedur": "rka", "Judul": "a lama", "Langkah": 2},
+        {"Prosedur": "iku", "Judul": "b lama", "Langkah": 3},
+    )
+    assert sheet.sync(MON).code == 0
+    sheet.add_rows(
+        {"Prosedur": "lakip", "Judul": "c baru", "Catatan": "x"},
+        {"Prosedur": "dpa", "Judul": "d baru"},
+    )
+    sheet.set_by_id("RKA-2026-0001", "Langkah", 3)
+    before = staff_view(sheet)
+    sheet.emu.before_next_write(lambda emu: RACES[race](emu, sheet.id))
+    assert sheet.sync("2026-11-30T09:00").code == 0
+    assert sheet.sync("2026-11-30T09:05").code == 0  # the next cycle repairs what went astray
+    assert staff_view(sheet) == before
+    assert_consistent(sheet, expected_moves=5)
+    sheet.emu.reset_counters()
+    assert sheet.sync("2026-11-30T09:05").code == 0
+    assert api_calls(sheet.emu) == {READS: 1}
+
+
+# --- faults ---------------------------------------------------------------------------------
+
+
+def backend(sheet: GoogleSheet, sleeps: list[float], **kwargs) -> GoogleBackend:
+    config = load_config(sheet.config)
+    made = GoogleBackend.from_config(config, ZoneInfo("Asia/Jakarta"))
+    made.sleep = sleeps.append
+    for name, value in kwargs.items():
+        setattr(made, name, value)
+    return made
+
+
+@pytest.mark.parametrize("fault", ["429", "500", "503", "drop"])
+def test_transient_faults_are_retried(sheet, fault):
+    fill(sheet, 3)
+    rules = make_rules(load_config(sheet.config))
+    sheet.emu.inject_faults(fault, count=2)
+    sleeps: list[float] = []
+    report = run_cycle(backend(sheet, sleeps), rules, _now())
+    assert report.written and len(sleeps) == 2
+    assert len(sheet.table(c.RIWAYAT)) == 3
+
+
+def test_a_slow_answer_times_out_and_is_retried(sheet):
+    fill(sheet, 1)
+    rules = make_rules(load_config(sheet.config))
+    sheet.emu.inject_faults("slow", count=1, delay=3)
+    sleeps: list[float] = []
+    report = run_cycle(backend(sheet, sleeps, timeout=0.5), rules, _now())
+    assert report.written and len(sleeps) == 1
+
+
+def test_backoff_grows_with_full_jitter_and_is_bounded(sheet):
+    fill(sheet, 1)
+    rules = make_rules(load_config(sheet.config))
+    sheet.emu.inject_faults("503", count=50)
+    sleeps: list[float] = []
+    made = backend(sheet, sleeps, retries=6, jitter=lambda: 1.0)
+    with pytest.raises(BackendError, match="failed after 7 attempts"):
+        run_cycle(made, rules, _now())
+    assert sleeps == [1.0, 2.0, 4.0, 8.0, 16.0, 32.0]
+    sheet.emu.clear_faults()
+
+
+def test_a_failed_write_is_redone_once_by_the_next_cycle(sheet):
+    fill(sheet, 4)
+    sheet.emu.inject_faults("500", count=10, methods=[WRITES])
+    result = sheet.sync(MON)
+    assert result.code == 1 and "writing the sheet failed" in result.err
+    assert "Traceback" not in result.err
+    assert sheet.table(c.RIWAYAT) == []
+    sheet.emu.clear_faults()
+    assert sheet.sync(MON).code == 0
+    assert sorted(r["ID"] for r in sheet.table(c.RIWAYAT)) == sorted(r["ID"] for r in sheet.table())
+    assert len(sheet.table(c.RIWAYAT)) == 4
+
+
+def _now():
+    from datetime import datetime
+
+    return datetime(2026, 11, 30, 8, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
+# --- admins ---------------------------------------------------------------------------------
+
+
+def test_init_builds_the_contract_and_is_idempotent(sheet):
+    assert sheet.cli("init").code == 0
+    book = sheet.book
+    assert {c.DOKUMEN, c.RIWAYAT, c.STATE} <= set(sheet.tabs())
+    assert book.sheet(c.STATE).hidden
+    dokumen = book.sheet(c.DOKUMEN)
+    assert dokumen.frozen_rows == 1
+    assert sheet.headers()[:11] == [*c.STAFF_COLUMNS, *c.WORKER_COLUMNS]
+    formulas = json.dumps(dokumen.conditional_formats)
+    for status in ("Tidak valid", "Terlambat", "Hampir tenggat", "Selesai"):
+        assert f'=$J2=\\"{status}\\"' in formulas
+    protected = [p["description"] for s in book.sheets for p in s.protected_ranges]
+    assert len(protected) == len(c.WORKER_COLUMNS) + 2
+    assert dokumen.data_validation(1, 1)["condition"]["type"] == "ONE_OF_LIST"
+    assert book.properties["timeZone"] == "Asia/Jakarta"
+    sheet.emu.reset_counters()
+    again = sheet.cli("init")
+    assert "already up to date" in again.out
+    assert api_calls(sheet.emu) == {READS: 1}
+
+
+def test_a_missing_tab_is_created_by_sync(sheet):
+    assert sheet.cli("init").code == 0
+    book = sheet.book
+    with book.lock():
+        book.sheets = [s for s in book.sheets if s.title != c.RIWAYAT]
+        book.reindex()
+    sheet.add_rows({"Prosedur": "rka", "Judul": "x"})
+    assert sheet.sync(MON).code == 0
+    assert len(sheet.table(c.RIWAYAT)) == 1
+
+
+@pytest.mark.parametrize(
+    ("problem", "message"),
+    [
+        ("missing key", "not found"),
+        ("malformed key", "is not a service-account JSON key"),
+        ("not shared", "is not shared with"),
+        ("wrong id", "not found: check the id"),
+    ],
+)
+def test_admin_mistakes_are_one_line_errors(emulator, tmp_path, problem, message):
+    sheet = GoogleSheet(emulator, tmp_path)
+    text = sheet.config.read_text()
+    key = sheet.key
+    if problem == "missing key":
+        text = text.replace(str(key), str(tmp_path / "nope.json"))
+    elif problem == "malformed key":
+        key.write_text('{"type": "service_account"}')
+    elif problem == "not shared":
+        other = emulator.create_spreadsheet("Lain", shared_with=[], sheets=["Sheet1"])
+        text = text.replace(sheet.id, other)
+    else:
+        text = text.replace(sheet.id, "1DoesNotExist")
+    sheet.config.write_text(text)
+    result = run_cli("sync", "--config", sheet.config, "--now", MON)
+    assert result.code == 1
+    assert message in result.err
+    assert "Traceback" not in result.err and len(result.err.strip().splitlines()) <= 2
