@@ -195,7 +195,9 @@ def test_query_parameter_checks(api, sid):
         'Invalid JSON payload received. Unknown name "bogus": Cannot bind query parameter. '
         "Field 'bogus' could not be found in request message."
     )
-    assert api.get(sid, includeGridData="False", prettyPrint="false").status_code == 200
+    compact = api.get(sid, includeGridData="False", prettyPrint="false")
+    assert compact.status_code == 200 and b"\n" not in compact.content
+    assert b'\n  "spreadsheetId"' in api.get(sid).content  # pretty by default, as Google
 
 
 def test_snake_case_names_and_nulls_are_accepted(api, sid, emu):
