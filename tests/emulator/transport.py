@@ -1,6 +1,7 @@
 """Point Google clients at the emulator over real HTTP, without patching them.
 
-``RedirectAdapter`` is a ``requests`` transport adapter: mounted on a session for
+``RedirectAdapter`` (the product's own, from ``syncer.backends.google``) is a ``requests``
+transport adapter: mounted on a session for
 ``https://sheets.googleapis.com/``, it rewrites each request URL to the emulator's base URL
 before sending it. The OAuth token request needs no redirect: the key file's ``token_uri``
 already names the emulator.
@@ -15,29 +16,17 @@ import gspread
 from google.auth.transport.requests import AuthorizedSession
 from google.oauth2.service_account import Credentials
 from gspread.http_client import HTTPClient
-from requests.adapters import HTTPAdapter
 
-SHEETS_PREFIX = "https://sheets.googleapis.com/"
+from syncer.backends.google import API_HOST, RedirectAdapter
+
 DEFAULT_SCOPES = [
     "https://www.googleapis.com/auth/spreadsheets",
     "https://www.googleapis.com/auth/drive",
 ]
 
 
-class RedirectAdapter(HTTPAdapter):
-    def __init__(self, base_url: str, prefix: str = SHEETS_PREFIX, **kwargs: Any) -> None:
-        self.base_url = base_url.rstrip("/") + "/"
-        self.prefix = prefix
-        super().__init__(**kwargs)
-
-    def send(self, request: Any, **kwargs: Any) -> Any:
-        if request.url.startswith(self.prefix):
-            request.url = self.base_url + request.url[len(self.prefix) :]
-        return super().send(request, **kwargs)
-
-
 def mount(session: Any, base_url: str) -> Any:
-    session.mount(SHEETS_PREFIX, RedirectAdapter(base_url))
+    session.mount(API_HOST, RedirectAdapter(base_url))
     return session
 
 
