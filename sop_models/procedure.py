@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from sop_models.duration import Duration
 
@@ -36,14 +36,9 @@ class Step(_Frozen):
     links: tuple[str, ...] = ()
     decision: Decision | None = None
 
-    @field_validator("waktu")
-    @classmethod
-    def _waktu_parses(cls, value: str) -> str:
-        Duration.parse(value)  # raises DurationError (a ValueError) with the allowed forms
-        return value
-
     @cached_property
     def duration(self) -> Duration | None:
+        """The standard time; validation (rule ``waktu``) guarantees it parses."""
         return Duration.parse(self.waktu)
 
 

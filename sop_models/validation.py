@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sop_models.duration import Duration, DurationError
 from sop_models.procedure import Procedure
 
 
@@ -49,6 +50,11 @@ def check_procedure(proc: Procedure, source: str) -> list[Problem]:
         )
         return problems  # targets and reachability mean nothing without numbering
 
+    for step in proc.steps:
+        try:
+            Duration.parse(step.waktu)
+        except DurationError as exc:
+            report("waktu", str(exc), step.number)
     declared = set(proc.actors)
     if len(declared) != len(proc.actors):
         report("actors", f"actors {list(proc.actors)} list a name twice")

@@ -150,7 +150,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     config = _config(args)
     rules = make_rules(config)
     backend = make_backend(config)
-    done = backend.init(rules.catalog)
+    done = backend.init(rules)
     print(f"{backend.target}: " + ("; ".join(done) if done else "already up to date"))
     return 0
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import structlog
 
 from syncer import contract as c
+from syncer import views
 from syncer.backends import Backend, CellWrite, Changes, NeedsInit, Snapshot
 from syncer.engine import (
     Decisions,
@@ -127,6 +128,7 @@ def plan_changes(
     cols = c.column_map(snapshot.headers)
     worker_index = [cols[c.header_key(name)] for name in c.WORKER_COLUMNS]
     changes = Changes()
+    blocks = views.sop_choices(rules.catalog)
     for i, (values, outcome) in enumerate(zip(snapshot.rows, decisions.outcomes, strict=True)):
         wanted = _worker_values(outcome.cells, rules)
         current = [values[col] if col < len(values) else None for col in worker_index]
@@ -137,6 +139,8 @@ def plan_changes(
             )
         if i in id_writes:
             changes.cells.append(CellWrite(i, c.ID, id_writes[i]))
+        if outcome.record is not None and before.get(outcome.record.id) is None:
+            changes.choices[i] = blocks[outcome.record.procedure]
         changes.history.extend(outcome.history)
     changes.records = [
         record
@@ -155,7 +159,7 @@ def run_cycle(backend: Backend, rules: Rules, now: datetime, dry_run: bool = Fal
         if dry_run:
             raise
         log.info("initialising", reason=str(exc), target=backend.target)
-        report.initialised = backend.init(rules.catalog)
+        report.initialised = backend.init(rules)
         snapshot = backend.read()
     before = snapshot.records
     rebuilt = not before and snapshot.ledger_has_entries
@@ -164,6 +168,7 @@ def run_cycle(backend: Backend, rules: Rules, now: datetime, dry_run: bool = Fal
         log.warning("records rebuilt from Riwayat", documents=len(before))
     rows, decisions, id_writes = decide(rules, staff_rows(snapshot), before, now)
     report.changes = plan_changes(snapshot, decisions, before, rebuilt, rules, id_writes)
+    report.changes.tabs = worker_tabs(snapshot, rules, rows, decisions, now)
     _tally(report, rows, decisions)
     if report.changes and not dry_run:
         backend.write(report.changes)
@@ -179,6 +184,24 @@ def run_cycle(backend: Backend, rules: Rules, now: datetime, dry_run: bool = Fal
         dry_run=dry_run,
     )
     return report
+
+
+def worker_tabs(
+    snapshot: Snapshot, rules: Rules, rows: list[StaffRow], decisions: Decisions, now: datetime
+) -> dict[str, views.Grid]:
+    """Ringkasan and SOP as they should be, for the tabs that do not show that yet."""
+    wanted = {
+        views.RINGKASAN: (
+            views.ringkasan_grid(rules, rows, decisions.outcomes, now),
+            {views.UPDATED_AT},
+        ),
+        views.SOP: (views.sop_grid(rules.catalog), set()),
+    }
+    return {
+        title: grid
+        for title, (grid, volatile) in wanted.items()
+        if not views.same(snapshot.tabs.get(title), grid, volatile)
+    }
 
 
 def _tally(report: Report, rows: Sequence[StaffRow], decisions: Decisions) -> None:

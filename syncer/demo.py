@@ -54,7 +54,7 @@ def build_demo(path: Path, rules: Rules, now: datetime) -> Report:
     if path.exists():
         path.unlink()
     backend = XlsxBackend(path, rules.calendar.zone)
-    backend.init(rules.catalog)
+    backend.init(rules)
     earlier = _working_days_before(rules, now, 2)
     first = [(p, j, a, n) for p, j, a, _, n in DOCUMENTS if "belum" not in n and "Salah" not in n]
     later = [[p, j, n] for p, j, _, _, n in DOCUMENTS if "belum" in n or "Salah" in n]

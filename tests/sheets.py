@@ -71,6 +71,10 @@ class XlsxSheet:
         book = load_workbook(self.path)
         return [cell.value for cell in book[tab][1]]
 
+    def grid(self, tab: str) -> list[list[object]]:
+        """A tab as rows of values, header row included."""
+        return [list(r) for r in load_workbook(self.path)[tab].iter_rows(values_only=True)]
+
     def tabs(self) -> list[str]:
         return load_workbook(self.path).sheetnames
 
@@ -255,6 +259,9 @@ class GoogleSheet:
 
     def headers(self, tab: str = c.DOKUMEN) -> list[object]:
         return self._grid(tab)[0]
+
+    def grid(self, tab: str) -> list[list[object]]:
+        return self._grid(tab)
 
     def tabs(self) -> list[str]:
         return [sheet.title for sheet in self.book.sheets]

@@ -358,3 +358,122 @@ def test_bad_now_and_bad_configuration_are_one_line_errors(sheet, tmp_path):
 
     result = run_cli("sync", "--config", config)
     assert result.code == 2 and "Mars/Olympus" in result.err and "Traceback" not in result.err
+
+
+# --- views and the office's own SOPs (issue: views for supervisors and staff) ---------------
+
+
+def test_ringkasan_counts_what_dokumen_shows_after_random_walks(sheet):
+    rng = random.Random(11)
+    codes = ["rka", "iku", "laporan-bulanan", "lakip", "monev"]
+    sheet.add_rows(
+        *(
+            {"Prosedur": rng.choice(codes), "Judul": f"d{i}", "Langkah": rng.randint(1, 4)}
+            for i in range(25)
+        )
+    )
+    for hour, day in ((8, 30), (10, 30), (9, 2), (14, 3)):
+        now = (
+            f"2026-11-{day:02d}T{hour:02d}:00" if day == 30 else f"2026-12-{day:02d}T{hour:02d}:00"
+        )
+        synced(sheet, now)
+        for row in rng.sample(range(2, 27), 6):  # staff move some rows, rightly or not
+            current = sheet.table()[row - 2]["Langkah"] or 1
+            sheet.set(row, "Langkah", current + rng.choice([1, 1, 2]))
+    synced(sheet, "2026-12-04T15:00")
+    table = sheet.table()
+    grid = sheet.grid("Ringkasan")
+    header = next(i for i, r in enumerate(grid) if r and r[0] == "Pelaksana")
+    statuses = [s.value for s in c.Status]
+    assert grid[header][1:7] == [*statuses, "Jumlah"]
+    counted: dict[tuple[str, str], int] = {}
+    for row in grid[header + 1 :]:
+        if not row or row[0] in (None, "Jumlah"):
+            break
+        for status, n in zip(statuses, row[1:6], strict=True):
+            if n:
+                counted[(row[0], status)] = n
+    shown: dict[tuple[str, str], int] = {}
+    for r in table:
+        actor = r["Pelaksana"] or ("(selesai)" if r["Status"] == "Selesai" else "(belum ada)")
+        shown[(actor, r["Status"])] = shown.get((actor, r["Status"]), 0) + 1
+    assert counted == shown
+    late = [r for r in table if r["Status"] == "Terlambat"]
+    late_title = next(r[0] for r in grid if r and str(r[0]).startswith("Dokumen terlambat"))
+    assert late_title.startswith(f"Dokumen terlambat: {len(late)}")
+
+
+def test_ringkasan_is_rewritten_only_when_it_changes(sheet):
+    sheet.add_rows({"Prosedur": "rka", "Judul": "x"})
+    synced(sheet, MON_0800)
+    assert sheet.grid("Ringkasan")[0][3:5] == ["Diperbarui", datetime(2026, 11, 30, 8, 0)]
+    before = sheet.fingerprint()
+    synced(sheet, "2026-11-30T08:05")  # nothing to show differently: Diperbarui stays
+    assert sheet.fingerprint() == before
+    sheet.set(2, "Langkah", 2)
+    synced(sheet, "2026-11-30T08:10")
+    assert sheet.grid("Ringkasan")[0][4] == datetime(2026, 11, 30, 8, 10)
+
+
+def test_the_sop_tab_explains_every_step(sheet):
+    sheet.cli("init")
+    from sop_models import load_catalog
+
+    grid = [r for r in sheet.grid("SOP")[2:] if r and r[0]]
+    assert len(grid) == sum(p.last + 1 for p in load_catalog())  # each step, then Selesai
+    rka6 = next(r for r in grid if r[0] == "rka" and r[2] == 6)
+    assert sheet.grid("SOP")[1][:5] == ["Kode", "Prosedur", "No", "Pelaksana", "Kegiatan"]
+    assert rka6[3] == "Kasubag Evapor" and rka6[8] == "Ya → 7; Tidak → 5"
+    assert rka6[10] == "6 - Memeriksa ketikan konsep RKA"
+
+
+def office_sop(tmp_path, text_change) -> str:
+    folder = tmp_path / "sop-kantor"
+    folder.mkdir(exist_ok=True)
+    from pathlib import Path
+
+    source = Path(__file__).parents[1] / "sop_models" / "catalog" / "laporan-bulanan.yaml"
+    (folder / "laporan-bulanan.yaml").write_text(text_change(source.read_text()))
+    return f'\n[sop]\nfolders = ["{folder}"]\n'
+
+
+def test_an_office_sop_changes_pelaksana_and_tenggat_on_the_next_cycle(sheet, tmp_path):
+    sheet.add_rows({"Prosedur": "laporan-bulanan", "Judul": "x", "Langkah": 3})
+    synced(sheet, MON_0800)
+    assert doc(sheet, "x")["Pelaksana"] == "Kasubag Evapor"
+    assert doc(sheet, "x")["Tenggat"] == datetime(2026, 11, 30, 8, 30)
+
+    def step3_by_sekcam_in_two_hours(text: str) -> str:
+        text = text.replace(
+            "    actor: Kasubag Evapor\n    kelengkapan: Ketikan konsep laporan bulanan\n"
+            "    waktu: 30 menit",
+            "    actor: Sekcam\n    kelengkapan: Ketikan konsep laporan bulanan\n    waktu: 2 jam",
+        )
+        assert "waktu: 2 jam\n    output: Laporan bulanan yang sudah diperiksa" in text
+        return text
+
+    sheet.config.write_text(
+        sheet.config.read_text() + office_sop(tmp_path, step3_by_sekcam_in_two_hours)
+    )
+    listed = sheet.cli("sop", "list")
+    assert "sop-kantor" in listed.out and "bawaan" in listed.out
+    synced(sheet, "2026-11-30T08:05")
+    assert doc(sheet, "x")["Pelaksana"] == "Sekcam"
+    assert doc(sheet, "x")["Tenggat"] == datetime(2026, 11, 30, 10, 0)
+
+
+def test_a_broken_office_sop_stops_the_cycle_before_any_cell_is_touched(sheet, tmp_path):
+    sheet.add_rows({"Prosedur": "rka", "Judul": "x"})
+    synced(sheet, MON_0800)
+    sheet.set(2, "Langkah", 2)
+    before = sheet.fingerprint()
+    broken = office_sop(
+        tmp_path,
+        lambda t: t.replace("tidak: 2", "tidak: 9").replace("waktu: 1 hari", "waktu: 1 minggu", 1),
+    )
+    sheet.config.write_text(sheet.config.read_text() + broken)
+    result = sheet.sync("2026-11-30T09:00")
+    assert result.code == 1
+    assert "laporan-bulanan.yaml: step 3" in result.err and "Tidak target 9" in result.err
+    assert "1 minggu" in result.err
+    assert sheet.fingerprint() == before

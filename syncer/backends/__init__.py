@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sop_models import Catalog
-from syncer.engine import HistoryEntry, Record
+from syncer.engine import HistoryEntry, Record, Rules
+from syncer.views import Grid
 
 
 class BackendError(Exception):
@@ -41,6 +41,8 @@ class Snapshot:
     """The worker's records by ID (empty when the state tab is new or was lost)."""
     ledger_has_entries: bool = False
     """Riwayat has at least one entry: with no records, they are rebuilt from it."""
+    tabs: dict[str, list[list[object]] | None] = field(default_factory=dict)
+    """Values of the worker's own tabs (Ringkasan, SOP); None when a tab is missing."""
 
 
 @dataclass(frozen=True)
@@ -58,16 +60,20 @@ class Changes:
     cells: list[CellWrite] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
+    tabs: dict[str, Grid] = field(default_factory=dict)
+    """Worker tabs to rewrite whole (Ringkasan, SOP)."""
+    choices: dict[int, tuple[int, int]] = field(default_factory=dict)
+    """Row index -> the rows of the SOP tab whose steps its Langkah dropdown offers."""
 
     def __bool__(self) -> bool:
-        return bool(self.cells or self.records or self.history)
+        return bool(self.cells or self.records or self.history or self.tabs or self.choices)
 
 
 class Backend(Protocol):
     target: str
     """What is synced, for logs and the lock: a path or a spreadsheet id."""
 
-    def init(self, catalog: Catalog) -> list[str]:
+    def init(self, rules: Rules) -> list[str]:
         """Create or upgrade tabs, columns and formatting; say what was done."""
         ...
 

@@ -32,10 +32,10 @@ from gspread.http_client import HTTPClient
 from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 from requests.adapters import HTTPAdapter
 
-from sop_models import Catalog
 from syncer import contract as c
+from syncer import views
 from syncer.backends import BackendError, Changes, NeedsInit, Snapshot
-from syncer.engine import HistoryEntry
+from syncer.engine import HistoryEntry, Rules
 from syncer.ledger import history_cells, read_history, read_records, record_cells
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
@@ -48,6 +48,7 @@ MAX_SLEEP = 32.0
 DATE_TYPES = {"DATE", "DATE_TIME", "TIME"}
 NUMBER_FORMAT = {"type": "DATE_TIME", "pattern": c.DATE_FORMAT}
 PROTECTED = "sopsync: diisi otomatis, jangan diubah"
+WORKER_TABS = (views.RINGKASAN, views.SOP)
 READ_FIELDS = (
     "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
     "data(startRow,startColumn,rowData(values(userEnteredValue,userEnteredFormat.numberFormat.type))))"
@@ -141,6 +142,7 @@ class _Unit:
     record_updates: list[tuple[int, list[object]]] = field(default_factory=list)
     record_appends: list[list[object]] = field(default_factory=list)
     history: list[list[object]] = field(default_factory=list)
+    tabs: dict[str, views.Grid] = field(default_factory=dict)
 
 
 def _blocks(cells: Iterable[tuple[int, int, dict]]) -> list[tuple[int, int, list[list[dict]]]]:
@@ -189,14 +191,51 @@ def _date_formats(sheet_id: int, columns: Iterable[int]) -> list[dict]:
     ]
 
 
-def _update_cells(sheet_id: int, row: int, col: int, rows: list[list[dict]]) -> dict:
+VALUE, RULE = "userEnteredValue", "dataValidation"
+
+
+def _field_of(cell: dict) -> str:
+    return RULE if RULE in cell else VALUE
+
+
+def _update_cells(
+    sheet_id: int, row: int, col: int, rows: list[list[dict]], fields: str = VALUE
+) -> dict:
     return {
         "updateCells": {
             "start": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": col},
             "rows": [{"values": values} for values in rows],
-            "fields": "userEnteredValue",
+            "fields": fields,
         }
     }
+
+
+def _choices(block: tuple[int, int]) -> dict:
+    """A Langkah cell's dropdown: its procedure's ``n - Kegiatan`` block in the SOP tab.
+
+    Only the cell's validation is set (fields=dataValidation), never what staff typed.
+    """
+    col = _letter(views.SOP_HEADERS.index("Pilihan Langkah"))
+    source = f"='{views.SOP}'!${col}${block[0] + 1}:${col}${block[1]}"
+    condition = {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": source}]}
+    return {RULE: {"condition": condition, "strict": False, "showCustomUi": True}}
+
+
+def _styled_cell(styled: views.Styled) -> dict:
+    data = cell_data(styled.value)
+    fmt: dict[str, Any] = {}
+    if isinstance(styled.value, datetime):
+        fmt["numberFormat"] = NUMBER_FORMAT
+    if styled.style == views.TITLE:
+        fmt["textFormat"] = {"bold": True, "fontSize": 12}
+    elif styled.style in (views.HEADER, views.TOTAL):
+        fmt["textFormat"] = {"bold": True}
+        fmt["backgroundColor"] = _rgb("D9D9D9")
+    elif styled.style in {s.value for s in c.STATUS_COLOURS}:
+        fmt["backgroundColor"] = _rgb(c.STATUS_COLOURS[c.Status(styled.style)])
+    if fmt:
+        data["userEnteredFormat"] = fmt
+    return data
 
 
 def _appended(values: list[object]) -> dict:
@@ -383,7 +422,7 @@ class GoogleBackend:
 
     def read(self) -> Snapshot:
         params = {
-            "ranges": [c.DOKUMEN, c.STATE, f"{c.RIWAYAT}!A1:A2"],
+            "ranges": [c.DOKUMEN, c.STATE, f"{c.RIWAYAT}!A1:A2", *WORKER_TABS],
             "includeGridData": "true",
             "fields": READ_FIELDS,
         }
@@ -391,7 +430,7 @@ class GoogleBackend:
             "reading the sheet", lambda h: h.spreadsheets_get(self.spreadsheet, params)
         )
         sheets = {s["properties"]["title"]: s for s in got.get("sheets", [])}
-        missing = [t for t in (c.DOKUMEN, c.RIWAYAT, c.STATE) if t not in sheets]
+        missing = [t for t in (c.DOKUMEN, c.RIWAYAT, c.STATE, *WORKER_TABS) if t not in sheets]
         if missing:
             raise NeedsInit(f"tab {', '.join(missing)} is missing")
         dokumen = _rows_of(sheets[c.DOKUMEN])
@@ -413,8 +452,17 @@ class GoogleBackend:
                 if id_col < len(r) and r[id_col] not in (None, "")
             },
         }
+        tabs = {title: _rows_of(sheets[title]) for title in WORKER_TABS}
+        self._read["tabs"] = {
+            title: (
+                max(len(tabs[title]), 1),
+                max((len(r) for r in tabs[title]), default=1),
+                sheets[title]["properties"].get("gridProperties", {}),
+            )
+            for title in WORKER_TABS
+        }
         ledger = _rows_of(sheets[c.RIWAYAT])
-        return Snapshot(headers, dokumen[1:], records, len(ledger) > 1)
+        return Snapshot(headers, dokumen[1:], records, len(ledger) > 1, tabs)
 
     def read_history(self) -> list[HistoryEntry]:
         got = self._call(
@@ -451,6 +499,8 @@ class GoogleBackend:
         document by document, into the fewest bodies under the limit.
         """
         units = self._units(changes)
+        if changes.tabs:
+            units.insert(0, _Unit(tabs=changes.tabs))
         body = self._body(units)
         if _size(body) <= self.write_limit:
             return [body]
@@ -485,6 +535,9 @@ class GoogleBackend:
             )
             if write.column == c.ID:
                 by_doc[str(write.value)] = unit
+        langkah = cols[c.header_key(c.LANGKAH)]
+        for row, block in changes.choices.items():
+            rows.setdefault(row, _Unit()).dokumen.append((row + 1, langkah, _choices(block)))
         state_rows = self._read["state_rows"]
         for record in changes.records:
             unit = by_doc.setdefault(record.id, _Unit())
@@ -502,8 +555,10 @@ class GoogleBackend:
         ids = self._read["ids"]
         requests_: list[dict] = []
         dokumen = [cell for u in units for cell in u.dokumen]
-        for row, col, block in _blocks(dokumen):
-            requests_.append(_update_cells(ids[c.DOKUMEN], row, col, block))
+        for fields in (VALUE, RULE):
+            cells = [cell for cell in dokumen if _field_of(cell[2]) == fields]
+            for row, col, block in _blocks(cells):
+                requests_.append(_update_cells(ids[c.DOKUMEN], row, col, block, fields))
         updates = [
             (row, 0, [cell_data(v) for v in cells])
             for u in units
@@ -521,16 +576,47 @@ class GoogleBackend:
             requests_.append(_append_cells(ids[c.RIWAYAT], history))
         if dokumen:
             requests_.extend(_date_formats(ids[c.DOKUMEN], self._read["date_columns"]))
+        for title, grid in (t for u in units for t in u.tabs.items()):
+            requests_.extend(self._tab_requests(ids[title], title, grid))
         return {"requests": requests_}
+
+    def _tab_requests(self, sheet_id: int, title: str, grid: views.Grid) -> list[dict]:
+        """Rewrite a worker tab whole: new cells over the old extent, the grid grown first."""
+        old_rows, old_cols, props = self._read["tabs"][title]
+        rows = max(len(grid), old_rows)
+        cols = max(max((len(r) for r in grid), default=1), old_cols)
+        requests_: list[dict] = []
+        for dimension, need, have in (
+            ("ROWS", rows, props.get("rowCount", 1000)),
+            ("COLUMNS", cols, props.get("columnCount", 26)),
+        ):
+            if need > have:
+                requests_.append(
+                    {
+                        "appendDimension": {
+                            "sheetId": sheet_id,
+                            "dimension": dimension,
+                            "length": need - have,
+                        }
+                    }
+                )
+        padded = [
+            [_styled_cell(row[i]) if i < len(row) else {} for i in range(cols)]
+            for row in [*grid, *([[]] * (rows - len(grid)))]
+        ]
+        requests_.append(
+            _update_cells(sheet_id, 0, 0, padded, "userEnteredValue,userEnteredFormat")
+        )
+        return requests_
 
     # --- init -------------------------------------------------------------------------------
 
-    def init(self, catalog: Catalog) -> list[str]:
+    def init(self, rules: Rules) -> list[str]:
         fields = (
             "properties.timeZone,sheets(properties(sheetId,title,hidden,"
             "gridProperties(rowCount,columnCount,frozenRowCount)),"
             "conditionalFormats(ranges,booleanRule(condition)),"
-            "protectedRanges(protectedRangeId,description),"
+            "protectedRanges(protectedRangeId,description),filterViews(title),"
             "data(rowData(values(userEnteredValue))))"
         )
         meta = self._call(
@@ -541,11 +627,16 @@ class GoogleBackend:
             ),
         )
         sheets = {s["properties"]["title"]: s for s in meta.get("sheets", [])}
-        plan = _InitPlan(self, catalog, meta, sheets)
+        plan = _InitPlan(self, rules, meta, sheets)
         requests_, done = plan.build()
         if requests_:
             self._batch_update("initialising the sheet", {"requests": requests_})
         return done
+
+
+def _text_eq(column: int, text: str) -> dict:
+    condition = {"type": "TEXT_EQ", "values": [{"userEnteredValue": text}]}
+    return {"columnIndex": column, "filterCriteria": {"condition": condition}}
 
 
 def _new_sheet_id() -> int:
@@ -555,9 +646,10 @@ def _new_sheet_id() -> int:
 class _InitPlan:
     """The batchUpdate requests that bring a spreadsheet up to the sheet contract."""
 
-    def __init__(self, backend: GoogleBackend, catalog: Catalog, meta: dict, sheets: dict):
+    def __init__(self, backend: GoogleBackend, rules: Rules, meta: dict, sheets: dict):
         self.backend = backend
-        self.catalog = catalog
+        self.rules = rules
+        self.catalog = rules.catalog
         self.meta = meta
         self.sheets = sheets
         self.requests: list[dict] = []
@@ -582,7 +674,78 @@ class _InitPlan:
         self._dokumen_columns(dokumen, headers)
         self._simple_headers(riwayat, c.RIWAYAT, c.RIWAYAT_COLUMNS)
         self._simple_headers(state, c.STATE, c.STATE_COLUMNS)
+        for title in WORKER_TABS:
+            sheet_id = self._tab(title)
+            if self.sheets[title].get("new"):
+                self.requests.append(self._protect(sheet_id, title, None))
+        if self.sheets[views.SOP].get("new"):
+            sop = views.sop_grid(self.catalog)
+            sheet_id = self.sheets[views.SOP]["properties"]["sheetId"]
+            if len(sop) > 1000:  # a new tab has 1000 rows
+                self.requests.append(
+                    {
+                        "appendDimension": {
+                            "sheetId": sheet_id,
+                            "dimension": "ROWS",
+                            "length": len(sop) - 1000,
+                        }
+                    }
+                )
+            cells = [[_styled_cell(x) for x in row] for row in sop]
+            self.requests.append(
+                _update_cells(sheet_id, 0, 0, cells, "userEnteredValue,userEnteredFormat")
+            )
+            self.done.append(f"wrote tab {views.SOP}")
+        self._filter_views(dokumen, c.column_map([*headers, *self.added]))
         return self.requests, self.done
+
+    def _filter_views(self, sheet_id: int, cols: dict[str, int]) -> None:
+        """A ready view per actor's queue, and of late/invalid and finished work.
+
+        Views are found by title: staff's own views and ours that exist stay as they are.
+        """
+        existing = {v.get("title") for v in self.sheets[c.DOKUMEN].get("filterViews", [])}
+        pelaksana, status, tenggat = (
+            cols[c.header_key(n)] for n in (c.PELAKSANA, c.STATUS, c.TENGGAT)
+        )
+        actors: list[str] = []
+        for proc in self.catalog:
+            actors += [a for a in proc.actors if a not in actors]
+        views_: list[tuple[str, list[dict]]] = [
+            (
+                f"Antrean {actor}",
+                [
+                    _text_eq(pelaksana, self.rules.person(actor)),
+                    {"columnIndex": status, "filterCriteria": {"hiddenValues": [c.SELESAI]}},
+                ],
+            )
+            for actor in actors
+        ]
+        others = [s.value for s in c.Status if s not in (c.Status.TERLAMBAT, c.Status.TIDAK_VALID)]
+        views_.append(
+            (
+                "Terlambat & tidak valid",
+                [{"columnIndex": status, "filterCriteria": {"hiddenValues": [*others, ""]}}],
+            )
+        )
+        views_.append(("Selesai", [_text_eq(status, c.SELESAI)]))
+        width = max(cols.values()) + 1
+        for title, specs in views_:
+            if title in existing:
+                continue
+            self.requests.append(
+                {
+                    "addFilterView": {
+                        "filter": {
+                            "title": title,
+                            "range": _columns(sheet_id, 0, width),
+                            "filterSpecs": specs,
+                            "sortSpecs": [{"dimensionIndex": tenggat, "sortOrder": "ASCENDING"}],
+                        }
+                    }
+                }
+            )
+            self.done.append(f"added filter view {title}")
 
     def _tab(self, title: str, hidden: bool = False) -> int:
         if title in self.sheets:
@@ -622,7 +785,7 @@ class _InitPlan:
         self.requests.append(self._protect(sheet_id, title, None))
 
     def _dokumen_columns(self, sheet_id: int, headers: list[object]) -> None:
-        added = c.missing_columns(headers, (*c.STAFF_COLUMNS, *c.WORKER_COLUMNS))
+        added = self.added = c.missing_columns(headers, (*c.STAFF_COLUMNS, *c.WORKER_COLUMNS))
         sheet = self.sheets[c.DOKUMEN]
         grid = sheet["properties"].get("gridProperties", {})
         width = len(headers) + len(added)

@@ -28,7 +28,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sop_models import Catalog
 from syncer import contract as c
+from syncer import views
 from syncer.backends import BackendError, Busy, Changed, Changes, NeedsInit, Snapshot
+from syncer.engine import Rules
 from syncer.ledger import history_cells, read_history, read_records, record_cells
 
 WIDTHS = {
@@ -52,6 +54,11 @@ WORKER_NOTE = "Diisi otomatis oleh sopsync. Jangan diubah: perubahan akan ditimp
 ROW_LIMIT = 1_048_576
 WRAP = Alignment(wrap_text=True)
 WRAPPED = (c.KEGIATAN, c.PESAN)
+WORKER_TABS = (views.RINGKASAN, views.SOP)
+TAB_WIDTHS = {
+    views.RINGKASAN: (30, 40, 24, 17, 24, 12, 10),
+    views.SOP: (18, 34, 5, 22, 48, 28, 10, 30, 22, 20, 40),
+}
 LINE_HEIGHT = 15.0
 VALIDATION_TITLE = "sopsync"
 
@@ -82,14 +89,14 @@ class XlsxBackend:
 
     # --- init -------------------------------------------------------------------------------
 
-    def init(self, catalog: Catalog) -> list[str]:
+    def init(self, rules: Rules) -> list[str]:
         if self.path.exists():
             book = self._load()
             stat = self._file_stat()
         else:
             book, stat = Workbook(), None
             book.remove(book.active)
-        done = _prepare(book, catalog)
+        done = _prepare(book, rules.catalog)
         if done:
             self._save(book, stat)
         return done
@@ -123,7 +130,13 @@ class XlsxBackend:
                     if id_col < len(r) and r[id_col] is not None
                 }
         self._book = book
-        return Snapshot(headers, rows[1:], records, book[c.RIWAYAT].max_row > 1)
+        tabs = {
+            title: [list(r) for r in book[title].iter_rows(values_only=True)]
+            if title in book.sheetnames
+            else None
+            for title in WORKER_TABS
+        }
+        return Snapshot(headers, rows[1:], records, book[c.RIWAYAT].max_row > 1, tabs)
 
     def read_history(self) -> list:
         book = self._book if self._book is not None else self._load()
@@ -148,6 +161,8 @@ class XlsxBackend:
                 _fit_height(dokumen, change.row + 2, [cols[c.header_key(n)] for n in WRAPPED])
         if changes.records:
             self._write_records(book, changes.records)
+        for title, grid in changes.tabs.items():
+            _write_tab(book, title, grid)
         riwayat = book[c.RIWAYAT]
         for entry in changes.history:
             row = riwayat.max_row + 1
@@ -255,7 +270,49 @@ def _prepare(book: Workbook, catalog: Catalog) -> list[str]:
     if c.STATE not in book.sheetnames:
         _state_sheet(book)
         done.append(f"created hidden tab {c.STATE}")
+    sop = views.sop_grid(catalog)
+    current = (
+        [list(r) for r in book[views.SOP].iter_rows(values_only=True)]
+        if views.SOP in book.sheetnames
+        else None
+    )
+    if not views.same(current, sop):
+        _write_tab(book, views.SOP, sop)
+        done.append(f"wrote tab {views.SOP}")
     return done
+
+
+def _write_tab(book: Workbook, title: str, grid: views.Grid) -> None:
+    """Replace a worker tab's contents; styled, protected, its column widths set once."""
+    if title not in book.sheetnames:
+        sheet = book.create_sheet(title)
+        for col, width in enumerate(TAB_WIDTHS[title], start=1):
+            sheet.column_dimensions[get_column_letter(col)].width = width
+        sheet.protection.sheet = True
+        sheet.sheet_properties.tabColor = "808080"
+        _landscape(sheet)
+    sheet = book[title]
+    if sheet.max_row > 0:
+        sheet.delete_rows(1, sheet.max_row)
+    for r, row in enumerate(grid, start=1):
+        for col, styled in enumerate(row, start=1):
+            cell = sheet.cell(r, col)
+            _set(cell, styled.value)
+            _style(cell, styled.style)
+    sheet.freeze_panes = "A3" if title == views.SOP else None
+
+
+def _style(cell: Cell, style: str) -> None:
+    if style == views.TITLE:
+        cell.font = Font(bold=True, size=13)
+    elif style in (views.HEADER, views.TOTAL):
+        cell.font = HEADER_FONT
+        cell.fill = WORKER_FILL
+    elif style in c.STATUS_COLOURS:
+        colour = c.STATUS_COLOURS[c.Status(style)]
+        cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
+    if isinstance(cell.value, str) and len(cell.value) > 40:
+        cell.alignment = WRAP
 
 
 def _state_sheet(book: Workbook) -> Worksheet:

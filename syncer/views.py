@@ -1,0 +1,218 @@
+"""Tabs the worker owns entirely: Ringkasan (the dashboard) and SOP (the step reference).
+
+Each is a grid computed from the cycle (pure, no I/O). The cycle compares it
+with what the tab holds and rewrites the tab in its single write only when
+they differ, so an idle cycle still writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sop_models import Catalog, Procedure
+from syncer.cells import text_of
+from syncer.contract import SELESAI, Status
+from syncer.engine import Outcome, Rules, StaffRow, format_working
+from syncer.ledger import local
+
+RINGKASAN = "Ringkasan"
+SOP = "SOP"
+MAX_LATE = 300
+"""Late documents listed on Ringkasan; beyond this, a line says how many more."""
+
+TITLE, HEADER, TOTAL = "title", "header", "total"
+
+
+@dataclass(frozen=True)
+class Styled:
+    """A cell of a worker tab: a value and how it is shown (a style name or a Status)."""
+
+    value: object
+    style: str = ""
+
+
+Grid = list[list[Styled]]
+UPDATED_AT = (0, 4)
+"""Ringkasan's Diperbarui cell: left out when deciding whether the tab changed."""
+
+
+def _header(*names: str) -> list[Styled]:
+    return [Styled(name, HEADER) for name in names]
+
+
+def _counts_table(label: str, counts: dict[str, Counter]) -> Grid:
+    statuses = list(Status)
+    grid: Grid = [_header(label, *(s.value for s in statuses), "Jumlah")]
+    totals: Counter = Counter()
+    for key in sorted(counts, key=str.casefold):
+        row = counts[key]
+        totals.update(row)
+        cells = [Styled(row.get(s, 0), s.value if row.get(s, 0) else "") for s in statuses]
+        grid.append([Styled(key), *cells, Styled(sum(row.values()))])
+    grid.append(
+        [Styled("Jumlah", TOTAL), *(Styled(totals.get(s, 0), TOTAL) for s in statuses)]
+        + [Styled(sum(totals.values()), TOTAL)]
+    )
+    return grid
+
+
+def ringkasan_grid(
+    rules: Rules, rows: Sequence[StaffRow], outcomes: Sequence[Outcome], now: datetime
+) -> Grid:
+    """Counts per Pelaksana and per Prosedur by Status, then the late documents, latest first."""
+    by_actor: dict[str, Counter] = {}
+    by_procedure: dict[str, Counter] = {}
+    late: list[tuple[float, list[Styled]]] = []
+    calendar = rules.calendar
+    for row, outcome in zip(rows, outcomes, strict=True):
+        cells = outcome.cells
+        if cells.status is None:
+            continue
+        status = cells.status
+        actor = cells.pelaksana or ("(selesai)" if status is Status.SELESAI else "(belum ada)")
+        by_actor.setdefault(actor, Counter())[status] += 1
+        proc = rules.catalog.procedures.get(outcome.record.procedure) if outcome.record else None
+        title = proc.title if proc else "(tidak dikenal)"
+        by_procedure.setdefault(title, Counter())[status] += 1
+        if status is Status.TERLAMBAT and cells.tenggat is not None:
+            minutes = calendar.working_minutes(cells.tenggat, now)
+            doc_id = outcome.record.id if outcome.record else ""
+            late.append(
+                (
+                    minutes,
+                    [
+                        Styled(doc_id),
+                        Styled(text_of(row.judul)),
+                        Styled(cells.pelaksana),
+                        Styled(local(cells.tenggat, calendar.zone)),
+                        Styled(format_working(minutes, calendar.day_minutes), Status.TERLAMBAT),
+                    ],
+                )
+            )
+    grid: Grid = [
+        [
+            Styled("Ringkasan dokumen", TITLE),
+            Styled(""),
+            Styled(""),
+            Styled("Diperbarui", HEADER),
+            Styled(local(now, calendar.zone)),
+        ],
+        [],
+    ]
+    grid += _counts_table("Pelaksana", by_actor)
+    grid.append([])
+    grid += _counts_table("Prosedur", by_procedure)
+    grid.append([])
+    grid.append([Styled(f"Dokumen terlambat: {len(late)} (paling lama di atas)", TITLE)])
+    grid.append(_header("ID", "Judul", "Pelaksana", "Tenggat", "Terlambat (waktu kerja)"))
+    late.sort(key=lambda item: -item[0])
+    grid += [cells for _, cells in late[:MAX_LATE]]
+    if len(late) > MAX_LATE:
+        more = len(late) - MAX_LATE
+        grid.append([Styled(f"… dan {more} lainnya: saring kolom Status di tab Dokumen.")])
+    return grid
+
+
+def _decision(proc: Procedure, number: int) -> str:
+    step = proc.step(number)
+    if step.decision is None:
+        return ""
+    return f"Ya → {step.decision.ya}; Tidak → {step.decision.tidak}"
+
+
+def step_label(proc: Procedure, number: int) -> str:
+    """How a step is offered in the Langkah dropdown: ``4 - Memberikan paraf``."""
+    return f"{number} - {proc.step(number).activity}"
+
+
+SOP_HEADERS = (
+    "Kode",
+    "Prosedur",
+    "No",
+    "Pelaksana",
+    "Kegiatan",
+    "Kelengkapan",
+    "Waktu",
+    "Output",
+    "Keputusan",
+    "Keterangan",
+    "Pilihan Langkah",
+)
+
+
+def sop_grid(catalog: Catalog) -> Grid:
+    """Every procedure with its steps, for staff: what each langkah means and who does it."""
+    grid: Grid = [
+        [Styled("Referensi SOP — diisi otomatis oleh sopsync, jangan diubah", TITLE)],
+        _header(*SOP_HEADERS),
+    ]
+    for proc in catalog:
+        for step in proc.steps:
+            actor = step.actor + (f" (dipimpin {step.led_by})" if step.led_by else "")
+            grid.append(
+                [
+                    Styled(proc.code),
+                    Styled(proc.title),
+                    Styled(step.number),
+                    Styled(actor),
+                    Styled(step.activity),
+                    Styled(step.kelengkapan),
+                    Styled(step.waktu or "-"),
+                    Styled(step.output),
+                    Styled(_decision(proc, step.number)),
+                    Styled(step.keterangan),
+                    Styled(step_label(proc, step.number)),
+                ]
+            )
+        grid.append(
+            [Styled(proc.code), Styled(proc.title), Styled(SELESAI)]
+            + [Styled("")] * 7
+            + [Styled(SELESAI)]
+        )
+    return grid
+
+
+def sop_choices(catalog: Catalog) -> dict[str, tuple[int, int]]:
+    """Each procedure's block of ``Pilihan Langkah`` in the SOP tab: 0-based rows [start, end)."""
+    blocks: dict[str, tuple[int, int]] = {}
+    row = 2
+    for proc in catalog:
+        blocks[proc.code] = (row, row + proc.last + 1)
+        row += proc.last + 1
+    return blocks
+
+
+def values_of(grid: Grid) -> list[list[object]]:
+    return [[cell.value for cell in row] for row in grid]
+
+
+def same(current: Sequence[Sequence[object]] | None, wanted: Grid, volatile=()) -> bool:
+    """Whether a tab already shows ``wanted`` (trailing blanks and ``volatile`` cells ignored)."""
+    if current is None:
+        return False
+
+    def norm(rows: Sequence[Sequence[object]]) -> list[list[object]]:
+        out = []
+        for r, row in enumerate(rows):
+            cells = [
+                None if (r, c) in volatile or v == "" else _plain(v) for c, v in enumerate(row)
+            ]
+            while cells and cells[-1] is None:
+                cells.pop()
+            out.append(cells)
+        while out and not out[-1]:
+            out.pop()
+        return out
+
+    return norm(current) == norm(values_of(wanted))
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, datetime):
+        return value.replace(second=0, microsecond=0)
+    return value
