@@ -116,6 +116,16 @@ def ringkasan_grid(
     return grid
 
 
+def centred(value: object, style: str, column: int) -> bool:
+    """Counts and the headers above them are centred: they read as a table."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return True
+    return style in (HEADER, TOTAL) and column > 0 and value in COUNT_HEADERS
+
+
+COUNT_HEADERS = {*(s.value for s in Status), "Jumlah"}
+
+
 def _decision(proc: Procedure, number: int) -> str:
     step = proc.step(number)
     if step.decision is None:

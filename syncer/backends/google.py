@@ -221,7 +221,7 @@ def _choices(block: tuple[int, int]) -> dict:
     return {RULE: {"condition": condition, "strict": False, "showCustomUi": True}}
 
 
-def _styled_cell(styled: views.Styled) -> dict:
+def _styled_cell(styled: views.Styled, column: int = 0) -> dict:
     data = cell_data(styled.value)
     fmt: dict[str, Any] = {}
     if isinstance(styled.value, datetime):
@@ -233,6 +233,8 @@ def _styled_cell(styled: views.Styled) -> dict:
         fmt["backgroundColor"] = _rgb("D9D9D9")
     elif styled.style in {s.value for s in c.STATUS_COLOURS}:
         fmt["backgroundColor"] = _rgb(c.STATUS_COLOURS[c.Status(styled.style)])
+    if views.centred(styled.value, styled.style, column):
+        fmt["horizontalAlignment"] = "CENTER"
     if fmt:
         data["userEnteredFormat"] = fmt
     return data
@@ -601,7 +603,7 @@ class GoogleBackend:
                     }
                 )
         padded = [
-            [_styled_cell(row[i]) if i < len(row) else {} for i in range(cols)]
+            [_styled_cell(row[i], i) if i < len(row) else {} for i in range(cols)]
             for row in [*grid, *([[]] * (rows - len(grid)))]
         ]
         requests_.append(
@@ -691,7 +693,7 @@ class _InitPlan:
                         }
                     }
                 )
-            cells = [[_styled_cell(x) for x in row] for row in sop]
+            cells = [[_styled_cell(x, i) for i, x in enumerate(row)] for row in sop]
             self.requests.append(
                 _update_cells(sheet_id, 0, 0, cells, "userEnteredValue,userEnteredFormat")
             )

@@ -53,10 +53,11 @@ WORKER_FONT = Font(bold=True, italic=True, color="595959")
 WORKER_NOTE = "Diisi otomatis oleh sopsync. Jangan diubah: perubahan akan ditimpa."
 ROW_LIMIT = 1_048_576
 WRAP = Alignment(wrap_text=True)
+CENTRE = Alignment(horizontal="center")
 WRAPPED = (c.KEGIATAN, c.PESAN)
 WORKER_TABS = (views.RINGKASAN, views.SOP)
 TAB_WIDTHS = {
-    views.RINGKASAN: (30, 40, 24, 17, 24, 12, 10),
+    views.RINGKASAN: (40, 34, 22, 17, 22, 12, 10),
     views.SOP: (18, 34, 5, 22, 48, 28, 10, 30, 22, 20, 40),
 }
 LINE_HEIGHT = 15.0
@@ -299,6 +300,7 @@ def _write_tab(book: Workbook, title: str, grid: views.Grid) -> None:
             cell = sheet.cell(r, col)
             _set(cell, styled.value)
             _style(cell, styled.style)
+        _fit_height(sheet, r, [c for c, x in enumerate(row) if x.style != views.TITLE])
     sheet.freeze_panes = "A3" if title == views.SOP else None
 
 
@@ -311,7 +313,9 @@ def _style(cell: Cell, style: str) -> None:
     elif style in c.STATUS_COLOURS:
         colour = c.STATUS_COLOURS[c.Status(style)]
         cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
-    if isinstance(cell.value, str) and len(cell.value) > 40:
+    if views.centred(cell.value, style, cell.column - 1):
+        cell.alignment = CENTRE
+    elif style != views.TITLE and isinstance(cell.value, str) and len(cell.value) > 20:
         cell.alignment = WRAP
 
 
