@@ -510,7 +510,7 @@ class GoogleBackend:
         chunks: list[list[_Unit]] = [[]]
         used = 0
         for unit in units:
-            size = _unit_size(unit)
+            size = _size(self._body([unit])) if unit.tabs else _unit_size(unit)
             if chunks[-1] and used + size > budget:
                 chunks.append([])
                 used = 0
