@@ -21,6 +21,11 @@ log = structlog.get_logger("sopsync.worker")
 FIRST_BACKOFF = 5.0
 
 
+def retry_delay(failures: int, interval: float) -> float:
+    """After the n-th failed cycle in a row: 5 s, 10 s, 20 s … never longer than the interval."""
+    return min(interval, FIRST_BACKOFF * 2 ** (failures - 1))
+
+
 def run_forever(config: Config, cycle: Callable[[], object]) -> int:
     stop = threading.Event()
 
@@ -41,7 +46,7 @@ def run_forever(config: Config, cycle: Callable[[], object]) -> int:
             cycle()
         except BackendError as exc:
             failures += 1
-            delay = min(interval, FIRST_BACKOFF * 2 ** (failures - 1))
+            delay = retry_delay(failures, interval)
             log.warning("cycle failed", reason=str(exc), failures=failures, retry_in=delay)
             scheduler.every(delay).seconds.do(retry).tag("retry")
             return None

@@ -6,10 +6,14 @@ metadata under a sort, which Google does not document), faults, admin errors.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
+import random
 import subprocess
 import sys
+import time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,6 +24,8 @@ from syncer.backends.google import WRITE_LIMIT, GoogleBackend
 from syncer.cli import make_rules
 from syncer.config import load_config
 from syncer.cycle import run_cycle
+from syncer.pacing import Pacer
+from syncer.worker import retry_delay
 from tests.emulator import Emulator
 from tests.sheets import GoogleSheet, run_cli
 
@@ -235,6 +241,15 @@ def test_backoff_grows_with_full_jitter_and_is_bounded(sheet):
     sheet.emu.clear_faults()
 
 
+def test_retry_after_is_honoured_when_present(sheet):
+    fill(sheet, 1)
+    rules = make_rules(load_config(sheet.config))
+    sheet.emu.inject_faults("503", count=1, retry_after=7)
+    sleeps: list[float] = []
+    report = run_cycle(backend(sheet, sleeps, jitter=lambda: 0.0), rules, _now())
+    assert report.written and sleeps == [7.0]
+
+
 def test_a_failed_write_is_redone_once_by_the_next_cycle(sheet):
     fill(sheet, 4)
     sheet.emu.inject_faults("500", count=10, methods=[WRITES])
@@ -385,3 +400,53 @@ def test_langkah_offers_the_steps_of_the_rows_own_sop(sheet):
     assert choices[3].startswith("4 - ") and choices[-1] == "Selesai" and len(choices) == 10
     assert rule["strict"] is False and sop
     assert sheet.table()[0]["Langkah"] is None  # the staff cell itself untouched
+
+
+class FakeClock:
+    """One clock for the emulator's quota window and the worker's sleeps (no real waiting)."""
+
+    def __init__(self):
+        self.t = time.time()  # near real time: the service-account JWTs carry real timestamps
+
+    def now(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += max(0.0, seconds)
+
+
+def test_a_long_run_under_faults_stays_inside_the_quota(tmp_path):
+    clock = FakeClock()
+    zone = ZoneInfo("Asia/Jakarta")
+    with Emulator(enforce_quota=True, clock=clock.now) as emu:
+        sheet = GoogleSheet(emu, tmp_path)
+        fill(sheet, 30)
+        config = load_config(sheet.config)
+        rules = make_rules(config)
+        pacer = Pacer(clock=clock.now, sleep=clock.advance)
+        rng = random.Random(5)
+        failures = cycles = 0
+        emu.reset_counters()
+        start = clock.now()
+        while clock.now() - start < 4 * 60:  # four minutes of `run --every 1` under faults
+            if rng.random() < 0.5:
+                emu.inject_faults(
+                    rng.choice(["429", "500", "503", "drop"]), count=rng.randint(1, 6)
+                )
+            if rng.random() < 0.3:
+                sheet.set(rng.randint(2, 31), "Langkah", rng.randint(1, 5))
+            made = GoogleBackend.from_config(config, zone)
+            made.sleep, made.pacer = clock.advance, pacer
+            try:
+                run_cycle(made, rules, datetime.fromtimestamp(clock.now(), zone))
+                failures, cycles = 0, cycles + 1
+            except BackendError:
+                failures += 1
+            clock.advance(retry_delay(failures, 1.0) if failures else 1.0)
+        emu.clear_faults()
+        sent = sorted(r.time for r in emu.request_log if r.method_id.startswith("sheets."))
+        busiest = max(bisect.bisect_left(sent, t + 60) - i for i, t in enumerate(sent))
+        refused = [r for r in emu.request_log if r.status == 429 and r.fault is None]
+    assert busiest <= 60, busiest
+    assert refused == []  # Google's quota never had to say no
+    assert cycles > 30 and len(sent) > 150  # a real run, not one that gave up

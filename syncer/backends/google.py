@@ -37,6 +37,7 @@ from syncer import views
 from syncer.backends import BackendError, Changes, NeedsInit, Snapshot
 from syncer.engine import HistoryEntry, Rules
 from syncer.ledger import history_cells, read_history, read_records, record_cells
+from syncer.pacing import PACER, Pacer
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 API_HOST = "https://sheets.googleapis.com/"
@@ -312,6 +313,7 @@ class GoogleBackend:
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
         write_limit: int = WRITE_LIMIT,
+        pacer: Pacer = PACER,
     ):
         if not spreadsheet:
             raise BackendError("no spreadsheet id: set [google] spreadsheet or pass --spreadsheet")
@@ -327,6 +329,7 @@ class GoogleBackend:
         self.sleep = sleep
         self.jitter = jitter
         self.write_limit = write_limit
+        self.pacer = pacer
         self._http: HTTPClient | None = None
         self._email = ""
         self._read: dict[str, Any] = {}
@@ -380,6 +383,7 @@ class GoogleBackend:
         attempts = self.retries + 1
         for attempt in range(attempts):
             retry_after: float | None = None
+            self.pacer.wait()
             try:
                 return request(client)
             except APIError as exc:

@@ -232,11 +232,12 @@ class Emulator:
         count: int = 1,
         methods: list[str] | None = None,
         delay: float = 5.0,
+        retry_after: int | None = None,
     ) -> None:
         """Fail the next `count` API calls (optionally only these method ids) with `kind`:
         "429", "500", "503", "slow" (sleep `delay` s first) or "drop" (close the connection).
         The token endpoint is faulted only when "token" is in `methods`."""
-        self.faults.add(kind, count, methods, delay)
+        self.faults.add(kind, count, methods, delay, retry_after)
 
     def clear_faults(self) -> None:
         self.faults.clear()

@@ -3,7 +3,8 @@
 Kinds:
   "429"  quota error (RESOURCE_EXHAUSTED body, no Retry-After header)
   "500"  INTERNAL ("Internal error encountered.")
-  "503"  UNAVAILABLE ("The service is currently unavailable.")
+  "503"  UNAVAILABLE ("The service is currently unavailable."), with a Retry-After header
+         when `retry_after` is given (a frontend may send one on 503; Google's 429 has none)
   "slow" sleep `delay` seconds (default 5) before answering normally, to trip client timeouts
   "drop" close the connection without answering
 The token endpoint is only faulted when "token" is named in `methods`.
@@ -26,6 +27,7 @@ class Fault:
     remaining: int
     methods: frozenset[str] | None
     delay: float
+    retry_after: int | None = None
 
 
 class Faults:
@@ -34,12 +36,20 @@ class Faults:
         self._lock = threading.Lock()
 
     def add(
-        self, kind: str, count: int = 1, methods: list[str] | None = None, delay: float = 5.0
+        self,
+        kind: str,
+        count: int = 1,
+        methods: list[str] | None = None,
+        delay: float = 5.0,
+        retry_after: int | None = None,
     ) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {KINDS}")
+        if retry_after is not None and kind != "503":
+            raise ValueError("retry_after goes with the 503 fault only (Google's 429 has none)")
+        chosen = frozenset(methods) if methods else None
         with self._lock:
-            self._faults.append(Fault(kind, count, frozenset(methods) if methods else None, delay))
+            self._faults.append(Fault(kind, count, chosen, delay, retry_after))
 
     def clear(self) -> None:
         with self._lock:
@@ -60,9 +70,10 @@ class Faults:
         return None
 
 
-def fault_error(kind: str, project: str = "emulator") -> ApiError:
+def fault_error(kind: str, project: str = "emulator", retry_after: int | None = None) -> ApiError:
     if kind == "429":
         return quota_error("read", "user", project, 60)
     if kind == "500":
         return ApiError(500, "Internal error encountered.", "INTERNAL")
-    return ApiError(503, "The service is currently unavailable.", "UNAVAILABLE")
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return ApiError(503, "The service is currently unavailable.", "UNAVAILABLE", headers=headers)

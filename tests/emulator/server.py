@@ -164,7 +164,7 @@ class Handler(BaseHTTPRequestHandler):
         elif fault.kind == "drop":
             raise DropConnection()
         else:
-            raise fault_error(fault.kind)
+            raise fault_error(fault.kind, retry_after=fault.retry_after)
 
     def token(self, body: bytes, record: Any) -> tuple[int, Any, dict[str, str]]:
         emu = self.server.emu

@@ -1,0 +1,49 @@
+"""Stay inside Google's quota: at most 60 API requests in any 60 seconds, per process.
+
+Google allows 60 read and 60 write requests per minute per user. Retries
+under faults, a short interval or a large split write could exceed that;
+the pacer makes the worker wait instead of drawing 429s. It counts reads and
+writes together, so it is conservative.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+
+class Pacer:
+    def __init__(
+        self,
+        limit: int = 60,
+        window: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self.sleep = sleep
+        self._sent: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        """Block until one more request fits in the window, then count it."""
+        with self._lock:
+            now = self.clock()
+            self._expire(now)
+            if len(self._sent) >= self.limit:
+                self.sleep(self.window - (now - self._sent[0]))
+                now = self.clock()
+                self._expire(now)
+            self._sent.append(now)
+
+    def _expire(self, now: float) -> None:
+        while self._sent and now - self._sent[0] >= self.window:
+            self._sent.popleft()
+
+
+PACER = Pacer()
+"""The process's pacer: `run` makes a backend per cycle, the quota is per user."""
