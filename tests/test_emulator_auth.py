@@ -15,29 +15,13 @@ from google.oauth2.service_account import Credentials
 
 from tests.emulator import DEFAULT_EMAIL
 from tests.emulator.auth import GOOGLE_TOKEN_URI, JWT_BEARER, generate_private_key
-from tests.emulator.testing import SHEETS, Api, error, running
+from tests.emulator.testing import SHEETS, Api, error
 
 SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 
 
-@pytest.fixture(scope="module")
-def emu():
-    with running(seed=11) as e:
-        yield e
-
-
-@pytest.fixture(scope="module")
-def key_path(emu, tmp_path_factory):
-    return emu.make_service_account_key(tmp_path_factory.mktemp("keys"))
-
-
-@pytest.fixture(scope="module")
-def api(emu, key_path):
-    return Api(emu, key_path)
-
-
-def key_info(key_path) -> dict:
-    return json.loads(key_path.read_text())
+def key_info(key) -> dict:
+    return json.loads(key.read_text())
 
 
 def assertion(signer_pem: str, kid: str, **claims) -> str:
@@ -61,8 +45,8 @@ def post_token(emu, assertion_: str, grant_type: str = JWT_BEARER) -> requests.R
     )
 
 
-def test_key_file_has_the_fields_of_a_real_key(emu, key_path):
-    info = key_info(key_path)
+def test_key_file_has_the_fields_of_a_real_key(emu, key):
+    info = key_info(key)
     assert info["type"] == "service_account"
     assert info["client_email"] == DEFAULT_EMAIL
     assert info["project_id"] == "test-project"
@@ -72,10 +56,10 @@ def test_key_file_has_the_fields_of_a_real_key(emu, key_path):
         assert info[field]
 
 
-def test_gspread_service_account_end_to_end(emu, key_path):
+def test_gspread_service_account_end_to_end(emu, key):
     sid = emu.create_spreadsheet("Kantor", shared_with=[DEFAULT_EMAIL], sheets=["Dokumen"])
     before = emu.counters["token"]
-    gc = gspread.service_account(filename=str(key_path), http_client=emu.http_client_class())
+    gc = gspread.service_account(filename=str(key), http_client=emu.http_client_class())
     sh = gc.open_by_key(sid)
     assert sh.title == "Kantor"
     assert [ws.title for ws in sh.worksheets()] == ["Dokumen"]
@@ -84,8 +68,8 @@ def test_gspread_service_account_end_to_end(emu, key_path):
     assert token_calls[-1].status == 200 and token_calls[-1].http_method == "POST"
 
 
-def test_token_endpoint_answers_like_google(emu, key_path):
-    info = key_info(key_path)
+def test_token_endpoint_answers_like_google(emu, key):
+    info = key_info(key)
     resp = post_token(emu, assertion(info["private_key"], info["private_key_id"]))
     assert resp.status_code == 200
     body = resp.json()
@@ -93,8 +77,8 @@ def test_token_endpoint_answers_like_google(emu, key_path):
     assert body["expires_in"] == 3599 and body["token_type"] == "Bearer"
 
 
-def test_token_rejects_a_jwt_signed_by_another_key(emu, key_path):
-    info = key_info(key_path)
+def test_token_rejects_a_jwt_signed_by_another_key(emu, key):
+    info = key_info(key)
     other = generate_private_key().private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
@@ -105,8 +89,8 @@ def test_token_rejects_a_jwt_signed_by_another_key(emu, key_path):
     assert resp.json() == {"error": "invalid_grant", "error_description": "Invalid JWT Signature."}
 
 
-def test_google_auth_reports_the_bad_signature(emu, key_path, tmp_path):
-    info = key_info(key_path)
+def test_google_auth_reports_the_bad_signature(emu, key, tmp_path):
+    info = key_info(key)
     other = generate_private_key().private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
@@ -143,15 +127,15 @@ def test_google_auth_reports_the_bad_signature(emu, key_path, tmp_path):
         ({"scope": None}, "invalid_scope", "Invalid OAuth scope or ID token audience provided."),
     ],
 )
-def test_token_rejects_bad_claims(emu, key_path, claims, error_, description):
-    info = key_info(key_path)
+def test_token_rejects_bad_claims(emu, key, claims, error_, description):
+    info = key_info(key)
     resp = post_token(emu, assertion(info["private_key"], info["private_key_id"], **claims))
     assert resp.status_code == 400
     assert resp.json() == {"error": error_, "error_description": description}
 
 
-def test_token_accepts_its_own_uri_as_audience(emu, key_path):
-    info = key_info(key_path)
+def test_token_accepts_its_own_uri_as_audience(emu, key):
+    info = key_info(key)
     resp = post_token(
         emu, assertion(info["private_key"], info["private_key_id"], aud=emu.token_uri)
     )
@@ -229,9 +213,9 @@ def test_wrong_http_method_is_404(emu, api):
     assert api.session.get(f"{SHEETS}/{sid}:batchUpdate").status_code == 404
 
 
-def test_readonly_scope_cannot_write(emu, key_path):
+def test_readonly_scope_cannot_write(emu, key):
     sid = emu.create_spreadsheet("RO")
-    ro = Api(emu, key_path, scopes=["https://www.googleapis.com/auth/spreadsheets.readonly"])
+    ro = Api(emu, key, scopes=["https://www.googleapis.com/auth/spreadsheets.readonly"])
     assert ro.get(sid).status_code == 200
     resp = ro.batch(sid, {"addSheet": {}})
     err = error(resp)

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.emulator.testing import Api, error, running
+from tests.emulator.testing import error
 
 INT32_MAX = 2**31 - 1
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with running(seed=44) as e:
-        yield e
-
-
-@pytest.fixture(scope="module")
-def api(emu, tmp_path_factory):
-    return Api(emu, emu.make_service_account_key(tmp_path_factory.mktemp("keys")))
 
 
 @pytest.fixture

@@ -8,10 +8,8 @@ JSON types, enum values from the document).
 
 from __future__ import annotations
 
-import pytest
-
 from tests.emulator.schema import discovery
-from tests.emulator.testing import Api, q, running
+from tests.emulator.testing import q
 
 IMPLEMENTED = {
     "sheets.spreadsheets.create",
@@ -31,17 +29,6 @@ IMPLEMENTED = {
     "sheets.spreadsheets.values.batchUpdateByDataFilter",
     "sheets.spreadsheets.values.batchClearByDataFilter",
 }
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with running(seed=77) as e:
-        yield e
-
-
-@pytest.fixture(scope="module")
-def api(emu, tmp_path_factory):
-    return Api(emu, emu.make_service_account_key(tmp_path_factory.mktemp("keys")))
 
 
 def grid(r0, r1, c0=0, c1=3):

@@ -5,18 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.emulator.schema import discovery
-from tests.emulator.testing import Api, error, q, running
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with running(seed=22) as e:
-        yield e
-
-
-@pytest.fixture(scope="module")
-def api(emu, tmp_path_factory):
-    return Api(emu, emu.make_service_account_key(tmp_path_factory.mktemp("keys")))
+from tests.emulator.testing import error, q
 
 
 @pytest.fixture

@@ -4,23 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.emulator.testing import Api, error, q, running
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with running(seed=33) as e:
-        yield e
-
-
-@pytest.fixture(scope="module")
-def key(emu, tmp_path_factory):
-    return emu.make_service_account_key(tmp_path_factory.mktemp("keys"))
-
-
-@pytest.fixture(scope="module")
-def api(emu, key):
-    return Api(emu, key)
+from tests.emulator.testing import error, q
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from google.oauth2 import service_account
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
+from openpyxl.utils import get_column_letter
 from requests.adapters import HTTPAdapter
 
 from syncer import contract as c
@@ -216,7 +217,7 @@ def _choices(block: tuple[int, int]) -> dict:
 
     Only the cell's validation is set (fields=dataValidation), never what staff typed.
     """
-    col = _letter(views.SOP_HEADERS.index("Pilihan Langkah"))
+    col = _column_letter(views.SOP_HEADERS.index("Pilihan Langkah"))
     source = f"='{views.SOP}'!${col}${block[0] + 1}:${col}${block[1]}"
     condition = {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": source}]}
     return {RULE: {"condition": condition, "strict": False, "showCustomUi": True}}
@@ -883,7 +884,7 @@ class _InitPlan:
             )
 
     def _status_colours(self, sheet_id: int, cols: dict[str, int], width: int) -> None:
-        letter = _letter(cols[c.header_key(c.STATUS)])
+        letter = _column_letter(cols[c.header_key(c.STATUS)])
         for index, (status, colour) in enumerate(c.STATUS_COLOURS.items()):
             self.requests.append(
                 {
@@ -939,13 +940,8 @@ def _columns(sheet_id: int, start: int, end: int, start_row: int = 0) -> dict:
     }
 
 
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+def _column_letter(index: int) -> str:
+    return get_column_letter(index + 1)
 
 
 def _rgb(hex_colour: str) -> dict:
