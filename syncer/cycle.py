@@ -169,6 +169,13 @@ def run_cycle(backend: Backend, rules: Rules, now: datetime, dry_run: bool = Fal
     rows, decisions, id_writes = decide(rules, staff_rows(snapshot), before, now)
     report.changes = plan_changes(snapshot, decisions, before, rebuilt, rules, id_writes)
     report.changes.tabs = worker_tabs(snapshot, rules, rows, decisions, now)
+    if views.SOP in report.changes.tabs:  # the steps moved: every dropdown points anew
+        blocks = views.sop_choices(rules.catalog)
+        report.changes.choices = {
+            i: blocks[o.record.procedure]
+            for i, o in enumerate(decisions.outcomes)
+            if o.record is not None and o.record.procedure in blocks
+        }
     _tally(report, rows, decisions)
     if report.changes and not dry_run:
         backend.write(report.changes)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -450,3 +451,24 @@ def test_a_long_run_under_faults_stays_inside_the_quota(tmp_path):
     assert busiest <= 60, busiest
     assert refused == []  # Google's quota never had to say no
     assert cycles > 30 and len(sent) > 150  # a real run, not one that gave up
+
+
+def test_dropdowns_follow_the_sop_tab_when_the_catalog_changes(sheet, tmp_path):
+    sheet.add_rows({"Prosedur": "monev", "Judul": "m"}, {"Prosedur": "iku", "Judul": "i"})
+    assert sheet.sync(MON).code == 0
+    folder = tmp_path / "sop-kantor"
+    folder.mkdir()
+    extra = (Path(__file__).parents[1] / "sop_models" / "catalog" / "iku.yaml").read_text()
+    one_more_step = (  # the office's IKU gets a tenth step: every later SOP's block shifts
+        "\n  - number: 10\n    activity: Mengarsipkan IKU\n    actor: Kasubag Umum\n"
+        "    waktu: 15 menit\n"
+    )
+    (folder / "iku.yaml").write_text(extra.rstrip("\n") + one_more_step)
+    sheet.config.write_text(sheet.config.read_text() + f'\n[sop]\nfolders = ["{folder}"]\n')
+    assert sheet.sync("2026-11-30T08:05").code == 0
+    sop = sheet.grid("SOP")
+    for row, code in ((1, "monev"), (2, "iku")):
+        rule = sheet.book.sheet(c.DOKUMEN).data_validation(row, 3)
+        source = rule["condition"]["values"][0]["userEnteredValue"]
+        first, last = (int(x.strip(":")) for x in source.split("$K$")[1:])
+        assert {sop[r - 1][0] for r in range(first, last + 1)} == {code}
