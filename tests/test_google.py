@@ -472,3 +472,20 @@ def test_dropdowns_follow_the_sop_tab_when_the_catalog_changes(sheet, tmp_path):
         source = rule["condition"]["values"][0]["userEnteredValue"]
         first, last = (int(x.strip(":")) for x in source.split("$K$")[1:])
         assert {sop[r - 1][0] for r in range(first, last + 1)} == {code}
+
+
+@pytest.mark.parametrize("mode", ["enforce", "warning"])
+def test_worker_ranges_are_protected_for_the_service_account_and_admins(emulator, tmp_path, mode):
+    sheet = GoogleSheet(
+        emulator, tmp_path, f'admins = ["camat@kecamatan.go.id"]\nprotection = "{mode}"\n'
+    )
+    assert sheet.cli("init").code == 0
+    email = json.loads(sheet.key.read_text())["client_email"]
+    ranges = [p for s in sheet.book.sheets for p in s.protected_ranges]
+    assert len(ranges) == len(c.WORKER_COLUMNS) + 4
+    for protected in ranges:
+        if mode == "enforce":
+            assert not protected.get("warningOnly")
+            assert sorted(protected["editors"]["users"]) == sorted([email, "camat@kecamatan.go.id"])
+        else:
+            assert protected["warningOnly"] is True and "editors" not in protected
