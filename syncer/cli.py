@@ -106,8 +106,8 @@ def make_rules(config: Config) -> Rules:
     )
 
 
-def make_backend(config: Config) -> Backend:
-    zone = config.calendar.build().zone
+def make_backend(config: Config, rules: Rules) -> Backend:
+    zone = rules.calendar.zone
     if config.backend == "google":
         from syncer.backends.google import GoogleBackend
 
@@ -132,7 +132,7 @@ def sync_once(config: Config, rules: Rules, now: datetime, dry_run: bool = False
     """One cycle with retries for a sheet that changed under us; raises BackendError."""
     from syncer.runlock import held
 
-    backend = make_backend(config)
+    backend = make_backend(config, rules)
     attempts = config.worker.retries + 1
     with held(backend.target):
         for attempt in range(1, attempts + 1):
@@ -142,14 +142,14 @@ def sync_once(config: Config, rules: Rules, now: datetime, dry_run: bool = False
                 if attempt == attempts:
                     raise
                 log.warning("sheet changed during the cycle; retrying", attempt=attempt)
-                backend = make_backend(config)
+                backend = make_backend(config, rules)
     raise AssertionError("unreachable")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     config = _config(args)
     rules = make_rules(config)
-    backend = make_backend(config)
+    backend = make_backend(config, rules)
     done = backend.init(rules)
     print(f"{backend.target}: " + ("; ".join(done) if done else "already up to date"))
     return 0
@@ -160,7 +160,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     rules = make_rules(config)
     now = parse_now(args.now, rules)
     report = sync_once(config, rules, now, args.dry_run)
-    print(render_report(report, make_backend(config).target, dry_run=args.dry_run))
+    print(render_report(report, dry_run=args.dry_run))
     return 0
 
 
@@ -170,7 +170,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = _config(args)
     rules = make_rules(config)
-    with held(make_backend(config).target):
+    with held(make_backend(config, rules).target):
         return run_forever(config, lambda: sync_once(config, rules, parse_now(None, rules)))
 
 
@@ -210,7 +210,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     rules = make_rules(config)
     now = parse_now(args.now, rules)
     report = build_demo(args.path, rules, now)
-    print(render_report(report, str(args.path)))
+    print(render_report(report))
     print(f"\nOpen {args.path} in Excel or LibreOffice; run `sopsync sync --workbook {args.path}`")
     print("after editing a Langkah cell to see the worker check the move.")
     return 0

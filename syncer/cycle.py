@@ -40,6 +40,7 @@ class Attention:
 @dataclass
 class Report:
     now: datetime
+    target: str = ""
     counts: Counter = field(default_factory=Counter)
     attention: list[Attention] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
@@ -152,7 +153,7 @@ def plan_changes(
 
 def run_cycle(backend: Backend, rules: Rules, now: datetime, dry_run: bool = False) -> Report:
     """Read, decide, write. ``now`` is the cycle's clock (aware)."""
-    report = Report(now=now)
+    report = Report(now=now, target=backend.target)
     try:
         snapshot = backend.read()
     except NeedsInit as exc:
