@@ -57,6 +57,8 @@ class GoogleConfig(_Section):
     endpoint: str | None = None
     """Another Sheets API base URL (a proxy, or the test emulator); None = Google."""
     timeout_seconds: float = Field(30.0, gt=0)
+    requests_per_minute: int = Field(60, ge=1)
+    """API requests the worker allows itself per minute (Google's default quota is 60)."""
 
 
 class WorkerConfig(_Section):

@@ -45,5 +45,11 @@ class Pacer:
             self._sent.popleft()
 
 
-PACER = Pacer()
-"""The process's pacer: `run` makes a backend per cycle, the quota is per user."""
+_PACERS: dict[int, Pacer] = {}
+
+
+def pacer_for(per_minute: int) -> Pacer:
+    """The process's pacer for a rate: `run` makes a backend per cycle, the quota is per user."""
+    if per_minute not in _PACERS:
+        _PACERS[per_minute] = Pacer(limit=per_minute)
+    return _PACERS[per_minute]

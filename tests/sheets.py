@@ -196,6 +196,7 @@ class GoogleSheet:
         self.config.write_text(
             f'backend = "google"\n[google]\nspreadsheet = "{self.id}"\n'
             f'credentials = "{Path(key).resolve()}"\nendpoint = "{emulator.base_url}"\n'
+            "requests_per_minute = 1000000\n"  # one test process plays many offices
             f"{config_text}"
         )
         self.path = None

@@ -38,7 +38,7 @@ from syncer import views
 from syncer.backends import BackendError, Changes, NeedsInit, Snapshot
 from syncer.engine import HistoryEntry, Rules
 from syncer.ledger import history_cells, read_history, read_records, record_cells
-from syncer.pacing import PACER, Pacer
+from syncer.pacing import Pacer, pacer_for
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 API_HOST = "https://sheets.googleapis.com/"
@@ -314,7 +314,7 @@ class GoogleBackend:
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
         write_limit: int = WRITE_LIMIT,
-        pacer: Pacer = PACER,
+        pacer: Pacer | None = None,
     ):
         if not spreadsheet:
             raise BackendError("no spreadsheet id: set [google] spreadsheet or pass --spreadsheet")
@@ -330,7 +330,7 @@ class GoogleBackend:
         self.sleep = sleep
         self.jitter = jitter
         self.write_limit = write_limit
-        self.pacer = pacer
+        self.pacer = pacer or pacer_for(60)
         self._http: HTTPClient | None = None
         self._email = ""
         self._read: dict[str, Any] = {}
@@ -347,6 +347,7 @@ class GoogleBackend:
             endpoint=google.endpoint,
             timeout=google.timeout_seconds,
             retries=config.worker.retries,
+            pacer=pacer_for(google.requests_per_minute),
         )
 
     # --- transport --------------------------------------------------------------------------
