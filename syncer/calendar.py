@@ -28,7 +28,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -296,7 +296,7 @@ class WorkingCalendar:
 
     # ------------------------------------------------------------------ public
 
-    @property
+    @cached_property
     def day_minutes(self) -> float:
         """Average working minutes of a working weekday (450 by default).
 

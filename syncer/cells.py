@@ -60,6 +60,10 @@ def text_of(value: object) -> str:
     """A cell as plain text, the way an ID or a Prosedur is compared."""
     if value is None:
         return ""
+    if isinstance(value, str):  # the common case, as shown() below would give it
+        text = " ".join(value.split())
+        if len(text) <= 10_000:
+            return text
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:

@@ -75,6 +75,8 @@ class WorkerCells:
     tenggat: datetime | None = None
     status: Status | None = None
     pesan: str = ""
+    late_minutes: float = 0.0
+    """Working minutes past Tenggat (Terlambat only): Ringkasan lists the latest first."""
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,7 @@ def _current_cells(rules: Rules, proc: Procedure, record: Record, now: datetime)
     due = due_of(rules, step, record.since)
     notes: list[str] = []
     status = Status.BERJALAN
+    late = 0.0
     if due is not None:
         calendar = rules.calendar
         if now > due:
@@ -222,6 +225,7 @@ def _current_cells(rules: Rules, proc: Procedure, record: Record, now: datetime)
         tenggat=due,
         status=status,
         pesan=" ".join(notes),
+        late_minutes=late,
     )
 
 
@@ -336,10 +340,10 @@ def _said(target: Position) -> str:
 
 
 def _resolve_quiet(rules: Rules, prosedur: object) -> Procedure | None:
-    try:
-        return _resolve(rules, prosedur)
-    except _Rejected:
+    """The procedure ``_resolve`` would find, without composing its rejection message."""
+    if not isinstance(prosedur, str) or is_blank(prosedur):
         return None
+    return rules.catalog.lookup(text_of(prosedur))
 
 
 def _reject(

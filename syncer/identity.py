@@ -53,18 +53,21 @@ def reconcile(rows: Sequence[StaffRow], records: Mapping[str, Record]) -> Reconc
     prints = [fingerprint(r) for r in rows]
     ids = [text_of(r.id) for r in rows]
     settled = dict(records)
+    on_rows = set(zip(ids, prints, strict=True))
     pending = {
-        doc_id: record
-        for doc_id, record in claims.items()
-        if not any(x == doc_id and p == record.claim for x, p in zip(ids, prints, strict=True))
+        doc_id: record for doc_id, record in claims.items() if (doc_id, record.claim) not in on_rows
     }
+    rows_by_print: dict[str, list[int]] = {}
+    if pending:
+        for i, p in enumerate(prints):
+            rows_by_print.setdefault(p, []).append(i)
 
     def candidates(doc_id: str) -> list[int]:
         claim = pending[doc_id].claim
         return [
             i
-            for i, (x, p) in enumerate(zip(ids, prints, strict=True))
-            if p == claim and x != doc_id and (not x or x in pending)
+            for i in rows_by_print.get(claim, ())
+            if ids[i] != doc_id and (not ids[i] or ids[i] in pending)
         ]
 
     # No row is waiting for this ID: staff edited or deleted its row; keep it where it is.

@@ -78,7 +78,7 @@ def ringkasan_grid(
         title = proc.title if proc else "(tidak dikenal)"
         by_procedure.setdefault(title, Counter())[status] += 1
         if status is Status.TERLAMBAT and cells.tenggat is not None:
-            minutes = calendar.working_minutes(cells.tenggat, now)
+            minutes = cells.late_minutes
             doc_id = outcome.record.id if outcome.record else ""
             late.append(
                 (
