@@ -132,8 +132,10 @@ def plan_changes(
     blocks = views.sop_choices(rules.catalog)
     for i, (values, outcome) in enumerate(zip(snapshot.rows, decisions.outcomes, strict=True)):
         wanted = _worker_values(outcome.cells, rules)
-        current = [values[col] if col < len(values) else None for col in worker_index]
-        if not all(_same(now, want) for now, want in zip(current, wanted, strict=True)):
+        current = tuple(values[col] if col < len(values) else None for col in worker_index)
+        if current != wanted and not all(
+            _same(now, want) for now, want in zip(current, wanted, strict=True)
+        ):
             changes.cells.extend(
                 CellWrite(i, name, value)
                 for name, value in zip(c.WORKER_COLUMNS, wanted, strict=True)

@@ -165,8 +165,8 @@ class XlsxBackend:
         for title, grid in changes.tabs.items():
             _write_tab(book, title, grid)
         riwayat = book[c.RIWAYAT]
-        for entry in changes.history:
-            row = riwayat.max_row + 1
+        last = riwayat.max_row  # openpyxl scans every cell for it: once, not per entry
+        for row, entry in enumerate(changes.history, start=last + 1):
             for col, value in enumerate(history_cells(entry, self.zone), start=1):
                 _set(riwayat.cell(row, col), value)
         self._save(book, self._stat)
