@@ -1,0 +1,332 @@
+"""What runs in a measured child process: one worker cycle, or one floor.
+
+    python -m bench.child sync CONFIG NOW [CAPTURE]   one `sopsync sync` cycle
+    python -m bench.child init CONFIG                 `sopsync init`
+    python -m bench.child floor-json FILE REPS        json.loads of a read response
+    python -m bench.child floor-xlsx PATH REPS        openpyxl load_workbook + save
+    python -m bench.child profile CONFIG NOW OUT      the cycle under cProfile
+
+Each prints one JSON object on its last stdout line. CPU is this process's own
+``getrusage`` (user + system); the parent adds the whole process's figures from wait4.
+
+``sync`` runs ``sopsync sync`` through ``syncer.cli.main`` and times its cycle
+(``syncer.cli.sync_once``, what a ``sopsync run`` loop repeats) apart from the start-up
+(interpreter, imports, configuration, catalog) and the summary. It watches, without
+changing anything the worker does:
+
+- every HTTP request (``requests.Session.send``): method, path, body and response sizes,
+  wall time and this thread's CPU time inside it (the rest of the wall time is waiting
+  for the server), and the exact bytes of the spreadsheets.get response (``CAPTURE``);
+- workbook loads and saves (``load_workbook`` as the xlsx backend calls it, and
+  ``Workbook.save``), with their CPU times.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Clock:
+    """CPU and wall seconds since creation."""
+
+    def __init__(self) -> None:
+        self.cpu0, self.wall0 = cpu(), time.perf_counter()
+
+    def lap(self) -> dict[str, float]:
+        return {"cpu": cpu() - self.cpu0, "wall": time.perf_counter() - self.wall0}
+
+
+STARTED = Clock()  # as early as possible: before the heavy imports
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set (VmHWM), in MiB.
+
+    Not ``ru_maxrss``: Linux carries into it the resident set of the process that forked
+    this one, up to the exec, so a child of a large parent would report the parent's size.
+    VmHWM belongs to the memory map, which exec replaces."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _instrument(backend: str, capture: str | None) -> dict[str, Any]:
+    """Count the worker's I/O; returns the dict the wrappers fill in. Only the modules the
+    backend imports anyway are touched (importing requests would weigh on a workbook run)."""
+    seen: dict[str, Any] = {"http": [], "loads": [], "saves": []}
+    if backend == "google":
+        _watch_http(seen, capture)
+    else:
+        _watch_workbook(seen)
+    return seen
+
+
+def _watch_http(seen: dict[str, Any], capture: str | None) -> None:
+    import requests
+
+    send = requests.Session.send
+
+    def watched_send(self, request, **kwargs):
+        cpu0, wall0 = time.thread_time(), time.perf_counter()
+        response = send(self, request, **kwargs)
+        wall, spent = time.perf_counter() - wall0, time.thread_time() - cpu0
+        path = request.path_url.split("?")[0]
+        body = request.body or b""
+        seen["http"].append(
+            {
+                "method": request.method,
+                "path": path,
+                "status": response.status_code,
+                "request_bytes": len(body),
+                "response_bytes": len(response.content),
+                "wall": wall,
+                "cpu": spent,
+            }
+        )
+        if (
+            capture
+            and request.method == "GET"
+            and "/v4/spreadsheets/" in path
+            and response.status_code == 200
+        ):
+            Path(capture).write_bytes(response.content)
+        return response
+
+    requests.Session.send = watched_send  # type: ignore[method-assign]
+
+
+def _watch_workbook(seen: dict[str, Any]) -> None:
+    import openpyxl.workbook.workbook as wb_mod
+
+    import syncer.backends.xlsx as xlsx_mod
+
+    load = xlsx_mod.load_workbook
+
+    def watched_load(*args, **kwargs):
+        clock = Clock()
+        book = load(*args, **kwargs)
+        seen["loads"].append(clock.lap())
+        return book
+
+    xlsx_mod.load_workbook = watched_load  # type: ignore[assignment]
+
+    save = wb_mod.Workbook.save
+
+    def watched_save(self, filename):
+        clock = Clock()
+        save(self, filename)
+        seen["saves"].append(clock.lap())
+
+    wb_mod.Workbook.save = watched_save  # type: ignore[method-assign]
+
+
+def sync(config_path: str, now_text: str, capture: str | None = None) -> dict[str, Any]:
+    """`sopsync sync --config F --now T`, through the command line itself, with its cycle
+    (``syncer.cli.sync_once``) timed apart from start-up and summary."""
+    import importlib
+    import tomllib
+
+    import syncer.cli as cli
+
+    backend = tomllib.loads(Path(config_path).read_text()).get("backend", "xlsx")
+    importlib.import_module(f"syncer.backends.{backend}")  # as a `sopsync run` loop has it
+    seen = _instrument(backend, capture)
+    imported = STARTED.lap()
+    timings: dict[str, Any] = {}
+    sync_once = cli.sync_once
+
+    def timed_sync_once(*args, **kwargs):
+        timings["setup"] = main_clock.lap()
+        timings["rss_before"] = peak_rss_mb()
+        clock = Clock()
+        report = sync_once(*args, **kwargs)
+        timings["cycle"] = clock.lap()
+        timings["report"] = report
+        return report
+
+    cli.sync_once = timed_sync_once  # type: ignore[assignment]
+    main_clock = Clock()
+    code = cli.main(["sync", "--config", config_path, "--now", now_text])
+    if code != 0 or "report" not in timings:
+        raise SystemExit(f"sopsync sync exited {code}")
+    report = timings["report"]
+    changes = report.changes
+    return {
+        "imports": imported,
+        "setup": timings["setup"],
+        "cycle": timings["cycle"],
+        "command": main_clock.lap(),
+        "rss_before_cycle_mb": timings["rss_before"],
+        "http": seen["http"],
+        "loads": seen["loads"],
+        "saves": seen["saves"],
+        "rows": report.rows,
+        "counts": {str(k): v for k, v in report.counts.items()},
+        "cells": len(changes.cells),
+        "records": len(changes.records),
+        "history": len(changes.history),
+        "written": report.written,
+    }
+
+
+def init(config_path: str) -> dict[str, Any]:
+    """`sopsync init`, through the command line itself."""
+    from syncer.cli import main as sopsync
+
+    return {"code": sopsync(["init", "--config", config_path])}
+
+
+def _median_laps(laps: list[dict[str, float]]) -> dict[str, float]:
+    return {k: statistics.median(lap[k] for lap in laps) for k in ("cpu", "wall")}
+
+
+def floor_json(path: str, reps: int) -> dict[str, Any]:
+    """json.loads of the read response; then the worker's own read of the same bytes."""
+    data = Path(path).read_bytes()
+    decode = []
+    for _ in range(reps):
+        clock = Clock()
+        json.loads(data)
+        decode.append(clock.lap())
+    out: dict[str, Any] = {"bytes": len(data), "decode": _median_laps(decode)}
+    out["decode_peak_rss_mb"] = peak_rss_mb()  # an interpreter, the bytes and their objects
+    # Google pretty-prints responses unless asked prettyPrint=false: the same data indented.
+    pretty = json.dumps(json.loads(data), indent=2, ensure_ascii=False).encode()
+    laps = []
+    for _ in range(reps):
+        clock = Clock()
+        json.loads(pretty)
+        laps.append(clock.lap())
+    out["pretty_bytes"], out["pretty_decode"] = len(pretty), _median_laps(laps)
+    del pretty
+    try:
+        out["read"] = _median_laps(_worker_reads(data, reps))
+    except Exception as exc:  # the backend's internals moved: the decode floor still stands
+        out["read_error"] = repr(exc)
+    return out
+
+
+def _worker_reads(data: bytes, reps: int) -> list[dict[str, float]]:
+    """GoogleBackend.read() on these bytes: decode plus the worker's parse, no HTTP.
+
+    Bench-only: it puts a stub in the backend's private HTTP client slot."""
+    from zoneinfo import ZoneInfo
+
+    from syncer.backends.google import GoogleBackend
+
+    class Stub:
+        def spreadsheets_get(self, _id, _params):
+            return json.loads(data)
+
+    laps = []
+    for _ in range(reps):
+        backend = GoogleBackend("bench", None, ZoneInfo("Asia/Jakarta"))
+        backend._http = Stub()  # type: ignore[assignment]
+        clock = Clock()
+        backend.read()
+        laps.append(clock.lap())
+    return laps
+
+
+def floor_xlsx(path: str, reps: int) -> dict[str, Any]:
+    """openpyxl alone: load_workbook(path), then save it (temp file, fsync, removed)."""
+    from openpyxl import load_workbook
+
+    target = Path(path)
+    loads, saves, both = [], [], []
+    for _ in range(reps):
+        clock = Clock()
+        book = load_workbook(target)
+        loaded = clock.lap()
+        fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=target.parent)
+        save = Clock()
+        with os.fdopen(fd, "wb") as handle:
+            book.save(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        saved = save.lap()
+        total = clock.lap()
+        os.unlink(tmp)
+        del book
+        loads.append(loaded)
+        saves.append(saved)
+        both.append(total)
+    return {
+        "bytes": target.stat().st_size,
+        "load": _median_laps(loads),
+        "save": _median_laps(saves),
+        "total": _median_laps(both),
+    }
+
+
+def profile(config_path: str, now_text: str, out: str) -> dict[str, Any]:
+    """`sopsync sync` with its cycle (``sync_once``) under cProfile, timing CPU (not wall:
+    waiting for the server is not the worker's work)."""
+    import cProfile
+    import importlib
+    import tomllib
+
+    import syncer.cli as cli
+
+    backend = tomllib.loads(Path(config_path).read_text()).get("backend", "xlsx")
+    importlib.import_module(f"syncer.backends.{backend}")
+    sync_once = cli.sync_once
+    profiler = cProfile.Profile(time.process_time)
+    laps: dict[str, Any] = {}
+
+    def profiled(*args, **kwargs):
+        clock = Clock()
+        profiler.enable()
+        try:
+            return sync_once(*args, **kwargs)
+        finally:
+            profiler.disable()
+            laps["cycle"] = clock.lap()
+
+    cli.sync_once = profiled  # type: ignore[assignment]
+    code = cli.main(["sync", "--config", config_path, "--now", now_text])
+    if code != 0:
+        raise SystemExit(f"sopsync sync exited {code}")
+    profiler.dump_stats(out)
+    return {"cycle": laps["cycle"]}
+
+
+def main(argv: list[str]) -> int:
+    command, *args = argv
+    if command == "sync":
+        result = sync(*args)
+    elif command == "init":
+        result = init(*args)
+    elif command == "floor-json":
+        result = floor_json(args[0], int(args[1]))
+    elif command == "floor-xlsx":
+        result = floor_xlsx(args[0], int(args[1]))
+    elif command == "profile":
+        result = profile(*args)
+    else:
+        print(f"unknown command {command!r}", file=sys.stderr)
+        return 2
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

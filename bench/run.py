@@ -1,0 +1,286 @@
+"""``python -m bench.run [--quick]``: measure sopsync's cost per cycle; write bench/RESULTS.md.
+
+For each size and backend: build an office's sheet (``bench.sheets``), let the worker
+take it over (``init``, a first sync), age it (three rounds of staff moves weeks, days
+and an hour before the measured morning), settle it, then measure at the same clock:
+
+- a **busy** cycle: staff moved about 5% of the rows (valid next steps, a few invalid);
+- an **idle** cycle: the second sync at the same ``--now``, nothing changed;
+
+each worker cycle in its own child process (``bench.child``), the Google one against
+the Sheets API emulator serving in this process. Then the floors on the very input of a
+busy cycle (json.loads of the read response; openpyxl load + save of the workbook) and,
+for Google, the naive gspread baseline doing that busy cycle's writes row by row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import naive, report
+from bench.measure import Child, median, progress, run_child
+from bench.office import GoogleOffice, XlsxOffice
+from bench.sheets import STAFF_HEADERS, documents, moves
+
+FULL = ((100, 3), (1_000, 3), (10_000, 3), (20_000, 2))
+QUICK = ((100, 1), (1_000, 1))
+FIRST_SYNC = "2026-09-01T09:00"
+ROUNDS = (  # (clock, share of rows staff move before it)
+    ("2026-11-10T10:00", 0.10),
+    ("2026-11-23T14:00", 0.08),
+    ("2026-11-24T08:00", 0.05),
+)
+NOW = "2026-11-24T09:00"
+"""The measured morning (a Tuesday): the settling sync, then every busy and idle cycle."""
+BUSY_SHARE = 0.05
+FLOOR_REPS = 5
+BASELINE = Path(__file__).with_name("baseline.json")
+
+
+def cycle_figures(child: Child) -> dict[str, Any]:
+    """What one worker cycle cost."""
+    result = child.result
+    http = result["http"]
+    wait = sum(max(0.0, h["wall"] - h["cpu"]) for h in http)
+    reads = [h["response_bytes"] for h in http if h["method"] == "GET"]
+    return {
+        "requests": child.extra["requests"],
+        "reads": child.extra["reads"],
+        "writes": child.extra["writes"],
+        "tokens": child.extra.get("tokens", 0),
+        "write_bodies": child.extra["write_bodies"],
+        "cpu": result["cycle"]["cpu"],
+        "wall": result["cycle"]["wall"],
+        "wall_no_wait": result["cycle"]["wall"] - wait,
+        "process_cpu": child.cpu,
+        "process_wall": child.wall,
+        "startup_cpu": result["imports"]["cpu"] + result["setup"]["cpu"],
+        "rss_mb": child.max_rss_mb,
+        "rss_before_cycle_mb": result.get("rss_before_cycle_mb", float("nan")),
+        "emulator_cpu": child.parent_cpu,
+        "read_bytes": sum(reads),
+        "load_cpu": sum(x["cpu"] for x in result["loads"]),
+        "save_cpu": sum(x["cpu"] for x in result["saves"]),
+        "cells": result["cells"],
+        "records": result["records"],
+        "history": result["history"],
+        "counts": result["counts"],
+    }
+
+
+def medians(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {"runs": len(runs)}
+    for key, value in runs[0].items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            out[key] = median([r[key] for r in runs])
+    out["requests_all"] = sorted({r["requests"] for r in runs})
+    out["write_bodies"] = runs[-1]["write_bodies"]
+    out["counts"] = runs[-1]["counts"]
+    return out
+
+
+def profile_cycle(office: Any, docs: list, catalog: Any, rng: random.Random) -> dict[str, Any]:
+    """One more busy cycle, under cProfile in its child: the top functions."""
+    import pstats
+
+    office.edit(moves(docs, catalog, max(1, round(len(docs) * BUSY_SHARE)), rng))
+    out = office.folder / "cycle.prof"
+    child = run_child("profile", office.config, NOW, out)
+    return {"cycle": child.result["cycle"], "top": report.top_functions(pstats.Stats(str(out)))}
+
+
+def exercise(
+    office: Any, n: int, reps: int, emu: Any | None, profile: bool = False
+) -> dict[str, Any]:
+    """Take one office from its own sheet to measured cycles; returns its figures."""
+    from sop_models import load_catalog
+
+    catalog = load_catalog()
+    docs = documents(n, catalog)
+    rng = random.Random(f"moves:{n}")
+    label = f"{office.kind} {n:,} rows"
+    office.build(docs)
+    office.init()
+    progress(f"{label}: first sync")
+    first = cycle_figures(office.sync(FIRST_SYNC))
+    for when, share in ROUNDS:
+        office.edit(moves(docs, catalog, max(1, round(n * share)), rng))
+        office.sync(when)
+    office.sync(NOW)
+    busy, idle = [], []
+    before = after = None
+    floor_input: Path | None = None
+    for k in range(reps):
+        office.edit(moves(docs, catalog, max(1, round(n * BUSY_SHARE)), rng))
+        last = k == reps - 1
+        if office.kind == "xlsx" and k == 0:
+            floor_input = office.keep("busy-input.xlsx")
+        if office.kind == "google" and last:
+            before = office.worker_cells()
+        # The read response is kept (for the decode floor) from the last run only: writing
+        # it to disk costs the worker a few milliseconds.
+        busy.append(cycle_figures(office.sync(NOW, capture="busy-read.json" if last else "")))
+        if office.kind == "google" and last:
+            after = office.worker_cells()
+        idle.append(cycle_figures(office.sync(NOW)))
+        progress(
+            f"{label}: run {k + 1}/{reps}: busy {busy[-1]['requests']} requests"
+            f" {busy[-1]['cpu']:.2f} s CPU, idle {idle[-1]['requests']} requests"
+            f" {idle[-1]['cpu']:.2f} s CPU"
+        )
+    out: dict[str, Any] = {"first": first, "busy": medians(busy), "idle": medians(idle)}
+    if office.kind == "google":
+        floor = run_child("floor-json", office.folder / "busy-read.json", FLOOR_REPS)
+        out["floor"] = floor.result
+        assert before is not None and after is not None
+        headers = [str(h) for h in after[0]]
+        first_worker = len(STAFF_HEADERS)
+        columns = range(first_worker, len(headers))
+        rows = naive.changed_rows(before, after, columns)
+        progress(f"{label}: naive gspread baseline, {len(rows)} row updates")
+        baseline = naive.run(emu, str(office.key), office.id, rows, first_worker)
+        out["naive"] = {
+            **baseline.__dict__,
+            "rows": len(rows),
+            "requests": baseline.requests,
+            "quota_minutes": baseline.quota_minutes,
+        }
+    else:
+        assert floor_input is not None
+        floor = run_child("floor-xlsx", floor_input, max(2, min(reps, 3)))
+        out["floor"] = floor.result
+    if profile:
+        progress(f"{label}: profiling a busy cycle")
+        out["profile"] = profile_cycle(office, docs, catalog, rng)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="100 and 1,000 rows, 1 run each")
+    parser.add_argument(
+        "--sizes", help="comma-separated row counts (3 runs each, 2 from 20,000 rows)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="report file (default bench/RESULTS.md; none with --quick: stdout only)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="ROWS",
+        help="profile one more busy cycle at this size (cProfile; top functions in the report);"
+        " default 10000 (none with --quick), 0 for none",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        help="raw figures as JSON (default bench/results.json; none with --quick);"
+        " copy to bench/baseline.json to compare later runs with it",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=BASELINE,
+        help="raw figures (--json) of an earlier run to compare with; default"
+        " bench/baseline.json when it exists",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--label", default="", help="what source was measured (for the report)")
+    parser.add_argument(
+        "--render",
+        type=Path,
+        metavar="JSON",
+        help="measure nothing: write the report again from the raw figures of a run (--json)",
+    )
+    args = parser.parse_args(argv)
+    if args.render:
+        return rerender(args)
+    plan = QUICK if args.quick else FULL
+    if args.profile is None:
+        args.profile = 0 if args.quick else 10_000
+    if args.sizes:
+        plan = tuple((n, 2 if n >= 20_000 else 3) for n in map(int, args.sizes.split(",")))
+
+    from tests.emulator import Emulator
+
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="sopsync-bench-"))
+    emu = Emulator(check_responses=False)  # its schema self-check is for tests, not timing
+    emu.start()
+    results: dict[int, dict[str, Any]] = {}
+    try:
+        for n, reps in plan:
+            results[n] = {
+                "reps": reps,
+                "xlsx": exercise(XlsxOffice(work / f"xlsx-{n}"), n, reps, None, n == args.profile),
+                "google": exercise(
+                    GoogleOffice(emu, work / f"google-{n}"), n, reps, emu, n == args.profile
+                ),
+            }
+    finally:
+        emu.stop()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            progress(f"work folder kept: {work}")
+    elapsed = time.perf_counter() - started
+    before = report.load_figures(args.before) if args.before and args.before.exists() else None
+    meta = {
+        "source": args.label or report.source_state(),
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "argv": sys.argv[1:] if argv is None else argv,
+        "elapsed": elapsed,
+        "machine": report.machine(args.label),
+    }
+    text = report.render(
+        results,
+        elapsed,
+        argv=meta["argv"],
+        label=args.label,
+        before=before,
+        machine_rows=meta["machine"],
+    )
+    raw = args.json or (None if args.quick else Path(__file__).with_name("results.json"))
+    if raw is not None:
+        figures = {"meta": meta, "results": results}
+        raw.write_text(json.dumps(figures, indent=1, default=str), encoding="utf-8")
+    out = args.out or (None if args.quick else Path(__file__).with_name("RESULTS.md"))
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+    print(text if out is None else report.targets_text(results))
+    progress(f"done in {elapsed / 60:.1f} min" + (f"; wrote {out}" if out else ""))
+    return 0
+
+
+def rerender(args: argparse.Namespace) -> int:
+    """The report from saved raw figures (after a change to the report itself)."""
+    figures = report.load_figures(args.render)
+    meta = figures["meta"]
+    before = report.load_figures(args.before) if args.before and args.before.exists() else None
+    text = report.render(
+        figures["results"],
+        meta.get("elapsed", float("nan")),
+        argv=meta.get("argv", []),
+        label=args.label or meta.get("source", ""),
+        before=before,
+        written=meta.get("date", ""),
+        machine_rows=meta.get("machine"),
+    )
+    out = args.out or Path(__file__).with_name("RESULTS.md")
+    out.write_text(text, encoding="utf-8")
+    progress(f"wrote {out} from {args.render}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
