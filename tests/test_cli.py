@@ -10,28 +10,16 @@ from openpyxl import load_workbook
 from syncer import contract as c
 from syncer.config import load_config
 from tests.sheets import XlsxSheet, run_cli
+from tests.test_catalog import EXPECTED_STEPS  # DESIGN §4, written out once
 
 ROOT = Path(__file__).parents[1]
-SECTION_4 = {
-    "renstra": 8,
-    "renja": 8,
-    "laporan-bulanan": 7,
-    "laporan-semesteran": 7,
-    "laporan-tahunan": 7,
-    "rka": 11,
-    "dpa": 11,
-    "lakip": 11,
-    "penetapan-kinerja": 11,
-    "monev": 10,
-    "iku": 9,
-}
 
 
 def test_sop_list_shows_the_eleven_seed_sops():
     result = run_cli("sop", "list")
     assert result.code == 0
     lines = {line.split()[0]: line for line in result.out.splitlines() if line.strip()}
-    for code, steps in SECTION_4.items():
+    for code, steps in EXPECTED_STEPS.items():
         assert code in lines and f" {steps} " in lines[code], code
     assert "bawaan" in lines["rka"]
 
