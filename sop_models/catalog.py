@@ -93,6 +93,7 @@ class Catalog:
             for name in (code, proc.title, *proc.aliases):
                 index.setdefault(_key(name), code)
         object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_suggested", {})  # the same unknown names recur row after row
 
     def __iter__(self):
         return iter(self.procedures.values())
@@ -111,6 +112,12 @@ class Catalog:
     def suggest(self, name: str, limit: int = 3) -> list[Procedure]:
         """Closest procedures to a name that did not match."""
         key = _key(name)
+        cache: dict[tuple[str, int], list[Procedure]] = self._suggested  # type: ignore[attr-defined]
+        if (key, limit) not in cache:
+            cache[(key, limit)] = self._closest(key, limit)
+        return list(cache[(key, limit)])
+
+    def _closest(self, key: str, limit: int) -> list[Procedure]:
         index: dict[str, str] = self._index  # type: ignore[attr-defined]
         close = difflib.get_close_matches(key, index.keys(), n=limit * 3, cutoff=0.5)
         close += [k for k in index if key and (key in k or k in key) and k not in close]
