@@ -95,26 +95,15 @@ def cell_data(cell: Cell, default_format: dict[str, Any]) -> dict[str, Any]:
     return CellRenderer(default_format)(cell)
 
 
-def row_metadata(sheet: Sheet, row: int) -> dict[str, Any]:
-    out: dict[str, Any] = {"pixelSize": ROW_PIXELS}
-    out.update(copy.deepcopy(sheet.row_props.get(row, {})))
+def line_metadata(sheet: Sheet, dim: str, index: int) -> dict[str, Any]:
+    """DimensionProperties of one row (dim "ROWS") or column ("COLUMNS")."""
+    rows = dim == "ROWS"
+    out: dict[str, Any] = {"pixelSize": ROW_PIXELS if rows else COLUMN_PIXELS}
+    out.update(copy.deepcopy((sheet.row_props if rows else sheet.col_props).get(index, {})))
     metas = [
         metadata_json(m)
         for m in sheet.spreadsheet.developer_metadata
-        if _on_line(m, sheet.sheet_id, "ROWS", row)
-    ]
-    if metas:
-        out["developerMetadata"] = metas
-    return out
-
-
-def column_metadata(sheet: Sheet, col: int) -> dict[str, Any]:
-    out: dict[str, Any] = {"pixelSize": COLUMN_PIXELS}
-    out.update(copy.deepcopy(sheet.col_props.get(col, {})))
-    metas = [
-        metadata_json(m)
-        for m in sheet.spreadsheet.developer_metadata
-        if _on_line(m, sheet.sheet_id, "COLUMNS", col)
+        if _on_line(m, sheet.sheet_id, dim, index)
     ]
     if metas:
         out["developerMetadata"] = metas
@@ -156,8 +145,8 @@ def grid_data(
         out["startColumn"] = c0
     if rows:
         out["rowData"] = rows
-    out["rowMetadata"] = [row_metadata(sheet, r) for r in range(r0, r1)]
-    out["columnMetadata"] = [column_metadata(sheet, c) for c in range(c0, c1)]
+    out["rowMetadata"] = [line_metadata(sheet, "ROWS", r) for r in range(r0, r1)]
+    out["columnMetadata"] = [line_metadata(sheet, "COLUMNS", c) for c in range(c0, c1)]
     return out
 
 

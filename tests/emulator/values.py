@@ -215,11 +215,18 @@ def _same_range(ss: Spreadsheet, a: str, b: str) -> bool:
     return sa is sb and sa.bounds(ba) == sb.bounds(bb)
 
 
+def _write_options(body: dict[str, Any]) -> tuple[str, str, str, bool]:
+    """valueInputOption and the response options shared by the batch write methods."""
+    return (
+        require_input_option(body.get("valueInputOption")),
+        body.get("responseValueRenderOption") or "FORMATTED_VALUE",
+        body.get("responseDateTimeRenderOption") or "SERIAL_NUMBER",
+        bool(body.get("includeValuesInResponse")),
+    )
+
+
 def batch_update(ss: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
-    option = require_input_option(body.get("valueInputOption"))
-    vr = body.get("responseValueRenderOption") or "FORMATTED_VALUE"
-    dr = body.get("responseDateTimeRenderOption") or "SERIAL_NUMBER"
-    include = bool(body.get("includeValuesInResponse"))
+    option, vr, dr, include = _write_options(body)
     responses = []
     for k, item in enumerate(body.get("data") or []):
         check_values(item.get("values") or [], f"data[{k}].values")
@@ -341,10 +348,7 @@ def batch_get_by_data_filter(ss: Spreadsheet, body: dict[str, Any]) -> dict[str,
 
 
 def batch_update_by_data_filter(ss: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
-    option = require_input_option(body.get("valueInputOption"))
-    vr = body.get("responseValueRenderOption") or "FORMATTED_VALUE"
-    dr = body.get("responseDateTimeRenderOption") or "SERIAL_NUMBER"
-    include = bool(body.get("includeValuesInResponse"))
+    option, vr, dr, include = _write_options(body)
     responses = []
     for k, item in enumerate(body.get("data") or []):
         values = item.get("values") or []
