@@ -51,6 +51,8 @@ DATE_TYPES = {"DATE", "DATE_TIME", "TIME"}
 NUMBER_FORMAT = {"type": "DATE_TIME", "pattern": c.DATE_FORMAT}
 PROTECTED = "sopsync: diisi otomatis, jangan diubah"
 WORKER_TABS = (views.RINGKASAN, views.SOP)
+COMPACT = {"prettyPrint": "false"}
+"""Asked of every call: Google pretty-prints its answers unless told not to."""
 READ_FIELDS = (
     "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
     "data(startRow,startColumn,rowData(values(userEnteredValue,userEnteredFormat.numberFormat.type))))"
@@ -429,13 +431,11 @@ class GoogleBackend:
     # --- read -------------------------------------------------------------------------------
 
     def read(self) -> Snapshot:
-        params = {
-            "ranges": [c.DOKUMEN, c.STATE, f"{c.RIWAYAT}!A1:A2", *WORKER_TABS],
-            "includeGridData": "true",
-            "fields": READ_FIELDS,
-        }
-        got = self._call(
-            "reading the sheet", lambda h: h.spreadsheets_get(self.spreadsheet, params)
+        got = self._get(
+            "reading the sheet",
+            ranges=[c.DOKUMEN, c.STATE, f"{c.RIWAYAT}!A1:A2", *WORKER_TABS],
+            includeGridData="true",
+            fields=READ_FIELDS,
         )
         sheets = {s["properties"]["title"]: s for s in got.get("sheets", [])}
         missing = [t for t in (c.DOKUMEN, c.RIWAYAT, c.STATE, *WORKER_TABS) if t not in sheets]
@@ -473,12 +473,8 @@ class GoogleBackend:
         return Snapshot(headers, dokumen[1:], records, len(ledger) > 1, tabs)
 
     def read_history(self) -> list[HistoryEntry]:
-        got = self._call(
-            "reading Riwayat",
-            lambda h: h.spreadsheets_get(
-                self.spreadsheet,
-                {"ranges": [c.RIWAYAT], "includeGridData": "true", "fields": READ_FIELDS},
-            ),
+        got = self._get(
+            "reading Riwayat", ranges=[c.RIWAYAT], includeGridData="true", fields=READ_FIELDS
         )
         rows = _rows_of(got["sheets"][0]) if got.get("sheets") else []
         return read_history(rows[0], rows[1:], self.zone) if rows else []
@@ -497,8 +493,14 @@ class GoogleBackend:
         url = SPREADSHEET_BATCH_UPDATE_URL % self.spreadsheet
         headers = {"Content-Type": "application/json; charset=utf-8"}
         return self._call(
-            what, lambda h: h.request("post", url, data=payload, headers=headers).json()
+            what,
+            lambda h: h.request("post", url, params=COMPACT, data=payload, headers=headers).json(),
         )
+
+    def _get(self, what: str, **params: Any) -> Any:
+        """spreadsheets.get; its answer compact (Google pretty-prints: 2.7x the bytes)."""
+        query = {**params, **COMPACT}
+        return self._call(what, lambda h: h.spreadsheets_get(self.spreadsheet, query))
 
     def plan(self, changes: Changes) -> list[dict]:
         """The batchUpdate bodies for one cycle: one, unless it would exceed 2 MB.
@@ -627,12 +629,8 @@ class GoogleBackend:
             "protectedRanges(protectedRangeId,description),filterViews(title),"
             "data(rowData(values(userEnteredValue))))"
         )
-        meta = self._call(
-            "reading the sheet layout",
-            lambda h: h.spreadsheets_get(
-                self.spreadsheet,
-                {"ranges": [], "includeGridData": "false", "fields": fields},
-            ),
+        meta = self._get(
+            "reading the sheet layout", ranges=[], includeGridData="false", fields=fields
         )
         sheets = {s["properties"]["title"]: s for s in meta.get("sheets", [])}
         plan = _InitPlan(self, rules, meta, sheets)

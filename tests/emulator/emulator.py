@@ -34,6 +34,7 @@ class RequestRecord:
     path: str
     query: dict[str, list[str]]
     body_size: int = 0
+    response_size: int = 0
     status: int | None = None  # None: the connection was dropped
     time: float = 0.0
     email: str | None = None

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from .emulator import Emulator
 
 MAX_BODY = 10 * 1024 * 1024
-PRETTY_LIMIT = 256 * 1024
 UNAUTH_MISSING = (
     "Request is missing required authentication credential. Expected OAuth 2 access token, "
     "login cookie or other valid authentication credential. See "
@@ -96,15 +95,16 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
-    def send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+    def send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> int:
+        """Answer; returns the body's size in bytes."""
         if isinstance(payload, bytes | str):
             data = payload.encode() if isinstance(payload, str) else payload
             ctype = "text/html; charset=UTF-8"
         else:
-            # Google pretty-prints by default; big bodies are sent compact (the C encoder
-            # is many times faster and clients do not care).
-            data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-            if not getattr(self, "compact", False) and len(data) < PRETTY_LIMIT:
+            # As Google: pretty-printed unless the request asked prettyPrint=false.
+            if getattr(self, "compact", False):
+                data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+            else:
                 data = json.dumps(payload, indent=2, ensure_ascii=False).encode()
             ctype = "application/json; charset=UTF-8"
         try:
@@ -119,6 +119,7 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+        return len(data)
 
     # ----------------------------------------------------------------- pipeline
     def dispatch(self) -> None:
@@ -151,7 +152,7 @@ class Handler(BaseHTTPRequestHandler):
             err = ApiError(500, f"Emulator internal error: {exc!r}", "INTERNAL")
             status, payload, headers = 500, err.body(), {}
         record.status = status
-        self.send(status, payload, headers)
+        record.response_size = self.send(status, payload, headers)
 
     def apply_fault(self, method_id: str, record: Any) -> None:
         emu = self.server.emu
