@@ -37,6 +37,8 @@ def fingerprint(row: StaffRow) -> str:
 class Reconciled:
     rows: list[StaffRow]
     """The rows with their IDs as they should be."""
+    prints: list[str]
+    """Each row's fingerprint (an ID is not part of it)."""
     id_writes: dict[int, str]
     """Index into ``rows`` -> the ID cell to write ("" to blank a wrongly filled cell)."""
     records: dict[str, Record]
@@ -47,10 +49,10 @@ class Reconciled:
 
 
 def reconcile(rows: Sequence[StaffRow], records: Mapping[str, Record]) -> Reconciled:
+    prints = [fingerprint(r) for r in rows]
     claims = {doc_id: r for doc_id, r in records.items() if r.claim}
     if not claims:
-        return Reconciled(list(rows), {}, dict(records))
-    prints = [fingerprint(r) for r in rows]
+        return Reconciled(list(rows), prints, {}, dict(records))
     ids = [text_of(r.id) for r in rows]
     settled = dict(records)
     on_rows = set(zip(ids, prints, strict=True))
@@ -84,7 +86,7 @@ def reconcile(rows: Sequence[StaffRow], records: Mapping[str, Record]) -> Reconc
         if x in pending and i not in placed:  # a misplaced write overwrote this row's ID
             id_writes[i] = final[i] = _previous_id(prints[i], records, set(final))
     fixed = [replace(row, id=id_writes[i]) if i in id_writes else row for i, row in enumerate(rows)]
-    return Reconciled(fixed, id_writes, settled)
+    return Reconciled(fixed, prints, id_writes, settled)
 
 
 def _previous_id(print_: str, records: Mapping[str, Record], on_sheet: set[str]) -> str:

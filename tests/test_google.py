@@ -7,6 +7,7 @@ metadata under a sort, which Google does not document), faults, admin errors.
 from __future__ import annotations
 
 import bisect
+import gc
 import json
 import math
 import random
@@ -255,6 +256,7 @@ def test_backoff_grows_with_full_jitter_and_is_bounded(sheet):
     with pytest.raises(BackendError, match="failed after 7 attempts"):
         run_cycle(made, rules, _now())
     assert sleeps == [1.0, 2.0, 4.0, 8.0, 16.0, 32.0]
+    assert gc.isenabled()  # paused during the cycle only: a `run` loop must not grow
     sheet.emu.clear_faults()
 
 

@@ -131,8 +131,16 @@ def _rows_of(sheet: dict) -> list[list[object]]:
             index = start + offset
             while len(rows) < index:
                 rows.append([])
-            rows.append([cell_value(cell) for cell in row.get("values", [])])
+            rows.append([_value(cell) for cell in row.get("values", ())])
     return rows
+
+
+def _value(cell: dict) -> object:
+    """``cell_value``, with text (most cells) taken without the other checks."""
+    value = cell.get("userEnteredValue")
+    if value is not None and "stringValue" in value:  # a oneof: nothing else is set
+        return value["stringValue"]
+    return cell_value(cell)
 
 
 # --- the write plan ---------------------------------------------------------------------------
