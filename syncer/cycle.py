@@ -67,14 +67,15 @@ def staff_rows(snapshot: Snapshot) -> list[StaffRow]:
 
 
 def _worker_values(cells: WorkerCells, rules: Rules) -> tuple[object, ...]:
+    """The worker cells as a sheet reads them back: an empty cell is None."""
     zone = rules.calendar.zone
     return (
-        cells.kegiatan,
-        cells.pelaksana,
+        cells.kegiatan or None,
+        cells.pelaksana or None,
         local(cells.mulai, zone),
         local(cells.tenggat, zone),
-        cells.status.value if cells.status else "",
-        cells.pesan,
+        cells.status.value if cells.status else None,
+        cells.pesan or None,
     )
 
 

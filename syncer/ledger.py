@@ -24,6 +24,8 @@ def _position_cell(position: Position | str) -> object:
 
 
 def _position(value: object) -> Position | str:
+    if isinstance(value, str) and value.isascii() and value.isdigit():  # most cells
+        return int(value)
     text = text_of(value)
     if text == "":
         return ""

@@ -81,8 +81,8 @@ def to_serial(moment: datetime) -> float:
 
 
 def from_serial(serial: float) -> datetime:
-    moment = EPOCH + timedelta(days=serial)
-    return moment.replace(microsecond=0) + timedelta(seconds=round(moment.microsecond / 1e6))
+    """The date-time a serial number shows, to the nearest second."""
+    return EPOCH + timedelta(seconds=round(serial * 86_400))
 
 
 def cell_value(cell: dict) -> object:
@@ -277,8 +277,13 @@ def _append_cells(sheet_id: int, rows: list[list[object]]) -> dict:
     }
 
 
+def _encoded(obj: object) -> bytes:
+    """Compact JSON (gspread's own encoding adds ~10% of spaces)."""
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def _size(obj: object) -> int:
-    return len(json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode())
+    return len(_encoded(obj))
 
 
 SPLIT_MARGIN = 16_384
@@ -495,9 +500,8 @@ class GoogleBackend:
         for body in self.plan(changes):
             self._batch_update("writing the sheet", body)
 
-    def _batch_update(self, what: str, body: dict) -> Any:
-        """spreadsheets.batchUpdate with a compact body (gspread's own adds ~10% of spaces)."""
-        payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    def _batch_update(self, what: str, payload: bytes) -> Any:
+        """spreadsheets.batchUpdate of an encoded body."""
         url = SPREADSHEET_BATCH_UPDATE_URL % self.spreadsheet
         headers = {"Content-Type": "application/json; charset=utf-8"}
         return self._call(
@@ -510,8 +514,8 @@ class GoogleBackend:
         query = {**params, **COMPACT}
         return self._call(what, lambda h: h.spreadsheets_get(self.spreadsheet, query))
 
-    def plan(self, changes: Changes) -> list[dict]:
-        """The batchUpdate bodies for one cycle: one, unless it would exceed 2 MB.
+    def plan(self, changes: Changes) -> list[bytes]:
+        """The batchUpdate bodies for one cycle, encoded: one, unless it would exceed 2 MB.
 
         A larger write (the first sync of a very large sheet) is packed greedily,
         document by document, into the fewest bodies under the limit.
@@ -519,8 +523,8 @@ class GoogleBackend:
         units = self._units(changes)
         if changes.tabs:
             units.insert(0, _Unit(tabs=changes.tabs))
-        body = self._body(units)
-        if _size(body) <= self.write_limit:
+        body = _encoded(self._body(units))
+        if len(body) <= self.write_limit:
             return [body]
         budget = self.write_limit - SPLIT_MARGIN
         chunks: list[list[_Unit]] = [[]]
@@ -534,9 +538,9 @@ class GoogleBackend:
             used += size
         return [b for chunk in chunks for b in self._bodies(chunk)]
 
-    def _bodies(self, chunk: list[_Unit]) -> list[dict]:
-        body = self._body(chunk)
-        if _size(body) <= self.write_limit or len(chunk) == 1:
+    def _bodies(self, chunk: list[_Unit]) -> list[bytes]:
+        body = _encoded(self._body(chunk))
+        if len(body) <= self.write_limit or len(chunk) == 1:
             return [body]
         half = len(chunk) // 2  # the estimate fell short: never send an oversized body
         return self._bodies(chunk[:half]) + self._bodies(chunk[half:])
@@ -644,7 +648,7 @@ class GoogleBackend:
         plan = _InitPlan(self, rules, meta, sheets)
         requests_, done = plan.build()
         if requests_:
-            self._batch_update("initialising the sheet", {"requests": requests_})
+            self._batch_update("initialising the sheet", _encoded({"requests": requests_}))
         return done
 
 
