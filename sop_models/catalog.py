@@ -93,7 +93,9 @@ class Catalog:
             for name in (code, proc.title, *proc.aliases):
                 index.setdefault(_key(name), code)
         object.__setattr__(self, "_index", index)
-        object.__setattr__(self, "_suggested", {})  # the same unknown names recur row after row
+        # The same names recur row after row, cycle after cycle.
+        object.__setattr__(self, "_found", {})
+        object.__setattr__(self, "_suggested", {})
 
     def __iter__(self):
         return iter(self.procedures.values())
@@ -106,7 +108,10 @@ class Catalog:
 
     def lookup(self, name: str) -> Procedure | None:
         """The procedure staff mean by ``name`` (code, title or short name), or None."""
-        code = self._index.get(_key(name))  # type: ignore[attr-defined]
+        found: dict[str, str | None] = self._found  # type: ignore[attr-defined]
+        if name not in found:
+            found[name] = self._index.get(_key(name))  # type: ignore[attr-defined]
+        code = found[name]
         return self.procedures[code] if code else None
 
     def suggest(self, name: str, limit: int = 3) -> list[Procedure]:

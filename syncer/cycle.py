@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
+from operator import itemgetter
 
 import structlog
 
@@ -54,16 +55,27 @@ class Report:
         return sum(self.counts.values())
 
 
+STAFF_FIELDS = [f.name for f in fields(StaffRow) if f.name != "row"]
+"""StaffRow's cells in its own order: each is the contract column of that name."""
+
+
 def staff_rows(snapshot: Snapshot) -> list[StaffRow]:
     cols = c.column_map(snapshot.headers)
-    index = [cols[c.header_key(name)] for name in c.STAFF_COLUMNS]
-    fields = [name.casefold() for name in c.STAFF_COLUMNS]
-    rows = []
-    for number, values in enumerate(snapshot.rows, start=2):
-        width = len(values)
-        cells = {f: values[i] if i < width else None for f, i in zip(fields, index, strict=True)}
-        rows.append(StaffRow(number, **cells))
-    return rows
+    take = _cells_of([cols[name] for name in STAFF_FIELDS])
+    return [StaffRow(n, *take(values)) for n, values in enumerate(snapshot.rows, start=2)]
+
+
+def _cells_of(index: list[int]) -> Callable[[list], tuple]:
+    """A row's cells at ``index`` (None past its end: a sheet trims empty trailing cells)."""
+    full = itemgetter(*index)
+    width = max(index) + 1
+
+    def take(values: list) -> tuple:
+        if len(values) >= width:
+            return full(values)
+        return tuple(values[i] if i < len(values) else None for i in index)
+
+    return take
 
 
 def _worker_values(cells: WorkerCells, rules: Rules) -> tuple[object, ...]:
@@ -130,12 +142,12 @@ def plan_changes(
     a racing write left half-updated is whole again after one write.
     """
     cols = c.column_map(snapshot.headers)
-    worker_index = [cols[c.header_key(name)] for name in c.WORKER_COLUMNS]
+    worker_cells = _cells_of([cols[c.header_key(name)] for name in c.WORKER_COLUMNS])
     changes = Changes()
     blocks = views.sop_choices(rules.catalog)
     for i, (values, outcome) in enumerate(zip(snapshot.rows, decisions.outcomes, strict=True)):
         wanted = _worker_values(outcome.cells, rules)
-        current = tuple(values[col] if col < len(values) else None for col in worker_index)
+        current = worker_cells(values)
         if current != wanted and not all(
             _same(now, want) for now, want in zip(current, wanted, strict=True)
         ):

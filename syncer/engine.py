@@ -62,8 +62,12 @@ class StaffRow:
 
     @property
     def empty(self) -> bool:
-        return all(
-            is_blank(v) for v in (self.id, self.prosedur, self.langkah, self.judul, self.catatan)
+        return (
+            is_blank(self.prosedur)
+            and is_blank(self.id)
+            and is_blank(self.langkah)
+            and is_blank(self.judul)
+            and is_blank(self.catatan)
         )
 
 
@@ -341,9 +345,9 @@ def _said(target: Position) -> str:
 
 def _resolve_quiet(rules: Rules, prosedur: object) -> Procedure | None:
     """The procedure ``_resolve`` would find, without composing its rejection message."""
-    if not isinstance(prosedur, str) or is_blank(prosedur):
+    if not isinstance(prosedur, str):
         return None
-    return rules.catalog.lookup(text_of(prosedur))
+    return rules.catalog.lookup(prosedur)  # its key ignores spacing, as text_of would
 
 
 def _reject(

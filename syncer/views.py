@@ -65,7 +65,7 @@ def ringkasan_grid(
     """Counts per Pelaksana and per Prosedur by Status, then the late documents, latest first."""
     by_actor: dict[str, Counter] = {}
     by_procedure: dict[str, Counter] = {}
-    late: list[tuple[float, list[Styled]]] = []
+    late: list[tuple[float, StaffRow, Outcome]] = []
     calendar = rules.calendar
     for row, outcome in zip(rows, outcomes, strict=True):
         cells = outcome.cells
@@ -78,20 +78,7 @@ def ringkasan_grid(
         title = proc.title if proc else "(tidak dikenal)"
         by_procedure.setdefault(title, Counter())[status] += 1
         if status is Status.TERLAMBAT and cells.tenggat is not None:
-            minutes = cells.late_minutes
-            doc_id = outcome.record.id if outcome.record else ""
-            late.append(
-                (
-                    minutes,
-                    [
-                        Styled(doc_id),
-                        Styled(text_of(row.judul)),
-                        Styled(cells.pelaksana),
-                        Styled(local(cells.tenggat, calendar.zone)),
-                        Styled(format_working(minutes, calendar.day_minutes), Status.TERLAMBAT),
-                    ],
-                )
-            )
+            late.append((cells.late_minutes, row, outcome))
     grid: Grid = [
         [
             Styled("Ringkasan dokumen", TITLE),
@@ -109,11 +96,22 @@ def ringkasan_grid(
     grid.append([Styled(f"Dokumen terlambat: {len(late)} (paling lama di atas)", TITLE)])
     grid.append(_header("ID", "Judul", "Pelaksana", "Tenggat", "Terlambat (waktu kerja)"))
     late.sort(key=lambda item: -item[0])
-    grid += [cells for _, cells in late[:MAX_LATE]]
+    grid += [_late_row(rules, row, outcome) for _, row, outcome in late[:MAX_LATE]]
     if len(late) > MAX_LATE:
         more = len(late) - MAX_LATE
         grid.append([Styled(f"… dan {more} lainnya: saring kolom Status di tab Dokumen.")])
     return grid
+
+
+def _late_row(rules: Rules, row: StaffRow, outcome: Outcome) -> list[Styled]:
+    cells, calendar = outcome.cells, rules.calendar
+    return [
+        Styled(outcome.record.id if outcome.record else ""),
+        Styled(text_of(row.judul)),
+        Styled(cells.pelaksana),
+        Styled(local(cells.tenggat, calendar.zone)),
+        Styled(format_working(cells.late_minutes, calendar.day_minutes), Status.TERLAMBAT),
+    ]
 
 
 def centred(value: object, style: str, column: int) -> bool:
