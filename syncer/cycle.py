@@ -193,6 +193,31 @@ def run_cycle(backend: Backend, rules: Rules, now: datetime, dry_run: bool = Fal
 
 def _run_cycle(backend: Backend, rules: Rules, now: datetime, dry_run: bool) -> Report:
     report = Report(now=now, target=backend.target)
+    _read_and_decide(backend, rules, now, dry_run, report)
+    if report.changes and not dry_run:
+        backend.write(report.changes)
+        report.written = True
+    log.info(
+        "cycle",
+        target=backend.target,
+        rows=report.rows,
+        cells=len(report.changes.cells),
+        records=len(report.changes.records),
+        history=len(report.changes.history),
+        written=report.written,
+        dry_run=dry_run,
+    )
+    return report
+
+
+def _read_and_decide(
+    backend: Backend, rules: Rules, now: datetime, dry_run: bool, report: Report
+) -> None:
+    """Fill ``report`` with the changes, counts and rows to look at.
+
+    What was read and decided is dropped on return, before the write: a
+    workbook's save is the cycle's peak of memory.
+    """
     try:
         snapshot = backend.read()
     except NeedsInit as exc:
@@ -217,20 +242,6 @@ def _run_cycle(backend: Backend, rules: Rules, now: datetime, dry_run: bool) -> 
             if o.record is not None and o.record.procedure in blocks
         }
     _tally(report, rows, decisions)
-    if report.changes and not dry_run:
-        backend.write(report.changes)
-        report.written = True
-    log.info(
-        "cycle",
-        target=backend.target,
-        rows=report.rows,
-        cells=len(report.changes.cells),
-        records=len(report.changes.records),
-        history=len(report.changes.history),
-        written=report.written,
-        dry_run=dry_run,
-    )
-    return report
 
 
 def worker_tabs(

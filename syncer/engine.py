@@ -34,7 +34,7 @@ class Rules:
         return f"{actor} — {name}" if name else actor
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """The worker's record of a document's last accepted state."""
 
@@ -50,7 +50,7 @@ class Record:
     """Fingerprint of the row a new ID was written into, until a cycle sees it there."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StaffRow:
     row: int
     """The sheet row number, for messages about other rows."""
@@ -71,7 +71,7 @@ class StaffRow:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkerCells:
     kegiatan: str = ""
     pelaksana: str = ""
@@ -83,7 +83,7 @@ class WorkerCells:
     """Working minutes past Tenggat (Terlambat only): Ringkasan lists the latest first."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HistoryEntry:
     """One Riwayat row: an accepted transition or a rejected attempt."""
 
@@ -103,7 +103,7 @@ class HistoryEntry:
         return not self.note.startswith("ditolak")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     cells: WorkerCells
     record: Record | None = None
@@ -430,7 +430,7 @@ def decide_rows(
     for row, doc_id in zip(rows, ids, strict=True):
         if doc_id and counts[doc_id.casefold()] > 1:
             rows_of.setdefault(doc_id.casefold(), []).append(row.row)
-    maker = IdMaker([*ids, *records])
+    maker: IdMaker | None = None  # made when a row needs a new ID: most cycles have none
     new_records = dict(records)
     outcomes: list[Outcome] = []
     for row, doc_id in zip(rows, ids, strict=True):
@@ -438,6 +438,7 @@ def decide_rows(
             outcomes.append(Outcome(WorkerCells()))
             continue
         if not doc_id:
+            maker = maker or IdMaker([*ids, *records])
             outcome = _decide_blank_id(rules, row, maker, now)
         elif doc_id.casefold() in rows_of:
             outcome = _duplicate(rules, row, doc_id, rows_of[doc_id.casefold()], records, now)

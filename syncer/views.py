@@ -26,7 +26,7 @@ MAX_LATE = 300
 TITLE, HEADER, TOTAL = "title", "header", "total"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Styled:
     """A cell of a worker tab: a value and how it is shown (a style name or a Status)."""
 

@@ -45,7 +45,7 @@ class Snapshot:
     """Values of the worker's own tabs (Ringkasan, SOP); None when a tab is missing."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellWrite:
     row: int
     """0-based index into ``Snapshot.rows``."""
