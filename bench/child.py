@@ -23,6 +23,7 @@ changing anything the worker does:
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -207,6 +208,14 @@ def floor_json(path: str, reps: int) -> dict[str, Any]:
         decode.append(clock.lap())
     out: dict[str, Any] = {"bytes": len(data), "decode": _median_laps(decode)}
     out["decode_peak_rss_mb"] = peak_rss_mb()  # an interpreter, the bytes and their objects
+    paused = []  # as the worker's cycle decodes: the cyclic collector paused
+    for _ in range(reps):
+        gc.disable()
+        clock = Clock()
+        json.loads(data)
+        paused.append(clock.lap())
+        gc.enable()
+    out["decode_paused"] = _median_laps(paused)
     # Google pretty-prints responses unless asked prettyPrint=false: the same data indented.
     pretty = json.dumps(json.loads(data), indent=2, ensure_ascii=False).encode()
     laps = []
@@ -235,13 +244,16 @@ def _worker_reads(data: bytes, reps: int) -> list[dict[str, float]]:
         def spreadsheets_get(self, _id, _params):
             return json.loads(data)
 
+    from syncer.cycle import cyclic_gc_paused
+
     laps = []
     for _ in range(reps):
         backend = GoogleBackend("bench", None, ZoneInfo("Asia/Jakarta"))
         backend._http = Stub()  # type: ignore[assignment]
-        clock = Clock()
-        backend.read()
-        laps.append(clock.lap())
+        with cyclic_gc_paused():  # as in the worker's cycle
+            clock = Clock()
+            backend.read()
+            laps.append(clock.lap())
     return laps
 
 

@@ -165,6 +165,17 @@ def targets(results: dict[int, dict[str, Any]]) -> list[tuple[str, str, str]]:
                 "met" if _ratio(worst, floor) <= TARGET_DECODE_RATIO else "missed",
             )
         )
+        paused = google["floor"].get("decode_paused", {}).get("cpu")
+        if paused:
+            out.append(
+                (
+                    f"… and ≤ {TARGET_DECODE_RATIO:g}× a decode with the collector paused,"
+                    " as the worker decodes",
+                    f"floor {_s(paused)} s: busy {_x(_ratio(busy, paused))}, idle"
+                    f" {_x(_ratio(idle, paused))}",
+                    "met" if _ratio(worst, paused) <= TARGET_DECODE_RATIO else "missed",
+                )
+            )
         xlsx = results[10_000]["xlsx"]
         xfloor = xlsx["floor"]["total"]["cpu"]
         xbusy = xlsx["busy"]["cpu"]
@@ -321,6 +332,7 @@ def _google_section(results: dict[int, dict[str, Any]]) -> list[str]:
                 _s(busy["cpu"]),
                 f"{_s(busy['wall'])} ({_s(busy['wall_no_wait'])})",
                 f"{_s(decode)} ({_s(floor.get('pretty_decode', {}).get('cpu', float('nan')))})",
+                _s(floor.get("decode_paused", {}).get("cpu", float("nan"))),
                 _s(read),
                 f"{_x(_ratio(idle['cpu'], decode))} / {_x(_ratio(busy['cpu'], decode))}",
                 _s(busy["process_cpu"]),
@@ -338,9 +350,12 @@ def _google_section(results: dict[int, dict[str, Any]]) -> list[str]:
         "configuration, catalog) is in the process column. Wall in brackets: without the time",
         "spent waiting for the emulator's answers. Decode floor: `json.loads` of the exact bytes",
         "the busy cycle's read received (in brackets: the same data pretty-printed, as Google",
-        "sends it unless asked `prettyPrint=false`). Worker read: `GoogleBackend.read()` on those",
-        "bytes without HTTP (decode plus the worker's parse). Decode floor peak RSS: a bare",
-        "interpreter holding those bytes and the objects `json.loads` makes of them.",
+        "sends it unless asked `prettyPrint=false`). Decode, collector paused: the same",
+        "`json.loads` with Python's cyclic garbage collector paused, as the worker's cycle runs",
+        "(the collector otherwise walks the growing result again and again). Worker read:",
+        "`GoogleBackend.read()` on those bytes without HTTP, collector paused (decode plus the",
+        "worker's parse). Decode floor peak RSS: a bare interpreter holding those bytes and the",
+        "objects `json.loads` makes of them.",
         "",
         *_table(
             [
@@ -350,6 +365,7 @@ def _google_section(results: dict[int, dict[str, Any]]) -> list[str]:
                 "busy CPU s",
                 "busy wall s (no wait)",
                 "decode floor s (pretty)",
+                "decode, collector paused s",
                 "worker read s",
                 "idle / busy vs floor",
                 "process CPU s",
