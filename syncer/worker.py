@@ -6,6 +6,7 @@ interval; SIGINT and SIGTERM stop the loop between cycles.
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 from collections.abc import Callable
@@ -44,17 +45,19 @@ def run_forever(config: Config, cycle: Callable[[], object]) -> int:
         nonlocal failures
         try:
             cycle()
+            failures = 0
         except BackendError as exc:
             failures += 1
             delay = retry_delay(failures, interval)
             log.warning("cycle failed", reason=str(exc), failures=failures, retry_in=delay)
             scheduler.every(delay).seconds.do(retry).tag("retry")
-            return None
         except Exception:  # a bug must not stop the office's worker; it is logged in full
             failures += 1
             log.exception("cycle crashed")
-            return None
-        failures = 0
+        finally:
+            # A cycle runs with the cyclic collector paused, and a workbook is full of
+            # reference cycles: free the last one now, not after the next is loaded.
+            gc.collect()
         return None
 
     def retry() -> schedule.CancelJob:

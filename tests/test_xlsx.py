@@ -207,3 +207,36 @@ def test_run_survives_a_failed_cycle(tmp_path):
         worker.send_signal(signal.SIGTERM)
         _, err = worker.communicate(timeout=30)
     assert "cycle failed" in err and worker.returncode == 0
+
+
+def test_a_run_loop_frees_each_cycles_workbook_before_the_next(tmp_path):
+    """A service must not grow: each cycle's workbook (full of reference cycles) is freed."""
+    import gc
+
+    from openpyxl.workbook.workbook import Workbook as Book
+
+    from syncer.cli import make_rules, parse_now, sync_once
+    from syncer.config import load_config
+    from syncer.worker import run_forever
+
+    sheet = XlsxSheet(tmp_path, "[worker]\ninterval_seconds = 1\n")
+    sheet.add_rows(*({"Prosedur": "rka", "Judul": f"dok {i}"} for i in range(20)))
+    config = load_config(sheet.config)
+    rules = make_rules(config)
+    alive: list[int] = []
+
+    def cycle() -> None:
+        alive.append(sum(isinstance(o, Book) for o in gc.get_objects()))
+        sync_once(config, rules, parse_now(None, rules))
+        if len(alive) == 3:
+            os.kill(os.getpid(), signal.SIGTERM)  # run_forever stops between cycles
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    gc.collect()  # the workbooks this test wrote
+    try:
+        assert run_forever(config, cycle) == 0
+    finally:
+        for s, handler in handlers.items():
+            signal.signal(s, handler)
+    assert alive == [0, 0, 0]
+    assert sheet.table()[0]["Status"] == "Berjalan"
