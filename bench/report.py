@@ -187,6 +187,17 @@ def targets(results: dict[int, dict[str, Any]]) -> list[tuple[str, str, str]]:
                 "met" if _ratio(xbusy, xfloor) <= TARGET_XLSX_RATIO else "missed",
             )
         )
+        xpaused = xlsx["floor"].get("total_paused", {}).get("cpu")
+        if xpaused:
+            out.append(
+                (
+                    f"… and ≤ {TARGET_XLSX_RATIO:g}× openpyxl load+save with the collector"
+                    " paused, as the worker runs it",
+                    f"busy {_s(xbusy)} s vs floor {_s(xpaused)} s CPU:"
+                    f" {_x(_ratio(xbusy, xpaused))}",
+                    "met" if _ratio(xbusy, xpaused) <= TARGET_XLSX_RATIO else "missed",
+                )
+            )
     if 20_000 in results:
         peaks = {
             kind: max(results[20_000][kind][c]["rss_mb"] for c in ("busy", "idle"))
@@ -385,6 +396,7 @@ def _xlsx_section(results: dict[int, dict[str, Any]]) -> list[str]:
         fig = per["xlsx"]
         busy, idle, floor = fig["busy"], fig["idle"], fig["floor"]
         total = floor["total"]
+        paused = floor.get("total_paused", {}).get("cpu", float("nan"))
         rows.append(
             [
                 f"{n:,}",
@@ -397,6 +409,8 @@ def _xlsx_section(results: dict[int, dict[str, Any]]) -> list[str]:
                 f"{_s(total['cpu'])} ({_s(total['wall'])})",
                 f"{_x(_ratio(busy['cpu'], total['cpu']))}"
                 f" ({_x(_ratio(busy['wall'], total['wall']))})",
+                _s(paused),
+                _x(_ratio(busy["cpu"], paused)),
                 _s(busy["process_cpu"]),
                 f"{max(busy['rss_mb'], idle['rss_mb']):.0f}"
                 f" ({busy.get('rss_before_cycle_mb', float('nan')):.0f})",
@@ -408,7 +422,9 @@ def _xlsx_section(results: dict[int, dict[str, Any]]) -> list[str]:
         "",
         "Floor: openpyxl alone, `load_workbook(path)` then `save` (temp file, fsync) of the",
         "very workbook a busy cycle read, in a fresh process (its peak RSS in the last",
-        "column). The worker's load and save are timed inside its cycle.",
+        "column); also with Python's cyclic garbage collector paused, as the worker's cycle",
+        "runs (openpyxl loads about a quarter faster so: the plain floor is beaten by it).",
+        "The worker's load and save are timed inside its cycle.",
         "",
         *_table(
             [
@@ -421,6 +437,8 @@ def _xlsx_section(results: dict[int, dict[str, Any]]) -> list[str]:
                 "floor load / save CPU s",
                 "floor CPU s (wall)",
                 "busy vs floor CPU (wall)",
+                "floor, collector paused CPU s",
+                "busy vs that",
                 "process CPU s",
                 "peak RSS MB (before cycle)",
                 "floor peak RSS MB",
