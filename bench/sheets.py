@@ -156,7 +156,10 @@ def moves(
             continue
         options = proc.next_steps(doc.step)
         target = options[0] if len(options) == 1 or rng.random() < 0.8 else options[1]
-        langkah = SELESAI if target is None else target
-        doc.langkah, doc.step = langkah, target
+        if isinstance(target, int):
+            doc.langkah = doc.step = langkah = target
+        else:  # Selesai
+            langkah = SELESAI
+            doc.langkah, doc.step = langkah, None
         out.append(Move(doc, langkah, True))
     return out

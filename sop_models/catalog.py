@@ -7,24 +7,26 @@ folder of its own whose files override built-in codes or add new ones.
 from __future__ import annotations
 
 import difflib
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from sop_models.procedure import Procedure
-from sop_models.validation import CatalogError, Problem, check_procedure, check_unique_codes
+from sop_models.validation import (
+    CatalogError,
+    DefinitionError,
+    Problem,
+    catalog_problems,
+    folder_problems,
+    name_key,
+)
 
 BUILTIN_DIR = Path(__file__).with_name("catalog")
 BUILTIN_SOURCE = "bawaan"
-
-
-def _key(text: str) -> str:
-    """Lookup key: case-, space- and punctuation-insensitive."""
-    return re.sub(r"[^0-9a-z]", "", text.casefold())
 
 
 def load_file(path: Path) -> Procedure:
@@ -38,17 +40,22 @@ def load_file(path: Path) -> Procedure:
         raise CatalogError([Problem(source, "yaml", " ".join(str(exc).split()))]) from exc
     if not isinstance(raw, Mapping):
         raise CatalogError([Problem(source, "shape", "the file must hold one SOP mapping")])
+    return build_procedure(raw, source)
+
+
+def build_procedure(raw: Mapping[str, Any], source: str) -> Procedure:
+    """A Procedure from its mapping, or CatalogError naming ``source`` with every problem."""
     try:
-        proc = Procedure.model_validate(raw)
+        return Procedure.model_validate(raw)
     except ValidationError as exc:
-        raise CatalogError(_schema_problems(source, raw, exc)) from exc
-    problems = check_procedure(proc, source)
-    if problems:
-        raise CatalogError(problems)
-    return proc
+        for err in exc.errors(include_url=False):
+            cause = err.get("ctx", {}).get("error")
+            if isinstance(cause, DefinitionError):
+                raise cause.located(source) from None
+        raise CatalogError(_schema_problems(source, raw, exc)) from None
 
 
-def _schema_problems(source: str, raw: Mapping, exc: ValidationError) -> list[Problem]:
+def _schema_problems(source: str, raw: Mapping[str, Any], exc: ValidationError) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
         loc = err["loc"]
@@ -76,7 +83,7 @@ def _load_folder(folder: Path) -> list[tuple[Procedure, str]]:
             entries.append((load_file(path), str(path)))
         except CatalogError as exc:
             problems.extend(exc.problems)
-    problems.extend(check_unique_codes((p, Path(s).name) for p, s in entries))
+    problems.extend(folder_problems([(p, Path(s).name) for p, s in entries]))
     if problems:
         raise CatalogError(problems)
     return entries
@@ -84,20 +91,35 @@ def _load_folder(folder: Path) -> list[tuple[Procedure, str]]:
 
 @dataclass(frozen=True)
 class Catalog:
+    """The SOPs an office runs, by code; no two of them answer to the same name or ID prefix."""
+
     procedures: Mapping[str, Procedure]
     sources: Mapping[str, str] = field(default_factory=dict)
+    _index: dict[str, str] = field(init=False, repr=False, compare=False)
+    # The same names recur row after row, cycle after cycle.
+    _found: dict[str, str | None] = field(init=False, repr=False, compare=False)
+    _suggested: dict[tuple[str, int], list[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        index: dict[str, str] = {}
-        for code, proc in self.procedures.items():
-            for name in (code, proc.title, *proc.aliases):
-                index.setdefault(_key(name), code)
+        entries = [(proc, self.file_of(code)) for code, proc in self.procedures.items()]
+        problems = catalog_problems(entries)
+        if problems:
+            raise CatalogError(problems)
+        index = {
+            name_key(name): code
+            for code, proc in self.procedures.items()
+            for name in (code, proc.title, *proc.aliases)
+        }
         object.__setattr__(self, "_index", index)
-        # The same names recur row after row, cycle after cycle.
         object.__setattr__(self, "_found", {})
         object.__setattr__(self, "_suggested", {})
 
-    def __iter__(self):
+    def file_of(self, code: str) -> str:
+        """The file an SOP comes from, for messages: ``rka.yaml (bawaan)`` for a built-in one."""
+        source = self.sources.get(code, BUILTIN_SOURCE)
+        return f"{code}.yaml ({BUILTIN_SOURCE})" if source == BUILTIN_SOURCE else Path(source).name
+
+    def __iter__(self) -> Iterator[Procedure]:
         return iter(self.procedures.values())
 
     def __len__(self) -> int:
@@ -106,31 +128,29 @@ class Catalog:
     def get(self, code: str) -> Procedure:
         return self.procedures[code]
 
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Every actor of every SOP, in order of first appearance."""
+        return tuple(dict.fromkeys(actor for proc in self for actor in proc.actors))
+
     def lookup(self, name: str) -> Procedure | None:
         """The procedure staff mean by ``name`` (code, title or short name), or None."""
-        found: dict[str, str | None] = self._found  # type: ignore[attr-defined]
-        if name not in found:
-            found[name] = self._index.get(_key(name))  # type: ignore[attr-defined]
-        code = found[name]
+        if name not in self._found:
+            self._found[name] = self._index.get(name_key(name))
+        code = self._found[name]
         return self.procedures[code] if code else None
 
     def suggest(self, name: str, limit: int = 3) -> list[Procedure]:
         """Closest procedures to a name that did not match."""
-        key = _key(name)
-        cache: dict[tuple[str, int], list[Procedure]] = self._suggested  # type: ignore[attr-defined]
-        if (key, limit) not in cache:
-            cache[(key, limit)] = self._closest(key, limit)
-        return list(cache[(key, limit)])
+        key = name_key(name)
+        if (key, limit) not in self._suggested:
+            self._suggested[(key, limit)] = self._closest(key, limit)
+        return [self.procedures[code] for code in self._suggested[(key, limit)]]
 
-    def _closest(self, key: str, limit: int) -> list[Procedure]:
-        index: dict[str, str] = self._index  # type: ignore[attr-defined]
-        close = difflib.get_close_matches(key, index.keys(), n=limit * 3, cutoff=0.5)
-        close += [k for k in index if key and (key in k or k in key) and k not in close]
-        codes: list[str] = []
-        for k in close:
-            if index[k] not in codes:
-                codes.append(index[k])
-        return [self.procedures[c] for c in codes[:limit]]
+    def _closest(self, key: str, limit: int) -> list[str]:
+        close = difflib.get_close_matches(key, self._index.keys(), n=limit * 3, cutoff=0.5)
+        close += [k for k in self._index if key and (key in k or k in key) and k not in close]
+        return list(dict.fromkeys(self._index[k] for k in close))[:limit]
 
 
 def load_catalog(extra_dirs: Iterable[Path] = ()) -> Catalog:

@@ -1,16 +1,34 @@
 """Pydantic models of an SOP AP (Permenpan RB 35/2012): a procedure and its steps.
 
-These models check the shape of one YAML file. Rules that relate steps to each
-other (numbering, decision targets, reachability) live in ``validation``.
+A :class:`Procedure` is valid by construction: every rule of ``validation``
+(numbering 1..N, decision targets, declared actors, standard times,
+reachability) is checked when it is built, so no code ever holds a broken SOP.
 """
 
 from __future__ import annotations
 
+from enum import Enum
 from functools import cached_property
+from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sop_models.duration import Duration
+
+
+class Done(Enum):
+    """Where a document is once its last step is done: past every step, shown ``Selesai``."""
+
+    SELESAI = "Selesai"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+DONE = Done.SELESAI
+
+Position = int | Done
+"""Where a document is: a step number, or ``DONE``."""
 
 
 class _Frozen(BaseModel):
@@ -38,7 +56,7 @@ class Step(_Frozen):
 
     @cached_property
     def duration(self) -> Duration | None:
-        """The standard time; validation (rule ``waktu``) guarantees it parses."""
+        """The standard time; the ``waktu`` rule guarantees it parses."""
         return Duration.parse(self.waktu)
 
 
@@ -51,20 +69,37 @@ class Procedure(_Frozen):
     actors: tuple[str, ...] = Field(min_length=1)
     steps: tuple[Step, ...] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _valid(self) -> Self:
+        from sop_models.validation import DefinitionError, procedure_problems
+
+        problems = procedure_problems(self)
+        if problems:
+            raise DefinitionError(problems)
+        return self
+
     @property
     def last(self) -> int:
         return len(self.steps)
 
+    @property
+    def prefix(self) -> str:
+        """Of this SOP's document IDs: ``rka`` -> ``RKA``, ``laporan-bulanan`` -> ``LB``."""
+        if self.id_prefix:
+            return self.id_prefix
+        parts = self.code.split("-")
+        return (parts[0] if len(parts) == 1 else "".join(p[0] for p in parts)).upper()
+
     def step(self, number: int) -> Step:
-        """The step numbered ``number`` (1-based); validation guarantees 1..N."""
+        """The step numbered ``number`` (1-based); steps are numbered 1..N by construction."""
         return self.steps[number - 1]
 
     def has_step(self, number: int) -> bool:
         return 1 <= number <= len(self.steps)
 
-    def next_steps(self, number: int) -> tuple[int | None, ...]:
-        """Where a document may go from ``number``; None means Selesai."""
+    def next_steps(self, number: int) -> tuple[Position, ...]:
+        """Where a document may go from step ``number``: its Ya and Tidak targets, or the next."""
         step = self.step(number)
         if step.decision is not None:
             return (step.decision.ya, step.decision.tidak)
-        return (number + 1,) if number < self.last else (None,)
+        return (number + 1,) if number < self.last else (DONE,)

@@ -162,5 +162,7 @@ def render_mermaid(proc: Procedure) -> str:
             lines.append(f"    s{step.number} -->|Tidak| s{step.decision.tidak}")
             continue
         for target in proc.next_steps(step.number):
-            lines.append(f"    s{step.number} --> {'selesai' if target is None else f's{target}'}")
+            lines.append(
+                f"    s{step.number} --> {f's{target}' if isinstance(target, int) else 'selesai'}"
+            )
     return "\n".join(lines)

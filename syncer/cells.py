@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from sop_models import DONE, Done
+
 MAX_STEP = 999
 
 # "4", "4.0", "4 - Memberikan paraf", "4. Memberikan paraf", "4) ..." but not "4.5" or "4a"
@@ -73,8 +75,8 @@ def text_of(value: object) -> str:
     return " ".join(shown(value, limit=10_000)[1:-1].split())
 
 
-def parse_langkah(value: object) -> int | str | None | BadValue:
-    """A step number, ``"Selesai"``, None for blank, or the reason it is not a step."""
+def parse_langkah(value: object) -> int | Done | None | BadValue:
+    """A step number, ``DONE`` for Selesai, None for blank, or the reason it is not a step."""
     if isinstance(value, bool):
         return BadValue(f"Langkah berisi nilai {shown(value)}, bukan nomor langkah.")
     if isinstance(value, datetime | date | time):
@@ -93,7 +95,7 @@ def parse_langkah(value: object) -> int | str | None | BadValue:
     if text.startswith("="):
         return BadValue(f"Langkah berisi rumus {shown(text)}, bukan nomor langkah.")
     if text.casefold() == _SELESAI:
-        return "Selesai"
+        return DONE
     match = _STEP_TEXT.match(text)
     if match:
         return _step_number(int(match.group(1)), text)

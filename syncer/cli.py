@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 import structlog
 
@@ -81,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _config(args: argparse.Namespace) -> Config:
     config = load_config(args.config)
-    updates: dict = {}
+    updates: dict[str, object] = {}
     if getattr(args, "workbook", None):
         updates["backend"] = "xlsx"
         updates["xlsx"] = config.xlsx.model_copy(update={"path": args.workbook})
@@ -190,16 +191,16 @@ def cmd_sop(args: argparse.Namespace) -> int:
     if args.sop_command == "list":
         print(render_list(catalog))
         return 0
-    proc = catalog.lookup(args.code)
-    if proc is None:
+    found = catalog.lookup(args.code)
+    if found is None:
         hints = ", ".join(p.code for p in catalog.suggest(args.code)) or "see `sopsync sop list`"
         raise CommandError(f"no SOP {args.code!r}; closest: {hints}")
     if args.mermaid:
         from sop_models.render import render_mermaid
 
-        print(render_mermaid(proc))
+        print(render_mermaid(found))
     else:
-        print(render_procedure(proc))
+        print(render_procedure(found))
     return 0
 
 
@@ -227,7 +228,7 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    log_format = "auto"
+    log_format: Literal["auto", "console", "json"] = "auto"
     try:
         if getattr(args, "config", None) is not None:
             log_format = load_config(args.config).worker.log_format

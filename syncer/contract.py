@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
+from sop_models import DONE
+
 DOKUMEN = "Dokumen"
 RIWAYAT = "Riwayat"
 STATE = "_sopsync"
@@ -37,7 +39,8 @@ DATE_COLUMNS = (MULAI, TENGGAT)
 RIWAYAT_COLUMNS = ("Waktu", "ID", "Prosedur", "Dari", "Ke", "Pelaksana", "Tenggat", "Keterangan")
 STATE_COLUMNS = ("ID", "Rekaman")
 
-SELESAI = "Selesai"
+SELESAI = DONE.value
+"""How Selesai is written in a cell."""
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 
 

@@ -44,7 +44,7 @@ class Attention:
 class Report:
     now: datetime
     target: str = ""
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[c.Status] = field(default_factory=Counter)
     attention: list[Attention] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
     written: bool = False
@@ -65,14 +65,15 @@ def staff_rows(snapshot: Snapshot) -> list[StaffRow]:
     return [StaffRow(n, *take(values)) for n, values in enumerate(snapshot.rows, start=2)]
 
 
-def _cells_of(index: list[int]) -> Callable[[list], tuple]:
+def _cells_of(index: list[int]) -> Callable[[list[object]], tuple[object, ...]]:
     """A row's cells at ``index`` (None past its end: a sheet trims empty trailing cells)."""
     full = itemgetter(*index)
     width = max(index) + 1
 
-    def take(values: list) -> tuple:
+    def take(values: list[object]) -> tuple[object, ...]:
         if len(values) >= width:
-            return full(values)
+            picked: tuple[object, ...] = full(values)  # two or more indices: a tuple
+            return picked
         return tuple(values[i] if i < len(values) else None for i in index)
 
     return take

@@ -12,14 +12,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import Enum
 
-from sop_models import Catalog, Procedure, Step
+from sop_models import Catalog, Done, Position, Procedure, Step
 from syncer.calendar import WorkingCalendar
 from syncer.cells import BadValue, is_blank, parse_langkah, shown, text_of
-from syncer.contract import SELESAI, Status
-
-Position = int | None
-"""A step number, or None once the document is Selesai."""
+from syncer.contract import Status
 
 
 @dataclass(frozen=True)
@@ -42,8 +40,10 @@ class Record:
     procedure: str
     step: Position
     since: datetime
-    came_from: Position = None
-    rejected: str = ""
+    came_from: int | None = None
+    """The step it was accepted from (None: it started here)."""
+    rejected: tuple[str, ...] = ()
+    """Distinct rejected attempts at this step, each logged once (the last REJECTED_KEEP)."""
     sidik: str = ""
     """Fingerprint of the document's row as last read (see ``identity``)."""
     claim: str = ""
@@ -83,6 +83,13 @@ class WorkerCells:
     """Working minutes past Tenggat (Terlambat only): Ringkasan lists the latest first."""
 
 
+class EntryKind(Enum):
+    ACCEPTED = "accepted"
+    """A transition (a start, a move, a return, Selesai): the ledger of record."""
+    REJECTED = "rejected"
+    """An attempt the rules refused; logged once per distinct value, changes nothing."""
+
+
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
     """One Riwayat row: an accepted transition or a rejected attempt."""
@@ -90,17 +97,18 @@ class HistoryEntry:
     when: datetime
     id: str
     procedure: str
-    source: Position | str
-    """"" for a start."""
-    target: Position | str
-    """"" for a rejected attempt."""
+    source: Position | None
+    """Where the document was (None: an accepted entry that started it)."""
+    target: Position | None
+    """Where it went (None: a rejected attempt, which goes nowhere)."""
     actor: str
     due: datetime | None
     note: str
+    kind: EntryKind = EntryKind.ACCEPTED
 
     @property
     def accepted(self) -> bool:
-        return not self.note.startswith("ditolak")
+        return self.kind is EntryKind.ACCEPTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +117,6 @@ class Outcome:
     record: Record | None = None
     history: tuple[HistoryEntry, ...] = ()
     new_id: str | None = None
-
-
-def label(position: Position) -> str:
-    return SELESAI if position is None else str(position)
 
 
 def format_working(minutes: float, day_minutes: float) -> str:
@@ -130,8 +134,8 @@ def format_working(minutes: float, day_minutes: float) -> str:
 
 
 def _option(proc: Procedure, target: Position, rules: Rules, kind: str = "") -> str:
-    if target is None:
-        return SELESAI
+    if isinstance(target, Done):
+        return str(target)
     step = proc.step(target)
     tag = f" ({kind})" if kind else ""
     return f"{target}{tag} — {rules.person(step.actor)}: {step.activity}"
@@ -143,11 +147,10 @@ def allowed_next(proc: Procedure, position: int, rules: Rules) -> str:
         ya = _option(proc, step.decision.ya, rules, "Ya")
         tidak = _option(proc, step.decision.tidak, rules, "Tidak")
         return f"Langkah berikutnya: {ya}; atau kembali ke {tidak}."
-    target = position + 1 if position < proc.last else None
+    (target,) = proc.next_steps(position)
     return f"Langkah berikutnya: {_option(proc, target, rules)}."
 
 
-REJECTED_SEP = "\n"
 REJECTED_KEEP = 20
 """Distinct rejected attempts remembered per step, so each is logged once."""
 
@@ -173,6 +176,7 @@ def _resolve(rules: Rules, prosedur: object) -> Procedure:
 
 
 def _requested(proc: Procedure, langkah: object, blank: Position | str) -> Position:
+    """The position staff entered; ``blank`` is what an empty cell means, or why it is refused."""
     parsed = parse_langkah(langkah)
     if isinstance(parsed, BadValue):
         raise _Rejected(parsed.reason)
@@ -180,8 +184,8 @@ def _requested(proc: Procedure, langkah: object, blank: Position | str) -> Posit
         if isinstance(blank, str):
             raise _Rejected(blank)
         return blank
-    if parsed == SELESAI:
-        return None
+    if isinstance(parsed, Done):
+        return parsed
     if not proc.has_step(parsed):
         raise _Rejected(f"Langkah {parsed} tidak ada di SOP {proc.title} (langkah 1–{proc.last}).")
     return parsed
@@ -193,7 +197,7 @@ def due_of(rules: Rules, step: Step, since: datetime) -> datetime | None:
 
 def _current_cells(rules: Rules, proc: Procedure, record: Record, now: datetime) -> WorkerCells:
     """Worker cells of a document whose record is valid, status from the clock."""
-    if record.step is None:
+    if isinstance(record.step, Done):
         return WorkerCells(status=Status.SELESAI, mulai=record.since)
     step = proc.step(record.step)
     due = due_of(rules, step, record.since)
@@ -250,11 +254,11 @@ def _entry(
     proc: Procedure,
     doc_id: str,
     now: datetime,
-    source: Position | str,
+    source: Position | None,
     target: Position,
     note: str,
 ) -> HistoryEntry:
-    if target is None:
+    if isinstance(target, Done):
         actor, due = "", None
     else:
         step = proc.step(target)
@@ -274,16 +278,16 @@ def decide_new(rules: Rules, row: StaffRow, doc_id: str, now: datetime) -> Outco
         allowed = f"Isi langkah 1–{proc.last} atau Selesai; kosong berarti langkah 1."
         return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=f"{exc} {allowed}"))
     record = Record(doc_id, proc.code, target, now)
-    note = "mulai" if target == 1 else f"mulai di langkah {label(target)} (sudah berjalan)"
-    entry = _entry(rules, proc, doc_id, now, "", target, note)
+    note = "mulai" if target == 1 else f"mulai di langkah {target} (sudah berjalan)"
+    entry = _entry(rules, proc, doc_id, now, None, target, note)
     return Outcome(_current_cells(rules, proc, record, now), record, (entry,))
 
 
 def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> Outcome:
     """A row with a record: the transition rules of DESIGN §2."""
     proc = rules.catalog.procedures.get(record.procedure)
-    if proc is None or (record.step is not None and not proc.has_step(record.step)):
-        where = f"langkah {label(record.step)} SOP {record.procedure}"
+    if proc is None or (isinstance(record.step, int) and not proc.has_step(record.step)):
+        where = f"langkah {record.step} SOP {record.procedure}"
         message = f"Dokumen tercatat di {where}, yang tidak ada lagi di katalog SOP."
         return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=message), record)
     current = _current_cells(rules, proc, record, now)
@@ -298,7 +302,7 @@ def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> 
     # Blank means step 1, as on a new row: the worker never fills Langkah in.
     blank: Position | str = 1
     if record.step != 1:
-        blank = f"Langkah dikosongkan; dokumen tercatat di langkah {label(record.step)}."
+        blank = f"Langkah dikosongkan; dokumen tercatat di langkah {record.step}."
     try:
         target = _requested(proc, row.langkah, blank)
     except _Rejected as exc:
@@ -307,9 +311,9 @@ def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> 
         )
     if target == record.step:
         return Outcome(current, record)
-    if record.step is None:
+    if isinstance(record.step, Done):
         message = (
-            f"Langkah diisi {label(target)}, padahal dokumen sudah Selesai; langkahnya tidak"
+            f"Langkah diisi {target}, padahal dokumen sudah Selesai; langkahnya tidak"
             ' dapat diubah lagi. Kembalikan Langkah ke "Selesai".'
         )
         return _reject(rules, proc, record, row, current, message, now)
@@ -325,22 +329,22 @@ def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> 
     elif step.decision:
         note = "Ya"
     else:
-        note = "selesai" if target is None else "lanjut"
-    new = replace(record, step=target, since=now, came_from=record.step, rejected="")
+        note = "selesai" if isinstance(target, Done) else "lanjut"
+    new = replace(record, step=target, since=now, came_from=record.step, rejected=())
     entry = _entry(rules, proc, record.id, now, record.step, target, note)
     return Outcome(_current_cells(rules, proc, new, now), new, (entry,))
 
 
 def _with_allowed(reason: str, proc: Procedure, record: Record, rules: Rules) -> str:
     """A rejection plus what staff may enter instead."""
-    if record.step is None:
+    if isinstance(record.step, Done):
         return f'{reason} Dokumen sudah Selesai: kembalikan Langkah ke "Selesai".'
     back = f"Tetap di langkah {record.step}, atau isi: "
     return f"{reason} {back}{allowed_next(proc, record.step, rules)[len('Langkah berikutnya: ') :]}"
 
 
 def _said(target: Position) -> str:
-    return SELESAI if target is None else f"Langkah {target}"
+    return str(target) if isinstance(target, Done) else f"Langkah {target}"
 
 
 def _resolve_quiet(rules: Rules, prosedur: object) -> Procedure | None:
@@ -360,33 +364,25 @@ def _reject(
     now: datetime,
 ) -> Outcome:
     """Tidak valid: the record stays; each distinct attempt at this step is logged once."""
-    attempt = f"{text_of(row.prosedur)} | {text_of(row.langkah)}"[:200].replace(REJECTED_SEP, " ")
-    tried = record.rejected.split(REJECTED_SEP) if record.rejected else []
-    if attempt in tried:
+    attempt = f"{text_of(row.prosedur)} | {text_of(row.langkah)}"[:200]
+    if attempt in record.rejected:
         return Outcome(_invalid(current, message), record)
-    remembered = REJECTED_SEP.join([*tried, attempt][-REJECTED_KEEP:])
+    remembered = (*record.rejected, attempt)[-REJECTED_KEEP:]
     entry = HistoryEntry(
         now,
         record.id,
         proc.code,
-        record.step if record.step is not None else SELESAI,
-        "",
+        record.step,
+        None,
         "",
         None,
         f"ditolak: {message}",
+        EntryKind.REJECTED,
     )
     return Outcome(_invalid(current, message), replace(record, rejected=remembered), (entry,))
 
 
 # --- the whole sheet: IDs, duplicates, new documents ---------------------------------------
-
-
-def id_prefix(proc: Procedure) -> str:
-    """``rka`` -> ``RKA``; ``laporan-bulanan`` -> ``LB`` (initials of a hyphenated code)."""
-    if proc.id_prefix:
-        return proc.id_prefix
-    parts = proc.code.split("-")
-    return (parts[0] if len(parts) == 1 else "".join(p[0] for p in parts)).upper()
 
 
 _SERIAL = re.compile(r"^(?P<prefix>.+)-(?P<year>\d{4})-(?P<n>\d{1,9})$")
@@ -456,7 +452,7 @@ def _decide_blank_id(rules: Rules, row: StaffRow, maker: IdMaker, now: datetime)
     proc = _resolve_quiet(rules, row.prosedur)
     if proc is None:
         return decide_new(rules, row, "", now)
-    outcome = decide_new(rules, row, maker.make(id_prefix(proc), now.year), now)
+    outcome = decide_new(rules, row, maker.make(proc.prefix, now.year), now)
     if outcome.record is None:
         return outcome
     return replace(outcome, new_id=outcome.record.id)
@@ -479,7 +475,7 @@ def _duplicate(
     proc = rules.catalog.procedures.get(record.procedure) if record else None
     if record is None or proc is None:
         return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=message), record)
-    if record.step is not None and not proc.has_step(record.step):
+    if isinstance(record.step, int) and not proc.has_step(record.step):
         return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=message), record)
     return Outcome(_invalid(_current_cells(rules, proc, record, now), message), record)
 
@@ -488,9 +484,7 @@ def records_from_history(entries: Iterable[HistoryEntry]) -> dict[str, Record]:
     """Rebuild the recorded states from Riwayat, the ledger (accepted entries only)."""
     records: dict[str, Record] = {}
     for entry in entries:
-        if not entry.accepted or entry.target == "":
-            continue
-        source = entry.source if isinstance(entry.source, int) else None
-        target = entry.target if isinstance(entry.target, int) else None
-        records[entry.id] = Record(entry.id, entry.procedure, target, entry.when, source)
+        if entry.accepted and entry.target is not None:
+            source = entry.source if isinstance(entry.source, int) else None
+            records[entry.id] = Record(entry.id, entry.procedure, entry.target, entry.when, source)
     return records

@@ -10,27 +10,35 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sop_models import DONE, Position
 from syncer.cells import text_of
-from syncer.contract import RIWAYAT_COLUMNS, SELESAI, STATE_COLUMNS, column_map
-from syncer.engine import HistoryEntry, Position, Record
+from syncer.contract import RIWAYAT_COLUMNS, STATE_COLUMNS, column_map
+from syncer.engine import EntryKind, HistoryEntry, Record
 
 SAME = "*"
 """Claim field: the claim equals the sidik (a new ID not yet seen on its row), written short."""
 SEP = "|"
+REJECTED_SEP = "\n"
+REJECTED_MARK = "ditolak"
+"""Riwayat's Keterangan of a rejected attempt starts with this word (DESIGN §2)."""
 
 
-def _position_cell(position: Position | str) -> object:
-    return SELESAI if position is None else position
+def _position_cell(position: Position | None) -> object:
+    """A position as a cell: a step number, ``Selesai``, or blank."""
+    if position is None:
+        return ""
+    return position if isinstance(position, int) else str(position)
 
 
-def _position(value: object) -> Position | str:
+def _position(value: object) -> Position | None:
+    """A cell back as a position (None when blank); ValueError when it is neither."""
     if isinstance(value, str) and value.isascii() and value.isdigit():  # most cells
         return int(value)
     text = text_of(value)
     if text == "":
-        return ""
-    if text.casefold() == SELESAI.casefold():
         return None
+    if text.casefold() == str(DONE).casefold():
+        return DONE
     return int(text)
 
 
@@ -57,7 +65,7 @@ def record_cells(record: Record) -> list[object]:
         "" if record.came_from is None else str(record.came_from),
         record.sidik,
         claim,
-        record.rejected,
+        REJECTED_SEP.join(a.replace(REJECTED_SEP, " ") for a in record.rejected),
     ]
     return [record.id, SEP.join(fields)]
 
@@ -70,9 +78,10 @@ def read_records(headers: Sequence[object], rows: Sequence[Sequence[object]]) ->
     if id_col is None or data_col is None:
         return records
     for row in rows:
-        if max(id_col, data_col) >= len(row) or not isinstance(row[data_col], str):
+        packed = row[data_col] if max(id_col, data_col) < len(row) else None
+        if not isinstance(packed, str):
             continue
-        fields = row[data_col].split(SEP, 6)
+        fields = packed.split(SEP, 6)
         if len(fields) != 7:
             continue
         procedure, step, since, came_from, sidik, claim, rejected = fields
@@ -82,10 +91,10 @@ def read_records(headers: Sequence[object], rows: Sequence[Sequence[object]]) ->
             record = Record(
                 id=text_of(row[id_col]),
                 procedure=procedure,
-                step=position if position != "" else 1,
+                step=position if position is not None else 1,
                 since=datetime.fromisoformat(since),
                 came_from=source if isinstance(source, int) else None,
-                rejected=rejected,
+                rejected=tuple(rejected.split(REJECTED_SEP)) if rejected else (),
                 sidik=sidik,
                 claim=sidik if claim == SAME else claim,
             )
@@ -123,20 +132,30 @@ def read_history(
         if not isinstance(when, datetime) or not text_of(doc_id):
             continue
         try:
-            entries.append(
-                HistoryEntry(
-                    when=when.replace(tzinfo=zone) if when.tzinfo is None else when,
-                    id=text_of(doc_id),
-                    procedure=text_of(procedure),
-                    source=_position(source),
-                    target=_position(target),
-                    actor=text_of(actor),
-                    due=None,
-                    note=text_of(note),
-                )
-            )
+            goes_to = _position(target)
         except ValueError:
             continue
+        text = text_of(note)
+        rejected = goes_to is None or text.casefold().startswith(REJECTED_MARK)
+        try:
+            came_from = _position(source)
+        except ValueError:
+            if not rejected:
+                continue
+            came_from = None
+        entries.append(
+            HistoryEntry(
+                when=when.replace(tzinfo=zone) if when.tzinfo is None else when,
+                id=text_of(doc_id),
+                procedure=text_of(procedure),
+                source=came_from,
+                target=None if rejected else goes_to,
+                actor=text_of(actor),
+                due=None,
+                note=text,
+                kind=EntryKind.REJECTED if rejected else EntryKind.ACCEPTED,
+            )
+        )
     return entries
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from sop_models import Position
 from syncer.contract import Status
 from syncer.cycle import Report
-from syncer.engine import label
 
 MAX_ATTENTION = 15
 MAX_CHANGES = 40
@@ -51,10 +51,13 @@ def _change_lines(report: Report) -> list[str]:
     changes = report.changes
     lines = [f"  row {w.row + 2} {w.column}: {_value(w.value)}" for w in changes.cells]
     lines += [
-        f"  Riwayat: {e.id} {label(e.source) if e.source != '' else '-'} → "
-        f"{label(e.target) if e.target != '' else '-'} ({e.note})"
+        f"  Riwayat: {e.id} {_place(e.source)} → {_place(e.target)} ({e.note})"
         for e in changes.history
     ]
     if len(lines) > MAX_CHANGES:
         lines = lines[:MAX_CHANGES] + [f"  … and {len(lines) - MAX_CHANGES} more"]
     return lines
+
+
+def _place(position: Position | None) -> str:
+    return "-" if position is None else str(position)

@@ -8,7 +8,7 @@ they differ, so an idle cycle still writes nothing.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,10 +43,10 @@ def _header(*names: str) -> list[Styled]:
     return [Styled(name, HEADER) for name in names]
 
 
-def _counts_table(label: str, counts: dict[str, Counter]) -> Grid:
+def _counts_table(label: str, counts: dict[str, Counter[Status]]) -> Grid:
     statuses = list(Status)
     grid: Grid = [_header(label, *(s.value for s in statuses), "Jumlah")]
-    totals: Counter = Counter()
+    totals: Counter[Status] = Counter()
     for key in sorted(counts, key=str.casefold):
         row = counts[key]
         totals.update(row)
@@ -63,8 +63,8 @@ def ringkasan_grid(
     rules: Rules, rows: Sequence[StaffRow], outcomes: Sequence[Outcome], now: datetime
 ) -> Grid:
     """Counts per Pelaksana and per Prosedur by Status, then the late documents, latest first."""
-    by_actor: dict[str, Counter] = {}
-    by_procedure: dict[str, Counter] = {}
+    by_actor: dict[str, Counter[Status]] = {}
+    by_procedure: dict[str, Counter[Status]] = {}
     late: list[tuple[float, StaffRow, Outcome]] = []
     calendar = rules.calendar
     for row, outcome in zip(rows, outcomes, strict=True):
@@ -197,7 +197,11 @@ def values_of(grid: Grid) -> list[list[object]]:
     return [[cell.value for cell in row] for row in grid]
 
 
-def same(current: Sequence[Sequence[object]] | None, wanted: Grid, volatile=()) -> bool:
+def same(
+    current: Sequence[Sequence[object]] | None,
+    wanted: Grid,
+    volatile: Collection[tuple[int, int]] = (),
+) -> bool:
     """Whether a tab already shows ``wanted`` (trailing blanks and ``volatile`` cells ignored)."""
     if current is None:
         return False

@@ -12,10 +12,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sop_models import CatalogError, Duration, Procedure, load_catalog, load_file
+from sop_models import (
+    DONE,
+    Catalog,
+    CatalogError,
+    Duration,
+    Procedure,
+    build_procedure,
+    load_catalog,
+    load_file,
+)
 from sop_models.catalog import BUILTIN_DIR, BUILTIN_SOURCE
 from sop_models.render import render_list, render_mermaid, render_procedure, total_standard_time
-from sop_models.validation import check_procedure
 
 # --- DESIGN.md section 4 ----------------------------------------------------------------------
 
@@ -322,7 +330,7 @@ def _only(path: Path):
 def test_base_example_is_valid(tmp_path):
     proc = load_file(_write(tmp_path, _base()))
     assert proc.next_steps(3) == (4, 2)
-    assert proc.next_steps(4) == (None,)
+    assert proc.next_steps(4) == (DONE,)
 
 
 def test_gap_in_numbering_is_rejected(tmp_path):
@@ -450,10 +458,12 @@ def test_every_step_of_a_well_formed_sop_can_finish():
                     {"number": i, "activity": "x", "actor": "Staf", "decision": decisions.get(i)}
                     for i in range(1, n + 1)
                 ]
-                proc = Procedure.model_validate(
-                    {"code": "c", "title": "t", "actors": ["Staf"], "steps": steps}
-                )
-                problems = check_procedure(proc, "c.yaml")
+                data = {"code": "c", "title": "t", "actors": ["Staf"], "steps": steps}
+                try:
+                    build_procedure(data, "c.yaml")
+                    problems: tuple = ()
+                except CatalogError as exc:
+                    problems = exc.problems
                 assert all(p.rule != "finishes" for p in problems), problems
                 checked += not any(p.rule.startswith("decision") for p in problems)
     assert checked >= 50  # well-formed SOPs, for which reachability was actually checked
@@ -554,6 +564,64 @@ def test_broken_office_file_is_reported_with_its_name(tmp_path):
 def test_missing_office_folder_is_rejected(tmp_path):
     with pytest.raises(CatalogError, match="does not exist"):
         load_catalog([tmp_path / "tidak-ada"])
+
+
+def test_a_procedure_not_numbered_1_to_n_cannot_be_built():
+    data = _base()
+    data["steps"][3]["number"] = 7
+    with pytest.raises(ValueError, match=r"numbered \[1, 2, 3, 7\]; they must be 1..4"):
+        Procedure.model_validate(data)
+
+
+def test_a_procedure_breaking_any_rule_cannot_be_built():
+    data = _base()
+    data["steps"][1]["decision"] = {"ya": 3, "tidak": 4}
+    with pytest.raises(ValueError, match="decision-tidak-back"):
+        Procedure.model_validate(data)
+
+
+def test_an_alias_that_is_another_sops_title_is_refused_naming_both_files(tmp_path):
+    data = _base()
+    data["aliases"] = ["Penyusunan RKA"]
+    _write(tmp_path, data, "contoh.yaml")
+    with pytest.raises(CatalogError) as info:
+        load_catalog([tmp_path])
+    [problem] = info.value.problems
+    assert problem.rule == "unique-name" and problem.source == "contoh.yaml"
+    assert "'Penyusunan RKA' of SOP 'contoh'" in problem.message
+    assert "SOP 'rka' in rka.yaml (bawaan)" in problem.message
+
+
+def test_an_alias_clash_is_refused_whichever_file_comes_first(tmp_path):
+    first = {**_base(), "code": "aaa", "title": "Surat Masuk", "aliases": ["Agenda"]}
+    second = {**_base(), "code": "zzz", "title": "Surat Keluar", "aliases": ["agenda!"]}
+    _write(tmp_path, first, "a.yaml")
+    _write(tmp_path, second, "z.yaml")
+    with pytest.raises(CatalogError) as info:
+        load_catalog([tmp_path])
+    [problem] = info.value.problems
+    assert problem.rule == "unique-name" and "a.yaml" in problem.message
+    assert problem.source == "z.yaml"
+
+
+def test_two_sops_whose_ids_would_share_a_prefix_are_refused(tmp_path):
+    data = {**_base(), "code": "lembar-baru", "title": "Lembar Baru"}
+    _write(tmp_path, data, "lembar.yaml")  # LB, as laporan-bulanan
+    with pytest.raises(CatalogError) as info:
+        load_catalog([tmp_path])
+    [problem] = info.value.problems
+    assert problem.rule == "unique-prefix" and problem.source == "lembar.yaml"
+    assert "LB-" in problem.message and "laporan-bulanan" in problem.message
+    data["id_prefix"] = "LBR"
+    _write(tmp_path, data, "lembar.yaml")
+    assert load_catalog([tmp_path]).get("lembar-baru").prefix == "LBR"
+
+
+def test_a_catalog_with_clashing_names_cannot_be_built():
+    rka = load_catalog().get("rka")
+    twin = rka.model_copy(update={"code": "rka-2"})
+    with pytest.raises(CatalogError, match="unique-name"):
+        Catalog({"rka": rka, "rka-2": twin})
 
 
 # --- renderings -------------------------------------------------------------------------------

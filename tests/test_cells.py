@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sop_models import load_catalog
+from sop_models import DONE, load_catalog
 from syncer.calendar import WorkingCalendar
 from syncer.cells import BadValue, parse_langkah
 from syncer.contract import Status
@@ -59,10 +59,10 @@ ACCEPTED: list[tuple[object, int | str | None]] = [
     ("4: Memberikan paraf", 4),
     ("4) Memberikan paraf", 4),
     ("4 -", 4),
-    ("Selesai", "Selesai"),
-    ("selesai", "Selesai"),
-    ("SELESAI", "Selesai"),
-    ("  Selesai ", "Selesai"),
+    ("Selesai", DONE),
+    ("selesai", DONE),
+    ("SELESAI", DONE),
+    ("  Selesai ", DONE),
 ]
 
 
@@ -142,7 +142,7 @@ CELL = st.one_of(
 
 
 def _valid_result(parsed: object) -> bool:
-    if parsed is None or parsed == "Selesai":
+    if parsed is None or parsed is DONE:
         return True
     if isinstance(parsed, BadValue):
         return isinstance(parsed.reason, str) and bool(parsed.reason.strip())
@@ -188,8 +188,8 @@ def _records() -> dict[str, Record]:
     start = datetime(2026, 11, 27, 9, 0, tzinfo=WIB)
     return {
         "DOK-1": Record("DOK-1", "rka", 6, start, came_from=5),
-        "DOK-2": Record("DOK-2", "laporan-bulanan", None, start, came_from=7),
-        "RKA-2026-0003": Record("RKA-2026-0003", "rka", 3, start, rejected="rka | 9"),
+        "DOK-2": Record("DOK-2", "laporan-bulanan", DONE, start, came_from=7),
+        "RKA-2026-0003": Record("RKA-2026-0003", "rka", 3, start, rejected=("rka | 9",)),
     }
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sop_models import Duration, Procedure, load_catalog
+from sop_models import DONE, Duration, Position, Procedure, load_catalog
 from syncer.calendar import WorkingCalendar
 from syncer.contract import Status
 from syncer.engine import (
@@ -78,14 +78,12 @@ def working_words(minutes: int) -> str:
 
 
 def is_selesai(position: object) -> bool:
-    return position is None or (isinstance(position, str) and position.casefold() == "selesai")
+    return position is DONE or (isinstance(position, str) and position.casefold() == "selesai")
 
 
-def same_position(logged: object, expected: int | None) -> bool:
-    """A Riwayat ``Dari``/``Ke`` value against a step number (None = Selesai)."""
-    if expected is None:
-        return is_selesai(logged)
-    return logged == expected
+def same_position(logged: object, expected: Position) -> bool:
+    """A Riwayat ``Dari``/``Ke`` value against a step number or DONE."""
+    return logged is expected if expected is DONE else logged == expected
 
 
 def accepted(entries: Sequence[HistoryEntry]) -> list[HistoryEntry]:
@@ -153,7 +151,7 @@ def missing_allowed(pesan: str, rules: Rules, proc: Procedure, position: int) ->
     """The valid next steps from ``position`` (number, activity and actor) absent from Pesan."""
     missing = []
     for target in proc.next_steps(position):
-        if target is None:
+        if target is DONE:
             if "selesai" not in pesan.casefold():
                 missing.append("Selesai")
             continue
@@ -267,8 +265,8 @@ def decision_cases() -> list[tuple[str, int]]:
     return [(p.code, s.number) for p in CATALOG for s in p.steps if s.decision]
 
 
-def target_of(langkah: int | str) -> int | None:
-    return None if is_selesai(langkah) else int(langkah)
+def target_of(langkah: int | str) -> Position:
+    return DONE if is_selesai(langkah) else int(langkah)
 
 
 def walk(doc: Doc, path: Sequence[int | str], clock: Clock, first: object = None) -> None:
@@ -278,7 +276,7 @@ def walk(doc: Doc, path: Sequence[int | str], clock: Clock, first: object = None
     """
     rules = doc.sheet.rules
     proc = doc.proc
-    previous: int | None | str = ""
+    previous: Position | None = None
     for index, langkah in enumerate(path):
         now = clock.tick()
         typed = first if index == 0 else langkah
@@ -296,8 +294,8 @@ def walk(doc: Doc, path: Sequence[int | str], clock: Clock, first: object = None
         assert entry.id == doc.id and entry.procedure == proc.code, where
         assert entry.when == now, where
         assert same_position(entry.target, target), where
-        if previous == "":
-            assert entry.source in ("", None), where
+        if previous is None:
+            assert entry.source is None, where
         else:
             assert same_position(entry.source, previous), where
 
@@ -306,7 +304,7 @@ def walk(doc: Doc, path: Sequence[int | str], clock: Clock, first: object = None
         assert record is not None and record.step == target and record.since == now, where
         assert outcome.record == record
 
-        if target is None:
+        if target is DONE:
             assert cells.status is Status.SELESAI, where
             assert cells.tenggat is None, where
         else:
@@ -342,11 +340,11 @@ def walk(doc: Doc, path: Sequence[int | str], clock: Clock, first: object = None
 def check_riwayat_matches(doc: Doc, path: Sequence[int | str]) -> None:
     moves = [(e.source, e.target) for e in accepted(doc.sheet.riwayat)]
     assert len(moves) == len(path)
-    expected_from: list[int | None | str] = ["", *(target_of(s) for s in path[:-1])]
+    expected_from: list[Position | None] = [None, *(target_of(s) for s in path[:-1])]
     for (source, target), want_from, langkah in zip(moves, expected_from, path, strict=True):
         assert same_position(target, target_of(langkah))
-        if want_from == "":
-            assert source in ("", None)
+        if want_from is None:
+            assert source is None
         else:
             assert same_position(source, want_from)
 
@@ -378,7 +376,7 @@ def test_selesai_is_final(code: str) -> None:
     clock = Clock()
     walk(doc, plain_path(doc.proc), clock)
     done = doc.record
-    assert done.step is None
+    assert done.step is DONE
     for later in range(3):
         outcome = doc.enter("Selesai", clock.tick(600 * (later + 1)))
         assert outcome.cells.status is Status.SELESAI
@@ -387,7 +385,7 @@ def test_selesai_is_final(code: str) -> None:
     for value in (1, doc.proc.last, "1", "abc", None, "Selesai lagi"):
         outcome = doc.enter(value, clock.tick())
         assert outcome.cells.status is Status.TIDAK_VALID, value
-        assert doc.record.step is None and doc.record.since == done.since
+        assert doc.record.step is DONE and doc.record.since == done.since
         assert not accepted(outcome.history)
     # Putting Selesai back (any case) recovers.
     outcome = doc.enter(" SELESAI ", clock.tick())
@@ -560,7 +558,7 @@ def test_invalid_langkah_is_tidak_valid_and_changes_nothing(code: str, kind: str
 
             # Or on to a valid next step: accepted on the next cycle.
             for target in proc.next_steps(position):
-                forward = StaffRow(2, DOC, code, "Selesai" if target is None else target)
+                forward = StaffRow(2, DOC, code, "Selesai" if target is DONE else target)
                 moved = decide_rows(RULES, [forward], second.records, T3)
                 [entry] = moved.outcomes[0].history
                 assert entry.accepted and same_position(entry.target, target), where
@@ -851,7 +849,7 @@ def test_alternating_wrong_values_are_each_logged_once() -> None:
 # --- 4. new rows ---------------------------------------------------------------------------
 
 
-def new_row_forms(proc: Procedure) -> list[tuple[object, int | None]]:
+def new_row_forms(proc: Procedure) -> list[tuple[object, Position]]:
     four = proc.step(4).activity
     return [
         (None, 1),
@@ -867,9 +865,9 @@ def new_row_forms(proc: Procedure) -> list[tuple[object, int | None]]:
         (f"4 – {four}", 4),
         (f"4 — {four}", 4),
         (proc.last, proc.last),
-        ("SELESAI", None),
-        ("selesai", None),
-        (" Selesai ", None),
+        ("SELESAI", DONE),
+        ("selesai", DONE),
+        (" Selesai ", DONE),
     ]
 
 
@@ -884,10 +882,10 @@ def test_new_row_starts_at_its_langkah(code: str) -> None:
         record = sheet.records["BARU"]
         assert record.step == target and record.since == T1, where
         [entry] = outcome.history
-        assert entry.accepted and entry.source in ("", None), where
+        assert entry.accepted and entry.source is None, where
         assert same_position(entry.target, target), where
         assert outcome.new_id is None, where
-        if target is None:
+        if target is DONE:
             assert outcome.cells.status is Status.SELESAI, where
             assert outcome.cells.tenggat is None
         else:
@@ -899,7 +897,7 @@ def test_new_row_starts_at_its_langkah(code: str) -> None:
             assert outcome.cells.tenggat == due(T1, step.duration)
         start_notes[target] = entry.note
     # Starting past step 1 is logged as such.
-    for target in (4, proc.last, None):
+    for target in (4, proc.last, DONE):
         assert start_notes[target] != start_notes[1], start_notes
     assert _number_in(start_notes[4], 4), start_notes[4]
 
@@ -1163,7 +1161,7 @@ def test_invalid_row_stays_tidak_valid_even_when_late() -> None:
 
 
 def strip_rejected(records: dict[str, Record]) -> dict[str, Record]:
-    return {k: replace(v, rejected="") for k, v in records.items()}
+    return {k: replace(v, rejected=()) for k, v in records.items()}
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -1181,7 +1179,7 @@ def test_records_from_history_rebuild_the_walk(code: str) -> None:
     assert rejected(doc.sheet.riwayat)
     rebuilt = records_from_history(doc.sheet.riwayat)
     assert rebuilt == strip_rejected(doc.sheet.records)
-    assert rebuilt[DOC].step is None
+    assert rebuilt[DOC].step is DONE
 
 
 def test_records_from_history_for_a_whole_sheet() -> None:
@@ -1207,7 +1205,7 @@ def test_records_from_history_for_a_whole_sheet() -> None:
         again = decide_rows(RULES, rows, rebuilt, now)
         assert [o.cells for o in again.outcomes] == [o.cells for o in outcomes]
         assert all(o.history == () for o in again.outcomes)
-    assert all(r.step is None for r in sheet.records.values())
+    assert all(r.step is DONE for r in sheet.records.values())
 
 
 def test_records_from_history_ignores_rejected_attempts_only() -> None:
