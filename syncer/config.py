@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import os
 import tomllib
-from datetime import date
+from collections.abc import Callable
+from datetime import date, time
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from sop_models.duration import Duration
 from syncer.calendar import WorkingCalendar
+
+if TYPE_CHECKING:
+    from syncer.notices.delivery import Notifier
 
 
 class ConfigError(ValueError):
@@ -72,6 +77,79 @@ class SopConfig(_Section):
     """Folders of the office's own SOP YAML files, loaded after the built-in catalog."""
 
 
+class EmailConfig(_Section):
+    host: str
+    from_address: str
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None
+    """Default: 587 for starttls, 465 for tls, 25 for none."""
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    from_name: str = "sopsync"
+    username_env: str | None = None
+    """Name of the environment variable holding the SMTP login (none: no login)."""
+    password_env: str | None = None
+    ca_file: Path | None = None
+    """Extra certificates to trust (a self-hosted server's own CA)."""
+
+
+class TelegramConfig(_Section):
+    token_env: str = "SOPSYNC_TELEGRAM_TOKEN"
+    base_url: str = "https://api.telegram.org"
+
+
+class WhatsAppCloudConfig(_Section):
+    provider: Literal["cloud"]
+    phone_number_id: str
+    template: str = "sopsync_pemberitahuan"
+    language: str = "id"
+    token_env: str = "SOPSYNC_WHATSAPP_TOKEN"
+    base_url: str = "https://graph.facebook.com/v21.0"
+
+
+class WhatsAppGatewayConfig(_Section):
+    provider: Literal["gateway"]
+    url: str
+    number_field: str = "target"
+    text_field: str = "message"
+    token_header: str = "Authorization"
+    token_prefix: str = ""
+    token_env: str | None = "SOPSYNC_WHATSAPP_TOKEN"
+    body: Literal["form", "json"] = "form"
+
+
+class NoticesConfig(_Section):
+    morning_at: time = time(7, 30)
+    """Ringkasan pagi: from this time of each working day."""
+    escalate_after: str = "1 hari"
+    """Still late this working time after Tenggat: the role's supervisor is told."""
+    supervisors: dict[str, str] = {}
+    """Role -> its supervisor's role ("" for none), over the defaults of DESIGN §8."""
+    outbox: Path = Path("sopsync-outbox.sqlite3")
+    timeout_seconds: Annotated[float, Field(gt=0)] = 10.0
+    email: EmailConfig | None = None
+    telegram: TelegramConfig | None = None
+    whatsapp: (
+        Annotated[WhatsAppCloudConfig | WhatsAppGatewayConfig, Field(discriminator="provider")]
+        | None
+    ) = None
+
+    @field_validator("escalate_after")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        Duration.parse(value)
+        if not value.strip():
+            raise ValueError("write 'N menit', 'N jam' or 'N hari'")
+        return value
+
+    @property
+    def enabled(self) -> bool:
+        return any((self.email, self.telegram, self.whatsapp))
+
+    def notifier(self, calendar: WorkingCalendar) -> Notifier:
+        from syncer.notices.setup import build_notifier
+
+        return build_notifier(self, calendar)
+
+
 class Config(_Section):
     backend: Literal["xlsx", "google"] = "xlsx"
     xlsx: XlsxConfig = XlsxConfig()
@@ -81,6 +159,7 @@ class Config(_Section):
     """Actor role -> person, shown in Pelaksana as `Sekcam — Budi Santoso`."""
     worker: WorkerConfig = WorkerConfig()
     sop: SopConfig = SopConfig()
+    notices: NoticesConfig = NoticesConfig()
 
     @field_validator("people")
     @classmethod
@@ -105,8 +184,18 @@ def _anchor(config: Config, base: Path) -> Config:
                 update={"credentials": at(config.google.credentials)}
             ),
             "sop": config.sop.model_copy(update={"folders": [at(f) for f in config.sop.folders]}),
+            "notices": _anchor_notices(config.notices, at),
         }
     )
+
+
+def _anchor_notices(
+    notices: NoticesConfig, at: Callable[[Path | None], Path | None]
+) -> NoticesConfig:
+    email = notices.email
+    if email is not None and email.ca_file is not None:
+        email = email.model_copy(update={"ca_file": at(email.ca_file)})
+    return notices.model_copy(update={"outbox": at(notices.outbox), "email": email})
 
 
 def load_config(path: Path | None) -> Config:

@@ -1,10 +1,11 @@
-"""Fixtures shared by the emulator's own test modules: one emulator per module, a key, a client."""
+"""Shared fixtures: the Sheets emulator (one per module, a key, a client); a Telegram server."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.emulator.testing import Api, running
+from tests.notice_servers import TelegramServer
 
 
 @pytest.fixture(scope="module")
@@ -21,3 +22,12 @@ def key(emu, tmp_path_factory):
 @pytest.fixture(scope="module")
 def api(emu, key):
     return Api(emu, key)
+
+
+@pytest.fixture
+def telegram(monkeypatch):
+    """A local Bot API server; its token in TEST_TELEGRAM_TOKEN."""
+    server = TelegramServer().start()
+    monkeypatch.setenv("TEST_TELEGRAM_TOKEN", server.token)
+    yield server
+    server.stop()

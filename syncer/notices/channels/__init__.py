@@ -1,0 +1,82 @@
+"""Channels that carry a message to one address: e-mail, Telegram, WhatsApp.
+
+Each channel speaks its real protocol, takes its secrets from environment
+variables named in the configuration (never from the sheet), and reports a
+failure as :class:`ChannelError` carrying the server's own answer and what a
+retry can do about it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import requests
+
+from syncer.notices.messages import Message
+from syncer.people import Person
+
+
+class ChannelError(Exception):
+    """A message that did not go out; ``str(error)`` is the channel's own answer."""
+
+    def __init__(
+        self,
+        answer: str,
+        *,
+        final: bool = False,
+        down: bool = True,
+        retry_after: float | None = None,
+    ):
+        super().__init__(answer)
+        self.answer = answer
+        self.final = final
+        """Retrying this message cannot help (the channel refuses this recipient)."""
+        self.down = down
+        """The channel is unreachable or refuses the worker: nothing more this cycle."""
+        self.retry_after = retry_after
+        """Seconds the server asks to wait (Telegram's flood control)."""
+
+
+class Channel(Protocol):
+    @property
+    def name(self) -> str:
+        """``email``, ``telegram`` or ``whatsapp``."""
+        ...
+
+    def address_of(self, person: Person) -> str:
+        """The person's address on this channel, "" when none."""
+        ...
+
+    def problems(self) -> list[str]:
+        """What stops this channel from sending at all (a secret not in the environment)."""
+        ...
+
+    def send(self, address: str, message: Message) -> str:
+        """Deliver one message; returns the server's receipt; raises ChannelError."""
+        ...
+
+
+def secret(variable: str | None, environ: Mapping[str, str] | None = None) -> str | None:
+    """The value of the environment variable named ``variable`` (None when unset or blank)."""
+    if not variable:
+        return None
+    value = (environ if environ is not None else os.environ).get(variable, "").strip()
+    return value or None
+
+
+def missing(variable: str | None, key: str) -> list[str]:
+    """A one-line problem when the environment variable a config key names is not set."""
+    if variable and secret(variable) is None:
+        return [f"environment variable {variable} ({key}) is not set"]
+    return []
+
+
+def json_answer(answer: requests.Response) -> dict[str, Any]:
+    """An HTTP answer's JSON object; ``{"text": ...}`` (its start) when it is not one."""
+    try:
+        body = answer.json()
+    except ValueError:
+        return {"text": answer.text[:200]}
+    return body if isinstance(body, dict) else {"text": answer.text[:200]}

@@ -1,0 +1,79 @@
+"""Telegram through the Bot API's ``sendMessage`` (plain text).
+
+The bot's token comes from an environment variable. A 429 answer carries
+``parameters.retry_after``: the seconds to wait before the bot may send again;
+the message is then tried again after that, never by sleeping in the cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from syncer.notices.channels import ChannelError, json_answer, missing, secret
+from syncer.notices.messages import Message
+from syncer.people import Person
+
+TEXT_LIMIT = 4096
+"""Characters of one Telegram message."""
+
+
+@dataclass(frozen=True)
+class TelegramChannel:
+    token_env: str = "SOPSYNC_TELEGRAM_TOKEN"
+    base_url: str = "https://api.telegram.org"
+    timeout: float = 10.0
+    name: str = "telegram"
+
+    def address_of(self, person: Person) -> str:
+        return person.telegram
+
+    def problems(self) -> list[str]:
+        return missing(self.token_env, "notices.telegram.token_env")
+
+    def send(self, address: str, message: Message) -> str:
+        token = secret(self.token_env)
+        if token is None:
+            raise ChannelError(" ".join(self.problems()))
+        text = message.text
+        if len(text) > TEXT_LIMIT:
+            text = text[: TEXT_LIMIT - 1] + "…"
+        url = f"{self.base_url.rstrip('/')}/bot{token}/sendMessage"
+        try:
+            answer = requests.post(
+                url,
+                json={
+                    "chat_id": address,
+                    "text": text,
+                    "link_preview_options": {"is_disabled": True},
+                },
+                timeout=self.timeout,
+            )
+        except requests.RequestException as exc:
+            raise ChannelError(f"Telegram: {_without(token, str(exc))}") from exc
+        body = json_answer(answer)
+        if answer.ok and body.get("ok") is True:
+            result = body.get("result")
+            return str(result.get("message_id", "")) if isinstance(result, dict) else ""
+        raise _error(answer.status_code, body)
+
+
+def _without(token: str, text: str) -> str:
+    """An error text with the token (part of the URL) blotted out."""
+    return text.replace(token, "<token>")
+
+
+def _error(status: int, body: dict[str, Any]) -> ChannelError:
+    code = body.get("error_code", status)
+    answer = f"Telegram {code}: {body.get('description') or body.get('text', '')}".rstrip(": ")
+    parameters = body.get("parameters")
+    retry_after = parameters.get("retry_after") if isinstance(parameters, dict) else None
+    if code == 429:
+        wait = float(retry_after) if isinstance(retry_after, int | float) else None
+        return ChannelError(answer, retry_after=wait)
+    if code in (400, 403):
+        # "chat not found", "bot was blocked by the user": this recipient, for good.
+        return ChannelError(answer, final=True, down=False)
+    return ChannelError(answer)  # 401 bad token, 5xx: the channel, try again later

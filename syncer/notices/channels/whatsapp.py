@@ -1,0 +1,143 @@
+"""WhatsApp: the WhatsApp Cloud API with an approved template, or an HTTP gateway.
+
+* Cloud API: ``POST {base_url}/{phone_number_id}/messages`` with a bearer
+  token, a ``template`` message in language ``id`` whose body has two
+  parameters: the person's name and the one-line summary. A business may only
+  start a conversation with a template, so every notice is one.
+* Gateway (the kind many Indonesian offices rent): ``POST url`` with the number
+  and the text in fields the configuration names, a token in a header it names.
+  A JSON answer with ``"status": false`` is a failure, whatever the HTTP status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import requests
+
+from syncer.notices.channels import ChannelError, json_answer, missing, secret
+from syncer.notices.messages import Message
+from syncer.people import Person
+
+RECIPIENT_ERRORS = {
+    131026: "message undeliverable",
+    131047: "re-engagement message (more than 24 hours since the recipient last replied)",
+    131030: "recipient not in the allowed list",
+    131021: "recipient is the sender",
+}
+"""Cloud API error codes about this recipient: retrying the same message cannot help."""
+
+
+class _WhatsApp:
+    """What both ways to WhatsApp share: the address, the token's variable."""
+
+    name = "whatsapp"
+    token_env: str | None
+
+    def address_of(self, person: Person) -> str:
+        return person.whatsapp
+
+    def problems(self) -> list[str]:
+        return missing(self.token_env, "notices.whatsapp.token_env")
+
+
+@dataclass(frozen=True)
+class CloudChannel(_WhatsApp):
+    phone_number_id: str
+    template: str = "sopsync_pemberitahuan"
+    language: str = "id"
+    token_env: str = "SOPSYNC_WHATSAPP_TOKEN"
+    base_url: str = "https://graph.facebook.com/v21.0"
+    timeout: float = 10.0
+
+    def body(self, address: str, message: Message) -> dict[str, Any]:
+        parameters = [message.recipient, message.summary]
+        return {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": address,
+            "type": "template",
+            "template": {
+                "name": self.template,
+                "language": {"code": self.language},
+                "components": [
+                    {
+                        "type": "body",
+                        "parameters": [{"type": "text", "text": text} for text in parameters],
+                    }
+                ],
+            },
+        }
+
+    def send(self, address: str, message: Message) -> str:
+        token = secret(self.token_env)
+        if token is None:
+            raise ChannelError(" ".join(self.problems()))
+        url = f"{self.base_url.rstrip('/')}/{self.phone_number_id}/messages"
+        try:
+            answer = requests.post(
+                url,
+                json=self.body(address, message),
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=self.timeout,
+            )
+        except requests.RequestException as exc:
+            raise ChannelError(f"WhatsApp Cloud API: {exc}") from exc
+        body = json_answer(answer)
+        messages = body.get("messages")
+        if answer.ok and isinstance(messages, list) and messages:
+            first = messages[0]
+            return str(first.get("id", "")) if isinstance(first, dict) else ""
+        raise _cloud_error(answer.status_code, body)
+
+
+def _cloud_error(status: int, body: dict[str, Any]) -> ChannelError:
+    error = body.get("error")
+    if not isinstance(error, dict):
+        return ChannelError(
+            f"WhatsApp Cloud API HTTP {status}: {body.get('text', '')}".rstrip(": ")
+        )
+    code = error.get("code")
+    data = error.get("error_data")
+    details = data.get("details") if isinstance(data, dict) else None
+    answer = f"WhatsApp Cloud API error {code}: {error.get('message', '')}"
+    if details:
+        answer += f" ({details})"
+    if code in RECIPIENT_ERRORS:
+        return ChannelError(answer, final=True, down=False)
+    return ChannelError(answer)  # token, template, rate limits, outages: try again later
+
+
+@dataclass(frozen=True)
+class GatewayChannel(_WhatsApp):
+    url: str
+    number_field: str = "target"
+    text_field: str = "message"
+    token_header: str = "Authorization"
+    token_prefix: str = ""
+    """Put before the token in its header: "" (Fonnte) or "Bearer "."""
+    token_env: str | None = "SOPSYNC_WHATSAPP_TOKEN"
+    body: Literal["form", "json"] = "form"
+    timeout: float = 10.0
+
+    def send(self, address: str, message: Message) -> str:
+        headers: dict[str, str] = {}
+        if self.token_env:
+            token = secret(self.token_env)
+            if token is None:
+                raise ChannelError(" ".join(self.problems()))
+            headers[self.token_header] = f"{self.token_prefix}{token}"
+        fields = {self.number_field: address, self.text_field: message.text}
+        try:
+            if self.body == "json":
+                answer = requests.post(self.url, json=fields, headers=headers, timeout=self.timeout)
+            else:
+                answer = requests.post(self.url, data=fields, headers=headers, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise ChannelError(f"WhatsApp gateway: {exc}") from exc
+        body = json_answer(answer)
+        if answer.ok and body.get("status") is not False:
+            return str(body.get("id", ""))
+        reason = body.get("reason") or body.get("message") or body.get("text") or ""
+        raise ChannelError(f"WhatsApp gateway HTTP {answer.status_code}: {reason}".rstrip(": "))

@@ -1,0 +1,203 @@
+"""After a cycle: plan the notices due now, record them, send what is due, per channel.
+
+:meth:`Notifier.after_cycle` is what the cycle calls once its write is done.
+It never raises and never waits for a channel longer than one timeout per
+channel: a channel that fails is skipped for the rest of the cycle and its
+notices are retried with backoff in later cycles. Nothing is sent outside
+working periods. One message per person per channel per cycle: everything due
+to an address is gathered into one message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import structlog
+
+from syncer.calendar import WorkingCalendar
+from syncer.notices.channels import Channel, ChannelError
+from syncer.notices.documents import OpenDocument
+from syncer.notices.messages import Item, Message, Style, compose
+from syncer.notices.outbox import Entry, Outbox
+from syncer.notices.planner import Settings, plan
+from syncer.people import Directory
+
+log = structlog.get_logger("sopsync.notices")
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message to one address on one channel, and the notices it carries."""
+
+    channel: str
+    address: str
+    message: Message
+    entries: tuple[Entry, ...]
+
+
+@dataclass
+class DeliveryReport:
+    planned: int = 0
+    """Notices recorded this cycle (new keys)."""
+    sent: int = 0
+    """Messages that went out."""
+    failed: int = 0
+    """Messages that did not (tried again later, or given up)."""
+    held: bool = False
+    """Outside working periods: nothing planned or sent."""
+    error: str = ""
+    """Why notices could not run at all this cycle (the outbox), if so."""
+    answers: list[str] = field(default_factory=list)
+    """The channels' answers to the messages that failed."""
+
+
+@dataclass(frozen=True)
+class Notifier:
+    """Notices for the sheets of one configuration."""
+
+    channels: tuple[Channel, ...]
+    outbox: Path
+    calendar: WorkingCalendar
+    settings: Settings = field(default_factory=Settings)
+
+    def style(self, link: str | None) -> Style:
+        return Style(
+            zone=self.calendar.zone,
+            day_minutes=self.calendar.day_minutes,
+            escalate_after=self.settings.escalate_after,
+            link=link,
+        )
+
+    def planned(
+        self,
+        documents: Sequence[OpenDocument],
+        directory: Directory,
+        enabled_at: datetime,
+        now: datetime,
+    ) -> list[Entry]:
+        """The notices due at ``now``, on every enabled channel the person has an address on."""
+        notices = plan(documents, directory, self.calendar, self.settings, enabled_at, now)
+        return [
+            Entry(notice.key, channel.name, address, notice.person.name, notice.documents)
+            for notice in notices
+            for channel in self.channels
+            if (address := channel.address_of(notice.person))
+        ]
+
+    def after_cycle(
+        self,
+        sheet: str,
+        documents: Sequence[OpenDocument],
+        directory: Directory,
+        now: datetime,
+        link: str | None = None,
+    ) -> DeliveryReport:
+        """Plan, record and send the notices of ``sheet`` due at ``now``; never raises."""
+        report = DeliveryReport()
+        if not self.channels:
+            return report
+        try:
+            with Outbox.open(self.outbox) as outbox:
+                enabled_at = outbox.enabled_at(sheet, now)
+                if not self.calendar.is_working_time(now):
+                    report.held = True
+                    return report
+                new = self.planned(documents, directory, enabled_at, now)
+                report.planned = outbox.record(sheet, new, now)
+                self._send(outbox, outgoing(outbox.due(sheet, now), self.style(link)), now, report)
+        except Exception as exc:  # the outbox itself (disk full, locked, damaged)
+            log.error("notices failed", sheet=sheet, error=repr(exc))
+            report.error = str(exc) or repr(exc)
+        log.info(
+            "notices",
+            sheet=sheet,
+            planned=report.planned,
+            sent=report.sent,
+            failed=report.failed,
+            held=report.held,
+        )
+        return report
+
+    def preview(
+        self,
+        sheet: str,
+        documents: Sequence[OpenDocument],
+        directory: Directory,
+        now: datetime,
+        link: str | None = None,
+    ) -> list[Outgoing]:
+        """What :meth:`after_cycle` would send at ``now``; records nothing."""
+        if not self.channels or not self.calendar.is_working_time(now):
+            return []
+        if not self.outbox.exists():
+            return outgoing(self.planned(documents, directory, now, now), self.style(link))
+        with Outbox.open(self.outbox) as outbox:
+            enabled_at = outbox.peek_enabled_at(sheet) or now
+            new = self.planned(documents, directory, enabled_at, now)
+            known = outbox.known(sheet, new)
+            due = outbox.due(sheet, now) + [e for e in new if (e.key, e.channel) not in known]
+        return outgoing(due, self.style(link))
+
+    def _send(
+        self, outbox: Outbox, messages: Sequence[Outgoing], now: datetime, report: DeliveryReport
+    ) -> None:
+        """Send each message, recording each outcome as it happens; a channel down is skipped."""
+        by_name = {channel.name: channel for channel in self.channels}
+        down: dict[str, ChannelError] = {}
+        for out in messages:
+            error = down.get(out.channel)
+            if error is None:
+                try:
+                    receipt = _deliver(by_name.get(out.channel), out)
+                except ChannelError as exc:
+                    error = exc
+                    down.update({out.channel: exc} if exc.down else {})
+                    report.answers.append(exc.answer)
+                    log.warning(
+                        "notice not sent",
+                        channel=out.channel,
+                        address=out.address,
+                        answer=exc.answer,
+                        retry="no" if exc.final else "later",
+                    )
+                else:
+                    outbox.sent([e.id for e in out.entries], now, receipt)
+                    report.sent += 1
+                    continue
+            outbox.failed(out.entries, now, error.answer, error.final, error.retry_after)
+            report.failed += 1
+
+
+def _deliver(channel: Channel | None, out: Outgoing) -> str:
+    """Send one message; any failure, a channel's own bug included, as ChannelError."""
+    if channel is None:
+        raise ChannelError(f"channel {out.channel} is no longer enabled", down=False)
+    try:
+        return channel.send(out.address, out.message)
+    except ChannelError:
+        raise
+    except Exception as exc:  # a bug in one channel must not stop the others
+        raise ChannelError(f"{out.channel}: {exc!r}") from exc
+
+
+def outgoing(entries: Sequence[Entry], style: Style) -> list[Outgoing]:
+    """Entries gathered into one message per channel and address, in the order first due."""
+    groups: dict[tuple[str, str], list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault((entry.channel, entry.address), []).append(entry)
+    return [
+        Outgoing(
+            channel,
+            address,
+            compose(
+                group[0].name,
+                [Item(e.key.kind, e.documents, e.key.occasion) for e in group],
+                style,
+            ),
+            tuple(group),
+        )
+        for (channel, address), group in groups.items()
+    ]

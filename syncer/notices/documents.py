@@ -1,0 +1,79 @@
+"""The open documents a cycle leaves: what notices are planned from.
+
+A cycle fills one :class:`OpenDocument` per document at a step (not Selesai),
+from the state it decided (:func:`open_documents`). Notices are derived from
+this state, not from the cycle's transitions: a move whose write was applied
+but whose answer was lost is still told exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sop_models import Done
+from syncer.cells import text_of
+from syncer.contract import Status
+from syncer.engine import Decisions, Rules, StaffRow, due_of
+
+
+@dataclass(frozen=True, slots=True)
+class OpenDocument:
+    id: str
+    judul: str
+    procedure: str
+    """The SOP's code: ``rka``."""
+    procedure_title: str
+    """``Penyusunan RKA``."""
+    step: int
+    activity: str
+    role: str
+    """The step's actor role, as in the catalog: ``Sekcam``."""
+    pelaksana: str
+    """The Pelaksana cell at the cycle's time: ``Camat — Plh. Siti Aminah``."""
+    since: datetime
+    """When the document arrived at this step."""
+    due: datetime | None
+    """Tenggat; None when the step has no standard time."""
+    status: Status
+    late_minutes: float = 0.0
+    """Working minutes past Tenggat at the cycle's time (0 when not late)."""
+
+
+def open_documents(
+    rules: Rules, rows: Sequence[StaffRow], decisions: Decisions, now: datetime
+) -> list[OpenDocument]:
+    """The documents on the sheet's rows that are at a step, as the cycle decided them."""
+    found: list[OpenDocument] = []
+    seen: set[str] = set()  # a copied row carries its document's record too
+    calendar = rules.calendar
+    for row, outcome in zip(rows, decisions.outcomes, strict=True):
+        record = outcome.record
+        status = outcome.cells.status
+        if record is None or isinstance(record.step, Done) or status is None or record.id in seen:
+            continue
+        proc = rules.catalog.procedures.get(record.procedure)
+        if proc is None or not proc.has_step(record.step):
+            continue
+        seen.add(record.id)
+        step = proc.step(record.step)
+        due = due_of(rules, step, record.since)
+        late = calendar.working_minutes(due, now) if due is not None and now > due else 0.0
+        found.append(
+            OpenDocument(
+                id=record.id,
+                judul=text_of(row.judul),
+                procedure=proc.code,
+                procedure_title=proc.title,
+                step=record.step,
+                activity=step.activity,
+                role=step.actor,
+                pelaksana=outcome.cells.pelaksana or step.actor,
+                since=record.since,
+                due=due,
+                status=status,
+                late_minutes=late,
+            )
+        )
+    return found

@@ -1,0 +1,264 @@
+"""The outbox: a local SQLite file that remembers every notice (DESIGN §8).
+
+One row per notice and channel, keyed by (sheet, kind, document, step,
+person, occasion, channel): a key is recorded once, so a notice planned again
+in a later cycle, after a restart or a crash, is not sent again. A row is
+recorded *before* its message goes out and marked sent right after, so a
+crash in between repeats only that message.
+
+States: ``pending`` (not tried yet), ``failed`` (tried; tried again from
+``next_attempt``), ``sent``, ``refused`` (the channel refused it for good, or
+it failed too often). The outbox also keeps, per sheet, the moment notices
+were enabled: documents that arrived earlier are not announced as new.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from syncer.contract import Status
+from syncer.notices.documents import OpenDocument
+from syncer.notices.planner import Kind, NoticeKey
+
+PENDING, FAILED, SENT, REFUSED = "pending", "failed", "sent", "refused"
+MAX_ATTEMPTS = 24
+"""Attempts before a notice is given up (with backoff capped at an hour: about three
+working days)."""
+FIRST_BACKOFF = timedelta(minutes=1)
+MAX_BACKOFF = timedelta(hours=1)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS enabled (
+    sheet TEXT PRIMARY KEY,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notice (
+    id INTEGER PRIMARY KEY,
+    sheet TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    document TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    person TEXT NOT NULL,
+    occasion TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    address TEXT NOT NULL,
+    name TEXT NOT NULL,
+    documents TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt TEXT NOT NULL,
+    answer TEXT NOT NULL DEFAULT '',
+    planned_at TEXT NOT NULL,
+    sent_at TEXT,
+    UNIQUE (sheet, kind, document, step, person, occasion, channel)
+);
+CREATE INDEX IF NOT EXISTS notice_due ON notice (sheet, state, next_attempt);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A notice for one channel and address, as planned (to record) or as recorded."""
+
+    key: NoticeKey
+    channel: str
+    address: str
+    name: str
+    documents: tuple[OpenDocument, ...]
+    id: int = 0
+    """The row id once recorded."""
+    attempts: int = 0
+    state: str = PENDING
+    answer: str = ""
+
+
+def _instant(moment: datetime) -> str:
+    """UTC ISO text: ordered as the moments are."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _documents_json(documents: Sequence[OpenDocument]) -> str:
+    def plain(doc: OpenDocument) -> dict[str, Any]:
+        data = asdict(doc)
+        data["since"] = doc.since.isoformat()
+        data["due"] = doc.due.isoformat() if doc.due else None
+        data["status"] = doc.status.value
+        return data
+
+    return json.dumps([plain(d) for d in documents], ensure_ascii=False)
+
+
+def _documents(text: str) -> tuple[OpenDocument, ...]:
+    found = []
+    for data in json.loads(text):
+        data["since"] = datetime.fromisoformat(data["since"])
+        data["due"] = datetime.fromisoformat(data["due"]) if data["due"] else None
+        data["status"] = Status(data["status"])
+        found.append(OpenDocument(**data))
+    return tuple(found)
+
+
+def _identity(sheet: str, entry: Entry) -> tuple[str, str, str, int, str, str, str]:
+    """The columns that make a notice (on one channel) the same notice."""
+    key = entry.key
+    return (sheet, key.kind.value, key.document, key.step, key.person, key.occasion, entry.channel)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait after the ``attempts``-th failure: 1, 2, 4 … minutes, at most an hour."""
+    wait: timedelta = FIRST_BACKOFF * 2 ** max(0, min(attempts - 1, 16))
+    return min(wait, MAX_BACKOFF)
+
+
+class Outbox:
+    def __init__(self, connection: sqlite3.Connection):
+        self._db = connection
+
+    @classmethod
+    @contextmanager
+    def open(cls, path: Path) -> Iterator[Outbox]:
+        """The outbox at ``path``, created with its folder's permissions when missing."""
+        connection = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.executescript(_SCHEMA)
+            yield cls(connection)
+        finally:
+            connection.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def enabled_at(self, sheet: str, now: datetime) -> datetime:
+        """When notices were enabled for ``sheet``: ``now`` the first time it is asked."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO enabled (sheet, at) VALUES (?, ?)", (sheet, _instant(now))
+            )
+            (text,) = db.execute("SELECT at FROM enabled WHERE sheet = ?", (sheet,)).fetchone()
+        return datetime.fromisoformat(text)
+
+    def peek_enabled_at(self, sheet: str) -> datetime | None:
+        row = self._db.execute("SELECT at FROM enabled WHERE sheet = ?", (sheet,)).fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
+
+    def record(self, sheet: str, entries: Iterable[Entry], now: datetime) -> int:
+        """Record the entries whose key is new; returns how many were."""
+        at = _instant(now)
+        with self._transaction() as db:
+            new = [e for e in entries if not self._has(db, sheet, e)]
+            db.executemany(
+                "INSERT INTO notice (sheet, kind, document, step, person, occasion, channel,"
+                " address, name, documents, next_attempt, planned_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (*_identity(sheet, e), e.address, e.name, _documents_json(e.documents), at, at)
+                    for e in new
+                ],
+            )
+        return len(new)
+
+    def known(self, sheet: str, entries: Iterable[Entry]) -> set[tuple[NoticeKey, str]]:
+        """Which of ``entries`` (key and channel) are already recorded."""
+        return {(e.key, e.channel) for e in entries if self._has(self._db, sheet, e)}
+
+    @staticmethod
+    def _has(db: sqlite3.Connection, sheet: str, entry: Entry) -> bool:
+        return (
+            db.execute(
+                "SELECT 1 FROM notice WHERE sheet = ? AND kind = ? AND document = ? AND step = ?"
+                " AND person = ? AND occasion = ? AND channel = ?",
+                _identity(sheet, entry),
+            ).fetchone()
+            is not None
+        )
+
+    def due(self, sheet: str, now: datetime) -> list[Entry]:
+        """Entries to send now: pending, or failed and due again; oldest first."""
+        rows = self._db.execute(
+            "SELECT id, kind, document, step, person, occasion, channel, address, name,"
+            " documents, attempts, state, answer FROM notice"
+            " WHERE sheet = ? AND state IN (?, ?) AND next_attempt <= ? ORDER BY id",
+            (sheet, PENDING, FAILED, _instant(now)),
+        ).fetchall()
+        return [
+            Entry(
+                key=NoticeKey(Kind(kind), document, step, person, occasion),
+                channel=channel,
+                address=address,
+                name=name,
+                documents=_documents(documents),
+                id=row_id,
+                attempts=attempts,
+                state=state,
+                answer=answer,
+            )
+            for (
+                row_id,
+                kind,
+                document,
+                step,
+                person,
+                occasion,
+                channel,
+                address,
+                name,
+                documents,
+                attempts,
+                state,
+                answer,
+            ) in rows
+        ]
+
+    def sent(self, ids: Sequence[int], now: datetime, receipt: str = "") -> None:
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE notice SET state = ?, sent_at = ?, answer = ?,"
+                " attempts = attempts + 1 WHERE id = ?",
+                [(SENT, _instant(now), receipt, i) for i in ids],
+            )
+
+    def failed(
+        self,
+        entries: Sequence[Entry],
+        now: datetime,
+        answer: str,
+        final: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        """Count a failed attempt; the entries are tried again after a backoff, or given up."""
+        rows = []
+        for e in entries:
+            attempts = e.attempts + 1
+            wait = backoff(attempts)
+            if retry_after is not None:
+                wait = max(wait, timedelta(seconds=retry_after))
+            state = REFUSED if final or attempts >= MAX_ATTEMPTS else FAILED
+            rows.append((state, attempts, _instant(now + wait), answer, e.id))
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE notice SET state = ?, attempts = ?, next_attempt = ?, answer = ?"
+                " WHERE id = ?",
+                rows,
+            )
+
+    def states(self, sheet: str) -> dict[str, int]:
+        """Notices of ``sheet`` per state."""
+        rows = self._db.execute(
+            "SELECT state, COUNT(*) FROM notice WHERE sheet = ? GROUP BY state", (sheet,)
+        ).fetchall()
+        return {state: count for state, count in rows}

@@ -1,0 +1,388 @@
+"""Notices end to end below the sheet: the engine decides, the planner plans, the outbox
+keeps, real channels (local Telegram and SMTP servers) carry; the clock is fixed per cycle.
+
+Each scenario is an office: its Dokumen rows, decided by the real engine cycle after
+cycle, and its Pegawai rows, read as a sheet gives them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sop_models import Duration, load_catalog
+from syncer.calendar import WorkingCalendar
+from syncer.engine import Record, Rules, StaffRow, decide_rows
+from syncer.notices.channels import Channel
+from syncer.notices.channels.email import EmailChannel
+from syncer.notices.channels.telegram import TelegramChannel
+from syncer.notices.channels.whatsapp import CloudChannel
+from syncer.notices.delivery import DeliveryReport, Notifier
+from syncer.notices.documents import open_documents
+from syncer.notices.messages import Message
+from syncer.notices.outbox import REFUSED, SENT, Outbox
+from syncer.notices.planner import Settings
+from syncer.people import COLUMNS, catalog_roles, read_pegawai
+from tests.notice_servers import (
+    HOST,
+    CloudApiServer,
+    MailServer,
+    TelegramServer,
+    flood,
+    self_signed,
+)
+
+WIB = ZoneInfo("Asia/Jakarta")
+CATALOG = load_catalog()
+ROLES = catalog_roles(CATALOG)
+CALENDAR = WorkingCalendar()
+LINK = "https://docs.google.com/spreadsheets/d/1AbC/edit"
+
+AHMAD, SITI, BUDI, RINA, ANI, DEDI, JOKO = "1001", "1002", "1003", "1004", "1005", "1006", "1007"
+PEGAWAI = [
+    # Peran, Nama, NIP, Email, WhatsApp, Telegram, Mulai, Sampai, Jenis
+    ["Camat", "Drs. Ahmad Fauzi", "", "", "", AHMAD, "", "", ""],
+    ["Camat", "Siti Aminah", "", "", "", SITI, "02/12/2026", "03/12/2026", "Plh."],
+    ["Sekcam", "Budi Santoso", "", "", "", BUDI, "", "", ""],
+    ["Kasubag Evapor", "Rina Marlina", "", "rina@sukamaju.go.id", "", RINA, "", "", ""],
+    ["Staf", "Ani", "", "", "", ANI, "", "", ""],
+    ["Staf", "Dedi", "", "", "", DEDI, "", "", ""],
+    ["Kasubag Umum", "Joko", "", "", "", JOKO, "", "", ""],
+]
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=WIB)
+
+
+@dataclass
+class Office:
+    """A sheet's documents and people, cycled by the real engine, notified for real."""
+
+    outbox: Path
+    channels: tuple[Channel, ...]
+    settings: Settings = field(default_factory=Settings)
+    pegawai: list[list[object]] = field(default_factory=lambda: [list(r) for r in PEGAWAI])
+    rows: list[StaffRow] = field(default_factory=list)
+    records: dict[str, Record] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.rules = Rules(catalog=CATALOG, calendar=CALENDAR)
+        self.notifier = Notifier(self.channels, self.outbox, CALENDAR, self.settings)
+
+    def put(self, doc_id: str, prosedur: str, langkah: object = None, judul: str = "") -> None:
+        """A row typed (or retyped) by staff."""
+        for i, row in enumerate(self.rows):
+            if row.id == doc_id:
+                self.rows[i] = StaffRow(row.row, doc_id, prosedur, langkah, row.judul)
+                return
+        judul = judul or f"Dokumen {doc_id}"
+        self.rows.append(StaffRow(len(self.rows) + 2, doc_id, prosedur, langkah, judul))
+
+    def cycle(self, when: str, notifier: Notifier | None = None) -> DeliveryReport:
+        now = at(when)
+        decisions = decide_rows(self.rules, self.rows, self.records, now)
+        self.records = decisions.records
+        documents = open_documents(self.rules, self.rows, decisions, now)
+        directory = read_pegawai(list(COLUMNS), self.pegawai, ROLES, zone=WIB).directory
+        return (notifier or self.notifier).after_cycle("kantor", documents, directory, now, LINK)
+
+
+def telegram_channel(server: TelegramServer) -> TelegramChannel:
+    return TelegramChannel(token_env="TEST_TELEGRAM_TOKEN", base_url=server.url, timeout=30)
+
+
+@pytest.fixture
+def office(tmp_path, telegram):
+    return Office(tmp_path / "sopsync-outbox.sqlite3", (telegram_channel(telegram),))
+
+
+def sections(text: str, title: str) -> list[str]:
+    """The sections of a message whose title starts with ``title`` (a blank line ends one)."""
+    return [block for block in text.split("\n\n") if block.startswith(title)]
+
+
+def told(server: TelegramServer, chat: str, title: str, doc_id: str = "") -> int:
+    """Messages to ``chat`` with a section ``title`` (naming ``doc_id`` in that section)."""
+    return sum(
+        1
+        for text in server.texts_to(chat)
+        if any(f"{doc_id} — " in block or not doc_id for block in sections(text, title))
+    )
+
+
+def test_a_move_tells_the_new_actor_once_however_many_cycles_run(office, telegram):
+    office.put("LB-1", "laporan-bulanan", 1, "Laporan Bulanan November")
+    for minute in ("08:00", "08:05", "08:10"):
+        office.cycle(f"2026-11-30T{minute}")
+    assert told(telegram, RINA, "Tugas baru", "LB-1") == 1
+    office.put("LB-1", "laporan-bulanan", 2)
+    for when in ("2026-11-30T09:00", "2026-11-30T09:05", "2026-11-30T14:00"):
+        office.cycle(when)
+    assert told(telegram, ANI, "Tugas baru", "LB-1") == 1  # the Staf role: both holders
+    assert told(telegram, DEDI, "Tugas baru", "LB-1") == 1
+    assert told(telegram, RINA, "Tugas baru", "LB-1") == 1  # not told of the move away
+    text = next(t for t in telegram.texts_to(ANI) if "Tugas baru" in t)
+    assert "LB-1 — Laporan Bulanan November" in text
+    assert "Penyusunan Laporan Bulanan, langkah 2: " in text
+    assert "Tenggat: 1 Desember 2026 pukul 09.00" in text
+    assert f"Buka lembar kerja: {LINK}" in text
+
+
+def test_a_document_already_open_when_notices_are_enabled_is_not_announced(office, telegram):
+    enabled = office.notifier
+    office.notifier = Notifier((), office.outbox, CALENDAR)  # no channel yet
+    office.put("LB-1", "laporan-bulanan", 1)
+    office.cycle("2026-11-30T07:45")
+    office.notifier = enabled
+    office.put("LB-2", "laporan-bulanan", 1)
+    office.cycle("2026-11-30T08:00")
+    assert told(telegram, RINA, "Tugas baru", "LB-2") == 1
+    assert told(telegram, RINA, "Tugas baru", "LB-1") == 0
+    assert told(telegram, RINA, "Ringkasan pagi", "LB-1") == 1  # in the queue all the same
+
+
+def test_one_message_per_person_per_channel_per_cycle(tmp_path, telegram, monkeypatch):
+    cert = self_signed(tmp_path)
+    mail = MailServer(cert, "starttls").start()
+    email = EmailChannel(
+        host=HOST,
+        port=mail.port,
+        from_address="sopsync@sukamaju.go.id",
+        ca_file=cert[0],
+        timeout=30,
+    )
+    office = Office(tmp_path / "outbox.sqlite3", (email, telegram_channel(telegram)))
+    for n in (1, 2, 3):
+        office.put(f"LB-{n}", "laporan-bulanan", 1)
+    try:
+        office.cycle("2026-11-30T08:00")
+    finally:
+        mail.stop()
+    (text,) = telegram.texts_to(RINA)
+    (received,) = mail.received
+    for body in (text, received.part("plain")):
+        (new,) = sections(body, "Tugas baru")
+        (morning,) = sections(body, "Ringkasan pagi")
+        assert all(f"LB-{n} — " in new and f"LB-{n} — " in morning for n in (1, 2, 3))
+    # A long subject is folded after "Subject:"; unfolded, its leading space is not its text.
+    assert received.message["Subject"].strip() == (
+        "Pemberitahuan SOP: 3 tugas baru, ringkasan pagi 30 November 2026"
+    )
+
+
+def test_a_stand_ins_dates_switch_the_recipient_on_the_right_day(office, telegram):
+    office.put("LB-5", "laporan-bulanan", 5)  # a document already in flight, at the Camat
+    office.cycle("2026-12-01T10:00")
+    assert told(telegram, AHMAD, "Tugas baru", "LB-5") == 1
+    office.cycle("2026-12-02T07:30")  # the Plh. holds the role on 2 and 3 December
+    assert told(telegram, SITI, "Ringkasan pagi", "LB-5") == 1
+    assert told(telegram, AHMAD, "Ringkasan pagi") == 1  # 1 December's only
+    office.put("LB-6", "laporan-bulanan", 5)
+    office.cycle("2026-12-03T10:00")
+    assert told(telegram, SITI, "Tugas baru", "LB-6") == 1
+    assert told(telegram, AHMAD, "Tugas baru", "LB-6") == 0
+    office.cycle("2026-12-04T07:30")  # back to the holder
+    assert told(telegram, AHMAD, "Ringkasan pagi", "LB-6") == 1
+    assert told(telegram, SITI, "Ringkasan pagi") == 2  # 2 and 3 December
+    # The holder learns of the work that arrived while he was away, once.
+    assert told(telegram, AHMAD, "Tugas baru", "LB-6") == 1
+
+
+def test_the_morning_queue_once_per_working_day_not_on_saturday_or_a_holiday(office, telegram):
+    office.put("RKA-1", "rka", 3, "RKA 2027")  # Tim: nobody holds it
+    office.put("LB-1", "laporan-bulanan", 2, "Laporan Oktober")  # Staf, 1 hari
+    office.put("LB-2", "laporan-bulanan", 2, "Laporan November")
+    office.cycle("2026-12-03T10:00")
+    office.put("LB-3", "laporan-bulanan", 2, "Laporan Desember")
+    for when in (
+        "2026-12-04T07:00",  # before the set time
+        "2026-12-04T07:30",
+        "2026-12-04T10:00",
+        "2026-12-05T08:00",  # Saturday
+        "2026-12-07T07:45",  # Monday
+        "2026-12-07T13:00",
+        "2026-12-24T07:30",  # cuti bersama
+        "2026-12-25T07:30",  # Christmas
+        "2026-12-28T07:30",
+    ):
+        office.cycle(when)
+    mornings = [block for t in telegram.texts_to(ANI) for block in sections(t, "Ringkasan pagi")]
+    days = [block.split("Ringkasan pagi ", 1)[1].split(":")[0] for block in mornings]
+    assert days == [
+        "Kamis, 3 Desember 2026",
+        "Jumat, 4 Desember 2026",
+        "Senin, 7 Desember 2026",
+        "Senin, 28 Desember 2026",
+    ]
+    friday = mornings[1]  # LB-1 and LB-2 due Friday 10.00, LB-3 (begun 07.00) Monday 07.30
+    assert friday.index("LB-1") < friday.index("LB-2") < friday.index("LB-3")
+    assert "(terlambat " not in friday
+    december = mornings[3]  # late first, the latest Tenggat last
+    assert december.index("LB-1") < december.index("LB-2") < december.index("LB-3")
+    assert december.count("(terlambat ") == 3
+
+
+def test_late_is_told_once_then_escalated_once_after_a_working_day(office, telegram):
+    office.put("RKA-1", "rka", 2, "RKA 2027")  # Sekcam, 30 menit: due 09:30
+    for when in ("2026-11-30T09:00", "2026-11-30T09:20"):
+        office.cycle(when)
+    assert told(telegram, BUDI, "Terlambat") == 0
+    for when in ("2026-11-30T09:35", "2026-11-30T10:00", "2026-12-01T09:29"):
+        office.cycle(when)
+    assert told(telegram, BUDI, "Terlambat", "RKA-1") == 1
+    assert told(telegram, AHMAD, "Perlu perhatian") == 0
+    for when in ("2026-12-01T09:31", "2026-12-01T10:00", "2026-12-02T08:00"):
+        office.cycle(when)
+    # The Sekcam's supervisor is the Camat: escalated once, with who holds the document.
+    assert told(telegram, AHMAD, "Perlu perhatian: terlambat lebih dari 1 hari kerja", "RKA-1") == 1
+    # Whoever comes to hold the role later is told too: the Plh. from 2 December.
+    assert told(telegram, SITI, "Perlu perhatian", "RKA-1") == 1
+    assert told(telegram, BUDI, "Terlambat", "RKA-1") == 1
+    escalation = next(t for t in telegram.texts_to(AHMAD) if "Perlu perhatian" in t)
+    assert "Tenggat: 30 November 2026 pukul 09.30 (terlambat 1 hari" in escalation
+    assert "Pelaksana: Sekcam" in escalation
+
+
+def test_escalation_follows_the_configured_time_and_supervisors(tmp_path, telegram):
+    settings = Settings(escalate_after=Duration(2, "jam"), supervisors={"Staf": "Kasubag Umum"})
+    office = Office(tmp_path / "o.sqlite3", (telegram_channel(telegram),), settings)
+    office.put("LB-1", "laporan-bulanan", 2)  # Staf, 1 hari
+    office.put("RKA-1", "rka", 2)  # Sekcam: no supervisor in these settings
+    office.cycle("2026-11-30T09:00")
+    office.cycle("2026-12-01T10:59")
+    assert told(telegram, JOKO, "Perlu perhatian") == 0
+    office.cycle("2026-12-01T11:01")
+    assert told(telegram, JOKO, "Perlu perhatian: terlambat lebih dari 2 jam kerja", "LB-1") == 1
+    assert told(telegram, RINA, "Perlu perhatian") == 0 and told(telegram, AHMAD, "Perlu") == 0
+
+
+def test_a_channel_down_for_three_cycles_delivers_everything_once_when_it_returns(office, telegram):
+    telegram.stop()
+    for n, minute in enumerate(("08:00", "08:05", "08:10"), start=1):
+        office.put(f"LB-{n}", "laporan-bulanan", 1)
+        report = office.cycle(f"2026-11-30T{minute}")
+        assert report.sent == 0 and report.failed == 1
+    telegram.start()
+    for minute in ("08:15", "08:20", "08:25", "09:00"):
+        office.cycle(f"2026-11-30T{minute}")
+    (text,) = telegram.texts_to(RINA)  # everything gathered in one message
+    assert all(f"LB-{n} — " in text for n in (1, 2, 3))
+    with Outbox.open(office.outbox) as outbox:
+        assert outbox.states("kantor") == {SENT: 4}  # 3 Tugas baru, 1 Ringkasan pagi
+
+
+def test_telegram_flood_control_is_waited_out_in_later_cycles(office, telegram):
+    telegram.scripted.append(flood(150))
+    office.put("LB-1", "laporan-bulanan", 1)
+    report = office.cycle("2026-11-30T08:00")
+    assert report.answers == ["Telegram 429: Too Many Requests: retry after 150"]
+    office.cycle("2026-11-30T08:02")
+    assert len(telegram.requests) == 1  # not asked again before retry_after
+    office.cycle("2026-11-30T08:03")
+    assert len(telegram.requests) == 2 and told(telegram, RINA, "Tugas baru", "LB-1") == 1
+
+
+def test_a_notice_due_at_night_goes_out_at_the_next_opening(office, telegram):
+    office.cycle("2026-11-30T15:00")
+    office.put("LB-1", "laporan-bulanan", 1)  # someone works late
+    for when in ("2026-11-30T22:00", "2026-11-30T23:00", "2026-12-01T07:00", "2026-12-01T07:29"):
+        assert office.cycle(when).held
+    assert telegram.sent == []
+    office.cycle("2026-12-01T07:30")
+    (text,) = telegram.texts_to(RINA)
+    (new,) = sections(text, "Tugas baru")
+    assert "LB-1 — " in new
+
+
+class KilledAfterSending:
+    """A channel that delivers, then the process dies before the outbox records it."""
+
+    def __init__(self, channel: TelegramChannel):
+        self.channel = channel
+        self.name = channel.name
+
+    def address_of(self, person):  # noqa: ANN001, ANN201
+        return self.channel.address_of(person)
+
+    def problems(self) -> list[str]:
+        return []
+
+    def send(self, address: str, message: Message) -> str:
+        self.channel.send(address, message)
+        raise SystemExit(137)  # SIGKILL: nothing after this line runs
+
+
+def test_a_crash_between_sending_and_recording_repeats_only_that_message(office, telegram):
+    office.put("LB-1", "laporan-bulanan", 1)
+    office.cycle("2026-11-30T08:00")
+    office.put("LB-2", "laporan-bulanan", 1)
+    killed = Notifier(
+        (KilledAfterSending(telegram_channel(telegram)),), office.outbox, CALENDAR, office.settings
+    )
+    with pytest.raises(SystemExit):
+        office.cycle("2026-11-30T09:00", killed)
+    office.put("LB-3", "laporan-bulanan", 1)
+    for when in ("2026-11-30T09:05", "2026-11-30T09:10"):
+        office.cycle(when)
+    assert told(telegram, RINA, "Tugas baru", "LB-1") == 1
+    assert told(telegram, RINA, "Tugas baru", "LB-2") == 2  # the killed cycle's, repeated once
+    assert told(telegram, RINA, "Tugas baru", "LB-3") == 1
+
+
+def test_a_re_engagement_error_is_reported_and_not_retried(tmp_path, monkeypatch):
+    cloud = CloudApiServer().start()
+    monkeypatch.setenv("TEST_WA_TOKEN", cloud.token)
+    channel = CloudChannel(
+        cloud.phone_number_id, token_env="TEST_WA_TOKEN", base_url=f"{cloud.url}/v21.0", timeout=30
+    )
+    office = Office(tmp_path / "o.sqlite3", (channel,))
+    office.pegawai[4][4] = "0812-3456-7890"  # Ani
+    office.pegawai[5][4] = "+62 813 1111 2222"  # Dedi
+    cloud.stale.add("6281234567890")
+    office.put("LB-1", "laporan-bulanan", 2)
+    try:
+        report = office.cycle("2026-11-30T08:00")
+        later = office.cycle("2026-11-30T09:00")
+    finally:
+        cloud.stop()
+    assert report.sent == 1 and report.failed == 1
+    assert report.answers[0].startswith("WhatsApp Cloud API error 131047")
+    assert later.sent == later.failed == 0
+    assert [b["to"] for b in cloud.sent] == ["6281311112222"]
+    with Outbox.open(office.outbox) as outbox:
+        assert outbox.states("kantor") == {SENT: 2, REFUSED: 2}  # Tugas baru, Ringkasan pagi
+
+
+def test_an_unusable_outbox_is_logged_and_never_raises(tmp_path, telegram):
+    office = Office(tmp_path / "missing" / "outbox.sqlite3", (telegram_channel(telegram),))
+    office.put("LB-1", "laporan-bulanan", 1)
+    report = office.cycle("2026-11-30T08:00")
+    assert report.error and report.sent == 0
+
+
+def test_preview_shows_what_would_go_out_now_and_records_nothing(office, telegram):
+    office.put("LB-1", "laporan-bulanan", 1)
+    office.cycle("2026-11-30T06:00")  # enables notices; outside working time
+    decisions = decide_rows(office.rules, office.rows, office.records, at("2026-11-30T08:00"))
+    documents = open_documents(office.rules, office.rows, decisions, at("2026-11-30T08:00"))
+    directory = read_pegawai(list(COLUMNS), office.pegawai, ROLES, zone=WIB).directory
+    first = office.notifier.preview("kantor", documents, directory, at("2026-11-30T08:00"))
+    again = office.notifier.preview("kantor", documents, directory, at("2026-11-30T08:00"))
+    assert [(o.channel, o.address) for o in first] == [("telegram", RINA)]
+    assert first == again and telegram.sent == []
+    assert office.notifier.preview("kantor", documents, directory, at("2026-11-30T20:00")) == []
+
+
+def test_morning_time_is_a_setting(tmp_path, telegram):
+    office = Office(tmp_path / "o.sqlite3", (telegram_channel(telegram),), Settings(time(9, 0)))
+    office.put("LB-1", "laporan-bulanan", 2)
+    office.cycle("2026-11-27T15:00")
+    office.cycle("2026-11-30T08:59")
+    assert told(telegram, ANI, "Ringkasan pagi") == 1  # Friday's only
+    office.cycle("2026-11-30T09:00")
+    assert told(telegram, ANI, "Ringkasan pagi") == 2
