@@ -24,6 +24,7 @@ from syncer.backends import Backend, BackendError, Busy, Changed
 from syncer.config import Config, ConfigError, load_config
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
+from syncer.people import catalog_roles, find_role, unknown_role_problems
 from syncer.summary import render_report
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 75
@@ -74,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = sop_sub.add_parser("check", help="validate an SOP YAML file")
     check.add_argument("file", type=Path)
 
+    notify = sub.add_parser("notify", help="notices to people: send a test message")
+    notify.add_argument("--config", type=Path, help="TOML configuration with [notices]")
+    notify_sub = notify.add_subparsers(dest="notify_command", required=True, metavar="ACTION")
+    trial = notify_sub.add_parser("test", help="send one test message on the enabled channels")
+    trial.add_argument("target", help="a role, a person's name, or an address (email:, wa:, tg:)")
+
     demo = sub.add_parser("demo", help="create a demo workbook with example documents and sync it")
     demo.add_argument("path", type=Path, nargs="?", default=Path("sopsync-demo.xlsx"))
     demo.add_argument("--now", help="the demo's clock (ISO 8601); default: now")
@@ -103,8 +110,21 @@ def make_rules(config: Config) -> Rules:
         catalog=catalog,
         calendar=config.calendar.build(),
         due_soon_minutes=config.calendar.due_soon_minutes,
-        people=config.people,
+        people=config_people(config, catalog_roles(catalog)),
     )
+
+
+def config_people(config: Config, roles: Sequence[str]) -> dict[str, str]:
+    """``[people]`` keyed by the catalog's spelling of each role; refuses unknown roles."""
+    bosses = config.notices.supervisors
+    problems = unknown_role_problems("people", config.people, roles)
+    problems += unknown_role_problems("notices.supervisors", bosses, roles)
+    problems += unknown_role_problems(
+        "notices.supervisors", [b for b in bosses.values() if b], roles
+    )
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return {find_role(role, roles) or role: name for role, name in config.people.items()}
 
 
 def make_backend(config: Config, rules: Rules) -> Backend:
@@ -217,11 +237,51 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notify(args: argparse.Namespace) -> int:
+    from syncer.notices.channels import ChannelError
+    from syncer.notices.messages import Style, trial_message
+    from syncer.notices.trial import TargetError, resolve
+    from syncer.people import Directory
+
+    config = load_config(args.config)
+    rules = make_rules(config)
+    if not config.notices.enabled:
+        raise ConfigError(
+            "no channel is enabled: add [notices.email], [notices.telegram] or"
+            " [notices.whatsapp] (see config/notices.example.toml)"
+        )
+    notifier = config.notices.notifier(rules.calendar)
+    now = parse_now(None, rules)
+    # The sheet's Pegawai tab is not read here yet: roles and names come from [people].
+    directory = Directory(names=rules.people, zone=rules.calendar.zone)
+    try:
+        destinations = resolve(
+            args.target, notifier.channels, directory, catalog_roles(rules.catalog), now
+        )
+    except TargetError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from exc
+    problems = [p for d in destinations for p in d.channel.problems()]
+    if problems:
+        raise ConfigError("; ".join(dict.fromkeys(problems)))
+    failed = 0
+    for d in destinations:
+        message = trial_message(d.name, d.channel.name, now, Style(zone=rules.calendar.zone))
+        try:
+            receipt = d.channel.send(d.address, message)
+        except ChannelError as exc:
+            failed += 1
+            print(f"{d.channel.name} {d.address}: not sent: {exc.answer}", file=sys.stderr)
+        else:
+            print(f"{d.channel.name} {d.address}: sent" + (f" ({receipt})" if receipt else ""))
+    return EXIT_FAILED if failed else 0
+
+
 COMMANDS = {
     "init": cmd_init,
     "sync": cmd_sync,
     "run": cmd_run,
     "sop": cmd_sop,
+    "notify": cmd_notify,
     "demo": cmd_demo,
 }
 

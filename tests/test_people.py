@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sop_models import load_catalog
+from syncer.config import Config
 from syncer.people import COLUMNS, Jenis, catalog_roles, read_pegawai, whatsapp_number
 
 ROLES = catalog_roles(load_catalog())
@@ -215,3 +216,24 @@ def test_columns_are_found_by_header_in_any_order_and_blank_rows_are_ignored():
 )
 def test_whatsapp_numbers_are_normalised_to_e164_digits(typed, number):
     assert whatsapp_number(typed) == number
+
+
+def test_an_unknown_role_in_people_is_refused_at_load_with_the_closest_role(tmp_path):
+    from tests.sheets import run_cli
+
+    config = tmp_path / "sopsync.toml"
+    config.write_text(
+        '[people]\nSekcamm = "Budi Santoso"\n[notices.supervisors]\nStaf = "Kasubag"\n'
+    )
+    result = run_cli("sync", "--config", config, "--workbook", tmp_path / "kantor.xlsx")
+    assert result.code == 2
+    assert "people: 'Sekcamm' is not a role of the SOP catalog (closest: Sekcam)" in result.err
+    assert "notices.supervisors: 'Kasubag' is not a role of the SOP catalog" in result.err
+    assert not (tmp_path / "kantor.xlsx").exists()
+
+
+def test_people_roles_are_taken_in_any_case():
+    from syncer.cli import config_people
+
+    config = Config.model_validate({"people": {"sekcam": "Budi Santoso"}})
+    assert config_people(config, ROLES) == {"Sekcam": "Budi Santoso"}
