@@ -21,7 +21,7 @@ from syncer.notices.channels import Channel
 from syncer.notices.channels.email import EmailChannel
 from syncer.notices.channels.telegram import TelegramChannel
 from syncer.notices.channels.whatsapp import CloudChannel
-from syncer.notices.delivery import DeliveryReport, Notifier
+from syncer.notices.delivery import DeliveryReport, Notifier, render_preview
 from syncer.notices.documents import open_documents
 from syncer.notices.messages import Message
 from syncer.notices.outbox import REFUSED, SENT, Outbox
@@ -375,6 +375,9 @@ def test_preview_shows_what_would_go_out_now_and_records_nothing(office, telegra
     again = office.notifier.preview("kantor", documents, directory, at("2026-11-30T08:00"))
     assert [(o.channel, o.address) for o in first] == [("telegram", RINA)]
     assert first == again and telegram.sent == []
+    printed = render_preview(first)
+    assert printed.startswith(f"== Rina Marlina · telegram {RINA}\nSubject: Pemberitahuan SOP: ")
+    assert "1. LB-1 — " in printed and printed.endswith("1 message(s) would be sent now.")
     assert office.notifier.preview("kantor", documents, directory, at("2026-11-30T20:00")) == []
 
 
@@ -386,3 +389,50 @@ def test_morning_time_is_a_setting(tmp_path, telegram):
     assert told(telegram, ANI, "Ringkasan pagi") == 1  # Friday's only
     office.cycle("2026-11-30T09:00")
     assert told(telegram, ANI, "Ringkasan pagi") == 2
+
+
+def test_open_documents_are_those_at_a_step_each_once(office):
+    office.put("LB-1", "laporan-bulanan", 1)
+    office.put("LB-2", "laporan-bulanan", "Selesai")
+    office.put("X-1", "bukan sop", 1)
+    now = at("2026-11-30T08:00")
+    decisions = decide_rows(office.rules, office.rows, office.records, now)
+    office.records = decisions.records
+    office.rows.append(StaffRow(9, "LB-1", "laporan-bulanan", 1, "salinan"))  # a copied row
+    decisions = decide_rows(office.rules, office.rows, office.records, at("2026-11-30T09:00"))
+    (doc,) = open_documents(office.rules, office.rows, decisions, at("2026-11-30T09:00"))
+    assert (doc.id, doc.step, doc.role, doc.procedure_title) == (
+        "LB-1",
+        1,
+        "Kasubag Evapor",
+        "Penyusunan Laporan Bulanan",
+    )
+    assert doc.since == now and doc.due == at("2026-12-01T08:00") and doc.late_minutes == 0
+
+
+def test_a_long_message_is_cut_to_telegrams_limit_keeping_the_link(office, telegram):
+    for n in range(40):
+        office.put(f"LB-{n:02d}", "laporan-bulanan", 1, "Laporan bulanan kecamatan " * 3)
+    office.cycle("2026-11-30T08:00")
+    (text,) = telegram.texts_to(RINA)
+    assert len(text) <= 4096
+    assert "\n…\n\n" in text
+    assert text.endswith(
+        f"Buka lembar kerja: {LINK}\nPesan otomatis dari sopsync; tidak perlu dibalas.\n"
+    )
+
+
+def test_an_outbox_row_this_version_cannot_read_is_given_up_not_retried(office, telegram):
+    import sqlite3
+
+    office.put("LB-1", "laporan-bulanan", 1)
+    telegram.stop()
+    office.cycle("2026-11-30T08:00")
+    with sqlite3.connect(office.outbox) as db:
+        db.execute("UPDATE notice SET documents = '[{\"id\": 1}]' WHERE kind = 'tugas baru'")
+    telegram.start()
+    office.cycle("2026-11-30T08:30")
+    (text,) = telegram.texts_to(RINA)
+    assert sections(text, "Ringkasan pagi") and not sections(text, "Tugas baru")
+    with Outbox.open(office.outbox) as outbox:
+        assert outbox.states("kantor") == {SENT: 1, REFUSED: 1}

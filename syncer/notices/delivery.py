@@ -201,3 +201,15 @@ def outgoing(entries: Sequence[Entry], style: Style) -> list[Outgoing]:
         )
         for (channel, address), group in groups.items()
     ]
+
+
+def render_preview(messages: Sequence[Outgoing]) -> str:
+    """What ``notify preview`` prints: per person and channel, the message that would go now."""
+    if not messages:
+        return "Nothing to send now."
+    blocks = [
+        f"== {out.message.recipient} · {out.channel} {out.address}\n"
+        f"Subject: {out.message.subject}\n\n{out.message.text.rstrip()}"
+        for out in messages
+    ]
+    return "\n\n".join(blocks) + f"\n\n{len(messages)} message(s) would be sent now."

@@ -187,6 +187,19 @@ def compose(recipient: str, items: Sequence[Item], style: Style) -> Message:
     )
 
 
+def fit(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, whole lines, keeping its last paragraph (the link)."""
+    if len(text) <= limit:
+        return text
+    body, _, tail = text.rstrip("\n").rpartition("\n\n")
+    marker = "\n…\n\n"
+    room = limit - len(tail) - len(marker) - 1
+    if not body or room < 1:
+        return text[: limit - 1] + "…"
+    head = body[:room].rpartition("\n")[0] or body[:room]
+    return f"{head}{marker}{tail}\n"
+
+
 def _summary(title: str, docs: list[OpenDocument], style: Style) -> str:
     listed = "; ".join(
         f"{d.id} {d.procedure_title} langkah {d.step}, tenggat {_tenggat(d, style)}" for d in docs

@@ -18,7 +18,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -95,13 +95,20 @@ def _documents_json(documents: Sequence[OpenDocument]) -> str:
     return json.dumps([plain(d) for d in documents], ensure_ascii=False)
 
 
+_FIELDS = {f.name for f in fields(OpenDocument)}
+
+
 def _documents(text: str) -> tuple[OpenDocument, ...]:
+    """Documents as recorded; raises ValueError for a row this version cannot read."""
     found = []
-    for data in json.loads(text):
-        data["since"] = datetime.fromisoformat(data["since"])
-        data["due"] = datetime.fromisoformat(data["due"]) if data["due"] else None
-        data["status"] = Status(data["status"])
-        found.append(OpenDocument(**data))
+    try:
+        for data in json.loads(text):
+            data["since"] = datetime.fromisoformat(data["since"])
+            data["due"] = datetime.fromisoformat(data["due"]) if data["due"] else None
+            data["status"] = Status(data["status"])
+            found.append(OpenDocument(**{k: v for k, v in data.items() if k in _FIELDS}))
+    except (TypeError, KeyError, AttributeError) as exc:
+        raise ValueError(f"unreadable documents: {exc}") from exc
     return tuple(found)
 
 
@@ -188,41 +195,42 @@ class Outbox:
         )
 
     def due(self, sheet: str, now: datetime) -> list[Entry]:
-        """Entries to send now: pending, or failed and due again; oldest first."""
+        """Entries to send now: pending, or failed and due again; oldest first.
+
+        A row this version cannot read (written by another one) is given up, not retried.
+        """
         rows = self._db.execute(
             "SELECT id, kind, document, step, person, occasion, channel, address, name,"
             " documents, attempts, state, answer FROM notice"
             " WHERE sheet = ? AND state IN (?, ?) AND next_attempt <= ? ORDER BY id",
             (sheet, PENDING, FAILED, _instant(now)),
         ).fetchall()
-        return [
-            Entry(
-                key=NoticeKey(Kind(kind), document, step, person, occasion),
-                channel=channel,
-                address=address,
-                name=name,
-                documents=_documents(documents),
-                id=row_id,
-                attempts=attempts,
-                state=state,
-                answer=answer,
+        found: list[Entry] = []
+        for row_id, kind, document, step, person, occasion, channel, *rest in rows:
+            address, name, documents, attempts, state, answer = rest
+            try:
+                entry = Entry(
+                    NoticeKey(Kind(kind), document, step, person, occasion),
+                    channel,
+                    address,
+                    name,
+                    _documents(documents),
+                    row_id,
+                    attempts,
+                    state,
+                    answer,
+                )
+            except ValueError as exc:
+                self._give_up(row_id, f"unreadable outbox row: {exc}")
+                continue
+            found.append(entry)
+        return found
+
+    def _give_up(self, row_id: int, answer: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE notice SET state = ?, answer = ? WHERE id = ?", (REFUSED, answer, row_id)
             )
-            for (
-                row_id,
-                kind,
-                document,
-                step,
-                person,
-                occasion,
-                channel,
-                address,
-                name,
-                documents,
-                attempts,
-                state,
-                answer,
-            ) in rows
-        ]
 
     def sent(self, ids: Sequence[int], now: datetime, receipt: str = "") -> None:
         with self._transaction() as db:

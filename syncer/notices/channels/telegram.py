@@ -13,7 +13,7 @@ from typing import Any
 import requests
 
 from syncer.notices.channels import ChannelError, json_answer, missing, secret
-from syncer.notices.messages import Message
+from syncer.notices.messages import Message, fit
 from syncer.people import Person
 
 TEXT_LIMIT = 4096
@@ -37,9 +37,7 @@ class TelegramChannel:
         token = secret(self.token_env)
         if token is None:
             raise ChannelError(" ".join(self.problems()))
-        text = message.text
-        if len(text) > TEXT_LIMIT:
-            text = text[: TEXT_LIMIT - 1] + "…"
+        text = fit(message.text, TEXT_LIMIT)
         url = f"{self.base_url.rstrip('/')}/bot{token}/sendMessage"
         try:
             answer = requests.post(

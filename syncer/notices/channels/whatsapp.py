@@ -17,9 +17,11 @@ from typing import Any, Literal
 import requests
 
 from syncer.notices.channels import ChannelError, json_answer, missing, secret
-from syncer.notices.messages import Message
+from syncer.notices.messages import Message, fit
 from syncer.people import Person
 
+TEXT_LIMIT = 4096
+"""Characters of one WhatsApp text message."""
 RECIPIENT_ERRORS = {
     131026: "message undeliverable",
     131047: "re-engagement message (more than 24 hours since the recipient last replied)",
@@ -128,7 +130,7 @@ class GatewayChannel(_WhatsApp):
             if token is None:
                 raise ChannelError(" ".join(self.problems()))
             headers[self.token_header] = f"{self.token_prefix}{token}"
-        fields = {self.number_field: address, self.text_field: message.text}
+        fields = {self.number_field: address, self.text_field: fit(message.text, TEXT_LIMIT)}
         try:
             if self.body == "json":
                 answer = requests.post(self.url, json=fields, headers=headers, timeout=self.timeout)
