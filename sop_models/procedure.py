@@ -14,6 +14,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sop_models.duration import Duration
+from sop_models.identity import Identity
 
 
 class Done(Enum):
@@ -68,6 +69,8 @@ class Procedure(_Frozen):
     """Prefix of generated document IDs (``RKA`` -> ``RKA-2026-0007``); derived when absent."""
     actors: tuple[str, ...] = Field(min_length=1)
     steps: tuple[Step, ...] = Field(min_length=1)
+    identity: Identity = Identity()
+    """The Permenpan identity of the document (nomor, tanggal, disahkan oleh, …)."""
 
     @model_validator(mode="after")
     def _valid(self) -> Self:
@@ -89,6 +92,12 @@ class Procedure(_Frozen):
             return self.id_prefix
         parts = self.code.split("-")
         return (parts[0] if len(parts) == 1 else "".join(p[0] for p in parts)).upper()
+
+    @property
+    def keterkaitan(self) -> tuple[str, ...]:
+        """Related SOPs: the identity's, then the steps' links, each once."""
+        links = (link for step in self.steps for link in step.links)
+        return tuple(dict.fromkeys((*self.identity.keterkaitan, *links)))
 
     def step(self, number: int) -> Step:
         """The step numbered ``number`` (1-based); steps are numbered 1..N by construction."""

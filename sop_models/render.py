@@ -9,6 +9,7 @@ import textwrap
 from collections.abc import Sequence
 
 from sop_models.catalog import BUILTIN_SOURCE, Catalog
+from sop_models.identity import tanggal
 from sop_models.procedure import Procedure, Step
 
 WIDTH = 120
@@ -97,13 +98,34 @@ def _decision(step: Step) -> str:
     return f"Ya→{step.decision.ya} / Tidak→{step.decision.tidak}"
 
 
-def _links(proc: Procedure) -> list[str]:
-    links: list[str] = []
-    for step in proc.steps:
-        for link in step.links:
-            if link not in links:
-                links.append(link)
-    return links
+def _identity(proc: Procedure) -> list[str]:
+    """The identity fields the SOP gives, one ``Label: value`` line each."""
+    ident = proc.identity
+    approver = ident.disahkan_oleh
+    signer = ""
+    if approver is not None:
+        nip = f"NIP {approver.nip_display}" if approver.nip else ""
+        signer = ", ".join(part for part in (approver.jabatan, approver.nama, nip) if part)
+    fields = [
+        ("Unit", ", ".join(ident.unit)),
+        ("Nomor SOP", ident.nomor),
+        *(
+            (label, tanggal(day) if day else "")
+            for label, day in (
+                ("Tanggal pembuatan", ident.tanggal_pembuatan),
+                ("Tanggal revisi", ident.tanggal_revisi),
+                ("Tanggal efektif", ident.tanggal_efektif),
+            )
+        ),
+        ("Disahkan oleh", signer),
+        ("Dasar hukum", "; ".join(ident.dasar_hukum)),
+        ("Kualifikasi pelaksana", "; ".join(ident.kualifikasi_pelaksana)),
+        ("Keterkaitan", ", ".join(proc.keterkaitan)),
+        ("Peralatan/perlengkapan", "; ".join(ident.peralatan)),
+        ("Peringatan", "; ".join(ident.peringatan)),
+        ("Pencatatan dan pendataan", "; ".join(ident.pencatatan)),
+    ]
+    return [f"{label}: {value}" for label, value in fields if value]
 
 
 def render_procedure(proc: Procedure, width: int = WIDTH) -> str:
@@ -133,9 +155,7 @@ def render_procedure(proc: Procedure, width: int = WIDTH) -> str:
         f"{len(proc.steps)} langkah, waktu baku {total_standard_time(proc)}",
         f"Pelaksana: {', '.join(proc.actors)}",
     ]
-    links = _links(proc)
-    if links:
-        summary.append(f"Keterkaitan: {', '.join(links)}")
+    summary.extend(_identity(proc))
     lines = [f"{proc.code}: {proc.title}"]
     for line in summary:
         lines.extend(textwrap.wrap(line, width, subsequent_indent="    "))
