@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--mermaid", action="store_true", help="print a Mermaid flowchart")
     check = sop_sub.add_parser("check", help="validate an SOP YAML file")
     check.add_argument("file", type=Path)
+    render = sop_sub.add_parser("render", help="write the Permenpan SOP document (PDF or SVG)")
+    render.add_argument("codes", nargs="*", metavar="CODE", help="SOP code, title or short name")
+    render.add_argument("--all", action="store_true", help="every SOP of the catalog")
+    render.add_argument("--out", type=Path, default=Path("."), metavar="DIR", help="folder (.)")
+    render.add_argument("--format", choices=("pdf", "svg"), default="pdf")
+    render.add_argument("--paper", choices=("a4", "f4"), default="a4", help="landscape (a4)")
 
     notify = sub.add_parser("notify", help="notices to people: send a test message")
     notify.add_argument("--config", type=Path, help="TOML configuration with [notices]")
@@ -211,6 +217,10 @@ def cmd_sop(args: argparse.Namespace) -> int:
     if args.sop_command == "list":
         print(render_list(catalog))
         return 0
+    if args.sop_command == "render":
+        from syncer.sop_render import render_documents
+
+        return render_documents(args, catalog)
     found = catalog.lookup(args.code)
     if found is None:
         hints = ", ".join(p.code for p in catalog.suggest(args.code)) or "see `sopsync sop list`"

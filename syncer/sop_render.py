@@ -1,0 +1,47 @@
+"""``sopsync sop render``: the Permenpan SOP documents of chosen SOPs, written to a folder."""
+
+from __future__ import annotations
+
+import argparse
+
+from sop_models.catalog import Catalog
+from sop_models.drawing import Paper
+from sop_models.export import write_documents
+from sop_models.flowchart import RenderError
+from sop_models.procedure import Procedure
+from syncer.cli import EXIT_USAGE, CommandError
+
+
+def _chosen(args: argparse.Namespace, catalog: Catalog) -> list[Procedure]:
+    if args.all and args.codes:
+        raise CommandError("give SOP codes or --all, not both", EXIT_USAGE)
+    if args.all:
+        return sorted(catalog, key=lambda proc: proc.code)
+    if not args.codes:
+        raise CommandError(
+            "name the SOPs to render (e.g. `sop render rka`) or give --all", EXIT_USAGE
+        )
+    chosen: list[Procedure] = []
+    for name in args.codes:
+        proc = catalog.lookup(name)
+        if proc is None:
+            hints = ", ".join(p.code for p in catalog.suggest(name)) or "see `sopsync sop list`"
+            raise CommandError(f"no SOP {name!r}; closest: {hints}", EXIT_USAGE)
+        if proc not in chosen:
+            chosen.append(proc)
+    return chosen
+
+
+def render_documents(args: argparse.Namespace, catalog: Catalog) -> int:
+    procs = _chosen(args, catalog)
+    if not args.out.is_dir():
+        raise CommandError(f"output folder {str(args.out)!r} does not exist", EXIT_USAGE)
+    try:
+        written = write_documents(procs, args.out, args.format, Paper[args.paper.upper()])
+    except RenderError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from exc
+    except OSError as exc:
+        raise CommandError(f"cannot write to {str(args.out)!r}: {exc.strerror or exc}") from exc
+    for path, pages in written:
+        print(f"{path}: {pages} page(s)")
+    return 0
