@@ -16,7 +16,7 @@ import enum
 import itertools
 import string
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sop_models.drawing import MM, Box, Item, Point, Polygon, Polyline, Rect, Text
 from sop_models.flowchart import LANE_MARGIN, Column, Layout, Side, Symbol
@@ -31,6 +31,10 @@ JOG = 2.5 * MM
 """How far below a symbol an arrow leaving by the bottom turns."""
 CHANNEL = LANE_MARGIN * 0.5
 """How far from a symbol's side a return arrow climbs (inside the lane's margin)."""
+CHANNEL_STEP = 1.2 * MM
+LABEL_GAP = 1.2 * MM
+"""Between a Ya/Tidak label and the vertex its arrow leaves by."""
+"""Distance between return arrows climbing side by side in one margin."""
 
 
 class Flow(enum.Enum):
@@ -143,11 +147,21 @@ def exit_sides(lay: Layout) -> dict[tuple[int, Flow], Side]:
         elif back is not None:
             sides[source, Flow.TIDAK] = back
         else:
-            sides[source, Flow.TIDAK] = _OTHER[toward] if toward else Side.RIGHT
+            inward = _inward(lay, source)
+            ya = sides[source, Flow.YA]
+            sides[source, Flow.TIDAK] = next(
+                s for s in (inward, Side.BOTTOM, _OTHER[inward]) if s is not ya
+            )
     return sides
 
 
-def _label(flow: Flow, points: Sequence[Point], side: Side) -> Text | None:
+def _inward(lay: Layout, step: int) -> Side:
+    """The side of a step's lane that faces the other lanes (labels stay among the lanes)."""
+    lanes = lay.sheet.grid.lanes
+    return Side.LEFT if len(lanes) > 1 and lay.lane(step) == lanes[-1] else Side.RIGHT
+
+
+def _place_label(flow: Flow, points: Sequence[Point], side: Side) -> Text | None:
     """The Ya/Tidak label at an arrow's start, on the side away from where the arrow turns.
 
     Beside the first segment and clear of the symbol, the label then never
@@ -157,7 +171,7 @@ def _label(flow: Flow, points: Sequence[Point], side: Side) -> Text | None:
         return None
     (x, y), corner = points[0], points[1] if len(points) > 2 else points[-1]
     after = points[2] if len(points) > 2 else corner
-    gap = 1.2 * MM
+    gap = LABEL_GAP
     if side is Side.BOTTOM:
         turn = after[0] - corner[0]
         anchor = "end" if turn > 0 else "start"
@@ -192,6 +206,21 @@ def _crosses(points: Sequence[Point], box: Box) -> bool:
     return False
 
 
+def _along(points: Sequence[Point], other: Sequence[Point]) -> bool:
+    """Whether two orthogonal paths share a stretch of line (not merely cross or touch)."""
+    for (ax0, ay0), (ax1, ay1) in itertools.pairwise(points):
+        for (bx0, by0), (bx1, by1) in itertools.pairwise(other):
+            if abs(ax0 - ax1) < 0.01 and abs(bx0 - bx1) < 0.01 and abs(ax0 - bx0) < 0.5:
+                low, high = max(min(ay0, ay1), min(by0, by1)), min(max(ay0, ay1), max(by0, by1))
+            elif abs(ay0 - ay1) < 0.01 and abs(by0 - by1) < 0.01 and abs(ay0 - by0) < 0.5:
+                low, high = max(min(ax0, ax1), min(bx0, bx1)), min(max(ax0, ax1), max(bx0, bx1))
+            else:
+                continue
+            if high - low > 0.5:
+                return True
+    return False
+
+
 class Router:
     """Routes every arrow of one SOP, remembering which ports are taken."""
 
@@ -214,6 +243,16 @@ class Router:
             else:
                 self._forward(flow, source, target)
 
+    def _label(self, flow: Flow, points: Sequence[Point], side: Side) -> Text | None:
+        """The label, moved back among the lanes if it would reach a text column."""
+        label = _place_label(flow, points, side)
+        if label is None:
+            return None
+        lanes = self.lay.sheet.grid.lanes
+        box, inset = label.box, 0.5 * MM
+        shift = max(lanes[0].x + inset - box.x, 0.0) + min(lanes[-1].right - inset - box.right, 0.0)
+        return replace(label, x=label.x + shift) if shift else label
+
     def _connector(self, page: int, x: float, y: float, letter: str) -> Connector:
         connector = Connector(
             letter, page, Box(x - CONNECTOR.w / 2, y - CONNECTOR.h / 2, CONNECTOR.w, CONNECTOR.h)
@@ -229,7 +268,7 @@ class Router:
         x = b.box.cx
         if page_a == page_b:
             points = _down_route(lay, a, side, x, b.box.y)
-            label = _label(flow, points, side)
+            label = self._label(flow, points, side)
             self.arrows.append(Arrow(flow, source, target, page_a, tuple(points), label))
             return
         letter = next(self.letters)
@@ -237,7 +276,7 @@ class Router:
         out = self._connector(page_a, x, strip_out.cy, letter)
         into = self._connector(page_b, x, strip_in.cy, letter)
         points = _down_route(lay, a, side, x, out.box.y)
-        label = _label(flow, points, side)
+        label = self._label(flow, points, side)
         self.arrows.append(Arrow(flow, source, target, page_a, tuple(points), label, end=out))
         self.arrows.append(
             Arrow(flow, source, target, page_b, (into.tip, b.port(Side.TOP)), start=into)
@@ -252,18 +291,27 @@ class Router:
             self._back_across_pages(d, t, side)
             return
         points, _ = self._back_route(d, t, side)
-        label = _label(Flow.TIDAK, points, side)
+        label = self._label(Flow.TIDAK, points, side)
         self.arrows.append(Arrow(Flow.TIDAK, source, target, page_d, tuple(points), label))
 
     def _back_route(self, d: Symbol, t: Symbol, side: Side) -> tuple[list[Point], Side]:
-        """The first free, unblocked way from a decision up to its Tidak target."""
+        """The first way up from a decision to its Tidak target that is free and clear.
+
+        Clear: through no other symbol, and along no line of an arrow going
+        elsewhere (joining another return into the same step is fine).
+        """
         options = list(self._back_options(d, t, side))
-        page = self.lay.pages[self.lay.page_of(d.step)]
-        others = [self.lay.symbols[n] for n in page if n not in (d.step, t.step)]
+        page = self.lay.page_of(d.step)
+        others = [self.lay.symbols[n] for n in self.lay.pages[page] if n not in (d.step, t.step)]
+        lines = [a.points for a in self.arrows if a.page == page and a.target != t.step]
+
+        def clear(points: list[Point]) -> bool:
+            return not any(_crosses(points, s.box) for s in others) and not any(
+                _along(points, line) for line in lines
+            )
+
         for points, entry in options:
-            if (t.step, entry) not in self.taken and not any(
-                _crosses(points, s.box) for s in others
-            ):
+            if (t.step, entry) not in self.taken and clear(points):
                 return points, entry
         for points, entry in options:
             if not any(_crosses(points, s.box) for s in others):
@@ -279,49 +327,54 @@ class Router:
         elif side is not Side.BOTTOM and (bottom[0] - port[0]) * _SIGN[side] > 0:
             yield [port, (bottom[0], port[1]), bottom], Side.BOTTOM
         facing = _toward(self.lay.lane(t.step), self.lay.lane(d.step))
-        entries = (
-            [facing, _OTHER[facing]]
-            if facing
-            else [side, _OTHER[side]]
-            if side in _SIGN
-            else [Side.RIGHT, Side.LEFT]
-        )
-        for entry in entries:
+        first = facing or (side if side in _SIGN else _inward(self.lay, t.step))
+        margin = (self.lay.lane(t.step).w - t.box.w) / 2
+        # Past a Tidak label when the margin is wide enough; else close together.
+        past_label = LABEL_GAP + LABEL.width(Flow.TIDAK.value) + 1 * MM
+        step = past_label - CHANNEL if past_label < margin - CHANNEL_STEP / 2 else CHANNEL_STEP
+        for entry in (first, _OTHER[first]):
             into = t.port(entry)
-            channel = into[0] + _SIGN[entry] * CHANNEL
-            if side is Side.BOTTOM:
-                yield [port, (port[0], jog), (channel, jog), (channel, into[1]), into], entry
-            elif (channel - port[0]) * _SIGN[side] > 0:
-                yield [port, (channel, port[1]), (channel, into[1]), into], entry
+            offset = CHANNEL
+            while offset <= margin - CHANNEL_STEP / 2:
+                channel = into[0] + _SIGN[entry] * offset
+                offset += step
+                if side is Side.BOTTOM:
+                    yield [port, (port[0], jog), (channel, jog), (channel, into[1]), into], entry
+                elif (channel - port[0]) * _SIGN[side] > 0:
+                    yield [port, (channel, port[1]), (channel, into[1]), into], entry
 
     def _back_across_pages(self, d: Symbol, t: Symbol, side: Side) -> None:
-        """A loop longer than a page: a connector beside the decision and one beside the target."""
+        """A loop longer than a page: a connector beside the decision and one by the target.
+
+        Both rows have room below their symbol for it (``flowchart.CONNECTOR_ROOM``).
+        """
         lay = self.lay
         letter = next(self.letters)
         port = d.port(side)
-        half = CONNECTOR.w / 2
+        gap, half = 2 * MM, CONNECTOR.w / 2
         if side is Side.BOTTOM:
-            out = self._connector(lay.page_of(d.step), port[0], port[1] + 2 * MM + half, letter)
+            out = self._connector(lay.page_of(d.step), port[0], port[1] + gap + half, letter)
             points = [port, out.top]
-        else:
-            x = port[0] + _SIGN[side] * (2 * MM + half)
+        else:  # past the label
+            x = port[0] + _SIGN[side] * (gap + LABEL.width(Flow.TIDAK.value) + half)
             out = self._connector(lay.page_of(d.step), x, port[1], letter)
             points = [port, (x - _SIGN[side] * half, port[1])]
-        label = _label(Flow.TIDAK, points, side)
+        label = self._label(Flow.TIDAK, points, side)
         self.arrows.append(
             Arrow(Flow.TIDAK, d.step, t.step, lay.page_of(d.step), tuple(points), label, end=out)
         )
-        entry = next(
-            (s for s in (Side.LEFT, Side.RIGHT) if (t.step, s) not in self.taken), Side.LEFT
-        )
-        self.taken.add((t.step, entry))
-        into_port = t.port(entry)
-        x = into_port[0] + _SIGN[entry] * (2 * MM + half)
-        into = self._connector(lay.page_of(t.step), x, into_port[1], letter)
-        start = (x - _SIGN[entry] * half, into_port[1])
-        self.arrows.append(
-            Arrow(Flow.TIDAK, d.step, t.step, lay.page_of(t.step), (start, into_port), start=into)
-        )
+        page = lay.page_of(t.step)
+        if (t.step, Side.BOTTOM) not in self.taken:
+            into_port = t.port(Side.BOTTOM)
+            into = self._connector(page, into_port[0], into_port[1] + gap + half, letter)
+            start = into.top
+        else:
+            entry = _inward(lay, t.step)
+            into_port = t.port(entry)
+            x = into_port[0] + _SIGN[entry] * (gap + half)
+            into = self._connector(page, x, into_port[1], letter)
+            start = (x - _SIGN[entry] * half, into_port[1])
+        self.arrows.append(Arrow(Flow.TIDAK, d.step, t.step, page, (start, into_port), start=into))
 
 
 def route(lay: Layout) -> tuple[list[Arrow], list[Connector]]:

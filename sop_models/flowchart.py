@@ -51,6 +51,8 @@ TEXT_COLUMNS = (
 )
 LANE_SHARE = 0.42
 LANE_RANGE = (14 * MM, 28 * MM)
+LANES_LEAST = 50 * MM
+"""The lanes together are never narrower: one or two lanes still have room for labels."""
 LANE_SMALLEST = 12 * MM
 TEXT_SHARE_MIN = 0.45
 SYMBOL_MAX = 22 * MM
@@ -151,7 +153,8 @@ def make_grid(proc: Procedure, width: float) -> Grid:
     """Columns across ``width``: No, Kegiatan, the lanes, Mutu Baku's three, Keterangan."""
     n = len(proc.actors)
     low, high = LANE_RANGE
-    lane = min(max(width * LANE_SHARE / n, low), high)
+    least = LANES_LEAST / n
+    lane = max(min(max(width * LANE_SHARE / n, low), high), least)
     if width - NO_WIDTH - n * lane < width * TEXT_SHARE_MIN:
         lane = (width * (1 - TEXT_SHARE_MIN) - NO_WIDTH) / n
     if lane < LANE_SMALLEST:
@@ -194,6 +197,8 @@ SYMBOL_HEIGHT = {
 ROW_SPACE = 3 * MM
 """Least space above and below a symbol in its row (room for arrows and labels)."""
 DECISION_SPACE = 5 * MM
+CONNECTOR_ROOM = 9 * MM
+"""Extra room below a symbol for a page connector (a loop longer than a page)."""
 
 
 def _cells(step: Step) -> dict[str, str]:
@@ -247,8 +252,13 @@ class Sheet:
 
 
 def paginate(proc: Procedure, heights: Sequence[float], room: float) -> list[range]:
-    """Step indexes (0-based) per page; a break splits no Tidak loop when one can be avoided."""
-    loops = [(s.decision.tidak, s.number) for s in proc.steps if s.decision is not None]
+    """Step indexes (0-based) per page; a break splits no Tidak loop that fits on a page."""
+    whole_page = room - 2 * STRIP
+    loops = [
+        (s.decision.tidak, s.number)
+        for s in proc.steps
+        if s.decision is not None and sum(heights[s.decision.tidak - 1 : s.number]) <= whole_page
+    ]
 
     def splits_loop(end: int) -> bool:
         return any(target <= end < source for target, source in loops)
@@ -346,12 +356,30 @@ class Layout:
         return self.sheet.grid.lane(self.proc.step(step).actor)
 
 
+def _split_loop_ends(proc: Procedure, pages: Sequence[range]) -> set[int]:
+    """Decisions and Tidak targets of loops that a page break splits."""
+    page = {proc.steps[i].number: p for p, indexes in enumerate(pages) for i in indexes}
+    ends: set[int] = set()
+    for step in proc.steps:
+        if step.decision is not None and page[step.decision.tidak] != page[step.number]:
+            ends.update((step.number, step.decision.tidak))
+    return ends
+
+
 def layout(proc: Procedure, paper: Paper) -> Layout:
     width, height = paper.size
     grid = make_grid(proc, width - 2 * MARGIN)
     sheet = Sheet(width, height, grid)
     heights = [row_height(proc, step, grid) for step in proc.steps]
-    pages = paginate(proc, heights, sheet.rows_bottom - sheet.rows_top)
+    room = {number: 0.0 for number in range(1, proc.last + 1)}
+    while True:
+        pages = paginate(proc, heights, sheet.rows_bottom - sheet.rows_top)
+        short = [n for n in _split_loop_ends(proc, pages) if not room[n]]
+        if not short:
+            break
+        for n in short:  # room below the symbol for the loop's page connector
+            room[n] = CONNECTOR_ROOM
+            heights[n - 1] += CONNECTOR_ROOM
     rows: dict[int, Box] = {}
     symbols: dict[int, Symbol] = {}
     strips: dict[tuple[int, str], Box] = {}
@@ -368,7 +396,9 @@ def layout(proc: Procedure, paper: Paper) -> Layout:
             lane = grid.lane(step.actor)
             w, h = grid.symbol_width, SYMBOL_HEIGHT[kind]
             symbols[step.number] = Symbol(
-                step.number, kind, Box(lane.cx - w / 2, row.cy - h / 2, w, h)
+                step.number,
+                kind,
+                Box(lane.cx - w / 2, y + (row.h - room[step.number] - h) / 2, w, h),
             )
             y += heights[i]
         if index < len(pages) - 1:
