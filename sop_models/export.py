@@ -9,6 +9,7 @@ from sop_models.document import build
 from sop_models.document_pdf import pdf_bytes
 from sop_models.document_svg import svg_text
 from sop_models.drawing import Paper
+from sop_models.flowchart import RenderError
 from sop_models.procedure import Procedure
 
 FORMATS = ("pdf", "svg")
@@ -22,7 +23,12 @@ def write_documents(
     Every document is drawn before any file is written, so an SOP that does
     not fit the paper leaves no half-written set behind.
     """
-    docs = [build(proc, paper) for proc in procs]
+    docs = []
+    for proc in procs:
+        try:
+            docs.append(build(proc, paper))
+        except RenderError as exc:
+            raise RenderError(f"SOP {proc.code}: {exc}") from exc
     written: list[tuple[Path, int]] = []
     for doc in docs:
         path = folder / f"{doc.proc.code}.{fmt}"

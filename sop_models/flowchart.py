@@ -161,7 +161,7 @@ def make_grid(proc: Procedure, width: float) -> Grid:
         raise RenderError(
             f"{n} actors do not fit across the page (at most "
             f"{int((width * (1 - TEXT_SHARE_MIN) - NO_WIDTH) // LANE_SMALLEST)} on this paper); "
-            "try --paper f4"
+            "give the SOP fewer actors"
         )
     text = width - NO_WIDTH - n * lane
     total = sum(weight for _, _, weight in TEXT_COLUMNS)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sop_models.drawing import MARGIN, MM, Box, Item, Rect, Text, lines_block, text_block
-from sop_models.flowchart import HEADER_FILL, RenderError
+from sop_models.flowchart import FOOTER_HEIGHT, HEADER_FILL, RenderError
 from sop_models.fonts import Font
 from sop_models.identity import tanggal
 from sop_models.procedure import Procedure
@@ -161,41 +161,54 @@ def _sections(proc: Procedure) -> dict[str, tuple[str, ...]]:
     }
 
 
-def _pair(
-    contents: dict[str, tuple[str, ...]], pair: tuple[str, str], box: Box
-) -> tuple[list[Item], float]:
-    """Two headed boxes side by side; returns their items and height."""
+def _pair_height(
+    contents: dict[str, tuple[str, ...]], pair: tuple[str, str], width: float
+) -> float:
+    return HEADING + max(_list_height(contents[title], BODY, width / 2) for title in pair)
+
+
+def _pair(contents: dict[str, tuple[str, ...]], pair: tuple[str, str], box: Box) -> list[Item]:
+    """Two headed boxes side by side, filling ``box``."""
     half = box.w / 2
-    body = max(_list_height(contents[title], BODY, half) for title in pair)
     items: list[Item] = []
     for i, title in enumerate(pair):
         x = box.x + i * half
         heading = Box(x, box.y, half, HEADING)
         items.append(Rect(heading, fill=HEADER_FILL))
         items += text_block(heading, f"{title}:", BOLD, pad=PAD)
-        content = Box(x, heading.bottom, half, body)
+        content = Box(x, heading.bottom, half, box.h - HEADING)
         items.append(Rect(content))
         items += _list_items(content, contents[title], BODY)
-    return items, HEADING + body
+    return items
 
 
 def identity_pages(proc: Procedure, width: float, height: float) -> list[list[Item]]:
-    """The identity table, on one page, or continued on more when its lists are long."""
-    printable = Box(MARGIN, MARGIN, width - 2 * MARGIN, height - 2 * MARGIN - 6 * MM)
+    """The identity table on one page (continued on more when its lists are long).
+
+    The six boxes share the space the page leaves, so there is room to write by hand.
+    """
+    printable = Box(MARGIN, MARGIN, width - 2 * MARGIN, height - 2 * MARGIN - FOOTER_HEIGHT)
     items, used = _top_block(proc, printable)
-    pages = [items]
-    y = printable.y + used
     contents = _sections(proc)
+    # Pairs per page, each page starting at ``tops[page]``.
+    tops, pages_pairs = [printable.y + used], [list[tuple[tuple[str, str], float]]()]
+    y = tops[0]
     for pair in SECTIONS:
-        drawn, h = _pair(contents, pair, Box(printable.x, y, printable.w, 0))
+        h = _pair_height(contents, pair, printable.w)
+        if h > printable.h:
+            raise RenderError(
+                f"the identity's {pair[0]} and {pair[1]} do not fit on one page; shorten them"
+            )
         if y + h > printable.bottom:
+            tops.append(printable.y)
+            pages_pairs.append([])
             y = printable.y
-            drawn, h = _pair(contents, pair, Box(printable.x, y, printable.w, 0))
-            if h > printable.h:
-                raise RenderError(
-                    f"the identity's {pair[0]} and {pair[1]} do not fit on one page; shorten them"
-                )
-            pages.append([])
-        pages[-1] += drawn
+        pages_pairs[-1].append((pair, h))
         y += h
+    pages: list[list[Item]] = [items] + [[] for _ in pages_pairs[1:]]
+    for page, top, pairs in zip(pages, tops, pages_pairs, strict=True):
+        spare = (printable.bottom - top - sum(h for _, h in pairs)) / max(len(pairs), 1)
+        for pair, h in pairs:
+            page += _pair(contents, pair, Box(printable.x, top, printable.w, h + spare))
+            top += h + spare
     return pages

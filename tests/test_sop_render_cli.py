@@ -1,0 +1,82 @@
+"""``sopsync sop render``: the SOP documents written as files, and its mistakes as one sentence."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from pypdf import PdfReader
+
+from sop_models import load_catalog
+from sop_models.drawing import MM
+from tests.sheets import run_cli
+
+CODES = sorted(p.code for p in load_catalog())
+
+
+def test_render_all_writes_one_pdf_per_sop_that_opens(tmp_path):
+    result = run_cli("sop", "render", "--all", "--out", tmp_path)
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{c}.pdf" for c in CODES)
+    for code in CODES:
+        reader = PdfReader(tmp_path / f"{code}.pdf")
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width) / MM), round(float(box.height) / MM)) == (297, 210)
+        assert f"{code}.pdf" in result.out
+
+
+def test_render_chosen_sops_by_code_or_title_as_svg_on_f4(tmp_path):
+    result = run_cli(
+        "sop",
+        "render",
+        "rka",
+        "Penyusunan LAKIP",
+        "--format",
+        "svg",
+        "--paper",
+        "f4",
+        "--out",
+        tmp_path,
+    )
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lakip.svg", "rka.svg"]
+    root = ET.parse(tmp_path / "rka.svg").getroot()
+    assert root.get("width") == "330mm"
+    texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "Menghimpun konsep RKA" in texts and "Halaman 2 dari 2" in texts
+
+
+def test_an_unknown_sop_is_one_sentence_with_the_closest_codes_and_nothing_written(tmp_path):
+    result = run_cli("sop", "render", "rka", "laporan bulanann", "--out", tmp_path)
+    assert result.code == 2
+    assert result.err.strip().startswith("sopsync: no SOP 'laporan bulanann'; closest:")
+    assert "laporan-bulanan" in result.err and len(result.err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_output_folder_or_no_sop_named_is_bad_usage(tmp_path):
+    missing = run_cli("sop", "render", "rka", "--out", tmp_path / "tidak-ada")
+    assert missing.code == 2 and "output folder" in missing.err and "does not exist" in missing.err
+    nothing = run_cli("sop", "render", "--out", tmp_path)
+    assert nothing.code == 2 and "--all" in nothing.err
+    both = run_cli("sop", "render", "rka", "--all", "--out", tmp_path)
+    assert both.code == 2
+    paper = run_cli("sop", "render", "rka", "--paper", "a3", "--out", tmp_path)
+    assert paper.code == 2 and "a3" in paper.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_office_sop_too_wide_for_the_paper_is_one_sentence(tmp_path):
+    folder = tmp_path / "sop"
+    folder.mkdir()
+    actors = [f"Peran {n}" for n in range(20)]
+    steps = "\n".join(
+        f"  - {{number: {n + 1}, activity: Langkah {n + 1}, actor: {actors[n]}}}" for n in range(20)
+    )
+    (folder / "lebar.yaml").write_text(
+        f"code: lebar\ntitle: Prosedur Lebar\nactors: [{', '.join(actors)}]\nsteps:\n{steps}\n"
+    )
+    config = tmp_path / "sopsync.toml"
+    config.write_text(f'[sop]\nfolders = ["{folder}"]\n')
+    result = run_cli("sop", "--config", config, "render", "lebar", "--out", tmp_path)
+    assert result.code == 2 and "SOP lebar: 20 actors do not fit" in result.err
+    assert not (tmp_path / "lebar.pdf").exists()
