@@ -12,26 +12,6 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-
-
-def tanggal(day: date) -> str:
-    """A date the Indonesian way: ``5 Januari 2026``."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
 
 def _lines(value: object) -> object:
     """A text is one item; a list keeps its items; blank items are dropped."""

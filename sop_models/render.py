@@ -9,8 +9,8 @@ import textwrap
 from collections.abc import Sequence
 
 from sop_models.catalog import BUILTIN_SOURCE, Catalog
-from sop_models.identity import tanggal
 from sop_models.procedure import Procedure, Step
+from syncer.idtime import tanggal
 
 WIDTH = 120
 _GAP = "  "
