@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -149,12 +150,16 @@ def test_faults_can_target_methods(emu, api, sid):
     assert api.batch(sid, {"addSheet": {}}).status_code == 200
 
 
-def test_slow_fault_times_out_a_short_timeout_client(emu, key, sid):
-    gc = emu.gspread_client(key, timeout=0.3)
+def test_slow_fault_times_out_a_client_then_answers_when_released(emu, key, sid):
+    gc = emu.gspread_client(key, timeout=1)
     ws = gc.open_by_key(sid).worksheet("Dokumen")
-    emu.inject_faults("slow", delay=1.0)
-    with pytest.raises(requests.exceptions.ReadTimeout):
-        ws.get("A1")
+    release = threading.Event()
+    emu.inject_faults("slow", release=release, delay=60)
+    try:
+        with pytest.raises(requests.exceptions.ReadTimeout):
+            ws.get("A1")
+    finally:
+        release.set()
     assert ws.get("A1") == [[]]
 
 
@@ -165,6 +170,101 @@ def test_drop_fault_is_a_connection_error(emu, key, sid):
         ws.get("A1")
     assert emu.request_log[-1].status is None and emu.request_log[-1].fault == "drop"
     assert ws.get("A1") == [[]]
+
+
+# An apply-* fault runs the call as usual, then loses its answer: what a client sees when Google
+# committed a write but the connection broke, or the answer came after the client's timeout.
+WRITE_CALLS = {
+    "values.update": lambda ws: ws.update([["ditulis"]], "A1"),
+    "values.append": lambda ws: ws.append_row(["ditulis"], table_range="A1"),
+    "values.batchUpdate": lambda ws: ws.batch_update([{"range": "A1", "values": [["ditulis"]]}]),
+    "batchUpdate": lambda ws: ws.spreadsheet.batch_update(
+        {
+            "requests": [
+                {
+                    "updateCells": {
+                        "start": {"sheetId": ws.id},
+                        "rows": [{"values": [{"userEnteredValue": {"stringValue": "ditulis"}}]}],
+                        "fields": "userEnteredValue",
+                    }
+                }
+            ]
+        }
+    ),
+}
+
+
+@pytest.mark.parametrize("method", sorted(WRITE_CALLS))
+def test_apply_drop_applies_the_write_then_closes_the_connection(emu, key, sid, method):
+    ws = emu.gspread_client(key).open_by_key(sid).worksheet("Dokumen")
+    fault = emu.inject_faults("apply-drop", methods=[f"sheets.spreadsheets.{method}"])
+    with pytest.raises(requests.exceptions.ConnectionError):
+        WRITE_CALLS[method](ws)
+    assert fault.applied.is_set()
+    lost = emu.request_log[-1]
+    assert (lost.method_id, lost.status, lost.fault) == (
+        f"sheets.spreadsheets.{method}",
+        None,
+        "apply-drop",
+    )
+    # applied, though the client never heard back
+    assert emu.spreadsheet(sid).sheet("Dokumen").values() == [["ditulis"]]
+    assert emu.gspread_client(key).open_by_key(sid).sheet1.get("A1") == [["ditulis"]]
+
+
+def test_apply_drop_serves_reads_too(emu, key, sid):
+    ws = emu.gspread_client(key).open_by_key(sid).worksheet("Dokumen")
+    emu.inject_faults("apply-drop", count=2)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        ws.get("A1")
+    with pytest.raises(requests.exceptions.ConnectionError):
+        ws.get("A1")
+    assert ws.get("A1") == [[]]
+
+
+def test_apply_slow_holds_the_answer_of_an_applied_write_until_released(emu, api, sid):
+    release = threading.Event()
+    fault = emu.inject_faults(
+        "apply-slow", methods=["sheets.spreadsheets.values.update"], release=release, delay=60
+    )
+    answers: list[requests.Response] = []
+    client = threading.Thread(
+        target=lambda: answers.append(
+            api.put(f"{sid}/values/{q('Dokumen!A1')}", {"values": [["x"]]}, valueInputOption="RAW")
+        )
+    )
+    client.start()
+    try:
+        assert fault.applied.wait(timeout=30)
+        assert emu.spreadsheet(sid).sheet("Dokumen").values() == [["x"]]  # applied...
+        assert answers == []  # ...and not answered
+    finally:
+        release.set()
+        client.join(timeout=30)
+    assert answers[0].status_code == 200
+    assert answers[0].json()["updatedRange"] == "Dokumen!A1"
+
+
+def test_apply_slow_outlasts_a_client_timeout_with_the_write_applied(emu, key, sid):
+    ws = emu.gspread_client(key, timeout=1).open_by_key(sid).worksheet("Dokumen")
+    release = threading.Event()
+    emu.inject_faults("apply-slow", release=release, delay=60)
+    try:
+        with pytest.raises(requests.exceptions.ReadTimeout):
+            ws.update([["x"]], "A1")
+        assert emu.spreadsheet(sid).sheet("Dokumen").values() == [["x"]]
+    finally:
+        release.set()  # the held answer goes to a closed connection
+    assert emu.request_log[-1].fault == "apply-slow"
+
+
+def test_fault_arguments_are_checked(emu):
+    with pytest.raises(ValueError, match="unknown fault kind"):
+        emu.inject_faults("apply-later")
+    with pytest.raises(ValueError, match="release goes with"):
+        emu.inject_faults("apply-drop", release=threading.Event())
+    with pytest.raises(ValueError, match="retry_after goes with the 503"):
+        emu.inject_faults("apply-slow", retry_after=3)
 
 
 def test_token_endpoint_faulted_only_when_named(emu, key, sid, monkeypatch):

@@ -16,7 +16,7 @@ from typing import Any
 from . import transport
 from .auth import AuthServer
 from .errors import not_found, permission_denied
-from .faults import Faults
+from .faults import Fault, Faults
 from .model import Spreadsheet
 from .quota import Quota
 from .server import MAX_BODY, EmulatorHTTPServer
@@ -234,11 +234,16 @@ class Emulator:
         methods: list[str] | None = None,
         delay: float = 5.0,
         retry_after: int | None = None,
-    ) -> None:
-        """Fail the next `count` API calls (optionally only these method ids) with `kind`:
-        "429", "500", "503", "slow" (sleep `delay` s first) or "drop" (close the connection).
-        The token endpoint is faulted only when "token" is in `methods`."""
-        self.faults.add(kind, count, methods, delay, retry_after)
+        release: threading.Event | None = None,
+    ) -> Fault:
+        """Fault the next `count` API calls (optionally only these method ids) with `kind`:
+        "429", "500", "503", "slow" (hold the answer), "drop" (close the connection), or, after
+        running the call as usual (a write is applied), "apply-drop" (close the connection
+        instead of answering) or "apply-slow" (hold the answer). Held answers wait until
+        `release` is set, `delay` seconds at most. The token endpoint is faulted only when
+        "token" is in `methods`. Returns the fault: its `applied` event is set once an apply-*
+        fault has run its call."""
+        return self.faults.add(kind, count, methods, delay, retry_after, release)
 
     def clear_faults(self) -> None:
         self.faults.clear()

@@ -1,24 +1,34 @@
 """Fault injection: make the next N API calls fail the ways the real service does.
 
-Kinds:
+Kinds that answer instead of the method (nothing is applied):
   "429"  quota error (RESOURCE_EXHAUSTED body, no Retry-After header)
   "500"  INTERNAL ("Internal error encountered.")
   "503"  UNAVAILABLE ("The service is currently unavailable."), with a Retry-After header
          when `retry_after` is given (a frontend may send one on 503; Google's 429 has none)
-  "slow" sleep `delay` seconds (default 5) before answering normally, to trip client timeouts
+  "slow" wait before answering normally, to trip client timeouts
   "drop" close the connection without answering
+Kinds that run the call as usual (a write is applied) and then lose its answer, as when
+Google committed a write but the client never heard back:
+  "apply-drop"  close the connection instead of answering
+  "apply-slow"  hold the answer, to trip client timeouts
+"slow" and "apply-slow" hold the answer until `release` is set, or for `delay` seconds
+(default 5) at most: a test sets `release` once the client has given up, rather than sleeping.
+`Fault.applied` is set each time an apply-* fault has run its call, so a test can look at the
+state while the answer is held.
 The token endpoint is only faulted when "token" is named in `methods`.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import ApiError
 from .quota import quota_error
 
-KINDS = ("429", "500", "503", "slow", "drop")
+KINDS = ("429", "500", "503", "slow", "drop", "apply-drop", "apply-slow")
+AFTER_APPLY = frozenset({"apply-drop", "apply-slow"})
+HOLDING = frozenset({"slow", "apply-slow"})
 
 
 @dataclass
@@ -28,6 +38,19 @@ class Fault:
     methods: frozenset[str] | None
     delay: float
     retry_after: int | None = None
+    release: threading.Event | None = None
+    applied: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def after_apply(self) -> bool:
+        return self.kind in AFTER_APPLY
+
+    def hold(self) -> None:
+        """Wait until released, `delay` seconds at most."""
+        if self.release is None:
+            threading.Event().wait(self.delay)
+        else:
+            self.release.wait(self.delay)
 
 
 class Faults:
@@ -42,14 +65,19 @@ class Faults:
         methods: list[str] | None = None,
         delay: float = 5.0,
         retry_after: int | None = None,
-    ) -> None:
+        release: threading.Event | None = None,
+    ) -> Fault:
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {KINDS}")
         if retry_after is not None and kind != "503":
             raise ValueError("retry_after goes with the 503 fault only (Google's 429 has none)")
+        if release is not None and kind not in HOLDING:
+            raise ValueError(f"release goes with the {sorted(HOLDING)} faults only")
         chosen = frozenset(methods) if methods else None
+        fault = Fault(kind, count, chosen, delay, retry_after, release)
         with self._lock:
-            self._faults.append(Fault(kind, count, chosen, delay, retry_after))
+            self._faults.append(fault)
+        return fault
 
     def clear(self) -> None:
         with self._lock:

@@ -5,13 +5,12 @@ payload size -> route (404 HTML for unknown paths) -> fault injection -> authent
 (401) -> scope (403) -> quota (429) -> query parameters (400) -> JSON body against the
 discovery document (400) -> spreadsheet exists (404) and is shared with the caller (403)
 -> the method -> ``fields`` partial response -> (optionally) the response checked against
-the discovery document's response schema.
+the discovery document's response schema -> the answer (lost or held by an apply-* fault).
 """
 
 from __future__ import annotations
 
 import json
-import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -25,7 +24,7 @@ from .errors import (
     bad_request_violations,
     invalid_argument,
 )
-from .faults import fault_error
+from .faults import Fault, fault_error
 from .quota import kind_of
 from .schema import Method, discovery
 
@@ -125,6 +124,7 @@ class Handler(BaseHTTPRequestHandler):
     def dispatch(self) -> None:
         emu = self.server.emu
         self.compact = False
+        self.answer_fault: Fault | None = None  # an apply-* fault: run the call, lose the answer
         started = emu.clock()
         parsed = urllib.parse.urlsplit(self.path)
         raw_path, query = parsed.path, urllib.parse.parse_qs(parsed.query, keep_blank_values=True)
@@ -152,6 +152,14 @@ class Handler(BaseHTTPRequestHandler):
             err = ApiError(500, f"Emulator internal error: {exc!r}", "INTERNAL")
             status, payload, headers = 500, err.body(), {}
         record.status = status
+        fault = self.answer_fault
+        if fault is not None:
+            fault.applied.set()
+            if fault.kind == "apply-drop":
+                record.status = None
+                self.close_connection = True
+                return
+            fault.hold()
         record.response_size = self.send(status, payload, headers)
 
     def apply_fault(self, method_id: str, record: Any) -> None:
@@ -160,8 +168,10 @@ class Handler(BaseHTTPRequestHandler):
         if fault is None:
             return
         record.fault = fault.kind
-        if fault.kind == "slow":
-            time.sleep(fault.delay)
+        if fault.after_apply:
+            self.answer_fault = fault
+        elif fault.kind == "slow":
+            fault.hold()
         elif fault.kind == "drop":
             raise DropConnection()
         else:
