@@ -415,6 +415,19 @@ def test_include_spreadsheet_in_response(api, sid):
 def test_unimplemented_kind_is_explicit(api, sid):
     resp = api.batch(sid, {"mergeCells": {"range": grid(0, 1), "mergeType": "MERGE_ALL"}})
     assert resp.status_code == 501 and error(resp)["status"] == "UNIMPLEMENTED"
+    lookup = {"developerMetadataLookup": {"metadataKey": "row-id"}}
+    resp = api.batch(sid, {"deleteDeveloperMetadata": {"dataFilter": lookup}})
+    assert resp.status_code == 501  # the product uses no developer metadata
+
+
+@pytest.mark.parametrize(
+    "method", ["/developerMetadata:search", ":getByDataFilter", "/values:batchGetByDataFilter"]
+)
+def test_methods_nothing_uses_are_refused_explicitly(api, sid, method):
+    lookup = {"developerMetadataLookup": {"metadataKey": "row-id"}}
+    resp = api.post(sid + method, {"dataFilters": [lookup]})
+    assert resp.status_code == 501 and error(resp)["status"] == "UNIMPLEMENTED"
+    assert "is not implemented" in error(resp)["message"]
 
 
 # --------------------------------------------------------------------------- spreadsheets.get

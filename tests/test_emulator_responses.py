@@ -14,10 +14,7 @@ from tests.emulator.testing import q
 IMPLEMENTED = {
     "sheets.spreadsheets.create",
     "sheets.spreadsheets.get",
-    "sheets.spreadsheets.getByDataFilter",
     "sheets.spreadsheets.batchUpdate",
-    "sheets.spreadsheets.developerMetadata.get",
-    "sheets.spreadsheets.developerMetadata.search",
     "sheets.spreadsheets.values.get",
     "sheets.spreadsheets.values.batchGet",
     "sheets.spreadsheets.values.update",
@@ -25,9 +22,6 @@ IMPLEMENTED = {
     "sheets.spreadsheets.values.append",
     "sheets.spreadsheets.values.clear",
     "sheets.spreadsheets.values.batchClear",
-    "sheets.spreadsheets.values.batchGetByDataFilter",
-    "sheets.spreadsheets.values.batchUpdateByDataFilter",
-    "sheets.spreadsheets.values.batchClearByDataFilter",
 }
 
 
@@ -55,7 +49,6 @@ def test_every_endpoint_matches_the_discovery_document(api, emu):
         )
     )
     sid = created["spreadsheetId"]
-    lookup = {"developerMetadataLookup": {"metadataKey": "row-id"}}
     reply = call(
         api.batch(
             sid,
@@ -155,48 +148,6 @@ def test_every_endpoint_matches_the_discovery_document(api, emu):
                 }
             },
             {
-                "createDeveloperMetadata": {
-                    "developerMetadata": {
-                        "metadataKey": "row-id",
-                        "metadataValue": "1",
-                        "visibility": "DOCUMENT",
-                        "location": {
-                            "dimensionRange": {
-                                "sheetId": 0,
-                                "dimension": "ROWS",
-                                "startIndex": 1,
-                                "endIndex": 2,
-                            }
-                        },
-                    }
-                }
-            },
-            {
-                "createDeveloperMetadata": {
-                    "developerMetadata": {
-                        "metadataKey": "tab",
-                        "visibility": "PROJECT",
-                        "location": {"sheetId": 0},
-                    }
-                }
-            },
-            {
-                "createDeveloperMetadata": {
-                    "developerMetadata": {
-                        "metadataKey": "doc",
-                        "visibility": "DOCUMENT",
-                        "location": {"spreadsheet": True},
-                    }
-                }
-            },
-            {
-                "updateDeveloperMetadata": {
-                    "dataFilters": [lookup],
-                    "developerMetadata": {"metadataValue": "2"},
-                    "fields": "metadataValue",
-                }
-            },
-            {
                 "setBasicFilter": {
                     "filter": {
                         "range": grid(0, 3),
@@ -227,10 +178,6 @@ def test_every_endpoint_matches_the_discovery_document(api, emu):
 
     call(api.get(sid, includeGridData="true"))
     call(api.get(sid, fields="sheets(properties,data.rowData.values.effectiveValue)"))
-    call(api.post(f"{sid}:getByDataFilter", {"dataFilters": [lookup], "includeGridData": True}))
-    found = call(api.post(f"{sid}/developerMetadata:search", {"dataFilters": [lookup]}))
-    mid = found["matchedDeveloperMetadata"][0]["developerMetadata"]["metadataId"]
-    call(api.get(f"{sid}/developerMetadata/{mid}"))
     call(
         api.put(
             f"{sid}/values/{q('Dokumen!C1')}",
@@ -261,25 +208,12 @@ def test_every_endpoint_matches_the_discovery_document(api, emu):
             insertDataOption="INSERT_ROWS",
         )
     )
-    call(api.post(f"{sid}/values:batchGetByDataFilter", {"dataFilters": [lookup]}))
-    call(
-        api.post(
-            f"{sid}/values:batchUpdateByDataFilter",
-            {
-                "valueInputOption": "RAW",
-                "includeValuesInResponse": True,
-                "data": [{"dataFilter": lookup, "values": [["z"]]}],
-            },
-        )
-    )
-    call(api.post(f"{sid}/values:batchClearByDataFilter", {"dataFilters": [lookup]}))
     call(api.post(f"{sid}/values/{q('Log!A1:A2')}:clear"))
     call(api.post(f"{sid}/values:batchClear", {"ranges": ["Log!B:B"]}))
     pid = next(r for r in reply["replies"] if "addProtectedRange" in r)["addProtectedRange"]
     call(
         api.batch(
             sid,
-            {"deleteDeveloperMetadata": {"dataFilter": lookup}},
             {
                 "deleteProtectedRange": {
                     "protectedRangeId": pid["protectedRange"]["protectedRangeId"]

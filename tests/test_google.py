@@ -1,7 +1,6 @@
 """The Google backend end to end over HTTP against the local Sheets API emulator.
 
-Budget, payload, row identity under racing staff edits (both behaviours of row
-metadata under a sort, which Google does not document), faults, admin errors.
+Budget, payload, row identity under racing staff edits, faults, admin errors.
 """
 
 from __future__ import annotations
@@ -36,9 +35,9 @@ WRITES = "sheets.spreadsheets.batchUpdate"
 READS = "sheets.spreadsheets.get"
 
 
-@pytest.fixture(scope="module", params=[True, False], ids=["meta-moves", "meta-stays"])
-def emulator(request):
-    with Emulator(sort_moves_metadata=request.param) as emu:
+@pytest.fixture(scope="module")
+def emulator():
+    with Emulator() as emu:
         yield emu
 
 
@@ -130,8 +129,6 @@ def test_a_fresh_process_keeps_the_budget(sheet):
 
 
 def test_only_a_first_sync_over_two_megabytes_is_split_into_the_fewest_requests(emulator, tmp_path):
-    if not emulator.sort_moves_metadata:
-        pytest.skip("one metadata behaviour is enough for the payload")
     sheet = GoogleSheet(emulator, tmp_path)
     fill(sheet, 20_000)
     emulator.reset_counters()

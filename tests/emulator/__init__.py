@@ -7,9 +7,9 @@
         gc = emu.gspread_client(key)          # gspread over real HTTP to the emulator
 
 Modules: server (HTTP pipeline), schema (discovery-document validation), model (state),
-a1 (ranges), values (values.*), batch_update (batchUpdate requests), spreadsheets (get,
-getByDataFilter, developerMetadata), datafilter, fieldmask, formatting, formula, render,
-auth (token endpoint, keys), quota, faults, transport (requests adapter), errors.
+a1 (ranges), values (values.*), batch_update (batchUpdate requests), spreadsheets (get),
+fieldmask, formatting, formula, render, auth (token endpoint, keys), quota, faults,
+transport (requests adapter), errors.
 """
 
 from __future__ import annotations

@@ -15,18 +15,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--enforce-quota", action="store_true")
-    parser.add_argument(
-        "--sort-keeps-metadata",
-        action="store_true",
-        help="row metadata stays at its position when a range is sorted",
-    )
     args = parser.parse_args(argv)
-    emu = Emulator(
-        enforce_quota=args.enforce_quota,
-        sort_moves_metadata=not args.sort_keeps_metadata,
-        host=args.host,
-        port=args.port,
-    )
+    emu = Emulator(enforce_quota=args.enforce_quota, host=args.host, port=args.port)
     print(emu.start(), flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -3,7 +3,7 @@
 The server applies a batch to a deep copy of the spreadsheet and keeps the copy only when
 every request succeeded; an invalid request fails the whole batch with Google's
 ``Invalid requests[i].kind: ...`` message. Replies come back in request order, ``{}`` for
-kinds without a reply. Ids (sheetId, filterViewId, protectedRangeId, metadataId) not given
+kinds without a reply. Ids (sheetId, filterViewId, protectedRangeId) not given
 by the caller are random positive int32s; given ids must be unique.
 
 Messages marked "wording guessed" below reproduce the situation Google rejects, but the
@@ -18,10 +18,9 @@ from typing import Any
 
 from . import fieldmask
 from .a1 import format_cells, quote_sheet
-from .datafilter import search_metadata
 from .errors import ApiError, RequestError, invalid_argument
 from .model import Cell, Sheet, Spreadsheet, ordered_properties
-from .render import clean, metadata_json, sheet_properties, spreadsheet_json
+from .render import clean, sheet_properties, spreadsheet_json
 
 Handler = Callable[[Spreadsheet, dict[str, Any], str], dict[str, Any] | None]
 CELL_FIELDS = ("userEnteredValue", "userEnteredFormat", "note", "dataValidation")
@@ -161,17 +160,7 @@ def delete_sheet(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
     if len(ss.sheets) == 1 or all(s.hidden for s in ss.sheets if s is not sheet):
         raise RequestError("You can't remove all the sheets in a document.")
     ss.sheets.remove(sheet)
-    ss.developer_metadata = [
-        m for m in ss.developer_metadata if _metadata_sheet(m) != sheet.sheet_id
-    ]
     ss.reindex()
-
-
-def _metadata_sheet(m: dict[str, Any]) -> int | None:
-    loc = m.get("location", {})
-    if "dimensionRange" in loc:
-        return loc["dimensionRange"].get("sheetId", 0)
-    return loc.get("sheetId")
 
 
 def update_sheet_properties(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
@@ -340,7 +329,7 @@ def delete_dimension(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
 def update_dimension_properties(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
     fields = require(r.get("fields"), "At least one field must be specified.")  # wording guessed
     sheet, dim, start, end = _dimension_range(ss, r.get("range") or {})
-    props = {k: v for k, v in (r.get("properties") or {}).items() if k != "developerMetadata"}
+    props = r.get("properties") or {}
     store = sheet.row_props if dim == "ROWS" else sheet.col_props
     for i in range(start, end):
         current = store.get(i, {})
@@ -480,90 +469,6 @@ def delete_filter_view(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
     sheet.filter_views.remove(fv)
 
 
-# --------------------------------------------------------------------------- metadata
-def normalise_location(ss: Spreadsheet, loc: dict[str, Any]) -> dict[str, Any]:
-    if "dimensionRange" in loc:
-        dr = loc["dimensionRange"]
-        sheet = sheet_of(ss, dr.get("sheetId", 0))
-        dim = dr.get("dimension")
-        if dim not in ("ROWS", "COLUMNS"):
-            raise RequestError("Developer metadata dimension must be ROWS or COLUMNS.")  # guessed
-        start, end = dr.get("startIndex"), dr.get("endIndex")
-        if start is None or end is None or end - start != 1:
-            raise RequestError(
-                "Developer metadata may only be associated with a single row or column."
-            )  # wording guessed; the one-row rule is from the brief, not Google's docs
-        count = sheet.row_count if dim == "ROWS" else sheet.column_count
-        if start < 0 or end > count:
-            raise RequestError(
-                f"Dimension range [{start}, {end}) is outside the grid."
-            )  # wording guessed
-        return {
-            "dimensionRange": {
-                "sheetId": sheet.sheet_id,
-                "dimension": dim,
-                "startIndex": start,
-                "endIndex": end,
-            }
-        }
-    if "sheetId" in loc:
-        return {"sheetId": sheet_of(ss, loc["sheetId"]).sheet_id}
-    if loc.get("spreadsheet"):
-        return {"spreadsheet": True}
-    raise RequestError("Developer metadata location must be specified.")  # wording guessed
-
-
-def create_developer_metadata(ss: Spreadsheet, r: dict[str, Any], email: str) -> dict[str, Any]:
-    dm = r.get("developerMetadata") or {}
-    key = require(dm.get("metadataKey"), "Developer metadata key must be specified.")  # guessed
-    visibility = dm.get("visibility", "DEVELOPER_METADATA_VISIBILITY_UNSPECIFIED")
-    if visibility == "DEVELOPER_METADATA_VISIBILITY_UNSPECIFIED":
-        raise RequestError("Developer metadata visibility must be specified.")  # guessed
-    location = normalise_location(ss, dm.get("location") or {})
-    taken = ss.metadata_ids()
-    mid = dm.get("metadataId")
-    if mid is not None and (mid in taken or mid <= 0):
-        raise RequestError(f"Developer metadata with id {mid} already exists.")  # guessed
-    stored: dict[str, Any] = {"metadataId": mid or ss.new_id(taken), "metadataKey": key}
-    if dm.get("metadataValue") is not None:
-        stored["metadataValue"] = dm["metadataValue"]
-    stored["location"] = location
-    stored["visibility"] = visibility
-    ss.developer_metadata.append(stored)
-    return {"createDeveloperMetadata": {"developerMetadata": metadata_json(stored)}}
-
-
-def update_developer_metadata(ss: Spreadsheet, r: dict[str, Any], email: str) -> dict[str, Any]:
-    filters = require(r.get("dataFilters"), "At least one data filter must be specified.")
-    fields = require(r.get("fields"), "At least one field must be specified.")  # wording guessed
-    src = copy.deepcopy(r.get("developerMetadata") or {})
-    if "metadataId" in src:
-        src.pop("metadataId")
-    if "location" in src:
-        src["location"] = normalise_location(ss, src["location"])
-    matched: list[dict[str, Any]] = []
-    for df in filters:
-        for m in search_metadata(ss, df):
-            if all(m is not x for x in matched):
-                matched.append(m)
-    for m in matched:
-        mid = m["metadataId"]
-        fieldmask.update(m, src, fields)
-        m["metadataId"] = mid
-        m.get("location", {}).pop("locationType", None)
-    return {"updateDeveloperMetadata": {"developerMetadata": [metadata_json(m) for m in matched]}}
-
-
-def delete_developer_metadata(ss: Spreadsheet, r: dict[str, Any], email: str) -> dict[str, Any]:
-    df = require(r.get("dataFilter"), "A data filter must be specified.")  # wording guessed
-    matched = search_metadata(ss, df)
-    ids = {m["metadataId"] for m in matched}
-    ss.developer_metadata = [m for m in ss.developer_metadata if m["metadataId"] not in ids]
-    return {
-        "deleteDeveloperMetadata": {"deletedDeveloperMetadata": [metadata_json(m) for m in matched]}
-    }
-
-
 HANDLERS: dict[str, Handler] = {
     "addSheet": add_sheet,
     "deleteSheet": delete_sheet,
@@ -582,9 +487,6 @@ HANDLERS: dict[str, Handler] = {
     "deleteConditionalFormatRule": delete_conditional_format_rule,
     "addProtectedRange": add_protected_range,
     "deleteProtectedRange": delete_protected_range,
-    "createDeveloperMetadata": create_developer_metadata,
-    "updateDeveloperMetadata": update_developer_metadata,
-    "deleteDeveloperMetadata": delete_developer_metadata,
     "setBasicFilter": set_basic_filter,
     "clearBasicFilter": clear_basic_filter,
     "addFilterView": add_filter_view,

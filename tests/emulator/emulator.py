@@ -47,9 +47,6 @@ class Emulator:
 
     Args:
         enforce_quota: apply the per-minute read/write quotas (429s).
-        sort_moves_metadata: what happens to row developer metadata when a range is sorted.
-            Google documents nothing here; True moves metadata with its row's data, False
-            leaves it at its row position.
         clock: time source (seconds) for quotas, token expiry and the request log.
         quota_limits: overrides, keyed like ``{("read", "user"): 60, ("write", "project"): 300}``.
         check_responses: validate every successful response against the discovery document
@@ -60,7 +57,6 @@ class Emulator:
     def __init__(
         self,
         enforce_quota: bool = False,
-        sort_moves_metadata: bool = True,
         clock: Callable[[], float] = time.time,
         quota_limits: dict[tuple[str, str], int] | None = None,
         check_responses: bool = True,
@@ -70,7 +66,6 @@ class Emulator:
         max_body_bytes: int = MAX_BODY,
     ) -> None:
         self.enforce_quota = enforce_quota
-        self.sort_moves_metadata = sort_moves_metadata
         self.clock = clock
         self.check_responses = check_responses
         self.max_body_bytes = max_body_bytes
@@ -167,7 +162,6 @@ class Emulator:
             locale=locale,
             shared_with=shared_with,
             rng=random.Random(self.rng.random()),
-            sort_moves_metadata=self.sort_moves_metadata,
             lock=self.lock,
         )
         for name in ["Sheet1"] if sheets is None else sheets:

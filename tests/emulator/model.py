@@ -2,11 +2,11 @@
 
 The state is plain Python: a sheet keeps its cells in a ragged list of rows, plus the
 objects that live on ranges (protected ranges, conditional formats, filter views, the basic
-filter). Developer metadata lives on the spreadsheet with a location, as in the API.
+filter).
 
 Inserting and deleting rows or columns shifts everything attached to positions: cells (and
-their data validation), row properties, developer metadata on rows/columns, protected
-ranges, conditional-format ranges, filter views and the basic filter.
+their data validation), row properties, protected ranges, conditional-format ranges, filter
+views and the basic filter.
 """
 
 from __future__ import annotations
@@ -235,13 +235,6 @@ class Sheet:
     def hidden(self) -> bool:
         return bool(self.properties.get("hidden", False))
 
-    @property
-    def developer_metadata(self) -> list[dict[str, Any]]:
-        """Developer metadata located on this sheet, its rows or its columns."""
-        return [
-            m for m in self.spreadsheet.developer_metadata if metadata_sheet_id(m) == self.sheet_id
-        ]
-
     # ----------------------------------------------------------------- cells
     def get_cell(self, row: int, col: int) -> Cell | None:
         if row < len(self.rows):
@@ -409,16 +402,6 @@ class Sheet:
         for new_pos, old_row in enumerate(order):
             for c in range(c0, c1):
                 self.put_cell(r0 + new_pos, c, snapshot[(old_row, c)])
-        if self.spreadsheet.sort_moves_metadata:
-            new_index = {old: r0 + i for i, old in enumerate(order)}
-            for m in self.spreadsheet.developer_metadata:
-                dr = m.get("location", {}).get("dimensionRange")
-                if not dr or dr.get("sheetId", 0) != self.sheet_id or dr["dimension"] != "ROWS":
-                    continue
-                if dr["startIndex"] in new_index:
-                    span = dr["endIndex"] - dr["startIndex"]
-                    dr["startIndex"] = new_index[dr["startIndex"]]
-                    dr["endIndex"] = dr["startIndex"] + span
         self.cleanup()
         return order
 
@@ -487,20 +470,6 @@ class Sheet:
         if self.basic_filter and not shift_grid_range(self.basic_filter["range"], dim, op, a, b):
             self.basic_filter = None
         self.merges = [m for m in self.merges if shift_grid_range(m, dim, op, a, b)]
-        kept_meta = []
-        for m in self.spreadsheet.developer_metadata:
-            dr = m.get("location", {}).get("dimensionRange")
-            if dr and dr.get("sheetId", 0) == self.sheet_id and dr.get("dimension") == dim:
-                s, e = dr["startIndex"], dr["endIndex"]
-                if op == "insert":
-                    s2, e2 = shift_span_insert(s, e, a, b)
-                else:
-                    s2, e2 = shift_span_delete(s, e, a, b)
-                    if s2 >= e2:
-                        continue  # deleted with its row/column
-                dr["startIndex"], dr["endIndex"] = s2, e2
-            kept_meta.append(m)
-        self.spreadsheet.developer_metadata = kept_meta
 
     def bounds(self, b: Bounds | None) -> tuple[int, int, int, int]:
         """Resolve unbounded ends against the grid size."""
@@ -528,15 +497,6 @@ class Sheet:
         )
 
 
-def _copy_metadata(m: dict[str, Any]) -> dict[str, Any]:
-    out = dict(m)
-    loc = dict(m.get("location", {}))
-    if "dimensionRange" in loc:
-        loc["dimensionRange"] = dict(loc["dimensionRange"])
-    out["location"] = loc
-    return out
-
-
 def ordered_properties(props: dict[str, Any]) -> dict[str, Any]:
     """SheetProperties with members in the order Google writes them."""
     first = ("sheetId", "title", "index", "sheetType", "gridProperties")
@@ -545,17 +505,8 @@ def ordered_properties(props: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def metadata_sheet_id(m: dict[str, Any]) -> int | None:
-    loc = m.get("location", {})
-    if "dimensionRange" in loc:
-        return loc["dimensionRange"].get("sheetId", 0)
-    if "sheetId" in loc:
-        return loc["sheetId"]
-    return None
-
-
 class Spreadsheet:
-    """A spreadsheet: sheets, developer metadata, sharing, and id generation."""
+    """A spreadsheet: sheets, sharing, and id generation."""
 
     def __init__(
         self,
@@ -565,7 +516,6 @@ class Spreadsheet:
         locale: str = "en_US",
         shared_with: list[str] | None = None,
         rng: random.Random | None = None,
-        sort_moves_metadata: bool = True,
         lock: Any = None,
     ) -> None:
         self.spreadsheet_id = spreadsheet_id
@@ -577,12 +527,10 @@ class Spreadsheet:
             "defaultFormat": copy.deepcopy(DEFAULT_FORMAT),
         }
         self.sheets: list[Sheet] = []
-        self.developer_metadata: list[dict[str, Any]] = []
         self.named_ranges: list[dict[str, Any]] = []
         self.shared_with: set[str] = set(shared_with or [])
         self.anyone_with_link = shared_with is None
         self.rng = rng or random.Random()
-        self.sort_moves_metadata = sort_moves_metadata
         self._lock = lock
 
     def clone(self) -> Spreadsheet:
@@ -591,7 +539,6 @@ class Spreadsheet:
         other.__dict__.update(self.__dict__)
         other.properties = copy.deepcopy(self.properties)
         other.sheets = [s.clone(other) for s in self.sheets]
-        other.developer_metadata = [_copy_metadata(m) for m in self.developer_metadata]
         other.named_ranges = copy.deepcopy(self.named_ranges)
         other.shared_with = set(self.shared_with)
         other.rng = random.Random()
@@ -668,9 +615,6 @@ class Spreadsheet:
 
     def protected_range_ids(self) -> set[int]:
         return {p["protectedRangeId"] for s in self.sheets for p in s.protected_ranges}
-
-    def metadata_ids(self) -> set[int]:
-        return {m["metadataId"] for m in self.developer_metadata}
 
     def new_id(self, taken: set[int]) -> int:
         """A random positive int32 not in `taken`, like the ids Google assigns."""

@@ -100,24 +100,7 @@ def line_metadata(sheet: Sheet, dim: str, index: int) -> dict[str, Any]:
     rows = dim == "ROWS"
     out: dict[str, Any] = {"pixelSize": ROW_PIXELS if rows else COLUMN_PIXELS}
     out.update(copy.deepcopy((sheet.row_props if rows else sheet.col_props).get(index, {})))
-    metas = [
-        metadata_json(m)
-        for m in sheet.spreadsheet.developer_metadata
-        if _on_line(m, sheet.sheet_id, dim, index)
-    ]
-    if metas:
-        out["developerMetadata"] = metas
     return out
-
-
-def _on_line(m: dict[str, Any], sheet_id: int, dim: str, index: int) -> bool:
-    dr = m.get("location", {}).get("dimensionRange")
-    return bool(
-        dr
-        and dr.get("sheetId", 0) == sheet_id
-        and dr.get("dimension") == dim
-        and dr["startIndex"] <= index < dr["endIndex"]
-    )
 
 
 def grid_data(
@@ -147,23 +130,6 @@ def grid_data(
         out["rowData"] = rows
     out["rowMetadata"] = [line_metadata(sheet, "ROWS", r) for r in range(r0, r1)]
     out["columnMetadata"] = [line_metadata(sheet, "COLUMNS", c) for c in range(c0, c1)]
-    return out
-
-
-def metadata_json(m: dict[str, Any]) -> dict[str, Any]:
-    """DeveloperMetadata as the API writes it, with the derived ``locationType``."""
-    loc = m.get("location", {})
-    if "dimensionRange" in loc:
-        kind = "ROW" if loc["dimensionRange"]["dimension"] == "ROWS" else "COLUMN"
-        location = {"locationType": kind, "dimensionRange": clean(loc["dimensionRange"])}
-    elif "sheetId" in loc:  # a oneof member: written even when 0
-        location = {"locationType": "SHEET", "sheetId": loc["sheetId"]}
-    else:
-        location = {"locationType": "SPREADSHEET", "spreadsheet": True}
-    out = {k: copy.deepcopy(v) for k, v in m.items() if k not in ("location", "visibility")}
-    out["location"] = location
-    if "visibility" in m:
-        out["visibility"] = m["visibility"]
     return out
 
 
@@ -198,14 +164,6 @@ def sheet_json(
         out["protectedRanges"] = clean(sheet.protected_ranges)
     if sheet.basic_filter:
         out["basicFilter"] = clean(sheet.basic_filter)
-    metas = [
-        metadata_json(m)
-        for m in sheet.spreadsheet.developer_metadata
-        if m.get("location", {}).get("sheetId") == sheet.sheet_id
-        and "dimensionRange" not in m.get("location", {})
-    ]
-    if metas:
-        out["developerMetadata"] = metas
     return out
 
 
@@ -229,9 +187,6 @@ def spreadsheet_json(
     }
     if ss.named_ranges:
         out["namedRanges"] = clean(ss.named_ranges)
-    metas = [metadata_json(m) for m in ss.developer_metadata if m["location"].get("spreadsheet")]
-    if metas:
-        out["developerMetadata"] = metas
     out["spreadsheetUrl"] = f"https://docs.google.com/spreadsheets/d/{ss.spreadsheet_id}/edit"
     return out
 

@@ -323,14 +323,8 @@ class Handler(BaseHTTPRequestHandler):
         rng = path.get("range", "")
         reads = {
             "get": lambda s: spreadsheets.get(s, params, mask),
-            "getByDataFilter": lambda s: spreadsheets.get_by_data_filter(s, body, mask),
-            "developerMetadata.get": lambda s: spreadsheets.developer_metadata_get(
-                s, path["metadataId"]
-            ),
-            "developerMetadata.search": lambda s: spreadsheets.developer_metadata_search(s, body),
             "values.get": lambda s: values.get(s, params, rng),
             "values.batchGet": lambda s: values.batch_get(s, params),
-            "values.batchGetByDataFilter": lambda s: values.batch_get_by_data_filter(s, body),
         }
         writes = {
             "batchUpdate": lambda s: batch_update.apply_batch(s, body, email),
@@ -339,8 +333,6 @@ class Handler(BaseHTTPRequestHandler):
             "values.clear": lambda s: values.clear(s, rng),
             "values.batchClear": lambda s: values.batch_clear(s, body),
             "values.batchUpdate": lambda s: values.batch_update(s, body),
-            "values.batchUpdateByDataFilter": lambda s: values.batch_update_by_data_filter(s, body),
-            "values.batchClearByDataFilter": lambda s: values.batch_clear_by_data_filter(s, body),
         }
         if mid in reads:
             with emu.lock:

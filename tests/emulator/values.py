@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from .a1 import Bounds, format_cells, format_range, index_to_col, quote_sheet
-from .datafilter import filter_spans
 from .errors import invalid_argument
 from .formatting import parse_raw, parse_user_entered
 from .model import RangeError, Sheet, Spreadsheet
@@ -322,54 +321,4 @@ def batch_clear(ss: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id}
     if targets:
         out["clearedRanges"] = [range_text(sheet, span) for sheet, span in targets]
-    return out
-
-
-# --------------------------------------------------------------------------- data filters
-def batch_get_by_data_filter(ss: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
-    vr = body.get("valueRenderOption") or "FORMATTED_VALUE"
-    dr = body.get("dateTimeRenderOption") or "SERIAL_NUMBER"
-    major = body.get("majorDimension") or "ROWS"
-    matched: list[dict[str, Any]] = []
-    index: dict[tuple[int, Span], dict[str, Any]] = {}
-    for df in body.get("dataFilters") or []:
-        for sheet, span in filter_spans(ss, df):
-            key = (sheet.sheet_id, span)
-            if key in index:
-                index[key]["dataFilters"].append(df)
-                continue
-            entry = {"valueRange": value_range(sheet, span, major, vr, dr), "dataFilters": [df]}
-            index[key] = entry
-            matched.append(entry)
-    out: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id}
-    if matched:
-        out["valueRanges"] = matched
-    return out
-
-
-def batch_update_by_data_filter(ss: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
-    option, vr, dr, include = _write_options(body)
-    responses = []
-    for k, item in enumerate(body.get("data") or []):
-        values = item.get("values") or []
-        check_values(values, f"data[{k}].values")
-        for sheet, span in filter_spans(ss, item.get("dataFilter") or {}):
-            target = Target(sheet, span, False, False)
-            written, counts = write(
-                target, values, item.get("majorDimension"), option, range_text(sheet, span)
-            )
-            resp = update_response(ss, target, written, counts, include, vr, dr)
-            resp.pop("spreadsheetId")
-            resp["dataFilter"] = item.get("dataFilter")
-            responses.append(resp)
-    return _batch_totals(ss, responses)
-
-
-def batch_clear_by_data_filter(ss: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
-    spans = [s for df in body.get("dataFilters") or [] for s in filter_spans(ss, df)]
-    for sheet, span in spans:
-        clear_span(sheet, span)
-    out: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id}
-    if spans:
-        out["clearedRanges"] = [range_text(sheet, span) for sheet, span in spans]
     return out
