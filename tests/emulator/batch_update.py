@@ -6,6 +6,10 @@ every request succeeded; an invalid request fails the whole batch with Google's
 kinds without a reply. Ids (sheetId, filterViewId, protectedRangeId) not given
 by the caller are random positive int32s; given ids must be unique.
 
+Requests with a ``fields`` mask apply only the masked fields of what they carry (see
+fieldmask); a mask naming no member of its message is refused. Writes meeting a protected
+range the caller may not edit are refused (see protection).
+
 Messages marked "wording guessed" below reproduce the situation Google rejects, but the
 exact text is not documented.
 """
@@ -16,14 +20,28 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from . import fieldmask
+from . import fieldmask, protection
 from .a1 import format_cells, quote_sheet
 from .errors import ApiError, RequestError, invalid_argument
 from .model import Cell, Sheet, Spreadsheet, ordered_properties
+from .protection import Guard
 from .render import clean, sheet_properties, spreadsheet_json
+from .schema import discovery
 
 Handler = Callable[[Spreadsheet, dict[str, Any], str], dict[str, Any] | None]
 CELL_FIELDS = ("userEnteredValue", "userEnteredFormat", "note", "dataValidation")
+NO_FIELDS = "At least one field must be listed in 'fields'. (Use '*' to indicate all fields.)"
+# A colour and its *Style twin hold one colour: Google answers both whichever was written
+# (gspread's WorksheetTest.test_format cassette), and "If background_color is also set, this
+# field [backgroundColorStyle] takes precedence" (CellFormat reference).
+COLOUR_PAIRS = [
+    (("backgroundColor",), ("backgroundColorStyle",)),
+    (("textFormat", "foregroundColor"), ("textFormat", "foregroundColorStyle")),
+    *(
+        (("borders", side, "color"), ("borders", side, "colorStyle"))
+        for side in ("top", "bottom", "left", "right")
+    ),
+]
 
 
 def apply_batch(ss: Spreadsheet, body: dict[str, Any], email: str) -> dict[str, Any]:
@@ -54,7 +72,7 @@ def apply_batch(ss: Spreadsheet, body: dict[str, Any], email: str) -> dict[str, 
 def updated_spreadsheet(ss: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
     from .values import read_target
 
-    ranges = None
+    ranges: dict[int, list[tuple[int, int, int, int]]] | None = None
     if body.get("responseRanges"):
         ranges = {}
         for text in body["responseRanges"]:
@@ -108,7 +126,12 @@ def cell_as_dict(cell: Cell | None) -> dict[str, Any]:
 
 def write_cell(sheet: Sheet, r: int, c: int, data: dict[str, Any], tree: fieldmask.Tree) -> None:
     current = cell_as_dict(sheet.get_cell(r, c))
-    fieldmask._update(current, data, tree)
+    fieldmask.apply_update(current, data, tree)
+    if fieldmask.selects(tree, ["userEnteredFormat"]) and "userEnteredFormat" in current:
+        format_tree = tree if "*" in tree else tree["userEnteredFormat"]
+        pair_colours(current["userEnteredFormat"], format_tree)
+        if not current["userEnteredFormat"]:
+            del current["userEnteredFormat"]
     uev = current.get("userEnteredValue")
     if uev is not None and "errorValue" in uev:
         uev = None  # errorValue is read-only
@@ -118,13 +141,66 @@ def write_cell(sheet: Sheet, r: int, c: int, data: dict[str, Any], tree: fieldma
     sheet.put_cell(r, c, cell)
 
 
-def cell_mask(fields: str | None) -> fieldmask.Tree:
+def pair_colours(fmt: dict[str, Any], tree: fieldmask.Tree | None) -> None:
+    """Make each colour written through the mask agree with its *Style twin."""
+    for colour, style in COLOUR_PAIRS:
+        wrote_colour, wrote_style = (fieldmask.selects(tree, list(p)) for p in (colour, style))
+        if not (wrote_colour or wrote_style):
+            continue
+        colour_now, style_now = _get(fmt, colour), _get(fmt, style)
+        if wrote_style and style_now is not None:
+            if "rgbColor" in style_now:
+                _set(fmt, colour, copy.deepcopy(style_now["rgbColor"]))
+        elif wrote_colour and colour_now is not None:
+            _set(fmt, style, {"rgbColor": copy.deepcopy(colour_now)})
+        else:
+            _set(fmt, colour, None)
+            _set(fmt, style, None)
+
+
+def _get(tree: dict[str, Any], path: tuple[str, ...]) -> Any:
+    node: Any = tree
+    for name in path:
+        if not isinstance(node, dict) or name not in node:
+            return None
+        node = node[name]
+    return node
+
+
+def _set(tree: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    """Set (or with None, remove) a nested member, dropping parents left empty."""
+    *parents, last = path
+    if value is None:
+        chain = [tree]
+        for name in parents:
+            node = chain[-1].get(name)
+            if not isinstance(node, dict):
+                return
+            chain.append(node)
+        chain[-1].pop(last, None)
+        for name, parent in zip(reversed(parents), reversed(chain[:-1]), strict=True):
+            if not parent[name]:
+                del parent[name]
+        return
+    node = tree
+    for name in parents:
+        node = node.setdefault(name, {})
+    node[last] = value
+
+
+def update_mask(fields: str | None, schema: str) -> fieldmask.Tree:
+    """An update mask over the `schema` message ("The root is the CellData", etc.)."""
     if not fields:
-        raise RequestError("At least one field must be specified.")  # wording guessed
+        raise RequestError(NO_FIELDS)
     try:
         tree = fieldmask.parse(fields)
     except fieldmask.MaskError:
         raise RequestError(f"Invalid field mask: {fields}") from None  # wording guessed
+    unknown = fieldmask.check(tree, schema, discovery().schemas)
+    if unknown:
+        raise RequestError(
+            f"Invalid field mask: {fields} ({unknown[0]} is not a field of {schema})"
+        )  # wording guessed
     return tree
 
 
@@ -159,16 +235,17 @@ def delete_sheet(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
     sheet = sheet_of(ss, r.get("sheetId", 0))
     if len(ss.sheets) == 1 or all(s.hidden for s in ss.sheets if s is not sheet):
         raise RequestError("You can't remove all the sheets in a document.")
+    protection.check_sheet(sheet, email)
     ss.sheets.remove(sheet)
     ss.reindex()
 
 
 def update_sheet_properties(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
     props = r.get("properties") or {}
-    fields = require(r.get("fields"), "At least one field must be specified.")  # wording guessed
+    tree = update_mask(r.get("fields"), "SheetProperties")
     sheet = sheet_of(ss, props.get("sheetId", 0))
     new = copy.deepcopy(sheet.properties)
-    fieldmask.update(new, props, fields)
+    fieldmask.apply_update(new, props, tree)
     new["sheetId"] = sheet.sheet_id
     new.setdefault("sheetType", "GRID")
     grid = new.setdefault("gridProperties", {})
@@ -198,19 +275,20 @@ def update_sheet_properties(ss: Spreadsheet, r: dict[str, Any], email: str) -> N
 
 
 def update_spreadsheet_properties(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
-    fields = require(r.get("fields"), "At least one field must be specified.")  # wording guessed
+    tree = update_mask(r.get("fields"), "SpreadsheetProperties")
     new = copy.deepcopy(ss.properties)
-    fieldmask.update(new, r.get("properties") or {}, fields)
+    fieldmask.apply_update(new, r.get("properties") or {}, tree)
     require(new.get("title"), "Spreadsheet title must not be empty.")  # wording guessed
     ss.properties = new
 
 
 # --------------------------------------------------------------------------- cells
 def update_cells(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
-    tree = cell_mask(r.get("fields"))
+    tree = update_mask(r.get("fields"), "CellData")
     rows = r.get("rows") or []
     if "range" in r:
         sheet, (r0, r1, c0, c1) = grid_span(ss, r["range"])
+        protection.check_span(sheet, (r0, r1, c0, c1), email)
         for i in range(r0, r1):
             line = rows[i - r0].get("values", []) if i - r0 < len(rows) else []
             for j in range(c0, c1):
@@ -220,9 +298,11 @@ def update_cells(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
         start = r.get("start") or {}
         sheet = sheet_of(ss, start.get("sheetId", 0))
         r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
+        guard = Guard(sheet, email)
         for i, row in enumerate(rows):
             for j, data in enumerate(row.get("values") or []):
                 _check_coordinate(sheet, r0 + i, c0 + j)
+                guard.cell(r0 + i, c0 + j)
                 write_cell(sheet, r0 + i, c0 + j, data, tree)
     sheet.cleanup()
 
@@ -240,11 +320,12 @@ def _check_coordinate(sheet: Sheet, row: int, col: int) -> None:
 
 
 def append_cells(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
-    tree = cell_mask(r.get("fields"))
+    tree = update_mask(r.get("fields"), "CellData")
     sheet = sheet_of(ss, r.get("sheetId", 0))
     start = sheet.used_rows()
     rows = r.get("rows") or []
     width = max((len(row.get("values") or []) for row in rows), default=0)
+    protection.check_span(sheet, (start, start + len(rows), 0, width), email)
     sheet.grow_to(start + len(rows), width)
     for i, row in enumerate(rows):
         for j, data in enumerate(row.get("values") or []):
@@ -253,8 +334,9 @@ def append_cells(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
 
 
 def repeat_cell(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
-    tree = cell_mask(r.get("fields"))
+    tree = update_mask(r.get("fields"), "CellData")
     sheet, (r0, r1, c0, c1) = grid_span(ss, r.get("range") or {})
+    protection.check_span(sheet, (r0, r1, c0, c1), email)
     data = r.get("cell") or {}
     for i in range(r0, r1):
         for j in range(c0, c1):
@@ -264,6 +346,7 @@ def repeat_cell(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
 
 def set_data_validation(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
     sheet, (r0, r1, c0, c1) = grid_span(ss, r.get("range") or {})
+    protection.check_span(sheet, (r0, r1, c0, c1), email)
     rule = r.get("rule")
     tree = fieldmask.parse("dataValidation")
     for i in range(r0, r1):
@@ -322,18 +405,22 @@ def delete_dimension(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
         )  # wording guessed
     if start == 0 and end >= count:
         raise RequestError(f"You can't delete all the {dim.lower()} on the sheet.")
+    lines = (
+        (start, end, 0, sheet.column_count) if dim == "ROWS" else (0, sheet.row_count, start, end)
+    )
+    protection.check_span(sheet, lines, email)
     if end > start:
         sheet.delete_dimension(dim, start, end)
 
 
 def update_dimension_properties(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
-    fields = require(r.get("fields"), "At least one field must be specified.")  # wording guessed
+    tree = update_mask(r.get("fields"), "DimensionProperties")
     sheet, dim, start, end = _dimension_range(ss, r.get("range") or {})
     props = r.get("properties") or {}
     store = sheet.row_props if dim == "ROWS" else sheet.col_props
     for i in range(start, end):
         current = store.get(i, {})
-        fieldmask.update(current, props, fields)
+        fieldmask.apply_update(current, props, tree)
         if current:
             store[i] = current
         else:
@@ -351,12 +438,14 @@ def sort_range(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
             )  # wording guessed
         specs.append((col, spec.get("sortOrder", "ASCENDING") != "DESCENDING"))
     require(specs, "At least one sort spec must be specified.")  # wording guessed
+    protection.check_span(sheet, (r0, r1, c0, c1), email)
     sheet.sort_range(r0, r1, c0, c1, specs)
 
 
 # --------------------------------------------------------------------------- range objects
-def add_conditional_format_rule(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
-    rule = copy.deepcopy(r.get("rule") or {})
+def _built_rule(ss: Spreadsheet, given: dict[str, Any] | None) -> tuple[Sheet, dict[str, Any]]:
+    """A conditional format rule as stored, and the sheet its ranges are on."""
+    rule = copy.deepcopy(given or {})
     ranges = require(rule.get("ranges"), "A conditional format rule needs ranges.")  # guessed
     if ("booleanRule" in rule) == ("gradientRule" in rule):
         raise RequestError("Exactly one of booleanRule or gradientRule must be set.")  # guessed
@@ -367,20 +456,52 @@ def add_conditional_format_rule(ss: Spreadsheet, r: dict[str, Any], email: str) 
         if other is not sheet:
             raise RequestError("All ranges of a rule must be on the same sheet.")  # guessed
         rule["ranges"].append(copy.deepcopy(gr) | {"sheetId": sheet.sheet_id})
+    return sheet, rule
+
+
+def _rule_index(sheet: Sheet, index: int) -> int:
+    if not 0 <= index < len(sheet.conditional_formats):
+        raise RequestError(
+            f"No conditional format on sheet: {sheet.sheet_id} at index: {index}"
+        )  # wording guessed
+    return index
+
+
+def add_conditional_format_rule(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
+    sheet, rule = _built_rule(ss, r.get("rule"))
     index = r.get("index", 0)
     if not 0 <= index <= len(sheet.conditional_formats):
         raise RequestError(f"Invalid index: {index}")  # wording guessed
     sheet.conditional_formats.insert(index, rule)
 
 
-def delete_conditional_format_rule(ss: Spreadsheet, r: dict[str, Any], email: str) -> dict:
+def update_conditional_format_rule(
+    ss: Spreadsheet, r: dict[str, Any], email: str
+) -> dict[str, Any]:
+    """Replace the rule at `index` by `rule` (on the sheet of its ranges), or move the rule at
+    `index` of sheet `sheetId` to `newIndex`: one of the two."""
+    if ("rule" in r) == ("newIndex" in r):
+        raise RequestError("Exactly one of rule or newIndex must be set.")  # wording guessed
+    if "newIndex" in r:
+        sheet = sheet_of(ss, r.get("sheetId", 0))
+        index = _rule_index(sheet, r.get("index", 0))
+        new_index = _rule_index(sheet, r["newIndex"])
+        moved = sheet.conditional_formats.pop(index)
+        sheet.conditional_formats.insert(new_index, moved)
+        reply = {"newRule": clean(moved), "newIndex": new_index, "oldIndex": index}
+    else:
+        sheet, rule = _built_rule(ss, r["rule"])
+        index = _rule_index(sheet, r.get("index", 0))
+        old, sheet.conditional_formats[index] = sheet.conditional_formats[index], rule
+        reply = {"newRule": clean(rule), "oldRule": clean(old), "newIndex": index}
+    return {"updateConditionalFormatRule": reply}
+
+
+def delete_conditional_format_rule(
+    ss: Spreadsheet, r: dict[str, Any], email: str
+) -> dict[str, Any]:
     sheet = sheet_of(ss, r.get("sheetId", 0))
-    index = r.get("index", 0)
-    if not 0 <= index < len(sheet.conditional_formats):
-        raise RequestError(
-            f"No conditional format on sheet: {sheet.sheet_id} at index: {index}"
-        )  # wording guessed
-    rule = sheet.conditional_formats.pop(index)
+    rule = sheet.conditional_formats.pop(_rule_index(sheet, r.get("index", 0)))
     return {"deleteConditionalFormatRule": {"rule": clean(rule)}}
 
 
@@ -409,14 +530,42 @@ def add_protected_range(ss: Spreadsheet, r: dict[str, Any], email: str) -> dict[
     return {"addProtectedRange": {"protectedRange": reply}}
 
 
-def delete_protected_range(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
-    pid = r.get("protectedRangeId")
+def _find_protected_range(ss: Spreadsheet, pid: int | None) -> tuple[Sheet, dict[str, Any]]:
     for sheet in ss.sheets:
         for pr in sheet.protected_ranges:
             if pr["protectedRangeId"] == pid:
-                sheet.protected_ranges.remove(pr)
-                return
-    raise RequestError(f"No protected range with id: {pid}")  # wording guessed
+                return sheet, pr
+    # as recorded in googleapis/google-api-python-client#1064
+    raise RequestError(f"No protected range with id: {pid}")
+
+
+def delete_protected_range(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
+    sheet, pr = _find_protected_range(ss, r.get("protectedRangeId"))
+    protection.check_object(ss, pr, email)
+    sheet.protected_ranges.remove(pr)
+
+
+def update_protected_range(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
+    tree = update_mask(r.get("fields"), "ProtectedRange")
+    src = copy.deepcopy(r.get("protectedRange") or {})
+    sheet, pr = _find_protected_range(ss, src.get("protectedRangeId"))
+    protection.check_object(ss, pr, email)
+    new = copy.deepcopy(pr)
+    fieldmask.apply_update(new, src, tree)
+    new["protectedRangeId"] = pr["protectedRangeId"]
+    new["requestingUserCanEdit"] = True  # read-only
+    target, _ = grid_span(ss, require(new.get("range"), "A protected range needs a range."))
+    new["range"] = new["range"] | {"sheetId": target.sheet_id}
+    if new.get("warningOnly"):
+        new.pop("editors", None)  # "When writing: if this field is true, then editors are ignored."
+    elif pr.get("warningOnly") and not fieldmask.selects(tree, ["editors"]):
+        # "...if this field is changed from true to false and the `editors` field is not set
+        # (nor included in the field mask), then the editors will be set to all the editors
+        # in the document."
+        everyone = {email, *ss.shared_with, *([ss.owner] if ss.owner else [])}
+        new["editors"] = {"users": sorted(everyone)}
+    sheet.protected_ranges.remove(pr)
+    target.protected_ranges.append(new)
 
 
 def set_basic_filter(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
@@ -452,11 +601,11 @@ def _find_filter_view(ss: Spreadsheet, fid: int | None) -> tuple[Sheet, dict[str
 
 
 def update_filter_view(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
-    fields = require(r.get("fields"), "At least one field must be specified.")  # wording guessed
+    tree = update_mask(r.get("fields"), "FilterView")
     src = r.get("filter") or {}
     sheet, fv = _find_filter_view(ss, src.get("filterViewId"))
     new = copy.deepcopy(fv)
-    fieldmask.update(new, src, fields)
+    fieldmask.apply_update(new, src, tree)
     new["filterViewId"] = fv["filterViewId"]
     target, _ = grid_span(ss, new.get("range") or {"sheetId": sheet.sheet_id})
     new["range"] = bounded_range(target, new.get("range") or {})
@@ -484,8 +633,10 @@ HANDLERS: dict[str, Handler] = {
     "sortRange": sort_range,
     "setDataValidation": set_data_validation,
     "addConditionalFormatRule": add_conditional_format_rule,
+    "updateConditionalFormatRule": update_conditional_format_rule,
     "deleteConditionalFormatRule": delete_conditional_format_rule,
     "addProtectedRange": add_protected_range,
+    "updateProtectedRange": update_protected_range,
     "deleteProtectedRange": delete_protected_range,
     "setBasicFilter": set_basic_filter,
     "clearBasicFilter": clear_basic_filter,

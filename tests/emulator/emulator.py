@@ -152,8 +152,10 @@ class Emulator:
         sheets: list[str] | None = None,
         locale: str = "en_US",
         spreadsheet_id: str | None = None,
+        owner: str | None = None,
     ) -> str:
-        """Create a spreadsheet. ``shared_with=None`` means anyone with the link may edit."""
+        """Create a spreadsheet. ``shared_with=None`` means anyone with the link may edit; the
+        `owner` may edit every protected range (None: an owner who never calls the API)."""
         sid = spreadsheet_id or "1" + "".join(self.rng.choice(_ID_CHARS) for _ in range(43))
         ss = Spreadsheet(
             sid,
@@ -163,6 +165,7 @@ class Emulator:
             shared_with=shared_with,
             rng=random.Random(self.rng.random()),
             lock=self.lock,
+            owner=owner,
         )
         for name in ["Sheet1"] if sheets is None else sheets:
             ss.add_sheet({"title": name})
@@ -195,6 +198,7 @@ class Emulator:
             time_zone=props.get("timeZone", "Etc/GMT"),
             locale=props.get("locale", "en_US"),
             sheets=[] if sheet_props else None,
+            owner=email,
         )
         ss = self.spreadsheets[sid]
         for i, sp in enumerate(sheet_props):

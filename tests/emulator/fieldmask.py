@@ -6,6 +6,14 @@ Syntax accepted (as Google's partial-response syntax): comma-separated paths, ne
     sheets(properties(sheetId,title),data(startRow,rowData(values(effectiveValue))))
     sheets.properties.title,spreadsheetId
     gridProperties/rowCount,gridProperties/columnCount
+
+"Field names can be specified in camelCase or separated_by_underscores" (Sheets API guide,
+Use field masks): names are kept in camelCase, as the JSON members are.
+
+An update mask, as the same guide puts it: "The update request ignores any fields that
+aren't specified in the field mask, leaving them with their current values. You can also
+unset a field by not specifying it in the updated message, but adding the field to the
+mask." A path selects its whole subtree; ``*`` selects every member.
 """
 
 from __future__ import annotations
@@ -27,6 +35,12 @@ def parse(mask: str) -> Tree:
     if pos != len(text):
         raise MaskError(mask)
     return tree
+
+
+def camel(name: str) -> str:
+    """``user_entered_value`` -> ``userEnteredValue``; camelCase and ``*`` unchanged."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def _merge(tree: Tree, path: list[str], sub: Tree | None) -> None:
@@ -68,7 +82,7 @@ def _parse_item(text: str, pos: int, tree: Tree) -> int:
             pos += 1
         if pos == start:
             raise MaskError(text)
-        path.append(text[start:pos])
+        path.append(camel(text[start:pos]))
         if pos < len(text) and text[pos] in "./":
             pos += 1
             continue
@@ -131,13 +145,9 @@ def check(tree: Tree, schema_id: str, schemas: dict[str, Any]) -> list[str]:
     return bad
 
 
-def update(target: dict[str, Any], source: dict[str, Any], mask: str) -> None:
-    """Apply an update mask: each selected member is copied from `source` (or cleared)."""
-    tree = parse(mask)
-    _update(target, source, tree)
-
-
-def _update(target: dict[str, Any], source: dict[str, Any], tree: Tree) -> None:
+def apply_update(target: dict[str, Any], source: dict[str, Any], tree: Tree) -> None:
+    """Apply an update mask: each selected member is copied from `source`, or cleared when
+    `source` lacks it; members the mask does not select are left as they are."""
     if "*" in tree:
         for key in list(target):
             if key not in source:
@@ -155,7 +165,7 @@ def _update(target: dict[str, Any], source: dict[str, Any], tree: Tree) -> None:
             child = target.get(name)
             if not isinstance(child, dict):
                 child = {}
-            _update(child, source.get(name) or {}, sub)
+            apply_update(child, source.get(name) or {}, sub)
             if child:
                 target[name] = child
             else:

@@ -517,6 +517,7 @@ class Spreadsheet:
         shared_with: list[str] | None = None,
         rng: random.Random | None = None,
         lock: Any = None,
+        owner: str | None = None,
     ) -> None:
         self.spreadsheet_id = spreadsheet_id
         self.properties: dict[str, Any] = {
@@ -530,6 +531,7 @@ class Spreadsheet:
         self.named_ranges: list[dict[str, Any]] = []
         self.shared_with: set[str] = set(shared_with or [])
         self.anyone_with_link = shared_with is None
+        self.owner = owner  # may edit every protected range
         self.rng = rng or random.Random()
         self._lock = lock
 

@@ -328,11 +328,11 @@ class Handler(BaseHTTPRequestHandler):
         }
         writes = {
             "batchUpdate": lambda s: batch_update.apply_batch(s, body, email),
-            "values.update": lambda s: values.update(s, params, rng, body),
-            "values.append": lambda s: values.append(s, params, rng, body),
-            "values.clear": lambda s: values.clear(s, rng),
-            "values.batchClear": lambda s: values.batch_clear(s, body),
-            "values.batchUpdate": lambda s: values.batch_update(s, body),
+            "values.update": lambda s: values.update(s, params, rng, body, email),
+            "values.append": lambda s: values.append(s, params, rng, body, email),
+            "values.clear": lambda s: values.clear(s, rng, email),
+            "values.batchClear": lambda s: values.batch_clear(s, body, email),
+            "values.batchUpdate": lambda s: values.batch_update(s, body, email),
         }
         if mid in reads:
             with emu.lock:

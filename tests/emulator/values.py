@@ -12,6 +12,8 @@ Behaviour reproduced from the API reference and recorded traffic:
 * writes: ``valueInputOption`` is required; ``null`` leaves a cell alone and ``""`` clears
   it; a single-cell range is an anchor the data may grow from (the grid grows with it),
   while data overflowing a larger range is a 400;
+* a write or clear meeting a protected range the caller may not edit is refused (see
+  protection);
 * ``values.append`` finds the table (contiguous non-empty rows from the first non-empty row
   in the range's columns) and writes below it, starting at the table's first column.
 """
@@ -25,6 +27,7 @@ from .a1 import Bounds, format_cells, format_range, index_to_col, quote_sheet
 from .errors import invalid_argument
 from .formatting import parse_raw, parse_user_entered
 from .model import RangeError, Sheet, Spreadsheet
+from .protection import Guard, check_span
 from .render import read_values
 
 Span = tuple[int, int, int, int]
@@ -108,6 +111,7 @@ def write(
     major: str | None,
     input_option: str,
     requested: str,
+    email: str,
 ) -> tuple[Span | None, dict[str, int]]:
     """Write values into a target; returns the written span and the update counters."""
     sheet = target.sheet
@@ -131,6 +135,10 @@ def write(
                 )
     if not cells:
         return None, {}
+    guard = Guard(sheet, email)
+    if guard.areas:
+        for dr, dc, _ in cells:
+            guard.cell(r0 + dr, c0 + dc)
     max_r = max(dr for dr, _, _ in cells)
     max_c = max(dc for _, dc, _ in cells)
     sheet.grow_to(r0 + max_r + 1, c0 + max_c + 1)
@@ -192,7 +200,9 @@ def batch_get(ss: Spreadsheet, params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def update(ss: Spreadsheet, params: dict[str, Any], range_: str, body: dict[str, Any]) -> dict:
+def update(
+    ss: Spreadsheet, params: dict[str, Any], range_: str, body: dict[str, Any], email: str
+) -> dict[str, Any]:
     option = require_input_option(params.get("valueInputOption"))
     if body.get("range") and not _same_range(ss, body["range"], range_):
         raise invalid_argument(
@@ -202,7 +212,7 @@ def update(ss: Spreadsheet, params: dict[str, Any], range_: str, body: dict[str,
     values = body.get("values") or []
     check_values(values, "values")
     target = write_target(ss, range_)
-    written, counts = write(target, values, body.get("majorDimension"), option, range_)
+    written, counts = write(target, values, body.get("majorDimension"), option, range_, email)
     vr, dr = _render_options(params, "response")
     include = bool(params.get("includeValuesInResponse"))
     return update_response(ss, target, written, counts, include, vr, dr)
@@ -224,14 +234,19 @@ def _write_options(body: dict[str, Any]) -> tuple[str, str, str, bool]:
     )
 
 
-def batch_update(ss: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+def batch_update(ss: Spreadsheet, body: dict[str, Any], email: str) -> dict[str, Any]:
     option, vr, dr, include = _write_options(body)
     responses = []
     for k, item in enumerate(body.get("data") or []):
         check_values(item.get("values") or [], f"data[{k}].values")
         target = write_target(ss, item.get("range", ""))
         written, counts = write(
-            target, item.get("values") or [], item.get("majorDimension"), option, item["range"]
+            target,
+            item.get("values") or [],
+            item.get("majorDimension"),
+            option,
+            item["range"],
+            email,
         )
         responses.append(update_response(ss, target, written, counts, include, vr, dr))
     return _batch_totals(ss, responses)
@@ -253,7 +268,9 @@ def _batch_totals(ss: Spreadsheet, responses: list[dict[str, Any]]) -> dict[str,
     return out
 
 
-def append(ss: Spreadsheet, params: dict[str, Any], range_: str, body: dict[str, Any]) -> dict:
+def append(
+    ss: Spreadsheet, params: dict[str, Any], range_: str, body: dict[str, Any], email: str
+) -> dict[str, Any]:
     option = require_input_option(params.get("valueInputOption"))
     values = body.get("values") or []
     check_values(values, "values")
@@ -287,7 +304,7 @@ def append(ss: Spreadsheet, params: dict[str, Any], range_: str, body: dict[str,
     if params.get("insertDataOption") == "INSERT_ROWS" and height:
         sheet.insert_dimension("ROWS", start_row, height)
     target = Target(sheet, (start_row, start_row + 1, start_col, start_col + 1), True, True)
-    written, counts = write(target, values, body.get("majorDimension"), option, range_)
+    written, counts = write(target, values, body.get("majorDimension"), option, range_, email)
     vr, dr = _render_options(params, "response")
     include = bool(params.get("includeValuesInResponse"))
     updates = update_response(ss, target, written, counts, include, vr, dr)
@@ -300,7 +317,8 @@ def _has_value(sheet: Sheet, r: int, c: int) -> bool:
     return cell is not None and cell.has_value()
 
 
-def clear_span(sheet: Sheet, span: Span) -> None:
+def clear_span(sheet: Sheet, span: Span, email: str) -> None:
+    check_span(sheet, span, email)
     r0, r1, c0, c1 = span
     for r in range(r0, min(r1, len(sheet.rows))):
         for c in range(c0, min(c1, len(sheet.rows[r]))):
@@ -308,16 +326,16 @@ def clear_span(sheet: Sheet, span: Span) -> None:
     sheet.cleanup()
 
 
-def clear(ss: Spreadsheet, range_: str) -> dict[str, Any]:
+def clear(ss: Spreadsheet, range_: str, email: str) -> dict[str, Any]:
     sheet, span = read_target(ss, range_)
-    clear_span(sheet, span)
+    clear_span(sheet, span, email)
     return {"spreadsheetId": ss.spreadsheet_id, "clearedRange": range_text(sheet, span)}
 
 
-def batch_clear(ss: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+def batch_clear(ss: Spreadsheet, body: dict[str, Any], email: str) -> dict[str, Any]:
     targets = [read_target(ss, text) for text in body.get("ranges") or []]
     for sheet, span in targets:
-        clear_span(sheet, span)
+        clear_span(sheet, span, email)
     out: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id}
     if targets:
         out["clearedRanges"] = [range_text(sheet, span) for sheet, span in targets]
