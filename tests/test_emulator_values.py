@@ -75,6 +75,134 @@ def test_batch_get(api, sid):
     assert [v["values"] for v in body["valueRanges"]] == [[["a"], ["c"]], [["b"], ["d"]]]
 
 
+# The worker reads with values.batchGet. What Google answered in gspread's cassettes: after
+# USER_ENTERED [["=4/2", "2020-01-01", "string", 53], ["=3/2", 0.12, "1999-01-02", ""]] into a
+# 2 x 4 Sheet1 (WorksheetTest.test_get_all_values_date_time_render_options and
+# test_get_all_records_value_render_options), per render options. DateTimeRenderOption is
+# "ignored if valueRenderOption is FORMATTED_VALUE" (reference); the trailing "" is trimmed
+# ("empty trailing rows and columns will not be included", ValueRange.values).
+RECORDED = {
+    ("FORMATTED_VALUE", "SERIAL_NUMBER"): [
+        ["2", "2020-01-01", "string", "53"],
+        ["1.5", "0.12", "1999-01-02"],
+    ],
+    ("FORMATTED_VALUE", "FORMATTED_STRING"): [
+        ["2", "2020-01-01", "string", "53"],
+        ["1.5", "0.12", "1999-01-02"],
+    ],
+    ("UNFORMATTED_VALUE", "SERIAL_NUMBER"): [[2, 43831, "string", 53], [1.5, 0.12, 36162]],
+    ("UNFORMATTED_VALUE", "FORMATTED_STRING"): [
+        [2, "2020-01-01", "string", 53],
+        [1.5, 0.12, "1999-01-02"],
+    ],
+    ("FORMULA", "SERIAL_NUMBER"): [["=4/2", 43831, "string", 53], ["=3/2", 0.12, 36162]],
+    ("FORMULA", "FORMATTED_STRING"): [
+        ["=4/2", "2020-01-01", "string", 53],
+        ["=3/2", 0.12, "1999-01-02"],
+    ],
+}
+
+
+@pytest.fixture
+def recorded(emu, api):
+    sid = emu.create_spreadsheet("Recorded", sheets=["Sheet1"])
+    size = {"sheetId": 0, "gridProperties": {"rowCount": 2, "columnCount": 4}}
+    fields = "gridProperties/rowCount,gridProperties/columnCount"
+    resp = api.batch(sid, {"updateSheetProperties": {"properties": size, "fields": fields}})
+    assert resp.status_code == 200
+    rows = [["=4/2", "2020-01-01", "string", 53], ["=3/2", 0.12, "1999-01-02", ""]]
+    assert api.write(sid, "'Sheet1'!A1:D2", rows)["updatedCells"] == 8
+    return sid
+
+
+@pytest.mark.parametrize(("value_render", "date_render"), sorted(RECORDED))
+def test_batch_get_renders_as_recorded(api, recorded, value_render, date_render):
+    params = {"valueRenderOption": value_render, "dateTimeRenderOption": date_render}
+    body = api.get(
+        f"{recorded}/values:batchGet", ranges=["'Sheet1'", "Sheet1!B:C"], **params
+    ).json()
+    whole, columns = body["valueRanges"]
+    assert whole == {
+        "range": "Sheet1!A1:D2",
+        "majorDimension": "ROWS",
+        "values": RECORDED[value_render, date_render],
+    }
+    assert columns["range"] == "Sheet1!B1:C2"
+    assert columns["values"] == [row[1:3] for row in RECORDED[value_render, date_render]]
+
+
+def test_batch_get_by_columns(api, recorded):
+    body = api.get(
+        f"{recorded}/values:batchGet",
+        ranges=["Sheet1!A1:D2"],
+        majorDimension="COLUMNS",
+        valueRenderOption="UNFORMATTED_VALUE",
+    ).json()
+    (answer,) = body["valueRanges"]
+    assert answer["majorDimension"] == "COLUMNS"
+    assert answer["values"] == [[2, 1.5], [43831, 0.12], ["string", 36162], [53]]
+
+
+def test_batch_get_leaves_out_rows_that_only_carry_formats(api, sid):
+    # the worker's Dokumen tab: date-time format down whole columns, values in a few rows
+    column = {"sheetId": 0, "startColumnIndex": 7, "endColumnIndex": 9}
+    fmt = {"numberFormat": {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm"}}
+    body = {"range": column, "cell": {"userEnteredFormat": fmt}, "fields": "userEnteredFormat"}
+    assert api.batch(sid, {"repeatCell": body}).status_code == 200
+    api.write(
+        sid,
+        "Dokumen!A1",
+        [
+            ["ID", "", "", "", "", "", "", "Mulai"],
+            ["d1", "", "", "", "", "", "", "2026-11-30 08:00"],
+            [],
+            ["d3"],
+        ],
+    )
+    serial = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
+    (answer,) = api.get(f"{sid}/values:batchGet", ranges=["Dokumen!A:K"], **serial).json()[
+        "valueRanges"
+    ]
+    assert answer["range"] == "Dokumen!A1:K1000"
+    assert answer["values"] == [
+        ["ID", "", "", "", "", "", "", "Mulai"],
+        ["d1", "", "", "", "", "", "", 46356 + 8 / 24],
+        [],
+        ["d3"],
+    ]
+    text = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING"}
+    (answer,) = api.get(f"{sid}/values:batchGet", ranges=["Dokumen!H2"], **text).json()[
+        "valueRanges"
+    ]
+    assert answer == {
+        "range": "Dokumen!H2",
+        "majorDimension": "ROWS",
+        "values": [["2026-11-30 08:00"]],
+    }
+
+
+def test_batch_get_echoes_ranges_quoted_as_google_does(emu, api):
+    # SpreadsheetTest.test_values_batch_get: "A:A" of a 10 x 10 sheet -> "'<title>'!A1:A10"
+    sid = emu.create_spreadsheet("Emoji", sheets=["🌵 test_values_batch_get 1"])
+    size = {"sheetId": 0, "gridProperties": {"rowCount": 10, "columnCount": 10}}
+    fields = "gridProperties/rowCount,gridProperties/columnCount"
+    assert api.batch(sid, {"updateSheetProperties": {"properties": size, "fields": fields}}).ok
+    api.write(sid, "🌵 test_values_batch_get 1!A1", [["🍇", "🍉", "🍋"], ["🍐", "🍎", "🍓"]], "RAW")
+    ranges = [f"🌵 test_values_batch_get 1!{c}:{c}" for c in "ABC"]
+    body = api.get(f"{sid}/values:batchGet", ranges=ranges).json()
+    assert body == {
+        "spreadsheetId": sid,
+        "valueRanges": [
+            {
+                "range": f"'🌵 test_values_batch_get 1'!{c}1:{c}10",
+                "majorDimension": "ROWS",
+                "values": [[a], [b]],
+            }
+            for c, a, b in [("A", "🍇", "🍐"), ("B", "🍉", "🍎"), ("C", "🍋", "🍓")]
+        ],
+    }
+
+
 # --------------------------------------------------------------------------- rendering
 def test_dates_serial_formatted_and_formula(api, sid):
     api.write(sid, "Dokumen!A1", [["2024-01-31 13:45", "2024-01-31", "=(1+2)*3", "12:00"]])
