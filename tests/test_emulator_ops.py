@@ -52,6 +52,11 @@ def api(emu, key):
     return Api(emu, key)
 
 
+@pytest.fixture(scope="module")
+def gc(emu, key):
+    return emu.gspread_client(key)
+
+
 @pytest.fixture
 def sid(emu):
     emu.clear_faults()
@@ -195,8 +200,8 @@ WRITE_CALLS = {
 
 
 @pytest.mark.parametrize("method", sorted(WRITE_CALLS))
-def test_apply_drop_applies_the_write_then_closes_the_connection(emu, key, sid, method):
-    ws = emu.gspread_client(key).open_by_key(sid).worksheet("Dokumen")
+def test_apply_drop_applies_the_write_then_closes_the_connection(emu, gc, sid, method):
+    ws = gc.open_by_key(sid).worksheet("Dokumen")
     fault = emu.inject_faults("apply-drop", methods=[f"sheets.spreadsheets.{method}"])
     with pytest.raises(requests.exceptions.ConnectionError):
         WRITE_CALLS[method](ws)
@@ -209,11 +214,11 @@ def test_apply_drop_applies_the_write_then_closes_the_connection(emu, key, sid, 
     )
     # applied, though the client never heard back
     assert emu.spreadsheet(sid).sheet("Dokumen").values() == [["ditulis"]]
-    assert emu.gspread_client(key).open_by_key(sid).sheet1.get("A1") == [["ditulis"]]
+    assert ws.get("A1") == [["ditulis"]]
 
 
-def test_apply_drop_serves_reads_too(emu, key, sid):
-    ws = emu.gspread_client(key).open_by_key(sid).worksheet("Dokumen")
+def test_apply_drop_serves_reads_too(emu, gc, sid):
+    ws = gc.open_by_key(sid).worksheet("Dokumen")
     emu.inject_faults("apply-drop", count=2)
     with pytest.raises(requests.exceptions.ConnectionError):
         ws.get("A1")
