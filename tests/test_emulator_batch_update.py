@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.emulator.testing import error
+from tests.emulator.testing import error, grid, ok
 
 INT32_MAX = 2**31 - 1
 
@@ -12,21 +12,6 @@ INT32_MAX = 2**31 - 1
 @pytest.fixture
 def sid(emu):
     return emu.create_spreadsheet("Batch", sheets=["Dokumen"])
-
-
-def ok(resp):
-    assert resp.status_code == 200, resp.text
-    return resp.json()
-
-
-def grid(r0, r1, c0=0, c1=3, sheet_id=0):
-    return {
-        "sheetId": sheet_id,
-        "startRowIndex": r0,
-        "endRowIndex": r1,
-        "startColumnIndex": c0,
-        "endColumnIndex": c1,
-    }
 
 
 def rows_dim(start, end, sheet_id=0):

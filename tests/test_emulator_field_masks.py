@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from tests.emulator import Cell
-from tests.emulator.testing import error
+from tests.emulator.testing import error, ok
 
 GREY = {"red": 0.85, "green": 0.85, "blue": 0.85}
 OLD = Cell(
@@ -31,11 +31,6 @@ SENT = {
 @pytest.fixture
 def sid(emu):
     return emu.create_spreadsheet("Masks", sheets=["Dokumen"])
-
-
-def ok(resp):
-    assert resp.status_code == 200, resp.text
-    return resp.json()
 
 
 def cell_request(kind: str, cell: dict, fields: str) -> dict:
@@ -176,34 +171,16 @@ def test_the_style_twin_takes_precedence_and_clearing_one_clears_both(emu, api, 
 
 # --------------------------------------------------------------------------- other requests
 def test_update_sheet_properties(emu, api, sid):
+    def update(props: dict, fields: str) -> None:
+        ok(api.batch(sid, {"updateSheetProperties": {"properties": props, "fields": fields}}))
+
     props = {"sheetId": 0, "title": "Baru", "hidden": True, "gridProperties": {"frozenRowCount": 1}}
-    ok(api.batch(sid, {"updateSheetProperties": {"properties": props, "fields": "title"}}))
+    update(props, "title")
     sheet = emu.spreadsheet(sid).sheet("Baru")
     assert (sheet.hidden, sheet.frozen_rows) == (False, 0)  # sent but not masked
-    ok(
-        api.batch(
-            sid,
-            {
-                "updateSheetProperties": {
-                    "properties": props,
-                    "fields": "gridProperties.frozenRowCount",
-                }
-            },
-        )
-    )
+    update(props, "gridProperties.frozenRowCount")
     assert sheet.frozen_rows == 1 and sheet.row_count == 1000
-    props = {"sheetId": 0}
-    ok(
-        api.batch(
-            sid,
-            {
-                "updateSheetProperties": {
-                    "properties": props,
-                    "fields": "gridProperties.frozenRowCount",
-                }
-            },
-        )
-    )
+    update({"sheetId": 0}, "gridProperties.frozenRowCount")
     assert sheet.frozen_rows == 0  # masked, not sent: cleared (unfrozen)
 
 

@@ -13,7 +13,7 @@ import gspread
 import pytest
 
 from tests.emulator.protection import PROTECTED_MESSAGE
-from tests.emulator.testing import Api, error, q
+from tests.emulator.testing import Api, error, grid, ok, q
 
 ADMIN = "admin@kantor.iam.gserviceaccount.com"
 STAFF = "staf@kantor.iam.gserviceaccount.com"
@@ -48,11 +48,6 @@ def sid(emu):
     )
 
 
-def ok(resp):
-    assert resp.status_code == 200, resp.text
-    return resp.json()
-
-
 def refused(resp) -> None:
     err = error(resp)
     assert (resp.status_code, err["status"], err["message"]) == (
@@ -60,16 +55,6 @@ def refused(resp) -> None:
         "INVALID_ARGUMENT",
         PROTECTED_MESSAGE,
     )
-
-
-def grid(r0, r1, c0, c1):
-    return {
-        "sheetId": 0,
-        "startRowIndex": r0,
-        "endRowIndex": r1,
-        "startColumnIndex": c0,
-        "endColumnIndex": c1,
-    }
 
 
 def protect(api, sid, **protected) -> int:

@@ -9,7 +9,7 @@ JSON types, enum values from the document).
 from __future__ import annotations
 
 from tests.emulator.schema import discovery
-from tests.emulator.testing import q
+from tests.emulator.testing import grid, q
 
 IMPLEMENTED = {
     "sheets.spreadsheets.create",
@@ -23,16 +23,6 @@ IMPLEMENTED = {
     "sheets.spreadsheets.values.clear",
     "sheets.spreadsheets.values.batchClear",
 }
-
-
-def grid(r0, r1, c0=0, c1=3):
-    return {
-        "sheetId": 0,
-        "startRowIndex": r0,
-        "endRowIndex": r1,
-        "startColumnIndex": c0,
-        "endColumnIndex": c1,
-    }
 
 
 def test_every_endpoint_matches_the_discovery_document(api, emu):

@@ -51,6 +51,23 @@ class Api:
         return resp.json()
 
 
+def ok(resp: requests.Response) -> Any:
+    """The JSON of a successful answer."""
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def grid(r0: int, r1: int, c0: int = 0, c1: int = 3, sheet_id: int = 0) -> dict[str, int]:
+    """A GridRange: rows [r0, r1), columns [c0, c1)."""
+    return {
+        "sheetId": sheet_id,
+        "startRowIndex": r0,
+        "endRowIndex": r1,
+        "startColumnIndex": c0,
+        "endColumnIndex": c1,
+    }
+
+
 def error(resp: requests.Response) -> dict[str, Any]:
     body = resp.json()
     assert set(body) == {"error"}, body
