@@ -7,16 +7,37 @@ and its workbook can move together.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
-from collections.abc import Callable
-from datetime import date, time
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
 
 from sop_models.duration import Duration
 from syncer.calendar import WorkingCalendar
+from syncer.hours import (
+    DEFAULT_WEEK,
+    RAMADAN_WEEK,
+    WEEKDAYS,
+    DateSpan,
+    HoursSpan,
+    Ramadan,
+    Week,
+)
 
 if TYPE_CHECKING:
     from syncer.notices.delivery import Notifier
@@ -30,22 +51,178 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# --- shared helpers: configuration values in plain English ------------------------------------
+
+
+def config_date(value: object) -> date:
+    """A TOML date (``2026-08-17``) or the text ``"2026-08-17"``; else one plain sentence."""
+    if isinstance(value, datetime):
+        raise ValueError(
+            f"{value.isoformat()} has a time of day: write the date alone, "
+            f"e.g. {value.date().isoformat()}"
+        )
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"{str(value)!r} is not a date: write {_date_example(value)}")
+
+
+def _date_example(value: object) -> str:
+    """The ISO form of a day-first date (``17-08-2026`` -> 2026-08-17), or the pattern."""
+    match = _DAY_FIRST.match(value) if isinstance(value, str) else None
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            pass
+    return "YYYY-MM-DD, e.g. 2026-08-17"
+
+
+_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
+_PERIOD_TEXT = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-\u2013]\s*(\d{1,2})[:.](\d{2})\s*$")
+_ALLOWED_PERIOD = "'HH:MM-HH:MM' on a 24-hour clock, such as '07:30-12:00'"
+_ZONE_EXAMPLES = "'Asia/Jakarta' (WIB), 'Asia/Makassar' (WITA) or 'Asia/Jayapura' (WIT)"
+
+ConfigDate = Annotated[date, PlainValidator(config_date)]
+
+
+# --- [calendar] --------------------------------------------------------------------------------
+
+
+def _zone(value: object) -> ZoneInfo:
+    if isinstance(value, ZoneInfo):
+        return value
+    try:
+        return ZoneInfo(str(value).strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{str(value)!r} is not a known IANA time zone; use e.g. {_ZONE_EXAMPLES}"
+        ) from None
+
+
+def _period(weekday: str, text: object) -> tuple[time, time]:
+    match = _PERIOD_TEXT.match(text) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"{weekday}: {text!r} is not a working period; write {_ALLOWED_PERIOD}")
+    hour1, minute1, hour2, minute2 = (int(part) for part in match.groups())
+    if hour1 > 23 or hour2 > 23 or minute1 > 59 or minute2 > 59:
+        raise ValueError(
+            f"{weekday}: {text!r} is not a time of day; "
+            f"write {_ALLOWED_PERIOD} (hours 00-23, minutes 00-59)"
+        )
+    return time(hour1, minute1), time(hour2, minute2)
+
+
+def _week(value: object) -> Week:
+    """``{"monday": ["07:30-12:00", ...], ...}``: a whole week, unlisted weekdays without work."""
+    if isinstance(value, Week):
+        return value
+    if not isinstance(value, Mapping):
+        raise ValueError(
+            f"{value!r} is not a table of weekdays; write e.g. "
+            'monday = ["07:30-12:00", "13:00-16:00"]'
+        )
+    days: list[tuple[tuple[time, time], ...] | None] = [None] * 7
+    for key, texts in value.items():
+        name = str(key).strip().lower()
+        if name not in WEEKDAYS:
+            raise ValueError(f"{key!r} is not a weekday; use one of {', '.join(WEEKDAYS)}")
+        index = WEEKDAYS.index(name)
+        if days[index] is not None:
+            raise ValueError(f"{name} is listed twice")
+        if isinstance(texts, str):
+            texts = [texts]
+        if not isinstance(texts, list | tuple):
+            raise ValueError(f"{name}: {texts!r} is not a list of {_ALLOWED_PERIOD}")
+        days[index] = tuple(_period(name, text) for text in texts)
+    return Week(tuple(day or () for day in days))
+
+
+Zone = Annotated[ZoneInfo, PlainValidator(_zone)]
+WeekPeriods = Annotated[Week, PlainValidator(_week)]
+
+
+class DatesConfig(_Section):
+    """``from`` and ``until``: a span of days, both included."""
+
+    first: ConfigDate = Field(alias="from")
+    until: ConfigDate
+    _dates: DateSpan = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _typed(self) -> Self:
+        self._dates = DateSpan(self.first, self.until)
+        return self
+
+    @property
+    def dates(self) -> DateSpan:
+        return self._dates
+
+
+class SpanConfig(DatesConfig):
+    """``[[calendar.spans]]``: a week of working periods for a span of dates."""
+
+    periods: WeekPeriods
+
+
+class RamadanConfig(_Section):
+    """``[calendar.ramadan]``: Ramadan hours, on by default (DESIGN §3)."""
+
+    enabled: bool = True
+    periods: WeekPeriods = RAMADAN_WEEK
+    """The MenPAN-RB circular's week unless given (a whole week, as [calendar.periods])."""
+    dates: list[DatesConfig] = []
+    """A year's Ramadan as the government set it, when the isbat differs from Umm al-Qura."""
+    _ramadan: Ramadan | None = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _typed(self) -> Self:
+        dates = tuple(each.dates for each in self.dates)
+        self._ramadan = Ramadan(self.periods, dates) if self.enabled else None
+        return self
+
+    @property
+    def ramadan(self) -> Ramadan | None:
+        return self._ramadan
+
+
 class CalendarConfig(_Section):
-    zone: str = "Asia/Jakarta"
-    periods: dict[str, list[str]] | None = None
+    """``[calendar]``, parsed once into a :class:`WorkingCalendar` (``build``)."""
+
+    zone: Zone = ZoneInfo("Asia/Jakarta")
+    periods: WeekPeriods = DEFAULT_WEEK
     """Weekday name -> ["HH:MM-HH:MM", ...]; replaces the whole default week when given."""
-    extra_holidays: list[date] = []
+    spans: list[SpanConfig] = []
+    """Dated working hours: each day of a span has its week's periods (Ramadan's win)."""
+    ramadan: RamadanConfig = RamadanConfig()
+    extra_holidays: list[ConfigDate] = []
     holiday_categories: list[str] = ["public", "government"]
-    due_soon_minutes: float = Field(60.0, gt=0)
+    due_soon_minutes: float = Field(default=60.0, gt=0)
     """`Hampir tenggat` when fewer working minutes than this are left."""
+    _calendar: WorkingCalendar = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _typed(self) -> Self:
+        self._calendar = WorkingCalendar(
+            zone=self.zone,
+            week=self.periods,
+            spans=tuple(HoursSpan(span.dates, span.periods) for span in self.spans),
+            ramadan=self.ramadan.ramadan,
+            holiday_categories=tuple(
+                dict.fromkeys(name.strip().lower() for name in self.holiday_categories)
+            ),
+            extra_holidays=frozenset(self.extra_holidays),
+        )
+        return self
 
     def build(self) -> WorkingCalendar:
-        return WorkingCalendar.from_config(
-            zone=self.zone,
-            periods=self.periods,
-            extra_holidays=self.extra_holidays,
-            holiday_categories=tuple(self.holiday_categories),
-        )
+        """The calendar this configuration describes (built and checked at load)."""
+        return self._calendar
 
 
 class XlsxConfig(_Section):
@@ -61,14 +238,14 @@ class GoogleConfig(_Section):
     protection: Literal["enforce", "warning"] = "enforce"
     endpoint: str | None = None
     """Another Sheets API base URL (a proxy, or the test emulator); None = Google."""
-    timeout_seconds: float = Field(30.0, gt=0)
-    requests_per_minute: int = Field(60, ge=1)
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    requests_per_minute: int = Field(default=60, ge=1)
     """API requests the worker allows itself per minute (Google's default quota is 60)."""
 
 
 class WorkerConfig(_Section):
-    interval_seconds: float = Field(300.0, ge=1)
-    retries: int = Field(4, ge=0, le=10)
+    interval_seconds: float = Field(default=300.0, ge=1)
+    retries: int = Field(default=4, ge=0, le=10)
     log_format: Literal["auto", "console", "json"] = "auto"
 
 
@@ -210,14 +387,22 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     try:
         config = Config.model_validate(raw)
-        config.calendar.build()
     except ValidationError as exc:
-        lines = [
-            f"{path}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
-            + (f" (got {err['input']!r})" if err["type"] != "missing" else "")
-            for err in exc.errors(include_url=False)
-        ]
+        lines = [f"{path}: {error_line(err)}" for err in exc.errors(include_url=False)]
         raise ConfigError("\n".join(lines)) from exc
-    except ValueError as exc:
-        raise ConfigError(f"{path}: calendar: {exc}") from exc
     return _anchor(config, Path(path).resolve().parent)
+
+
+def error_line(err: ErrorDetails) -> str:
+    """``calendar.zone: <what is wrong>``: one validation error, key first.
+
+    A value error of our own validators already names the value and what is
+    allowed; pydantic's own errors get the value they were given.
+    """
+    key = ".".join(str(part) for part in err["loc"])
+    error: Any = err.get("ctx", {}).get("error")
+    if err["type"] == "value_error" and error is not None:
+        text = str(error)
+    else:
+        text = err["msg"] + (f" (got {err['input']!r})" if err["type"] != "missing" else "")
+    return f"{key}: {text}" if key else text

@@ -1,4 +1,7 @@
-"""Working calendar (DESIGN.md section 3)."""
+"""Working calendar (DESIGN.md section 3): the default week, zones, days off, configuration.
+
+Dated hours and Ramadan are in test_hours.py, the office's own dates in test_kalender.py.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +15,29 @@ import holidays
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from sop_models.duration import Duration
-from syncer.calendar import DEFAULT_PERIODS, WorkingCalendar
+from syncer.calendar import WorkingCalendar
+from syncer.config import Config, error_line
+from syncer.hours import DEFAULT_WEEK, RAMADAN_WEEK, Week
 
 WIB = ZoneInfo("Asia/Jakarta")
 WITA = ZoneInfo("Asia/Makassar")
 CAL = WorkingCalendar()
+DEFAULT_PERIODS = DEFAULT_WEEK.days
+
+
+def configured(**calendar: object) -> WorkingCalendar:
+    """The calendar a ``[calendar]`` section with these keys describes."""
+    return Config.model_validate({"calendar": calendar}).calendar.build()
+
+
+def config_errors(**calendar: object) -> str:
+    """What an admin reads for a ``[calendar]`` section with these keys."""
+    with pytest.raises(ValidationError) as raised:
+        Config.model_validate({"calendar": calendar})
+    return "\n".join(error_line(err) for err in raised.value.errors(include_url=False))
 
 
 def dt(text: str, zone: ZoneInfo = WIB) -> datetime:
@@ -62,8 +81,12 @@ def test_design_worked_examples(start: str, waktu: str, expected: str) -> None:
         # a whole week of minutes
         ("2026-11-30 07:30", "2250 menit", "2026-12-04 16:30"),
         ("2026-11-30 07:30", "38 jam", "2026-12-07 08:00"),
-        # hari: clock time in the target day's break -> closing before it
+        # hari: clock time in the target day's break -> the start of that break (§3)
         ("2026-11-26 11:50", "1 hari", "2026-11-27 11:30"),
+        ("2026-11-26 11:45", "1 hari", "2026-11-27 11:30"),
+        ("2026-11-26 11:59", "1 hari", "2026-11-27 11:30"),  # the break's last minute
+        ("2026-11-26 11:29", "1 hari", "2026-11-27 11:29"),  # before Friday's break
+        ("2026-11-26 12:59", "1 hari", "2026-11-27 13:00"),  # begun in Thursday's break
         # hari: a start in the lunch break begins at the afternoon opening
         ("2026-11-30 12:30", "1 hari", "2026-12-01 13:00"),
         # hari: a start exactly at the closing time begins the next morning
@@ -80,7 +103,7 @@ def test_boundaries_and_generalisations(start: str, waktu: str, expected: str) -
 
 
 def test_hari_before_the_target_days_first_opening() -> None:
-    late_friday = WorkingCalendar.from_config(
+    late_friday = configured(
         periods={
             "monday": ["07:30-12:00", "13:00-16:00"],
             "thursday": ["07:30-12:00", "13:00-16:00"],
@@ -122,7 +145,7 @@ def test_amount_below_one_is_rejected() -> None:
 
 
 def test_wita_office_uses_its_own_clock() -> None:
-    wita = WorkingCalendar.from_config(zone="Asia/Makassar")
+    wita = configured(zone="Asia/Makassar")
     result = due("2026-11-30 15:30", "2 jam", wita)
     assert result == dt("2026-12-01 09:00", WITA)
     assert result.tzinfo is WITA
@@ -130,7 +153,7 @@ def test_wita_office_uses_its_own_clock() -> None:
 
 
 def test_aware_utc_start_is_converted_to_the_calendar_zone() -> None:
-    wita = WorkingCalendar.from_config(zone="Asia/Makassar")
+    wita = configured(zone="Asia/Makassar")
     start = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)  # 15:30 WITA, 14:30 WIB
     result = wita.add(start, Duration(2, "jam"))
     assert result == dt("2026-12-01 09:00", WITA)
@@ -146,7 +169,7 @@ def test_aware_utc_start_is_converted_to_the_calendar_zone() -> None:
 
 
 def test_working_minutes_in_another_zone() -> None:
-    wita = WorkingCalendar.from_config(zone="Asia/Makassar")
+    wita = configured(zone="Asia/Makassar")
     start = datetime(2026, 11, 30, 4, 30, tzinfo=UTC)  # 12:30 WITA, 11:30 WIB
     end = datetime(2026, 11, 30, 6, 30, tzinfo=UTC)  # 14:30 WITA, 13:30 WIB
     assert wita.working_minutes(start, end) == 90  # 13:00-14:30 WITA
@@ -158,31 +181,34 @@ def test_working_minutes_in_another_zone() -> None:
 
 def test_extra_holiday_pushes_the_due_date_by_one_working_day() -> None:
     assert due("2026-11-30 10:00", "1 hari") == dt("2026-12-01 10:00")
-    office = WorkingCalendar.from_config(extra_holidays=[date(2026, 12, 1)])
+    office = configured(extra_holidays=[date(2026, 12, 1)])
     assert not office.is_working_day(date(2026, 12, 1))
     assert due("2026-11-30 10:00", "1 hari", office) == dt("2026-12-02 10:00")
     assert due("2026-11-30 15:30", "2 jam", office) == dt("2026-12-02 09:00")
-    as_text = WorkingCalendar.from_config(extra_holidays=["2026-12-01"])
-    assert as_text == office
+    as_text = configured(extra_holidays=["2026-12-01"])
+    assert as_text == office == WorkingCalendar(extra_holidays=frozenset({date(2026, 12, 1)}))
 
 
 def test_holiday_categories_are_configurable() -> None:
-    public_only = WorkingCalendar.from_config(holiday_categories=["public"])
+    public_only = configured(holiday_categories=[" Public"])
+    assert public_only.holiday_categories == ("public",)
     assert public_only.is_working_day(date(2026, 12, 24))  # cuti bersama counts as work
     assert not public_only.is_working_day(date(2026, 12, 25))
-    none = WorkingCalendar.from_config(holiday_categories=[])
+    none = configured(holiday_categories=[])
     assert none.is_working_day(date(2026, 12, 25))
 
 
-def test_from_config_custom_periods_replace_the_whole_week() -> None:
-    office = WorkingCalendar.from_config(
+def test_configured_periods_replace_the_whole_week() -> None:
+    office = configured(
         zone="Asia/Jayapura",
-        periods={"Monday": ["08:00-12:00"], "SATURDAY": ["08:00-10:00", "10:30-12:30"]},
+        periods={"Monday": ["08:00-12:00"], "SATURDAY": ["10:30-12:30", "08.00 - 10.00"]},
+        ramadan={"enabled": False},
     )
     assert office.zone == ZoneInfo("Asia/Jayapura")
-    assert office.periods[0] == ((time(8), time(12)),)
-    assert office.periods[5] == ((time(8), time(10)), (time(10, 30), time(12, 30)))
-    assert office.periods[1] == office.periods[4] == office.periods[6] == ()
+    days = office.week.days
+    assert days[0] == ((time(8), time(12)),)
+    assert days[5] == ((time(8), time(10)), (time(10, 30), time(12, 30)))
+    assert days[1] == days[4] == days[6] == ()
     assert office.is_working_day(date(2026, 11, 28))  # Saturday
     assert not office.is_working_day(date(2026, 12, 1))  # Tuesday
     assert office.day_minutes == 240
@@ -192,65 +218,81 @@ def test_from_config_custom_periods_replace_the_whole_week() -> None:
     assert office.add(start, Duration(1, "hari")) == dt("2026-11-30 09:30", office.zone)
 
 
-def test_from_config_defaults_equal_the_default_calendar() -> None:
-    assert WorkingCalendar.from_config() == CAL
-    assert CAL.periods == DEFAULT_PERIODS
+def test_configured_defaults_equal_the_default_calendar() -> None:
+    assert configured() == CAL == Config().calendar.build()
+    assert CAL.week == DEFAULT_WEEK and CAL.ramadan is not None
+    assert CAL.ramadan.week == RAMADAN_WEEK and CAL.ramadan.dates == ()
     names = ["monday", "tuesday", "wednesday", "thursday"]
     week = {day: ["07:30-12:00", "13:00-16:00"] for day in names}
     week["friday"] = ["07:30-11:30", "13:00-16:30"]
-    assert WorkingCalendar.from_config(periods=week) == CAL
+    assert configured(periods=week) == CAL
+    assert DEFAULT_WEEK.minutes == 37 * 60 + 30 and RAMADAN_WEEK.minutes == 32 * 60 + 30
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "words"),
+    ("values", "words"),
     [
-        ({"zone": "Asia/Jakart"}, ["'Asia/Jakart'", "Asia/Makassar"]),
+        ({"zone": "Asia/Jakart"}, ["calendar.zone: 'Asia/Jakart'", "Asia/Makassar"]),
         ({"zone": ""}, ["''", "IANA"]),
-        ({"periods": {"monday": ["7:30-"]}}, ["monday", "'7:30-'", "HH:MM-HH:MM"]),
+        ({"periods": {"monday": ["7:30-"]}}, ["calendar.periods: monday: '7:30-'", "HH:MM-HH:MM"]),
         ({"periods": {"Tuesday": ["07:30 to 12:00"]}}, ["tuesday", "'07:30 to 12:00'"]),
         ({"periods": {"friday": ["25:00-26:00"]}}, ["friday", "'25:00-26:00'", "00-23"]),
         ({"periods": {"monday": [730]}}, ["monday", "730", "HH:MM-HH:MM"]),
         (
-            {"periods": {"wednesday": ["12:00-07:30"]}},
-            ["wednesday", "'12:00-07:30'", "ends before it starts"],
+            {"periods": {"friday": ["13:00-12:00"]}},
+            ["calendar.periods: friday: '13:00-12:00' ends before it starts; write 'HH:MM-HH:MM'"],
         ),
-        ({"periods": {"monday": ["09:00-09:00"]}}, ["monday", "'09:00-09:00'"]),
+        ({"periods": {"monday": ["09:00-09:00"]}}, ["monday", "'09:00-09:00'", "empty"]),
         (
             {"periods": {"thursday": ["07:30-12:00", "11:00-13:00"]}},
             ["thursday", "'07:30-12:00'", "'11:00-13:00'", "overlap"],
         ),
-        ({"periods": {"funday": ["08:00-12:00"]}}, ["'funday'", "monday", "sunday"]),
+        ({"periods": {"funday": ["08:00-12:00"]}}, ["'funday' is not a weekday", "sunday"]),
         ({"periods": {"monday": ["08:00-12:00"], "Monday": []}}, ["monday", "twice"]),
-        ({"periods": {}}, ["no working period"]),
+        ({"periods": {"monday": "08:00-12:00"}}, []),  # one period needs no list: accepted
+        ({"periods": ["08:00-12:00"]}, ["calendar.periods", "table of weekdays"]),
+        ({"periods": {}}, ["calendar: periods: ", "no working period"]),
         ({"periods": {"monday": []}}, ["no working period"]),
-        ({"extra_holidays": ["31/12/2026"]}, ["'31/12/2026'", "YYYY-MM-DD"]),
-        ({"holiday_categories": ["bank"]}, ["bank", "public", "government"]),
-        ({"country": "XX"}, ["'XX'"]),
+        (
+            {"extra_holidays": ["17-08-2026"]},
+            ["calendar.extra_holidays.0: '17-08-2026' is not a date: write 2026-08-17"],
+        ),
+        ({"extra_holidays": ["31/12/2026"]}, ["'31/12/2026' is not a date: write 2026-12-31"]),
+        ({"extra_holidays": ["besok"]}, ["'besok' is not a date: write YYYY-MM-DD"]),
+        ({"extra_holidays": [datetime(2026, 8, 17, 9)]}, ["has a time of day", "2026-08-17"]),
+        ({"holiday_categories": ["bank"]}, ["holiday_categories ['bank']", "'public'"]),
     ],
 )
-def test_from_config_rejects_bad_values_precisely(kwargs: dict, words: list[str]) -> None:
-    with pytest.raises(ValueError) as raised:
-        WorkingCalendar.from_config(**kwargs)
-    message = str(raised.value)
+def test_configuration_mistakes_are_named_precisely(values: dict, words: list[str]) -> None:
+    if not words:
+        configured(**values)
+        return
+    message = config_errors(**values)
+    assert "Value error" not in message and "Input should" not in message, message
     for word in words:
         assert word in message, (word, message)
 
 
-def test_direct_construction_is_validated() -> None:
+def test_an_unknown_country_is_refused() -> None:
+    with pytest.raises(ValueError, match="'XX' is not known"):
+        WorkingCalendar(country="XX")
+
+
+def test_typed_values_are_valid_by_construction() -> None:
     with pytest.raises(ValueError, match="no working period"):
-        WorkingCalendar(periods=((),) * 7)
+        WorkingCalendar(week=Week(((),) * 7))
     with pytest.raises(ValueError, match="7 weekdays"):
-        WorkingCalendar(periods=DEFAULT_PERIODS[:5])
-    with pytest.raises(ValueError, match=re.escape("monday: working period '12:00-08:00'")):
-        WorkingCalendar(periods=(((time(12), time(8)),), *DEFAULT_PERIODS[1:]))
+        Week(DEFAULT_PERIODS[:5])
+    with pytest.raises(ValueError, match=re.escape("monday: '12:00-08:00' ends before it starts")):
+        Week((((time(12), time(8)),), *DEFAULT_PERIODS[1:]))
     unsorted = (tuple(reversed(DEFAULT_PERIODS[0])), *DEFAULT_PERIODS[1:])
-    assert WorkingCalendar(periods=unsorted) == CAL
+    assert WorkingCalendar(week=Week(unsorted)) == CAL
 
 
 def test_a_calendar_without_working_days_fails_instead_of_looping() -> None:
     first, last = date(2026, 1, 1), date(2033, 12, 31)
     every_day = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    closed = WorkingCalendar.from_config(extra_holidays=every_day)
+    closed = WorkingCalendar(extra_holidays=frozenset(every_day))
     start = datetime(2026, 3, 2, 9, 0)
     for duration in (Duration(1, "menit"), Duration(1, "hari")):
         with pytest.raises(ValueError, match="no working time"):
@@ -290,7 +332,22 @@ def test_working_minutes_exact(start: str, end: str, minutes: float) -> None:
 
 START = datetime(2026, 1, 1)
 END = datetime(2027, 12, 31, 23, 59)
-CLOCKS = sorted({t for day in DEFAULT_PERIODS for period in day for t in period})
+#: Ramadan 1447 H and 1448 H by the Umm al-Qura calendar, checked by hand (test_hours.py).
+RAMADAN = ((date(2026, 2, 18), date(2026, 3, 19)), (date(2027, 2, 8), date(2027, 3, 8)))
+_RAMADAN_MON_THU = ((time(8), time(12)), (time(12, 30), time(15)))
+_RAMADAN_FRIDAY = ((time(8), time(11, 30)), (time(12, 30), time(15, 30)))
+#: The MenPAN-RB circular's hours, written out here rather than taken from the code.
+RAMADAN_PERIODS = (*(_RAMADAN_MON_THU,) * 4, _RAMADAN_FRIDAY, (), ())
+CLOCKS = sorted(
+    {t for week in (DEFAULT_PERIODS, RAMADAN_PERIODS) for day in week for p in day for t in p}
+)
+
+
+def periods_on(day: date) -> tuple:
+    """The default calendar's periods of a day, before days off: Ramadan's or the week's."""
+    in_ramadan = any(first <= day <= last for first, last in RAMADAN)
+    return (RAMADAN_PERIODS if in_ramadan else DEFAULT_PERIODS)[day.weekday()]
+
 
 any_moment = st.datetimes(min_value=START, max_value=END)
 boundary_moment = st.builds(
@@ -321,7 +378,7 @@ def is_inside_or_at_close(moment: datetime) -> bool:
     if not CAL.is_working_day(moment.date()):
         return False
     clock = moment.time()
-    return any(start <= clock <= end for start, end in DEFAULT_PERIODS[moment.weekday()])
+    return any(start <= clock <= end for start, end in periods_on(moment.date()))
 
 
 def reference_minutes(start: datetime, end: datetime) -> float:
@@ -333,7 +390,7 @@ def reference_minutes(start: datetime, end: datetime) -> float:
     day = start.date()
     while day <= end.date():
         if day not in days_off:
-            for open_, close in DEFAULT_PERIODS[day.weekday()]:
+            for open_, close in periods_on(day):
                 low = max(start, datetime.combine(day, open_, WIB))
                 high = min(end, datetime.combine(day, close, WIB))
                 total += max(high - low, timedelta())
