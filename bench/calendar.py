@@ -2,15 +2,17 @@
 
 Per row the engine computes a Tenggat (``add``) and the working time between Mulai, Tenggat
 and now (``working_minutes``, up to three times). This times that work on warm year tables,
-over random starts in 2026-2027 and the standard times of the built-in SOPs' range, and the
-building of one year's tables (done once per calendar and year).
+over random starts in 2026-2027 and the standard times of the built-in SOPs' range; the
+building of one year's tables (done once per calendar, set of office dates and year); and
+what a cycle pays for the Kalender tab's dates and the coming days off.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sop_models.duration import Duration
@@ -49,16 +51,27 @@ def per_row(calendar: WorkingCalendar, data: list[tuple[datetime, Duration, date
     return sorted(times)[ROUNDS // 2] / len(data) * 1e6
 
 
-def year_build(make: type[WorkingCalendar]) -> float:
-    """Median ms to build one year's tables on a fresh calendar."""
+def year_build() -> float:
+    """Median ms to build one year's tables on a fresh calendar (holiday lists cached)."""
     times = []
     for year in range(2026, 2026 + ROUNDS):
-        calendar = make()
-        calendar.is_working_day(datetime(year - 1, 6, 1).date())  # the package's tables warm
+        WorkingCalendar().is_working_day(date(year, 6, 1))  # the holidays package's list
+        calendar = WorkingCalendar()
         began = time.perf_counter()
-        calendar.is_working_day(datetime(year, 6, 1).date())
+        calendar.is_working_day(date(year, 6, 1))
         times.append(time.perf_counter() - began)
     return sorted(times)[ROUNDS // 2] * 1e3
+
+
+def per_cycle(work: Callable[[], object], repeat: int = 2_000) -> float:
+    """Median µs of a call made once per cycle."""
+    times = []
+    for _ in range(ROUNDS):
+        began = time.perf_counter()
+        for _ in range(repeat):
+            work()
+        times.append(time.perf_counter() - began)
+    return sorted(times)[ROUNDS // 2] / repeat * 1e6
 
 
 def main() -> None:
@@ -66,7 +79,20 @@ def main() -> None:
     calendar = WorkingCalendar()
     per_row(calendar, data[:100])  # build the tables
     print(f"add + 3 working_minutes: {per_row(calendar, data):.2f} µs/row ({ROWS} rows)")
-    print(f"one year's tables: {year_build(WorkingCalendar):.2f} ms")
+    print(f"one year's tables: {year_build():.2f} ms")
+    if hasattr(calendar, "with_office_dates"):
+        from syncer.calendar import DayKind, OfficeDate
+
+        kalender = {
+            date(2026, 1, 1) + timedelta(days=7 * n): OfficeDate(DayKind.LIBUR, f"libur {n}")
+            for n in range(30)
+        }
+        derived = calendar.with_office_dates(dict(kalender))
+        per_row(derived, data[:100])
+        same = per_cycle(lambda: calendar.with_office_dates(dict(kalender)))
+        print(f"with_office_dates, 30 unchanged dates: {same:.1f} µs/cycle")
+        today = date(2026, 11, 30)
+        print(f"days_off, the next 10: {per_cycle(lambda: derived.days_off(today, 10)):.1f} µs")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from sop_models.duration import Duration
 from syncer.calendar import WorkingCalendar
-from syncer.config import Config, error_line
+from syncer.config import Config
 from syncer.hours import DEFAULT_WEEK, RAMADAN_WEEK, Week
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -34,10 +34,19 @@ def configured(**calendar: object) -> WorkingCalendar:
 
 
 def config_errors(**calendar: object) -> str:
-    """What an admin reads for a ``[calendar]`` section with these keys."""
+    """``key: what is wrong`` for each mistake in a ``[calendar]`` section with these keys.
+
+    The key is where pydantic puts the error; the text, our validators' own sentence
+    (pydantic's message for its own checks), whatever the CLI's layout of the two.
+    """
     with pytest.raises(ValidationError) as raised:
         Config.model_validate({"calendar": calendar})
-    return "\n".join(error_line(err) for err in raised.value.errors(include_url=False))
+    lines = []
+    for err in raised.value.errors(include_url=False):
+        error = err.get("ctx", {}).get("error")
+        text = str(error) if err["type"] == "value_error" and error else err["msg"]
+        lines.append(f"{'.'.join(map(str, err['loc']))}: {text}")
+    return "\n".join(lines)
 
 
 def dt(text: str, zone: ZoneInfo = WIB) -> datetime:
