@@ -202,7 +202,7 @@ class CalendarConfig(_Section):
     ramadan: RamadanConfig = RamadanConfig()
     extra_holidays: list[ConfigDate] = []
     holiday_categories: list[str] = ["public", "government"]
-    due_soon_minutes: float = Field(default=60.0, gt=0)
+    due_soon_minutes: float = Field(60.0, gt=0)
     """`Hampir tenggat` when fewer working minutes than this are left."""
     _calendar: WorkingCalendar = PrivateAttr()
 
@@ -238,14 +238,14 @@ class GoogleConfig(_Section):
     protection: Literal["enforce", "warning"] = "enforce"
     endpoint: str | None = None
     """Another Sheets API base URL (a proxy, or the test emulator); None = Google."""
-    timeout_seconds: float = Field(default=30.0, gt=0)
-    requests_per_minute: int = Field(default=60, ge=1)
+    timeout_seconds: float = Field(30.0, gt=0)
+    requests_per_minute: int = Field(60, ge=1)
     """API requests the worker allows itself per minute (Google's default quota is 60)."""
 
 
 class WorkerConfig(_Section):
-    interval_seconds: float = Field(default=300.0, ge=1)
-    retries: int = Field(default=4, ge=0, le=10)
+    interval_seconds: float = Field(300.0, ge=1)
+    retries: int = Field(4, ge=0, le=10)
     log_format: Literal["auto", "console", "json"] = "auto"
 
 

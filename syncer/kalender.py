@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 
 from syncer.calendar import DayKind, OfficeDate
 from syncer.cells import BadValue, is_blank, shown, text_of
+from syncer.idtime import MONTHS, tanggal
 
 KALENDER = "Kalender"
 TANGGAL, JENIS, KETERANGAN = "Tanggal", "Jenis", "Keterangan"
@@ -28,25 +29,10 @@ _EPOCH = date(1899, 12, 30)  # day 0 of spreadsheet serial numbers
 _SERIALS = range(date(1990, 1, 1).toordinal(), date(2100, 12, 31).toordinal() + 1)
 _EXAMPLE = "17/08/2026"
 _MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("januari", "jan"),
-            ("februari", "feb", "pebruari"),
-            ("maret", "mar"),
-            ("april", "apr"),
-            ("mei",),
-            ("juni", "jun"),
-            ("juli", "jul"),
-            ("agustus", "agu", "agt", "ags", "agus"),
-            ("september", "sep", "sept"),
-            ("oktober", "okt"),
-            ("november", "nov", "nop", "nopember"),
-            ("desember", "des"),
-        ),
-        start=1,
-    )
-    for name in names
+    **{name.casefold(): number for number, name in enumerate(MONTHS, start=1)},
+    **{name[:3].casefold(): number for number, name in enumerate(MONTHS, start=1)},
+    **dict.fromkeys(("agt", "ags", "agus"), 8),
+    **{"pebruari": 2, "sept": 9, "nop": 11, "nopember": 11},
 }
 _TIME = r"(?:\s+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?"
 _ISO = re.compile(rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){_TIME}$")
@@ -102,7 +88,7 @@ def read_kalender(rows: Iterable[KalenderRow]) -> KalenderReading:
         for number, entry in listed:
             others = [f"baris {n} sebagai {e.kind}" for n, e in listed if e.kind is not entry.kind]
             pesan[number] = (
-                f"Tanggal {day:%d/%m/%Y} juga tercantum di {', '.join(others)}. Satu tanggal "
+                f"Tanggal {tanggal(day)} juga tercantum di {', '.join(others)}. Satu tanggal "
                 "hanya boleh satu Jenis; baris ini diabaikan sampai salah satunya diperbaiki."
             )
     return KalenderReading(dates, dict(sorted(pesan.items())))

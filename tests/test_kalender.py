@@ -196,6 +196,8 @@ def test_a_calendar_without_holidays_lists_none() -> None:
         "17.08.2026",
         " 17 Agustus 2026 ",
         "17 agu 2026",
+        "17 Agt. 2026",
+        "17-Agu-2026",
         "17/08/2026 00.00",
     ],
 )
@@ -259,9 +261,9 @@ def test_a_bad_row_gets_a_pesan_and_is_ignored() -> None:
     )
     assert reading.dates == {date(2026, 12, 4): OfficeDate(LIBUR, "")}
     assert reading.pesan == {
-        2: "Tanggal 01/12/2026 juga tercantum di baris 3 sebagai Masuk. Satu tanggal hanya "
+        2: "Tanggal 1 Desember 2026 juga tercantum di baris 3 sebagai Masuk. Satu tanggal hanya "
         "boleh satu Jenis; baris ini diabaikan sampai salah satunya diperbaiki.",
-        3: "Tanggal 01/12/2026 juga tercantum di baris 2 sebagai Libur. Satu tanggal hanya "
+        3: "Tanggal 1 Desember 2026 juga tercantum di baris 2 sebagai Libur. Satu tanggal hanya "
         "boleh satu Jenis; baris ini diabaikan sampai salah satunya diperbaiki.",
         4: 'Jenis "Cuti" tidak dikenali. Isi Libur (bukan hari kerja) atau Masuk (hari kerja '
         "walaupun libur nasional).",
