@@ -12,16 +12,38 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from enum import Enum
 
 from sop_models import DONE, Done
+from syncer import idtime
 
 MAX_STEP = 999
 
-# "4", "4.0", "4 - Memberikan paraf", "4. Memberikan paraf", "4) ..." but not "4.5" or "4a"
+# "4", "4.0", "langkah 4", "4 - Memberikan paraf", "4. Memberikan paraf", "4) ..."
+# but not "4.5" or "4a"
 _STEP_TEXT = re.compile(
-    r"^(\d{1,3})(?:\.0+)?(?:\s*[-–—:)]\s*(?:\S.*)?|\.(?:\s+\S.*)?|\s+[-–—]\s*)?$", re.DOTALL
+    r"^(?:langkah\s*)?(\d{1,3})(?:\.0+)?"
+    r"(?:\s*[-–—:)]\s*(?:\S.*)?|\.(?:\s+\S.*)?|\s+[-–—]\s*)?$",
+    re.DOTALL | re.IGNORECASE,
 )
+_NUMBER_TEXT = re.compile(r"^[-+]?(\d+)([.,]\d+)?$")
 _SELESAI = "selesai"
+
+
+class Answer(Enum):
+    """A decision step's answer typed in Langkah: it means the step that answer leads to."""
+
+    YA = "Ya"
+    TIDAK = "Tidak"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_ANSWERS = {answer.value.casefold(): answer for answer in Answer}
+
+Entered = int | Done | Answer
+"""What a readable Langkah holds: a step number, Selesai, or a decision's answer."""
 
 
 @dataclass(frozen=True)
@@ -43,10 +65,16 @@ def _invisible_only(text: str) -> bool:
 
 def shown(value: object, limit: int = 40) -> str:
     """A cell value quoted for a message, cut short when long."""
-    if isinstance(value, datetime):
-        text = value.strftime("%Y-%m-%d %H:%M")
-    elif isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        text = str(int(value))
+    if isinstance(value, bool):
+        text = "BENAR" if value else "SALAH"  # as an Indonesian spreadsheet shows it
+    elif isinstance(value, datetime):
+        text = _moment_shown(value)
+    elif isinstance(value, date):
+        text = f"{value:%d/%m/%Y}"
+    elif isinstance(value, time):
+        text = f"{value:%H.%M}"
+    elif isinstance(value, float):
+        text = _number_shown(value)
     else:
         try:
             text = str(value)
@@ -56,6 +84,20 @@ def shown(value: object, limit: int = 40) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return f'"{text}"'
+
+
+def _moment_shown(moment: datetime) -> str:
+    """A date-time as its cell shows it: ``30/11/2026 10.00``, or the date alone at midnight."""
+    if moment.time() == time(0, 0):
+        return f"{moment:%d/%m/%Y}"
+    return idtime.cell_text(moment)
+
+
+def _number_shown(number: float) -> str:
+    """A number the Indonesian way: ``4,5``, ``12``, ``1E+20``."""
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return str(number).replace(".", ",").upper()
 
 
 def text_of(value: object) -> str:
@@ -75,12 +117,18 @@ def text_of(value: object) -> str:
     return " ".join(shown(value, limit=10_000)[1:-1].split())
 
 
-def parse_langkah(value: object) -> int | Done | None | BadValue:
-    """A step number, ``DONE`` for Selesai, None for blank, or the reason it is not a step."""
+def parse_langkah(value: object) -> Entered | None | BadValue:
+    """A step number, ``DONE`` for Selesai, an ``Answer``, None for blank, or why it is none.
+
+    A reason says what the cell holds and why it is not a step; what may be entered
+    instead depends on the document, so the engine adds it.
+    """
     if isinstance(value, bool):
-        return BadValue(f"Langkah berisi nilai {shown(value)}, bukan nomor langkah.")
+        return BadValue(f"Langkah berisi nilai BENAR/SALAH ({shown(value)}), bukan nomor langkah.")
     if isinstance(value, datetime | date | time):
-        return BadValue(f"Langkah berisi tanggal/jam {shown(value)}, bukan nomor langkah.")
+        # A spreadsheet read what was typed as a date: a narrow column may show only ###.
+        kind = _kind_of_moment(value)
+        return BadValue(f"Langkah terbaca sebagai {kind} {shown(value)}, bukan nomor langkah.")
     if isinstance(value, int | float):
         return _step_number(value)
     if value is None:
@@ -94,22 +142,39 @@ def parse_langkah(value: object) -> int | Done | None | BadValue:
         return BadValue("Langkah berisi karakter tak terlihat saja, bukan nomor langkah.")
     if text.startswith("="):
         return BadValue(f"Langkah berisi rumus {shown(text)}, bukan nomor langkah.")
-    if text.casefold() == _SELESAI:
+    folded = text.casefold()
+    if folded == _SELESAI:
         return DONE
+    if folded in _ANSWERS:
+        return _ANSWERS[folded]
     match = _STEP_TEXT.match(text)
     if match:
         return _step_number(int(match.group(1)), text)
-    return BadValue(
-        f'Langkah {shown(text)} tidak dikenali. Isi nomor langkah (mis. 4) atau "Selesai".'
-    )
+    number = _NUMBER_TEXT.match(text)
+    if number and number.group(2):
+        return BadValue(f"Langkah {shown(text)} bukan bilangan bulat.")
+    if number:  # signed, or too many digits for a step
+        too_big = len(number.group(1).lstrip("0")) > len(str(MAX_STEP))
+        return _step_number(MAX_STEP + 1 if too_big else int(text), text)
+    return BadValue(f"Langkah {shown(text)} tidak dikenali.")
+
+
+def _kind_of_moment(value: datetime | date | time) -> str:
+    if isinstance(value, time):
+        return "jam"
+    if isinstance(value, datetime) and value.time() != time(0, 0):
+        return "tanggal dan jam"
+    return "tanggal"
 
 
 def _step_number(number: float, original: object = None) -> int | BadValue:
     label = shown(original if original is not None else number)
     if isinstance(number, float) and (math.isnan(number) or math.isinf(number)):
         return BadValue(f"Langkah {label} bukan nomor langkah.")
-    if not 1 <= number <= MAX_STEP:
-        return BadValue(f"Langkah {label} bukan nomor langkah yang ada.")
+    if number > MAX_STEP:
+        return BadValue(f"Langkah berisi angka terlalu besar ({label}), bukan nomor langkah.")
+    if number < 1:
+        return BadValue(f"Langkah {label} bukan nomor langkah. Nomor langkah dimulai dari 1.")
     if number != int(number):
         return BadValue(f"Langkah {label} bukan bilangan bulat.")
     return int(number)

@@ -15,6 +15,7 @@ import structlog
 from syncer import contract as c
 from syncer import views
 from syncer.backends import Backend, CellWrite, Changes, NeedsInit, Snapshot
+from syncer.cells import text_of
 from syncer.engine import (
     Decisions,
     Record,
@@ -49,6 +50,8 @@ class Report:
     changes: Changes = field(default_factory=Changes)
     written: bool = False
     initialised: list[str] = field(default_factory=list)
+    late: Counter[c.Status] = field(default_factory=Counter)
+    """Late documents by the status their row shows: Terlambat, or Tidak valid and late."""
 
     @property
     def rows(self) -> int:
@@ -271,6 +274,8 @@ def _tally(report: Report, rows: Sequence[StaffRow], decisions: Decisions) -> No
         if status is None:
             continue
         report.counts[status] += 1
+        if outcome.cells.late:
+            report.late[status] += 1
         if status in (c.Status.TIDAK_VALID, c.Status.TERLAMBAT):
-            doc_id = outcome.new_id or (outcome.record.id if outcome.record else "")
+            doc_id = outcome.new_id or (outcome.record.id if outcome.record else text_of(row.id))
             report.attention.append(Attention(row.row, doc_id, status, outcome.cells.pesan))

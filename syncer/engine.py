@@ -7,6 +7,7 @@ and the Riwayat entries to log. Backends and the cycle never decide anything.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -15,8 +16,9 @@ from datetime import datetime
 from enum import Enum
 
 from sop_models import Catalog, Done, Position, Procedure, Step
+from syncer import idtime
 from syncer.calendar import WorkingCalendar
-from syncer.cells import BadValue, is_blank, parse_langkah, shown, text_of
+from syncer.cells import Answer, BadValue, Entered, is_blank, parse_langkah, shown, text_of
 from syncer.contract import Status
 
 
@@ -71,6 +73,12 @@ class StaffRow:
         )
 
 
+def fingerprint(row: StaffRow) -> str:
+    """What identifies a document to staff: its Prosedur and Judul (8 hex digits)."""
+    text = f"{text_of(row.prosedur).casefold()}\x1f{text_of(row.judul).casefold()}"
+    return hashlib.blake2s(text.encode(), digest_size=4).hexdigest()
+
+
 @dataclass(frozen=True, slots=True)
 class WorkerCells:
     kegiatan: str = ""
@@ -79,8 +87,10 @@ class WorkerCells:
     tenggat: datetime | None = None
     status: Status | None = None
     pesan: str = ""
+    late: bool = False
+    """The recorded step is past its Tenggat: Terlambat, or Tidak valid and late all the same."""
     late_minutes: float = 0.0
-    """Working minutes past Tenggat (Terlambat only): Ringkasan lists the latest first."""
+    """Working minutes past Tenggat (late rows only): Ringkasan lists the latest first."""
 
 
 class EntryKind(Enum):
@@ -141,14 +151,19 @@ def _option(proc: Procedure, target: Position, rules: Rules, kind: str = "") -> 
     return f"{target}{tag} — {rules.person(step.actor)}: {step.activity}"
 
 
-def allowed_next(proc: Procedure, position: int, rules: Rules) -> str:
+def _options(proc: Procedure, position: int, rules: Rules) -> list[str]:
+    """Where a document may go from ``position``, each with its activity and actor."""
     step = proc.step(position)
     if step.decision:
         ya = _option(proc, step.decision.ya, rules, "Ya")
         tidak = _option(proc, step.decision.tidak, rules, "Tidak")
-        return f"Langkah berikutnya: {ya}; atau kembali ke {tidak}."
+        return [ya, f"kembali ke {tidak}"]
     (target,) = proc.next_steps(position)
-    return f"Langkah berikutnya: {_option(proc, target, rules)}."
+    return [_option(proc, target, rules)]
+
+
+def allowed_next(proc: Procedure, position: int, rules: Rules) -> str:
+    return f"Langkah berikutnya: {'; atau '.join(_options(proc, position, rules))}."
 
 
 REJECTED_KEEP = 20
@@ -170,13 +185,18 @@ def _resolve(rules: Rules, prosedur: object) -> Procedure:
     hints = rules.catalog.suggest(text_of(prosedur))
     if hints:
         hint = ", ".join(f"{p.code} ({p.title})" for p in hints)
-        raise _Rejected(f"Prosedur {shown(prosedur)} tidak dikenal. Mungkin maksudnya: {hint}.")
+        raise _Rejected(f"Prosedur {shown(prosedur)} tidak dikenal. Mungkin yang dimaksud: {hint}.")
     codes = ", ".join(p.code for p in rules.catalog)
     raise _Rejected(f"Prosedur {shown(prosedur)} tidak dikenal. Pilih salah satu: {codes}.")
 
 
-def _requested(proc: Procedure, langkah: object, blank: Position | str) -> Position:
-    """The position staff entered; ``blank`` is what an empty cell means, or why it is refused."""
+def _requested(
+    proc: Procedure, langkah: object, blank: Position | str, record: Record | None
+) -> Position:
+    """The position staff entered on a row recorded as ``record`` (None: a new row).
+
+    ``blank`` is what an empty cell means, or why it is refused.
+    """
     parsed = parse_langkah(langkah)
     if isinstance(parsed, BadValue):
         raise _Rejected(parsed.reason)
@@ -184,6 +204,8 @@ def _requested(proc: Procedure, langkah: object, blank: Position | str) -> Posit
         if isinstance(blank, str):
             raise _Rejected(blank)
         return blank
+    if isinstance(parsed, Answer):
+        return _answered(proc, parsed, record)
     if isinstance(parsed, Done):
         return parsed
     if not proc.has_step(parsed):
@@ -191,8 +213,39 @@ def _requested(proc: Procedure, langkah: object, blank: Position | str) -> Posit
     return parsed
 
 
+def _answered(proc: Procedure, answer: Answer, record: Record | None) -> Position:
+    """The step a decision's answer leads to; anywhere else the answer means nothing.
+
+    An answer stays in the cell after it is accepted: there it still means the
+    step it led to, so that the next cycle does not answer the next decision too
+    (rka's steps 6 and 7 are both decisions).
+    """
+    if record is not None and _answer_from(proc, record.came_from, answer) == record.step:
+        return record.step
+    at = record.step if record is not None else None
+    target = _answer_from(proc, at, answer)
+    if target is None:
+        where = f" Langkah {at} bukan langkah keputusan." if isinstance(at, int) else ""
+        raise _Rejected(f'"{answer}" hanya dapat diisi pada langkah keputusan.{where}')
+    return target
+
+
+def _answer_from(proc: Procedure, number: Position | None, answer: Answer) -> int | None:
+    """Where ``answer`` leads from step ``number``; None unless that is a decision step."""
+    if not isinstance(number, int) or not proc.has_step(number):
+        return None
+    decision = proc.step(number).decision
+    if decision is None:
+        return None
+    return decision.ya if answer is Answer.YA else decision.tidak
+
+
 def due_of(rules: Rules, step: Step, since: datetime) -> datetime | None:
     return rules.calendar.add(since, step.duration) if step.duration else None
+
+
+_PAST_DUE = "Terlambat: tenggat sudah lewat."
+"""A Terlambat row's Pesan when less than a working minute late (past due after hours)."""
 
 
 def _current_cells(rules: Rules, proc: Procedure, record: Record, now: datetime) -> WorkerCells:
@@ -209,10 +262,7 @@ def _current_cells(rules: Rules, proc: Procedure, record: Record, now: datetime)
         if now > due:
             status = Status.TERLAMBAT
             late = calendar.working_minutes(due, now)
-            late_text = format_working(late, calendar.day_minutes)
-            notes.append(
-                f"Terlambat {late_text}." if late >= 1 else "Terlambat: tenggat sudah lewat."
-            )
+            notes.append(f"Terlambat {_lateness(late, rules)}." if late >= 1 else _PAST_DUE)
         else:
             left = calendar.working_minutes(now, due)
             if (
@@ -220,7 +270,7 @@ def _current_cells(rules: Rules, proc: Procedure, record: Record, now: datetime)
                 and left < calendar.working_minutes(record.since, due) / 2
             ):
                 status = Status.HAMPIR_TENGGAT
-                notes.append(f"Tenggat {_moment(due, now)}.")
+                notes.append(f"Tenggat {_moment(due, now, rules)}.")
     if record.came_from is not None and record.came_from > record.step:
         notes.append(
             f"Dokumen dikembalikan ke langkah {record.step} ({step.actor})"
@@ -233,19 +283,34 @@ def _current_cells(rules: Rules, proc: Procedure, record: Record, now: datetime)
         tenggat=due,
         status=status,
         pesan=" ".join(notes),
+        late=status is Status.TERLAMBAT,
         late_minutes=late,
     )
 
 
-def _moment(due: datetime, now: datetime) -> str:
-    """``pukul 13:20`` today, else ``2026-12-01 07:30``."""
-    local_due = due.astimezone(now.tzinfo)
-    if local_due.date() == now.date():
-        return f"pukul {local_due:%H:%M}"
-    return f"{local_due:%Y-%m-%d %H:%M}"
+def _lateness(minutes: float, rules: Rules) -> str:
+    return format_working(minutes, rules.calendar.day_minutes)
 
 
-def _invalid(cells: WorkerCells, message: str) -> WorkerCells:
+def _moment(due: datetime, now: datetime, rules: Rules) -> str:
+    """``hari ini pukul 13.20`` today, else ``1 Desember 2026 pukul 07.30``."""
+    zone = rules.calendar.zone
+    local_due = due.astimezone(zone)
+    if local_due.date() == now.astimezone(zone).date():
+        return f"hari ini {idtime.pukul(local_due)}"
+    return idtime.waktu(local_due)
+
+
+def _invalid(rules: Rules, cells: WorkerCells, message: str, record: Record) -> WorkerCells:
+    """Tidak valid; a late document stays late, and its Pesan says so (DESIGN §2 Status)."""
+    if cells.late and cells.tenggat is not None:
+        due = idtime.waktu(cells.tenggat, rules.calendar.zone)
+        if cells.late_minutes >= 1:
+            lateness = _lateness(cells.late_minutes, rules)
+            note = f"Dokumen terlambat {lateness} di langkah {record.step} (tenggat {due})."
+        else:
+            note = f"Dokumen terlambat di langkah {record.step}: tenggat {due} sudah lewat."
+        message = f"{message} {note}"
     return replace(cells, status=Status.TIDAK_VALID, pesan=message)
 
 
@@ -273,12 +338,15 @@ def decide_new(rules: Rules, row: StaffRow, doc_id: str, now: datetime) -> Outco
     except _Rejected as exc:
         return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=str(exc)))
     try:
-        target = _requested(proc, row.langkah, 1)
+        target = _requested(proc, row.langkah, 1, None)
     except _Rejected as exc:
-        allowed = f"Isi langkah 1–{proc.last} atau Selesai; kosong berarti langkah 1."
+        allowed = f"Isi nomor langkah 1–{proc.last} atau Selesai; jika kosong, dianggap langkah 1."
         return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=f"{exc} {allowed}"))
     record = Record(doc_id, proc.code, target, now)
-    note = "mulai" if target == 1 else f"mulai di langkah {target} (sudah berjalan)"
+    if isinstance(target, Done):
+        note = "dicatat langsung sebagai Selesai"
+    else:
+        note = "mulai" if target == 1 else f"mulai di langkah {target} (sudah berjalan)"
     entry = _entry(rules, proc, doc_id, now, None, target, note)
     return Outcome(_current_cells(rules, proc, record, now), record, (entry,))
 
@@ -288,7 +356,10 @@ def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> 
     proc = rules.catalog.procedures.get(record.procedure)
     if proc is None or (isinstance(record.step, int) and not proc.has_step(record.step)):
         where = f"langkah {record.step} SOP {record.procedure}"
-        message = f"Dokumen tercatat di {where}, yang tidak ada lagi di katalog SOP."
+        message = (
+            f"Dokumen tercatat di {where}, yang tidak ada lagi di katalog SOP."
+            " Hubungi admin sopsync."
+        )
         return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=message), record)
     current = _current_cells(rules, proc, record, now)
     if _resolve_quiet(rules, row.prosedur) is not proc:
@@ -304,13 +375,13 @@ def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> 
     if record.step != 1:
         blank = f"Langkah dikosongkan; dokumen tercatat di langkah {record.step}."
     try:
-        target = _requested(proc, row.langkah, blank)
+        target = _requested(proc, row.langkah, blank, record)
     except _Rejected as exc:
         return _reject(
             rules, proc, record, row, current, _with_allowed(str(exc), proc, record, rules), now
         )
     if target == record.step:
-        return Outcome(current, record)
+        return Outcome(_answered_already(proc, record, row, current), record)
     if isinstance(record.step, Done):
         message = (
             f"Langkah diisi {target}, padahal dokumen sudah Selesai; langkahnya tidak"
@@ -319,32 +390,57 @@ def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> 
         return _reject(rules, proc, record, row, current, message, now)
     step = proc.step(record.step)
     if target not in proc.next_steps(record.step):
-        message = (
-            f"{_said(target)} tidak sah dari langkah {record.step}. "
-            f"{allowed_next(proc, record.step, rules)}"
-        )
+        if isinstance(target, Done):
+            refused = f"Dokumen belum dapat dinyatakan Selesai pada langkah {record.step}."
+        else:
+            refused = f"Langkah {target} tidak dapat dipilih setelah langkah {record.step}."
+        message = f"{refused} {allowed_next(proc, record.step, rules)}"
         return _reject(rules, proc, record, row, current, message, now)
-    if step.decision and target == step.decision.tidak:
+    if isinstance(target, Done):
+        note = "dinyatakan Selesai"
+    elif step.decision and target == step.decision.tidak:
         note = f"Tidak: dikembalikan ke langkah {target}"
     elif step.decision:
-        note = "Ya"
+        note = f"Ya: lanjut ke langkah {target}"
     else:
-        note = "selesai" if isinstance(target, Done) else "lanjut"
+        note = f"lanjut ke langkah {target}"
     new = replace(record, step=target, since=now, came_from=record.step, rejected=())
     entry = _entry(rules, proc, record.id, now, record.step, target, note)
-    return Outcome(_current_cells(rules, proc, new, now), new, (entry,))
+    cells = _answered_already(proc, new, row, _current_cells(rules, proc, new, now))
+    return Outcome(cells, new, (entry,))
+
+
+def _answered_already(
+    proc: Procedure, record: Record, row: StaffRow, current: WorkerCells
+) -> WorkerCells:
+    """At a decision step reached by an answer still in the cell, say how to answer this one."""
+    if not isinstance(record.step, int) or record.came_from is None:
+        return current
+    if proc.step(record.step).decision is None:
+        return current
+    answer = parse_langkah(row.langkah)
+    if not isinstance(answer, Answer):
+        return current
+    options = " atau ".join(
+        f"{target} ({kind})"
+        for target, kind in zip(proc.next_steps(record.step), Answer, strict=True)
+    )
+    hint = (
+        f'"{answer}" di kolom Langkah adalah jawaban untuk langkah {record.came_from}.'
+        f" Untuk menjawab langkah {record.step}, isi {options}."
+    )
+    return replace(current, pesan=f"{current.pesan} {hint}".strip())
 
 
 def _with_allowed(reason: str, proc: Procedure, record: Record, rules: Rules) -> str:
     """A rejection plus what staff may enter instead."""
     if isinstance(record.step, Done):
         return f'{reason} Dokumen sudah Selesai: kembalikan Langkah ke "Selesai".'
-    back = f"Tetap di langkah {record.step}, atau isi: "
-    return f"{reason} {back}{allowed_next(proc, record.step, rules)[len('Langkah berikutnya: ') :]}"
-
-
-def _said(target: Position) -> str:
-    return str(target) if isinstance(target, Done) else f"Langkah {target}"
+    here = f"Isi kembali {record.step} (langkah saat ini)"
+    options = _options(proc, record.step, rules)
+    if len(options) == 1:
+        return f"{reason} {here} atau {options[0]}."
+    return f"{reason} {here}, {'; atau '.join(options)}."
 
 
 def _resolve_quiet(rules: Rules, prosedur: object) -> Procedure | None:
@@ -364,9 +460,9 @@ def _reject(
     now: datetime,
 ) -> Outcome:
     """Tidak valid: the record stays; each distinct attempt at this step is logged once."""
-    attempt = f"{text_of(row.prosedur)} | {text_of(row.langkah)}"[:200]
+    attempt = f"{text_of(row.prosedur)} | {_attempted(row.langkah)}"[:200]
     if attempt in record.rejected:
-        return Outcome(_invalid(current, message), record)
+        return Outcome(_invalid(rules, current, message, record), record)
     remembered = (*record.rejected, attempt)[-REJECTED_KEEP:]
     entry = HistoryEntry(
         now,
@@ -379,7 +475,14 @@ def _reject(
         f"ditolak: {message}",
         EntryKind.REJECTED,
     )
-    return Outcome(_invalid(current, message), replace(record, rejected=remembered), (entry,))
+    cells = _invalid(rules, current, message, record)
+    return Outcome(cells, replace(record, rejected=remembered), (entry,))
+
+
+def _attempted(langkah: object) -> str:
+    """A Langkah as an attempt is remembered: ``ya``, ``Ya`` and `` YA`` are one attempt."""
+    parsed = parse_langkah(langkah)
+    return str(parsed) if isinstance(parsed, Entered) else text_of(langkah)
 
 
 # --- the whole sheet: IDs, duplicates, new documents ---------------------------------------
@@ -422,22 +525,28 @@ def decide_rows(
 ) -> Decisions:
     ids = [text_of(r.id) for r in rows]
     counts = Counter(i.casefold() for i in ids if i)
-    rows_of: dict[str, list[int]] = {}
-    for row, doc_id in zip(rows, ids, strict=True):
+    groups: dict[str, list[int]] = {}
+    for index, doc_id in enumerate(ids):
         if doc_id and counts[doc_id.casefold()] > 1:
-            rows_of.setdefault(doc_id.casefold(), []).append(row.row)
+            groups.setdefault(doc_id.casefold(), []).append(index)
+    followed = {key: _followed(rows, ids, group, records) for key, group in groups.items()}
     maker: IdMaker | None = None  # made when a row needs a new ID: most cycles have none
     new_records = dict(records)
     outcomes: list[Outcome] = []
-    for row, doc_id in zip(rows, ids, strict=True):
+    for index, (row, doc_id) in enumerate(zip(rows, ids, strict=True)):
         if row.empty:
             outcomes.append(Outcome(WorkerCells()))
             continue
+        key = doc_id.casefold()
         if not doc_id:
             maker = maker or IdMaker([*ids, *records])
             outcome = _decide_blank_id(rules, row, maker, now)
-        elif doc_id.casefold() in rows_of:
-            outcome = _duplicate(rules, row, doc_id, rows_of[doc_id.casefold()], records, now)
+        elif key in followed:
+            owner = followed[key]
+            if owner is not None and owner[0] == index:
+                outcome = decide_known(rules, row, owner[1], now)
+            else:
+                outcome = _copy(row, doc_id, [rows[i].row for i in groups[key]], owner, rows)
         elif doc_id in records:
             outcome = decide_known(rules, row, records[doc_id], now)
         else:
@@ -458,26 +567,44 @@ def _decide_blank_id(rules: Rules, row: StaffRow, maker: IdMaker, now: datetime)
     return replace(outcome, new_id=outcome.record.id)
 
 
-def _duplicate(
-    rules: Rules,
+def _followed(
+    rows: Sequence[StaffRow], ids: Sequence[str], group: list[int], records: Mapping[str, Record]
+) -> tuple[int, Record] | None:
+    """Of rows sharing an ID, the index of the one the document's record follows.
+
+    That is the row with the record's fingerprint (sidik: its Prosedur and Judul
+    as last read); among several, or none, the one spelling the ID exactly as
+    recorded, then the highest on the sheet. Once the cycle stamps the record
+    with that row's fingerprint, the choice stays put until staff edit the rows.
+    None when no row's ID has a record: no document, every row is a copy.
+    """
+    record = next((records[ids[i]] for i in group if ids[i] in records), None)
+    if record is None:
+        return None
+    index = min(group, key=lambda i: (fingerprint(rows[i]) != record.sidik, ids[i] != record.id, i))
+    return index, record
+
+
+def _copy(
     row: StaffRow,
     doc_id: str,
     rows: list[int],
-    records: Mapping[str, Record],
-    now: datetime,
+    followed: tuple[int, Record] | None,
+    sheet: Sequence[StaffRow],
 ) -> Outcome:
-    others = ", ".join(str(r) for r in rows if r != row.row)
-    message = (
-        f"ID {shown(doc_id)} juga dipakai di baris {others}. "
-        "Kosongkan ID pada baris salinan agar diberi ID baru."
-    )
-    record = records.get(doc_id)
-    proc = rules.catalog.procedures.get(record.procedure) if record else None
-    if record is None or proc is None:
-        return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=message), record)
-    if isinstance(record.step, int) and not proc.has_step(record.step):
-        return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=message), record)
-    return Outcome(_invalid(_current_cells(rules, proc, record, now), message), record)
+    """A row carrying the ID of a document recorded on another row: Tidak valid, nothing else."""
+    if followed is None:
+        others = ", ".join(str(r) for r in rows if r != row.row)
+        message = (
+            f"ID {shown(doc_id)} juga dipakai di baris {others}. "
+            "Kosongkan ID pada baris salinan agar diberi ID baru."
+        )
+    else:
+        message = (
+            f"ID {shown(doc_id)} sudah dipakai dokumen di baris {sheet[followed[0]].row}. "
+            "Kosongkan ID pada baris ini (salinan) agar diberi ID baru."
+        )
+    return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=message))
 
 
 def records_from_history(entries: Iterable[HistoryEntry]) -> dict[str, Record]:

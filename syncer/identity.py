@@ -7,7 +7,9 @@ row is row 7 by then. Two fingerprints make that recoverable:
 - a **claim** on a new record: the fingerprint (Prosedur, Judul) of the row the
   ID was meant for, kept until a later cycle sees the ID on that row;
 - a **sidik** on every record: the fingerprint of its document's row as last
-  read, so an ID overwritten by a misplaced write can be given back.
+  read, so an ID overwritten by a misplaced write can be given back, and so
+  that when staff copy a row with its ID the record keeps following its own
+  row (the engine's ``decide_rows``; the fingerprint lives there).
 
 Each cycle, before deciding, ``reconcile`` checks every pending claim. When
 the ID sits on a row with another fingerprint while a row with the claimed
@@ -19,18 +21,13 @@ them from the records and rewrites what differs.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from syncer.cells import text_of
-from syncer.engine import Record, StaffRow
+from syncer.engine import Record, StaffRow, fingerprint
 
-
-def fingerprint(row: StaffRow) -> str:
-    """What identifies a document to staff: its Prosedur and Judul (8 hex digits)."""
-    text = f"{text_of(row.prosedur).casefold()}\x1f{text_of(row.judul).casefold()}"
-    return hashlib.blake2s(text.encode(), digest_size=4).hexdigest()
+__all__ = ["Reconciled", "fingerprint", "reconcile"]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,11 @@ def render_report(report: Report, dry_run: bool = False) -> str:
         lines.append("Initialised: " + "; ".join(report.initialised) + ".")
     counts = " · ".join(f"{s.value} {report.counts.get(s, 0)}" for s in Status)
     lines.append(f"{report.rows} documents: {counts}")
+    late = sum(report.late.values())
+    if late:
+        invalid = report.late.get(Status.TIDAK_VALID, 0)
+        among = f" ({invalid} of them Tidak valid)" if invalid else ""
+        lines.append(f"Late: {late}{among}.")
     changes = report.changes
     size = (
         f"{len(changes.cells)} cells, {len(changes.records)} records, "

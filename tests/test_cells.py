@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from sop_models import DONE, load_catalog
 from syncer.calendar import WorkingCalendar
-from syncer.cells import BadValue, parse_langkah
+from syncer.cells import Answer, BadValue, parse_langkah
 from syncer.contract import Status
 from syncer.engine import Record, Rules, StaffRow, decide_rows
 
@@ -39,7 +39,7 @@ def is_indonesian(text: str) -> bool:
 
 # --- parse_langkah: a table ----------------------------------------------------------------
 
-ACCEPTED: list[tuple[object, int | str | None]] = [
+ACCEPTED: list[tuple[object, object]] = [
     (None, None),
     ("", None),
     ("   ", None),
@@ -63,11 +63,20 @@ ACCEPTED: list[tuple[object, int | str | None]] = [
     ("selesai", DONE),
     ("SELESAI", DONE),
     ("  Selesai ", DONE),
+    ("langkah 3", 3),
+    ("Langkah 3", 3),
+    ("LANGKAH  4", 4),
+    ("langkah 4 - Memberikan paraf", 4),
+    ("Ya", Answer.YA),
+    ("ya", Answer.YA),
+    (" YA ", Answer.YA),
+    ("Tidak", Answer.TIDAK),
+    ("tidak ", Answer.TIDAK),
 ]
 
 
 @pytest.mark.parametrize(("value", "expected"), ACCEPTED, ids=[repr(v) for v, _ in ACCEPTED])
-def test_parse_langkah_accepts(value: object, expected: int | str | None) -> None:
+def test_parse_langkah_accepts(value: object, expected: object) -> None:
     parsed = parse_langkah(value)
     assert parsed == expected
     assert type(parsed) is type(expected)
@@ -80,18 +89,18 @@ REJECTED: list[tuple[object, str]] = [
     (-1, "-1"),
     (0, "0"),
     ("0", "0"),
-    (1.5, "1.5"),
+    (1.5, "1,5"),  # a number as an Indonesian sheet shows it
     (-4.0, "-4"),
     ("1,5", "1,5"),
     ("abc", "abc"),
     ("Langkah empat", "Langkah empat"),
     ("=1+3", "=1+3"),
     ("=A1", "=A1"),
-    (True, "true"),
-    (False, "false"),
-    (datetime(2026, 11, 30, 10, 0), "2026-11-30"),
-    (date(2026, 11, 30), "2026-11-30"),
-    (time(4, 0), "04:00"),
+    (True, "BENAR"),
+    (False, "SALAH"),
+    (datetime(2026, 11, 30, 10, 0), "30/11/2026 10.00"),
+    (date(2026, 11, 30), "30/11/2026"),
+    (time(4, 0), "04.00"),
     (float("nan"), "nan"),
     (float("inf"), "inf"),
     (10**20, "100000000000000000000"),
@@ -118,6 +127,29 @@ def test_parse_langkah_rejects_with_an_indonesian_reason(value: object, shown: s
         assert "terlihat" in reason.casefold(), reason
 
 
+#: Issue 13: what each odd value's reason says, in the words staff read.
+WORDED: list[tuple[object, str]] = [
+    (4.5, 'Langkah "4,5" bukan bilangan bulat.'),
+    ("4.5", 'Langkah "4.5" bukan bilangan bulat.'),
+    (True, 'Langkah berisi nilai BENAR/SALAH ("BENAR"), bukan nomor langkah.'),
+    (0, 'Langkah "0" bukan nomor langkah. Nomor langkah dimulai dari 1.'),
+    (-3, 'Langkah "-3" bukan nomor langkah. Nomor langkah dimulai dari 1.'),
+    ("-3", 'Langkah "-3" bukan nomor langkah. Nomor langkah dimulai dari 1.'),
+    (1e20, 'Langkah berisi angka terlalu besar ("1E+20"), bukan nomor langkah.'),
+    (
+        datetime(2026, 12, 1),
+        'Langkah terbaca sebagai tanggal "01/12/2026", bukan nomor langkah.',
+    ),
+    ("4a", 'Langkah "4a" tidak dikenali.'),
+]
+
+
+@pytest.mark.parametrize(("value", "reason"), WORDED, ids=[repr(v) for v, _ in WORDED])
+def test_parse_langkah_reasons_read_as_formal_indonesian(value: object, reason: str) -> None:
+    parsed = parse_langkah(value)
+    assert isinstance(parsed, BadValue) and parsed.reason == reason
+
+
 def test_parse_langkah_rejects_decimal_text() -> None:
     read = {text: parse_langkah(text) for text in ("1.5", "4.5", "2.25")}
     assert all(isinstance(parsed, BadValue) for parsed in read.values()), read
@@ -142,7 +174,7 @@ CELL = st.one_of(
 
 
 def _valid_result(parsed: object) -> bool:
-    if parsed is None or parsed is DONE:
+    if parsed is None or parsed is DONE or isinstance(parsed, Answer):
         return True
     if isinstance(parsed, BadValue):
         return isinstance(parsed.reason, str) and bool(parsed.reason.strip())

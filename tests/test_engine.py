@@ -31,6 +31,7 @@ from syncer.engine import (
     decide_known,
     decide_new,
     decide_rows,
+    fingerprint,
     records_from_history,
 )
 
@@ -127,16 +128,17 @@ INVISIBLE = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
 
 
 def names_value(pesan: str, value: object) -> bool:
-    """Whether a Pesan says what was entered."""
+    """Whether a Pesan says what was entered, as an Indonesian spreadsheet shows it."""
     if isinstance(value, bool):
-        words = ("true", "benar") if value else ("false", "salah")
-        return any(re.search(rf'"{w}"', pesan.casefold()) for w in words)
+        return f'"{"benar" if value else "salah"}"' in pesan.casefold()
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d") in pesan
+        return value.strftime("%d/%m/%Y") in pesan
     if isinstance(value, float) and value != value:  # nan
         return "nan" in pesan.casefold()
     if isinstance(value, int | float):
-        return _number_in(pesan, int(value)) if value == int(value) else str(value) in pesan
+        if value == int(value):
+            return _number_in(pesan, int(value))
+        return str(value).replace(".", ",") in pesan  # 1.5 is shown 1,5
     if isinstance(value, str):
         text = value.strip()
         if text and all(
@@ -578,7 +580,8 @@ def test_skip_pesan_lists_the_valid_next_steps(code: str) -> None:
         outcome = decide_rows(RULES, [StaffRow(2, DOC, code, position + 2)], sheet.records, T1)
         pesan = outcome.outcomes[0].cells.pesan
         nxt = proc.step(position + 1)
-        assert pesan.startswith(f"Langkah {position + 2} tidak sah dari langkah {position}."), pesan
+        refused = f"Langkah {position + 2} tidak dapat dipilih setelah langkah {position}."
+        assert pesan.startswith(refused), pesan
         assert f"{position + 1}" in pesan and nxt.actor in pesan and nxt.activity in pesan, pesan
         assert missing_allowed(pesan, RULES, proc, position) == [], pesan
 
@@ -586,9 +589,9 @@ def test_skip_pesan_lists_the_valid_next_steps(code: str) -> None:
 def test_skip_pesan_example_from_the_brief() -> None:
     doc = started_at("rka", 3)
     outcome = doc.enter(5, T1)
-    assert outcome.cells.pesan.startswith(
-        "Langkah 5 tidak sah dari langkah 3. Langkah berikutnya: 4 — Kasubag Evapor: "
-        "Menghimpun konsep RKA"
+    assert outcome.cells.pesan == (
+        "Langkah 5 tidak dapat dipilih setelah langkah 3. Langkah berikutnya: 4 — Kasubag Evapor: "
+        "Menghimpun konsep RKA."
     )
 
 
@@ -733,7 +736,7 @@ def test_unknown_prosedur_on_a_new_row(prosedur: object) -> None:
         assert outcome.history == ()
         pesan = outcome.cells.pesan
         assert is_indonesian(pesan) and "Prosedur" in pesan, pesan
-        shown = "TRUE" if prosedur is True else str(prosedur)
+        shown = "BENAR" if prosedur is True else str(prosedur)
         assert shown.casefold() in pesan.casefold(), pesan
         assert any(re.search(rf"\b{re.escape(c)}\b", pesan) for c in CODES), pesan
     assert sheet.records == {}
@@ -765,31 +768,68 @@ def test_row_without_prosedur_asks_for_it(values: dict) -> None:
 
 
 @pytest.mark.parametrize("code", CODES)
-def test_duplicate_id_with_a_record(code: str) -> None:
+def test_duplicate_id_blocks_only_the_copy(code: str) -> None:
+    """DESIGN §2: the row the record follows works as usual; the copy is Tidak valid."""
     sheet = started_at(code, 2).sheet
-    before = sheet.records[DOC]
     rows = [
-        StaffRow(2, DOC, code, 2, "Asli"),
+        StaffRow(2, DOC, code, 3, "Asli"),  # a valid move on the original
         StaffRow(7, DOC.lower(), code, 3, "Salinan"),
     ]
-    outcomes = sheet.cycle(rows, T1)
-    for outcome, other_row in zip(outcomes, (7, 2), strict=True):
-        check_rejected(outcome, before, sheet.records[DOC])
-        pesan = outcome.cells.pesan
-        assert DOC.casefold() in pesan.casefold() and _number_in(pesan, other_row), pesan
-    assert sheet.records[DOC].step == 2 and sheet.records[DOC].since == START
-    assert not accepted(sheet.riwayat[1:])
-    # Same again next cycle: nothing new in Riwayat.
-    logged = len(sheet.riwayat)
-    sheet.cycle(rows, T2)
-    assert len(sheet.riwayat) == logged
-    # Recovery: the copy's ID is cleared; it gets a new ID and starts, the original is valid.
+    original, copy = sheet.cycle(rows, T1)
+    assert original.cells.status is Status.BERJALAN, original.cells.pesan
+    [entry] = original.history
+    assert entry.accepted and entry.source == 2 and entry.target == 3
+    assert sheet.records[DOC].step == 3 and sheet.records[DOC].since == T1
+    assert copy.cells.status is Status.TIDAK_VALID
+    assert copy.record is None and copy.history == () and copy.new_id is None
+    assert copy.cells.kegiatan == "" and copy.cells.pelaksana == ""  # not the document
+    assert copy.cells.pesan == (
+        f'ID "{DOC.lower()}" sudah dipakai dokumen di baris 2. '
+        "Kosongkan ID pada baris ini (salinan) agar diberi ID baru."
+    )
+    # Same again next cycle: nothing new, nothing changes.
+    records = dict(sheet.records)
+    again = sheet.cycle(rows, T2)
+    assert [o.history for o in again] == [(), ()]
+    assert sheet.records == records
+    assert again[1].cells == copy.cells
+    # Recovery: the copy's ID is cleared; it gets a new ID and starts, the original goes on.
     rows[1] = StaffRow(7, None, code, 3, "Salinan")
     original, copy = sheet.cycle(rows, T3)
-    assert original.cells.status in LIVE and original.cells.mulai == START
+    assert original.cells.status in LIVE and original.cells.mulai == T1
     assert copy.cells.status in LIVE and copy.new_id and copy.new_id != DOC
     assert sheet.records[copy.new_id].step == 3
-    assert sheet.records[DOC].step == 2
+    assert sheet.records[DOC].step == 3
+
+
+def test_duplicate_id_the_record_follows_its_own_row_by_fingerprint() -> None:
+    """The original is the row with the record's fingerprint (Prosedur and Judul), wherever."""
+    sheet = started_at("rka", 2).sheet
+    original = StaffRow(9, DOC, "rka", 2, "Dokumen uji")
+    sheet.records[DOC] = replace(sheet.records[DOC], sidik=fingerprint(original))
+    rows = [StaffRow(2, DOC, "rka", 4, "Salinan di atas"), original]
+    copy, kept = sheet.cycle(rows, T1)
+    assert kept.cells.status is Status.BERJALAN and kept.record == sheet.records[DOC]
+    assert copy.cells.status is Status.TIDAK_VALID and "baris 9" in copy.cells.pesan
+    # The copy above tries a move: refused there, never logged as the document's.
+    assert copy.history == () and sheet.records[DOC].step == 2
+
+
+def test_duplicate_id_identical_rows_the_highest_is_the_original() -> None:
+    sheet = started_at("rka", 2).sheet
+    row = StaffRow(4, DOC, "rka", 2, "Dokumen uji")
+    sheet.records[DOC] = replace(sheet.records[DOC], sidik=fingerprint(row))
+    outcomes = sheet.cycle([replace(row, row=4), replace(row, row=5)], T1)
+    assert [o.cells.status for o in outcomes] == [Status.BERJALAN, Status.TIDAK_VALID]
+    assert "baris 4" in outcomes[1].cells.pesan
+
+
+def test_duplicate_id_late_original_stays_late() -> None:
+    doc = started_at("rka", 3)  # 1 hari from START
+    rows = [doc.row(3), StaffRow(7, DOC, "rka", 3, "Salinan")]
+    original, copy = doc.sheet.cycle(rows, at("2026-12-02 12:00"))
+    assert original.cells.status is Status.TERLAMBAT and original.cells.late
+    assert copy.cells.status is Status.TIDAK_VALID and not copy.cells.late
 
 
 def test_duplicate_id_on_two_new_rows() -> None:
@@ -1055,7 +1095,7 @@ def test_brief_example_terlambat_one_day_two_hours() -> None:
     [
         ("2026-11-30 10:00", Status.BERJALAN, ""),
         ("2026-12-01 08:20", Status.BERJALAN, ""),  # 100 min left: not under 60
-        ("2026-12-01 09:05", Status.HAMPIR_TENGGAT, "Tenggat pukul 10:00."),
+        ("2026-12-01 09:05", Status.HAMPIR_TENGGAT, "Tenggat hari ini pukul 10.00."),
         ("2026-12-01 09:00", Status.BERJALAN, ""),  # exactly 60 min left
         ("2026-12-01 10:00", Status.HAMPIR_TENGGAT, None),  # due now: not yet past
         ("2026-12-01 10:01", Status.TERLAMBAT, "Terlambat 1 menit."),
@@ -1088,7 +1128,7 @@ def test_fifteen_minute_step_not_yellow_at_start_two_hour_step_yellow_45_minutes
     assert status_at(*fifteen, at("2026-11-30 10:08")).cells.status is Status.HAMPIR_TENGGAT
     outcome = status_at(*two_hours, at("2026-11-30 11:15"))
     assert outcome.cells.status is Status.HAMPIR_TENGGAT
-    assert outcome.cells.pesan == "Tenggat pukul 12:00."  # says when, not a countdown
+    assert outcome.cells.pesan == "Tenggat hari ini pukul 12.00."  # says when, not a countdown
     assert status_at(*two_hours, at("2026-11-30 10:59")).cells.status is Status.BERJALAN
 
 
@@ -1119,7 +1159,8 @@ def test_status_over_the_life_of_every_timed_step(
     if left >= 1:
         cells = status_at(code, number, after(total - left), rules).cells
         assert cells.status is Status.HAMPIR_TENGGAT, left
-        assert f"{tenggat:%H:%M}" in cells.pesan and cells.pesan.startswith("Tenggat"), cells.pesan
+        assert f"pukul {tenggat:%H.%M}" in cells.pesan, cells.pesan
+        assert cells.pesan.startswith("Tenggat"), cells.pesan
 
     for late in (1, 61, DAY_MINUTES + 125):
         now = CALENDAR.add(tenggat, Duration(late, "menit"))
@@ -1155,6 +1196,46 @@ def test_invalid_row_stays_tidak_valid_even_when_late() -> None:
     doc = started_at("rka", 3)
     cells = doc.enter(5, at("2026-12-10 10:00")).cells
     assert cells.status is Status.TIDAK_VALID
+
+
+LATE_TYPOS = ["lima", "=5+1", datetime(2026, 12, 1, 9, 0), 5, None, "Ya", 4.5]
+
+
+@pytest.mark.parametrize("typed", LATE_TYPOS, ids=repr)
+def test_a_late_document_whose_row_turns_tidak_valid_is_still_late(typed: object) -> None:
+    """DESIGN §2 Status: a typo in Langkah does not hide that the document is overdue."""
+    doc = started_at("rka", 3)  # 1 hari from Monday 07:45: due Tuesday 07:45
+    tenggat = due(START, proc_of("rka").step(3).duration)
+    assert tenggat == at("2026-12-01 07:45")
+    now = at("2026-12-02 12:00")
+    late = int(CALENDAR.working_minutes(tenggat, now))
+    cells = doc.enter(typed, now).cells
+    assert cells.status is Status.TIDAK_VALID  # still red: staff must fix the cell
+    assert cells.late and cells.late_minutes == late and cells.tenggat == tenggat
+    assert cells.pesan.endswith(
+        f"Dokumen terlambat {working_words(late)} di langkah 3"
+        " (tenggat 1 Desember 2026 pukul 07.45)."
+    ), cells.pesan
+    assert working_words(late) == "1 hari 4 jam"
+    # Put right: Terlambat, as it was.
+    fixed = doc.enter(3, now).cells
+    assert (
+        fixed.status is Status.TERLAMBAT and fixed.late and fixed.pesan == "Terlambat 1 hari 4 jam."
+    )
+
+
+def test_a_tidak_valid_row_before_its_tenggat_is_not_late() -> None:
+    doc = started_at("rka", 3)
+    cells = doc.enter("lima", T1).cells
+    assert cells.status is Status.TIDAK_VALID and not cells.late
+    assert "terlambat" not in cells.pesan.casefold()
+
+
+def test_hampir_tenggat_on_another_day_names_the_date() -> None:
+    doc = started_at("rka", 3, at("2026-11-30 07:40"))  # 1 hari: due Tuesday 07:40
+    cells = doc.enter(3, at("2026-11-30 15:55")).cells  # 15 working minutes left
+    assert cells.status is Status.HAMPIR_TENGGAT
+    assert cells.pesan == "Tenggat 1 Desember 2026 pukul 07.40."
 
 
 # --- 6. records rebuilt from Riwayat --------------------------------------------------------
@@ -1215,3 +1296,157 @@ def test_records_from_history_ignores_rejected_attempts_only() -> None:
     assert len(doc.sheet.riwayat) == 3
     assert records_from_history(doc.sheet.riwayat) == strip_rejected(doc.sheet.records)
     assert records_from_history(rejected(doc.sheet.riwayat)) == {}
+
+
+# --- 7. answers staff naturally type -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("code", "decision"), decision_cases())
+def test_ya_and_tidak_answer_a_decision_step(code: str, decision: int) -> None:
+    """DESIGN §2: at a decision step, Ya and Tidak (any case) mean the step they lead to."""
+    choice = proc_of(code).step(decision).decision
+    for typed, target, note in (
+        ("Ya", choice.ya, f"Ya: lanjut ke langkah {choice.ya}"),
+        (" YA ", choice.ya, f"Ya: lanjut ke langkah {choice.ya}"),
+        ("tidak", choice.tidak, f"Tidak: dikembalikan ke langkah {choice.tidak}"),
+    ):
+        doc = started_at(code, decision)
+        outcome = doc.enter(typed, T1)
+        [entry] = outcome.history
+        assert entry.accepted and entry.note == note, (typed, entry.note)
+        assert entry.source == decision and entry.target == target  # Riwayat's Ke: the number
+        assert doc.record.step == target and doc.record.since == T1
+        assert outcome.cells.status is Status.BERJALAN
+        assert outcome.cells.kegiatan == proc_of(code).step(target).activity
+        # The answer stays in the cell: later cycles do not answer again.
+        for now in (T2, T3):
+            again = doc.enter(typed, now)
+            assert again.history == () and again.cells.status in LIVE, again.cells
+            assert doc.record.step == target and doc.record.since == T1
+
+
+def test_an_answer_left_in_the_cell_does_not_answer_the_next_decision() -> None:
+    """rka's steps 6 and 7 are both decisions: Ya at 6 leads to 7, and stays there."""
+    doc = started_at("rka", 6)
+    assert doc.enter("Ya", T1).history[0].target == 7
+    outcome = doc.enter("Ya", T2)
+    assert doc.record.step == 7 and outcome.history == ()
+    assert outcome.cells.pesan == (
+        '"Ya" di kolom Langkah adalah jawaban untuk langkah 6.'
+        " Untuk menjawab langkah 7, isi 8 (Ya) atau 5 (Tidak)."
+    )
+    # Another answer is a change of the cell: it answers step 7.
+    [entry] = doc.enter("Tidak", T3).history
+    assert (entry.source, entry.target) == (7, 5)
+    assert doc.enter("8", T3).cells.status is Status.TIDAK_VALID  # from 5, not 7
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_ya_and_tidak_elsewhere_are_tidak_valid_and_say_what_to_enter(code: str) -> None:
+    for proc, position, sheet in positions(code):
+        if proc.step(position).decision:
+            continue
+        for typed in ("Ya", "tidak"):
+            row = StaffRow(2, DOC, code, typed)
+            outcome = decide_rows(RULES, [row], sheet.records, T1).outcomes[0]
+            check_rejected(outcome, sheet.records[DOC], outcome.record)
+            pesan = outcome.cells.pesan
+            answer = "Ya" if typed == "Ya" else "Tidak"
+            assert pesan.startswith(
+                f'"{answer}" hanya dapat diisi pada langkah keputusan.'
+                f" Langkah {position} bukan langkah keputusan."
+                f" Isi kembali {position} (langkah saat ini) atau "
+            ), pesan
+            assert missing_allowed(pesan, RULES, proc, position) == [], pesan
+
+
+def test_ya_on_a_new_row_is_tidak_valid() -> None:
+    [outcome] = Sheet().cycle([StaffRow(2, "BARU", "rka", "Ya")], T1)
+    assert outcome.cells.status is Status.TIDAK_VALID and outcome.record is None
+    assert outcome.cells.pesan == (
+        '"Ya" hanya dapat diisi pada langkah keputusan.'
+        " Isi nomor langkah 1–11 atau Selesai; jika kosong, dianggap langkah 1."
+    )
+
+
+@pytest.mark.parametrize("typed", ["langkah 4", "Langkah 4", "4 - Memberikan paraf", 4.0, "4.0"])
+def test_a_step_in_words_staff_type_means_that_step(typed: object) -> None:
+    doc = started_at("laporan-bulanan", 3)  # decision: Ya 4, Tidak 2
+    [entry] = doc.enter(typed, T1).history
+    assert entry.accepted and entry.target == 4 and doc.record.step == 4
+
+
+# --- 8. wording staff read (issue 13) --------------------------------------------------------
+
+
+def pesan_of(code: str, position: int, typed: object) -> str:
+    sheet = started_at(code, position).sheet
+    return (
+        decide_rows(RULES, [StaffRow(2, DOC, code, typed)], sheet.records, T1)
+        .outcomes[0]
+        .cells.pesan
+    )
+
+
+def test_refusals_say_what_cannot_be_chosen_not_what_is_unlawful() -> None:
+    rka = proc_of("rka")
+    assert pesan_of("rka", 6, 8).startswith("Langkah 8 tidak dapat dipilih setelah langkah 6. ")
+    assert pesan_of("laporan-bulanan", 6, "Selesai").startswith(
+        "Dokumen belum dapat dinyatakan Selesai pada langkah 6. Langkah berikutnya: 7 — "
+    )
+    assert pesan_of("rka", 2, "4a") == (
+        f'Langkah "4a" tidak dikenali. Isi kembali 2 (langkah saat ini) atau 3 — Tim:'
+        f" {rka.step(3).activity}."
+    )
+    assert pesan_of("rka", 6, "4a") == (
+        'Langkah "4a" tidak dikenali. Isi kembali 6 (langkah saat ini),'
+        f" 7 (Ya) — Tim: {rka.step(7).activity};"
+        f" atau kembali ke 5 (Tidak) — Staf: {rka.step(5).activity}."
+    )
+    assert "sah" not in pesan_of("rka", 6, 8).split()
+
+
+def test_a_new_rows_instruction_is_given_once() -> None:
+    [outcome] = Sheet().cycle([StaffRow(2, "BARU", "rka", "4a")], T1)
+    assert outcome.cells.pesan == (
+        'Langkah "4a" tidak dikenali.'
+        " Isi nomor langkah 1–11 atau Selesai; jika kosong, dianggap langkah 1."
+    )
+
+
+def test_prosedur_suggestions_and_a_vanished_sop() -> None:
+    [outcome] = Sheet().cycle([StaffRow(2, "BARU", "Laporan Bulnan", 1)], T1)
+    assert "Mungkin yang dimaksud: laporan-bulanan" in outcome.cells.pesan
+    gone = Record(DOC, "sop-lama", 2, START)
+    [outcome] = Sheet(records={DOC: gone}).cycle([StaffRow(2, DOC, "sop-lama", 2)], T1)
+    assert outcome.cells.pesan == (
+        "Dokumen tercatat di langkah 2 SOP sop-lama, yang tidak ada lagi di katalog SOP."
+        " Hubungi admin sopsync."
+    )
+
+
+def test_riwayat_keterangan_reads_one_way() -> None:
+    """Lower case but for the answers Ya and Tidak; ``ditolak`` as DESIGN §2 spells it."""
+    doc = Doc("laporan-bulanan")
+    clock = Clock()
+    for typed in (None, 2, 3, "Tidak", 3, 4, 5, 9, 6, 7, "Selesai"):
+        doc.enter(typed, clock.tick())
+    assert [e.note.split(":")[0] if not e.accepted else e.note for e in doc.sheet.riwayat] == [
+        "mulai",
+        "lanjut ke langkah 2",
+        "lanjut ke langkah 3",
+        "Tidak: dikembalikan ke langkah 2",
+        "lanjut ke langkah 3",
+        "Ya: lanjut ke langkah 4",
+        "lanjut ke langkah 5",
+        "ditolak",
+        "lanjut ke langkah 6",
+        "lanjut ke langkah 7",
+        "dinyatakan Selesai",
+    ]
+    starts = {typed: Doc("rka").enter(typed, T1).history[0].note for typed in (1, 4, "Selesai")}
+    assert starts == {
+        1: "mulai",
+        4: "mulai di langkah 4 (sudah berjalan)",
+        "Selesai": "dicatat langsung sebagai Selesai",
+    }
