@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 
 from sop_models import DONE
+from syncer.idtime import CELL_FORMAT
 
 DOKUMEN = "Dokumen"
 RIWAYAT = "Riwayat"
@@ -41,7 +42,8 @@ STATE_COLUMNS = ("ID", "Rekaman")
 
 SELESAI = DONE.value
 """How Selesai is written in a cell."""
-DATE_FORMAT = "yyyy-mm-dd hh:mm"
+DATE_FORMAT = CELL_FORMAT
+"""Date-time cells display ``01/12/2026 09.00`` (DESIGN §2)."""
 
 
 class Status(StrEnum):

@@ -2,7 +2,7 @@
 
 It plays two working days of an office: documents are entered and synced
 two working days ago, then staff move some of them (one wrongly, one sent
-back), add two rows (one with a typo) and the worker syncs again now, so
+back, one by answering Ya), add two rows (one with a typo) and the worker syncs again now, so
 every status shows.
 """
 
@@ -43,7 +43,7 @@ EXAMPLES = (
     Example("lakip", "LAKIP 2026", 4, 4),
     Example("IKU", "IKU 2027-2031", 9, "Selesai", "Sudah dikirim ke Bagian Organisasi"),
     Example("renstra", "Renstra 2027-2031", 2, 4, "Contoh salah: melompati langkah 3"),
-    Example("monev", "Monev Triwulan IV", 7, 8),
+    Example("monev", "Monev Triwulan IV", 7, "Ya"),
     Example("penetapan-kinerja", "Penetapan Kinerja 2027", 6, 7),
     Example("renja", "Renja 2027", 5, 5),
     Example(

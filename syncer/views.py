@@ -12,8 +12,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sop_models import Catalog, Procedure
-from syncer.cells import text_of
+from sop_models import Catalog, Decision, Procedure
+from syncer.cells import Answer, text_of
 from syncer.contract import SELESAI, Status
 from syncer.engine import Outcome, Rules, StaffRow, format_working
 from syncer.ledger import local
@@ -72,12 +72,12 @@ def ringkasan_grid(
         if cells.status is None:
             continue
         status = cells.status
-        actor = cells.pelaksana or ("(selesai)" if status is Status.SELESAI else "(belum ada)")
+        actor = cells.pelaksana or ("(selesai)" if status is Status.SELESAI else NO_ACTOR)
         by_actor.setdefault(actor, Counter())[status] += 1
-        proc = rules.catalog.procedures.get(outcome.record.procedure) if outcome.record else None
-        title = proc.title if proc else "(tidak dikenal)"
+        proc = _procedure_of(rules, row, outcome)
+        title = proc.title if proc else UNKNOWN_PROCEDURE
         by_procedure.setdefault(title, Counter())[status] += 1
-        if status is Status.TERLAMBAT and cells.tenggat is not None:
+        if cells.late and cells.tenggat is not None:  # a Tidak valid row may be late too
             late.append((cells.late_minutes, row, outcome))
     grid: Grid = [
         [
@@ -93,8 +93,8 @@ def ringkasan_grid(
     grid.append([])
     grid += _counts_table("Prosedur", by_procedure)
     grid.append([])
-    grid.append([Styled(f"Dokumen terlambat: {len(late)} (paling lama di atas)", TITLE)])
-    grid.append(_header("ID", "Judul", "Pelaksana", "Tenggat", "Terlambat (waktu kerja)"))
+    grid.append([Styled(_late_title(late), TITLE)])
+    grid.append(_header(*LATE_HEADERS))
     late.sort(key=lambda item: -item[0])
     grid += [_late_row(rules, row, outcome) for _, row, outcome in late[:MAX_LATE]]
     if len(late) > MAX_LATE:
@@ -103,14 +103,34 @@ def ringkasan_grid(
     return grid
 
 
+NO_ACTOR = "(tanpa pelaksana)"
+UNKNOWN_PROCEDURE = "(prosedur tidak dikenal)"
+LATE_HEADERS = ("ID", "Judul", "Pelaksana", "Tenggat", "Lama keterlambatan (jam kerja)", "Status")
+
+
+def _procedure_of(rules: Rules, row: StaffRow, outcome: Outcome) -> Procedure | None:
+    """The document's SOP: its record's, else what its row names (a new row not yet valid)."""
+    if outcome.record is not None:
+        return rules.catalog.procedures.get(outcome.record.procedure)
+    return rules.catalog.lookup(row.prosedur) if isinstance(row.prosedur, str) else None
+
+
+def _late_title(late: Sequence[tuple[float, StaffRow, Outcome]]) -> str:
+    invalid = sum(1 for _, _, o in late if o.cells.status is Status.TIDAK_VALID)
+    among = f", {invalid} di antaranya {Status.TIDAK_VALID.value}" if invalid else ""
+    return f"Dokumen terlambat: {len(late)}{among} (diurutkan dari yang paling lama)"
+
+
 def _late_row(rules: Rules, row: StaffRow, outcome: Outcome) -> list[Styled]:
     cells, calendar = outcome.cells, rules.calendar
+    status = cells.status or Status.TERLAMBAT
     return [
         Styled(outcome.record.id if outcome.record else ""),
         Styled(text_of(row.judul)),
         Styled(cells.pelaksana),
         Styled(local(cells.tenggat, calendar.zone)),
         Styled(format_working(cells.late_minutes, calendar.day_minutes), Status.TERLAMBAT),
+        Styled(status.value, status.value),
     ]
 
 
@@ -152,45 +172,99 @@ SOP_HEADERS = (
 
 
 def sop_grid(catalog: Catalog) -> Grid:
-    """Every procedure with its steps, for staff: what each langkah means and who does it."""
-    grid: Grid = [
-        [Styled("Referensi SOP — diisi otomatis oleh sopsync, jangan diubah", TITLE)],
-        _header(*SOP_HEADERS),
-    ]
-    for proc in catalog:
-        for step in proc.steps:
-            actor = step.actor + (f" (dipimpin {step.led_by})" if step.led_by else "")
-            grid.append(
-                [
-                    Styled(proc.code),
-                    Styled(proc.title),
-                    Styled(step.number),
-                    Styled(actor),
-                    Styled(step.activity),
-                    Styled(step.kelengkapan),
-                    Styled(step.waktu or "-"),
-                    Styled(step.output),
-                    Styled(_decision(proc, step.number)),
-                    Styled(step.keterangan),
-                    Styled(step_label(proc, step.number)),
-                ]
-            )
-        grid.append(
-            [Styled(proc.code), Styled(proc.title), Styled(SELESAI)]
-            + [Styled("")] * 7
-            + [Styled(SELESAI)]
-        )
-    return grid
+    """Every procedure with its steps, for staff: what each langkah means and who does it.
+
+    Each SOP opens with its own title row, after a blank row. Its ``Pilihan Langkah``
+    cells (the Langkah dropdown of its documents, ``sop_choices``) run from its first
+    step through Selesai to the decision answers ``Ya`` and ``Tidak`` when it has any.
+    """
+    return _sop_layout(catalog)[0]
 
 
 def sop_choices(catalog: Catalog) -> dict[str, tuple[int, int]]:
     """Each procedure's block of ``Pilihan Langkah`` in the SOP tab: 0-based rows [start, end)."""
+    return _sop_layout(catalog)[1]
+
+
+def langkah_choices(catalog: Catalog) -> list[str]:
+    """The Langkah column's list, for any SOP: every step number, Selesai, and the answers."""
+    longest = max((p.last for p in catalog), default=1)
+    answers = [a.value for a in Answer] if any(_decisions(p) for p in catalog) else []
+    return [*(str(n) for n in range(1, longest + 1)), SELESAI, *answers]
+
+
+def prosedur_choices(catalog: Catalog) -> list[str]:
+    """The Prosedur column's list: every SOP's code."""
+    return [p.code for p in catalog]
+
+
+CHOICE_PROMPTS = {
+    "Prosedur": "Kode SOP, atau tulis judulnya (mis. Penyusunan RKA).",
+    "Langkah": (
+        "Nomor langkah sekarang, atau Selesai. Pada langkah keputusan boleh Ya atau Tidak."
+        " Jika kosong, dianggap langkah 1."
+    ),
+}
+"""What a Prosedur or Langkah cell's dropdown says when the cell is selected."""
+
+
+def _sop_layout(catalog: Catalog) -> tuple[Grid, dict[str, tuple[int, int]]]:
+    grid: Grid = [
+        [Styled("Referensi SOP — diisi otomatis oleh sopsync, jangan diubah", TITLE)],
+        _header(*SOP_HEADERS),
+    ]
     blocks: dict[str, tuple[int, int]] = {}
-    row = 2
     for proc in catalog:
-        blocks[proc.code] = (row, row + proc.last + 1)
-        row += proc.last + 1
-    return blocks
+        grid += [[], [Styled(f"{proc.title} ({proc.code})", TITLE)]]
+        first = len(grid)
+        grid += [_step_row(proc, step.number) for step in proc.steps]
+        grid.append(_choice_row(proc, SELESAI, ""))
+        grid += [_choice_row(proc, a.value, _answer_text(proc, a)) for a in _answers(proc)]
+        blocks[proc.code] = (first, len(grid))
+    return grid, blocks
+
+
+def _step_row(proc: Procedure, number: int) -> list[Styled]:
+    step = proc.step(number)
+    actor = step.actor + (f" (dipimpin {step.led_by})" if step.led_by else "")
+    return [
+        Styled(proc.code),
+        Styled(proc.title),
+        Styled(step.number),
+        Styled(actor),
+        Styled(step.activity),
+        Styled(step.kelengkapan),
+        Styled(step.waktu or "-"),
+        Styled(step.output),
+        Styled(_decision(proc, step.number)),
+        Styled(step.keterangan),
+        Styled(step_label(proc, step.number)),
+    ]
+
+
+def _choice_row(proc: Procedure, choice: str, meaning: str) -> list[Styled]:
+    """Selesai or an answer: in No, what it means in Kegiatan, offered in the dropdown."""
+    values = [proc.code, proc.title, choice, "", meaning, "", "", "", "", "", choice]
+    return [Styled(v) for v in values]
+
+
+def _decisions(proc: Procedure) -> list[tuple[int, Decision]]:
+    return [(s.number, s.decision) for s in proc.steps if s.decision]
+
+
+def _answers(proc: Procedure) -> list[Answer]:
+    return list(Answer) if _decisions(proc) else []
+
+
+def _answer_text(proc: Procedure, answer: Answer) -> str:
+    """``Pada langkah keputusan: dari langkah 6 lanjut ke 7; dari langkah 7 lanjut ke 8.``"""
+    moves = []
+    for number, decision in _decisions(proc):
+        if answer is Answer.YA:
+            moves.append(f"dari langkah {number} lanjut ke {decision.ya}")
+        else:
+            moves.append(f"dari langkah {number} kembali ke {decision.tidak}")
+    return f"Jawaban pada langkah keputusan: {'; '.join(moves)}."
 
 
 def values_of(grid: Grid) -> list[list[object]]:

@@ -267,6 +267,11 @@ class GoogleSheet:
     def tabs(self) -> list[str]:
         return [sheet.title for sheet in self.book.sheets]
 
+    def cell_format(self, row: int, column: str) -> str:
+        """The number format pattern a Dokumen cell displays with."""
+        fmt = self._sheet().cell(row - 1, self._col(column)).userEnteredFormat or {}
+        return str(fmt.get("numberFormat", {}).get("pattern", ""))
+
     # --- what staff do ----------------------------------------------------------------------
 
     def _col(self, name: str) -> int:

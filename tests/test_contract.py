@@ -126,6 +126,7 @@ def test_every_status_shows_in_the_sheet(sheet):
     assert statuses["invalid"] == "Tidak valid"
     assert statuses["selesai"] == "Selesai"
     assert statuses["berjalan"] == "Berjalan"
+    assert doc(sheet, "hampir")["Pesan"] == "Tenggat hari ini pukul 08.30."
     assert "Hampir tenggat 1" in result.out
     synced(sheet, "2026-12-01T10:00")  # Tuesday: the Friday 1-hari step was due Monday 08:00
     late = doc(sheet, "terlambat")
@@ -143,7 +144,7 @@ def test_invalid_moves_explain_and_recover(sheet):
     synced(sheet, "2026-11-30T08:05")
     row = doc(sheet, "Lap Okt")
     assert row["Status"] == "Tidak valid"
-    assert row["Pesan"].startswith("Langkah 5 tidak sah dari langkah 3.")
+    assert row["Pesan"].startswith("Langkah 5 tidak dapat dipilih setelah langkah 3.")
     assert "4 (Ya) — Sekcam: Memberikan paraf" in row["Pesan"]
     assert "2 (Tidak) — Staf" in row["Pesan"]
     assert row["Langkah"] == 5  # staff cell untouched
@@ -177,19 +178,35 @@ def test_new_rows_get_unique_readable_ids_and_bad_rows_a_message(sheet):
     assert "Prosedur belum diisi" in doc(sheet, "no prosedur")["Pesan"]
 
 
-def test_duplicate_ids_are_invalid_until_the_copy_is_cleared(sheet):
+def test_a_duplicate_id_blocks_only_the_copy_and_nothing_is_rewritten(sheet):
     sheet.add_rows({"Prosedur": "rka", "Judul": "asli"})
     synced(sheet, MON_0800)
     doc_id = doc(sheet, "asli")["ID"]
-    sheet.add_rows({"ID": doc_id, "Prosedur": "rka", "Judul": "salinan", "Langkah": 2})
+    sheet.add_rows({"ID": doc_id, "Prosedur": "rka", "Judul": "salinan", "Langkah": 3})
+    sheet.set(2, "Langkah", 2)  # meanwhile the original moves on, rightly
     synced(sheet, "2026-11-30T08:30")
-    assert doc(sheet, "asli")["Status"] == "Tidak valid"
-    assert "juga dipakai di baris 3" in doc(sheet, "asli")["Pesan"]
-    assert moves(sheet, doc_id) == [(None, 1)]
+    asli, salinan = doc(sheet, "asli"), doc(sheet, "salinan")
+    assert asli["Status"] == "Berjalan" and asli["Pelaksana"] == "Sekcam", asli
+    assert salinan["Status"] == "Tidak valid"
+    assert salinan["Pesan"] == (
+        f'ID "{doc_id}" sudah dipakai dokumen di baris 2.'
+        " Kosongkan ID pada baris ini (salinan) agar diberi ID baru."
+    )
+    assert salinan["Pelaksana"] in (None, "")  # the copy is not the document
+    assert moves(sheet, doc_id) == [(None, 1), (1, 2)]
+    # While both rows carry the ID, nothing is rewritten, cycle after cycle.
+    before = sheet.fingerprint()
+    for _ in range(2):
+        result = synced(sheet, "2026-11-30T08:30")
+        assert "Nothing changed; nothing written." in result.out
+        assert sheet.fingerprint() == before
+    assert one_record_each(sheet) == [doc_id]
+    # The copy's ID cleared: it becomes a document of its own.
     sheet.set(3, "ID", None)
-    synced(sheet, "2026-11-30T09:00")
-    assert doc(sheet, "asli")["Status"] == "Berjalan"
+    synced(sheet, "2026-11-30T08:45")
+    assert doc(sheet, "asli")["Status"] == "Berjalan" and moves(sheet, doc_id)[-1] == (1, 2)
     assert doc(sheet, "salinan")["ID"] == "RKA-2026-0002"
+    assert doc(sheet, "salinan")["Pelaksana"] == "Tim"  # it started at its Langkah, 3
 
 
 @pytest.mark.parametrize("columns", [None, [*c.STAFF_COLUMNS]], ids=["whole-sheet", "staff-only"])
@@ -332,6 +349,148 @@ def test_junk_in_every_staff_column_never_stops_the_cycle(sheet):
     assert sheet.sync(MON_0800).out.count("Nothing changed") == 1
 
 
+# --- issue 13: the sheet as staff and supervisors meet it -----------------------------------
+
+
+def late_table(sheet) -> tuple[str, list[list[object]]]:
+    """Ringkasan's late documents: the title line and the rows under its header."""
+    grid = sheet.grid("Ringkasan")
+    at = next(i for i, r in enumerate(grid) if r and str(r[0]).startswith("Dokumen terlambat"))
+    assert grid[at + 1][:6] == [
+        "ID",
+        "Judul",
+        "Pelaksana",
+        "Tenggat",
+        "Lama keterlambatan (jam kerja)",
+        "Status",
+    ]
+    rows = []
+    for row in grid[at + 2 :]:
+        if not row or not row[0]:
+            break
+        rows.append(list(row[:6]))
+    return grid[at][0], rows
+
+
+def test_a_late_document_with_a_typo_in_langkah_is_still_counted_late(sheet):
+    """DESIGN §2 Status: a Tidak valid row past its Tenggat is late, in Pesan and Ringkasan."""
+    typos = {"lima": "lima", "rumus": "=5+1", "tanggal": datetime(2026, 12, 1, 9, 0)}
+    sheet.add_rows(
+        *({"Prosedur": "dpa", "Judul": judul, "Langkah": 3} for judul in typos),
+        {"Prosedur": "dpa", "Judul": "tepat", "Langkah": 3},
+        {"Prosedur": "rka", "Judul": "baru"},
+    )
+    synced(sheet, "2026-11-27T08:00")  # Friday; dpa 3 takes 1 hari: due Monday 08:00
+    for number, value in enumerate(typos.values(), start=2):
+        sheet.set(number, "Langkah", value)
+    result = synced(sheet, "2026-12-01T10:00")
+    for judul in typos:
+        row = doc(sheet, judul)
+        assert row["Status"] == "Tidak valid", row  # still red: the typo must be fixed
+        assert row["Pesan"].endswith(
+            "Dokumen terlambat 1 hari 2 jam di langkah 3 (tenggat 30 November 2026 pukul 08.00)."
+        ), row["Pesan"]
+    assert doc(sheet, "tepat")["Status"] == "Terlambat"
+    title, rows = late_table(sheet)
+    assert (
+        title
+        == "Dokumen terlambat: 4, 3 di antaranya Tidak valid (diurutkan dari yang paling lama)"
+    )
+    by_judul = {r[1]: r for r in rows}
+    assert sorted(by_judul) == ["lima", "rumus", "tanggal", "tepat"]
+    assert by_judul["lima"][2:] == [
+        "Tim",
+        datetime(2026, 11, 30, 8, 0),
+        "1 hari 2 jam",
+        "Tidak valid",
+    ]
+    assert by_judul["tepat"][5] == "Terlambat"
+    assert "Late: 4 (3 of them Tidak valid)." in result.out
+    # Fixed: Terlambat, and still counted.
+    sheet.set(2, "Langkah", 3)
+    synced(sheet, "2026-12-01T10:05")
+    assert doc(sheet, "lima")["Status"] == "Terlambat"
+    assert late_table(sheet)[0].startswith("Dokumen terlambat: 4, 2 di antaranya Tidak valid")
+
+
+def test_ya_and_tidak_move_a_decision_step(sheet):
+    sheet.add_rows(
+        {"Prosedur": "laporan-bulanan", "Judul": "lapbul", "Langkah": 3},  # D@3: Ya 4, Tidak 2
+        {"Prosedur": "rka", "Judul": "rka", "Langkah": 6},  # D@6: Ya 7; D@7: Ya 8, Tidak 5
+    )
+    synced(sheet, MON_0800)
+    lapbul, rka = doc(sheet, "lapbul")["ID"], doc(sheet, "rka")["ID"]
+    sheet.set_by_id(lapbul, "Langkah", "Tidak")
+    sheet.set_by_id(rka, "Langkah", " ya ")
+    synced(sheet, "2026-11-30T09:00")
+    assert doc(sheet, "lapbul")["Pelaksana"] == "Staf"  # back at 2
+    assert doc(sheet, "rka")["Pelaksana"] == "Tim"  # on at 7
+    before = sheet.fingerprint()
+    synced(sheet, "2026-11-30T09:00")  # the answers stay in the cells: nothing moves again
+    assert sheet.fingerprint() == before
+    assert doc(sheet, "rka")["Pesan"] == (
+        '"Ya" di kolom Langkah adalah jawaban untuk langkah 6.'
+        " Untuk menjawab langkah 7, isi 8 (Ya) atau 5 (Tidak)."
+    )
+    sheet.set_by_id(lapbul, "Langkah", 3)
+    synced(sheet, "2026-11-30T10:00")
+    sheet.set_by_id(lapbul, "Langkah", "YA")
+    synced(sheet, "2026-11-30T11:00")
+    assert doc(sheet, "lapbul")["Pelaksana"] == "Sekcam"  # on at 4
+    riwayat = [(r["Dari"], r["Ke"], r["Keterangan"]) for r in history(sheet, lapbul)]
+    assert riwayat == [
+        (None, 3, "mulai di langkah 3 (sudah berjalan)"),
+        (3, 2, "Tidak: dikembalikan ke langkah 2"),
+        (2, 3, "lanjut ke langkah 3"),
+        (3, 4, "Ya: lanjut ke langkah 4"),
+    ]
+    assert [(r["Dari"], r["Ke"]) for r in history(sheet, rka)] == [(None, 6), (6, 7)]
+    # Elsewhere an answer means nothing: Tidak valid, and Pesan says what to enter.
+    sheet.set_by_id(lapbul, "Langkah", "Tidak")  # step 4 is no decision
+    synced(sheet, "2026-11-30T11:05")
+    row = doc(sheet, "lapbul")
+    assert row["Status"] == "Tidak valid"
+    assert row["Pesan"] == (
+        '"Tidak" hanya dapat diisi pada langkah keputusan. Langkah 4 bukan langkah keputusan.'
+        " Isi kembali 4 (langkah saat ini) atau 5 — Camat: Memberikan tanda tangan."
+    )
+
+
+def test_what_staff_read_is_formal_indonesian(sheet):
+    sheet.add_rows(
+        {"Prosedur": "rka", "Judul": "lompat", "Langkah": 6},
+        {"Prosedur": "laporan-bulanan", "Judul": "selesai dini", "Langkah": 6},
+        {"Prosedur": "rka", "Judul": "4a", "Langkah": "4a"},
+        {"Prosedur": "Laporan Bulnan", "Judul": "salah ketik"},
+        {"Prosedur": "iku", "Judul": "sudah selesai", "Langkah": "Selesai"},
+        {"Prosedur": "LKjIP", "Judul": "alias", "Langkah": "langkah 3"},
+        {"Prosedur": "Perjanjian Kinerja", "Judul": "alias 2"},
+    )
+    synced(sheet, MON_0800)
+    sheet.set(2, "Langkah", 8)
+    sheet.set(3, "Langkah", "Selesai")
+    synced(sheet, "2026-11-30T08:05")
+    assert doc(sheet, "lompat")["Pesan"].startswith(
+        "Langkah 8 tidak dapat dipilih setelah langkah 6. Langkah berikutnya: 7 (Ya) — Tim: "
+    )
+    assert doc(sheet, "selesai dini")["Pesan"].startswith(
+        "Dokumen belum dapat dinyatakan Selesai pada langkah 6. Langkah berikutnya: 7 — "
+    )
+    assert doc(sheet, "4a")["Pesan"] == (
+        'Langkah "4a" tidak dikenali.'
+        " Isi nomor langkah 1–11 atau Selesai; jika kosong, dianggap langkah 1."
+    )
+    assert "Mungkin yang dimaksud: laporan-bulanan" in doc(sheet, "salah ketik")["Pesan"]
+    assert doc(sheet, "alias")["Status"] == "Berjalan"
+    assert doc(sheet, "alias 2")["Status"] == "Berjalan"
+    finished = doc(sheet, "sudah selesai")["ID"]
+    assert history(sheet, finished)[0]["Keterangan"] == "dicatat langsung sebagai Selesai"
+    grid = sheet.grid("Ringkasan")
+    labels = {r[0] for r in grid if r}
+    assert {"(tanpa pelaksana)", "(prosedur tidak dikenal)"} <= labels
+    assert "Penyusunan RKA" in labels  # the 4a row's SOP is known, though it has not started
+
+
 def test_pelaksana_names_the_person_from_the_configuration(tmp_path):
     sheet = XlsxSheet(tmp_path, '[people]\nSekcam = "Budi Santoso"\n')
     sheet.add_rows({"Prosedur": "rka", "Judul": "x", "Langkah": 2})
@@ -345,8 +504,8 @@ def test_mulai_and_tenggat_are_real_date_time_cells(sheet):
     row = doc(sheet, "x")
     assert row["Mulai"] == datetime(2026, 11, 30, 11, 50)
     assert row["Tenggat"] == datetime(2026, 11, 30, 13, 20)  # 30 menit over the lunch break
-    if sheet.kind == "xlsx":
-        assert sheet.cell_format(2, "Tenggat") == c.DATE_FORMAT
+    for column in ("Mulai", "Tenggat"):  # shown as 30/11/2026 13.20 (DESIGN §2)
+        assert sheet.cell_format(2, column) == "dd/mm/yyyy hh.mm"
 
 
 def test_bad_now_and_bad_configuration_are_one_line_errors(sheet, tmp_path):
@@ -395,12 +554,16 @@ def test_ringkasan_counts_what_dokumen_shows_after_random_walks(sheet):
                 counted[(row[0], status)] = n
     shown: dict[tuple[str, str], int] = {}
     for r in table:
-        actor = r["Pelaksana"] or ("(selesai)" if r["Status"] == "Selesai" else "(belum ada)")
+        actor = r["Pelaksana"] or ("(selesai)" if r["Status"] == "Selesai" else "(tanpa pelaksana)")
         shown[(actor, r["Status"])] = shown.get((actor, r["Status"]), 0) + 1
     assert counted == shown
-    late = [r for r in table if r["Status"] == "Terlambat"]
+    # Late: Terlambat rows, and Tidak valid rows whose document is late all the same.
+    late = [r for r in table if r["Status"] == "Terlambat" or "terlambat" in str(r["Pesan"])]
     late_title = next(r[0] for r in grid if r and str(r[0]).startswith("Dokumen terlambat"))
     assert late_title.startswith(f"Dokumen terlambat: {len(late)}")
+    listed = grid[grid.index(next(r for r in grid if r and r[0] == late_title)) + 2 :]
+    assert sorted(r[0] for r in listed if r and r[0]) == sorted(r["ID"] for r in late)
+    assert {r[5] for r in listed if r and r[0]} <= {"Terlambat", "Tidak valid"}
 
 
 def test_ringkasan_is_rewritten_only_when_it_changes(sheet):
@@ -415,16 +578,34 @@ def test_ringkasan_is_rewritten_only_when_it_changes(sheet):
     assert sheet.grid("Ringkasan")[0][4] == datetime(2026, 11, 30, 8, 10)
 
 
-def test_the_sop_tab_explains_every_step(sheet):
+def test_the_sop_tab_explains_every_step_one_sop_after_another(sheet):
     sheet.cli("init")
     from sop_models import load_catalog
 
-    grid = [r for r in sheet.grid("SOP")[2:] if r and r[0]]
-    assert len(grid) == sum(p.last + 1 for p in load_catalog())  # each step, then Selesai
+    grid = [list(r) + [None] * (11 - len(r)) for r in sheet.grid("SOP")]
+    assert grid[1][:5] == ["Kode", "Prosedur", "No", "Pelaksana", "Kegiatan"]
+    row = 2
+    for proc in load_catalog():  # each SOP: a blank row, its title, its steps, Selesai, answers
+        assert not any(grid[row]), grid[row]
+        assert grid[row + 1][0] == f"{proc.title} ({proc.code})" and not any(grid[row + 1][1:])
+        steps = grid[row + 2 : row + 2 + proc.last]
+        assert [r[0] for r in steps] == [proc.code] * proc.last
+        assert [r[2] for r in steps] == list(range(1, proc.last + 1))
+        assert [r[10] for r in steps] == [f"{s.number} - {s.activity}" for s in proc.steps]
+        row += 2 + proc.last
+        answers = ["Ya", "Tidak"] if any(s.decision for s in proc.steps) else []
+        tail = grid[row : row + 1 + len(answers)]
+        assert [(r[0], r[2], r[10]) for r in tail] == [
+            (proc.code, choice, choice) for choice in ["Selesai", *answers]
+        ]
+        row += 1 + len(answers)
+    assert not any(any(r) for r in grid[row:])
     rka6 = next(r for r in grid if r[0] == "rka" and r[2] == 6)
-    assert sheet.grid("SOP")[1][:5] == ["Kode", "Prosedur", "No", "Pelaksana", "Kegiatan"]
     assert rka6[3] == "Kasubag Evapor" and rka6[8] == "Ya → 7; Tidak → 5"
-    assert rka6[10] == "6 - Memeriksa ketikan konsep RKA"
+    rka_ya = next(r for r in grid if r[0] == "rka" and r[2] == "Ya")
+    assert rka_ya[4] == (
+        "Jawaban pada langkah keputusan: dari langkah 6 lanjut ke 7; dari langkah 7 lanjut ke 8."
+    )
 
 
 def office_sop(tmp_path, text_change) -> str:

@@ -397,7 +397,9 @@ def test_filter_views_show_each_actor_their_open_queue(sheet):
     assert sheet.cli("init").code == 0  # again: nothing doubled, the staff's view kept
     titles = [v["title"] for v in dokumen.filter_views]
     assert len(titles) == len(set(titles)) and "Punya Budi" in titles
-    assert {"Antrean Sekcam", "Antrean Camat", "Terlambat & tidak valid", "Selesai"} <= set(titles)
+    assert {"Antrean Sekcam", "Antrean Camat", "Terlambat dan tidak valid", "Selesai"} <= set(
+        titles
+    )
     sheet.add_rows(
         {"Prosedur": "rka", "Judul": "sekcam 1", "Langkah": 2},
         {"Prosedur": "iku", "Judul": "sekcam 2", "Langkah": 6},
@@ -414,7 +416,7 @@ def test_filter_views_show_each_actor_their_open_queue(sheet):
     ]
     assert [r["Judul"] for r in visible(views["Antrean Camat"], table, headers)] == ["camat"]
     assert [r["Judul"] for r in visible(views["Selesai"], table, headers)] == ["selesai"]
-    late_or_bad = visible(views["Terlambat & tidak valid"], table, headers)
+    late_or_bad = visible(views["Terlambat dan tidak valid"], table, headers)
     assert [r["Judul"] for r in late_or_bad] == ["salah"]
     tenggat = headers.index("Tenggat")
     assert views["Antrean Sekcam"]["sortSpecs"] == [
@@ -431,7 +433,8 @@ def test_langkah_offers_the_steps_of_the_rows_own_sop(sheet):
     first, last = (int(x.strip(":")) for x in source.split("$K$")[1:])
     choices = [sheet._grid("SOP")[r - 1][10] for r in range(first, last + 1)]
     assert choices[0] == "1 - Perintah untuk menyusun IKU"
-    assert choices[3].startswith("4 - ") and choices[-1] == "Selesai" and len(choices) == 10
+    assert choices[3].startswith("4 - ") and len(choices) == 12
+    assert choices[-3:] == ["Selesai", "Ya", "Tidak"]  # iku decides at step 5
     assert rule["strict"] is False and sop
     assert sheet.table()[0]["Langkah"] is None  # the staff cell itself untouched
 

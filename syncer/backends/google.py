@@ -742,7 +742,7 @@ class _InitPlan:
         others = [s.value for s in c.Status if s not in (c.Status.TERLAMBAT, c.Status.TIDAK_VALID)]
         views_.append(
             (
-                "Terlambat & tidak valid",
+                "Terlambat dan tidak valid",
                 [{"columnIndex": status, "filterCriteria": {"hiddenValues": [*others, ""]}}],
             )
         )
@@ -871,10 +871,9 @@ class _InitPlan:
             self.requests.append(self._protect(sheet_id, name, _columns(sheet_id, col, col + 1)))
 
     def _validations(self, sheet_id: int, cols: dict[str, int]) -> None:
-        longest = max((p.last for p in self.catalog), default=1)
         lists = {
-            c.PROSEDUR: [p.code for p in self.catalog],
-            c.LANGKAH: [*(str(n) for n in range(1, longest + 1)), c.SELESAI],
+            c.PROSEDUR: views.prosedur_choices(self.catalog),
+            c.LANGKAH: views.langkah_choices(self.catalog),
         }
         for name, values in lists.items():
             col = cols[c.header_key(name)]

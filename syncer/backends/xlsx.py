@@ -374,13 +374,10 @@ def _validations(ws: Worksheet, cols: dict[str, int], catalog: Catalog) -> None:
     ws.data_validations.dataValidation = [
         dv for dv in ws.data_validations.dataValidation if dv.promptTitle != VALIDATION_TITLE
     ]
-    codes = ",".join(p.code for p in catalog)
-    longest = max((p.last for p in catalog), default=1)
-    steps = ",".join([*(str(n) for n in range(1, longest + 1)), c.SELESAI])
-    for column, items, prompt in (
-        (c.PROSEDUR, codes, "Kode SOP, atau tulis judulnya (mis. Penyusunan RKA)."),
-        (c.LANGKAH, steps, "Nomor langkah sekarang, atau Selesai. Kosong = langkah 1."),
-    ):
+    codes = ",".join(views.prosedur_choices(catalog))
+    steps = ",".join(views.langkah_choices(catalog))
+    for column, items in ((c.PROSEDUR, codes), (c.LANGKAH, steps)):
+        prompt = views.CHOICE_PROMPTS[column]
         if len(items) > 255:  # Excel's limit for a literal list; the cell stays free text
             continue
         letter = get_column_letter(cols[c.header_key(column)] + 1)
