@@ -316,7 +316,7 @@ def _role(value: object, roles: Sequence[str]) -> str:
     if role is not None:
         return role
     close = closest_roles(text, roles)
-    hint = f"Mungkin maksudnya: {', '.join(close)}." if close else allowed
+    hint = f"Mungkin yang dimaksud: {', '.join(close)}." if close else allowed
     raise _Bad(f"Peran {shown(value)} tidak dikenal. {hint}")
 
 

@@ -102,11 +102,11 @@ def test_addresses_are_normalised_and_the_holders_are_who_is_told():
     [
         (
             row("Camatt", "X"),
-            'Peran "Camatt" tidak dikenal. Mungkin maksudnya: Camat. Baris ini diabaikan.',
+            'Peran "Camatt" tidak dikenal. Mungkin yang dimaksud: Camat. Baris ini diabaikan.',
         ),
         (
             row("Kasubag", "X"),
-            'Peran "Kasubag" tidak dikenal. Mungkin maksudnya: Kasubag Umum, Kasubag Evapor.'
+            'Peran "Kasubag" tidak dikenal. Mungkin yang dimaksud: Kasubag Umum, Kasubag Evapor.'
             " Baris ini diabaikan.",
         ),
         (
