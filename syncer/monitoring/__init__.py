@@ -1,0 +1,6 @@
+"""Monitoring and evaluation (DESIGN §10): how long each step really took, against its Mutu Baku.
+
+``measures``: the figures, pure functions of Riwayat entries, the catalog and the calendar;
+``kinerja``: the worker's Kinerja tab as a grid; ``laporan``: the Permenpan monitoring form,
+written by ``laporan_xlsx`` and ``laporan_pdf``.
+"""

@@ -1,0 +1,379 @@
+"""The figures of monitoring (DESIGN §10), from Riwayat entries, the catalog and the calendar.
+
+Pure: no I/O, the clock passed in. Where §10 is silent, this module decides:
+
+* A **stay** is the time a document spent at one step: from the accepted entry that
+  brought it there to its next accepted entry (its **move out** of the step). A stay
+  counts in the period its move out falls in, in full even if it began earlier.
+* **Time taken** is working time: the calendar's working minutes of the stay.
+* **Within Mutu Baku** means the move out came no later than the step's Tenggat,
+  ``calendar.add(start, waktu)``: the very due moment the sheet showed, so a stay was
+  within exactly when its row never turned Terlambat. For ``N menit`` / ``N jam`` that is
+  at most N working minutes (N x 60); for ``N hari``, by the same clock time N working
+  days later (DESIGN §3), not N x 7.5 working hours.
+* A **return** is a move out of a decision step to its ``Tidak`` target.
+* Rejected attempts (Keterangan ``ditolak``) do not count anywhere.
+* A document is **open** at the period's end, or at ``now`` when that is earlier, when
+  its last accepted entry by then left it at a step (not Selesai); **late** when that
+  step's Tenggat was already past.
+* Steps are the current catalog's, looked up by the SOP code and step number Riwayat
+  stores. A stay at a step or SOP the catalog no longer has is counted in
+  :attr:`Measures.skipped` and nowhere else; so is an open document at such a step.
+* **Median**: the middle time (the mean of the two middle ones for an even count).
+  **90th percentile**: nearest rank, the shortest observed time that at least 90% of
+  the moves took no longer than.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from itertools import pairwise
+from operator import attrgetter
+from zoneinfo import ZoneInfo
+
+from sop_models import Catalog, Duration, Procedure, Step
+from syncer.calendar import WorkingCalendar
+from syncer.engine import HistoryEntry
+from syncer.idtime import tanggal
+
+
+class Penilaian(StrEnum):
+    """The two assessments of the Permenpan monitoring form (DESIGN §10)."""
+
+    BAIK = "Berjalan dengan baik"
+    TIDAK_BAIK = "Tidak berjalan dengan baik"
+
+
+DEFAULT_GOOD_SHARE = 0.8
+"""Share of measured moves within Mutu Baku for ``Berjalan dengan baik`` (DESIGN §10)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Whole days ``first`` to ``last``, both included, on the office's calendar."""
+
+    first: date
+    last: date
+
+    @classmethod
+    def semester(cls, day: date) -> Period:
+        """The semester ``day`` falls in: January–June or July–December."""
+        if day.month <= 6:
+            return cls(date(day.year, 1, 1), date(day.year, 6, 30))
+        return cls(date(day.year, 7, 1), date(day.year, 12, 31))
+
+    @classmethod
+    def between(cls, first: date | None, last: date | None, today: date) -> Period:
+        """From ``first`` to ``last``; a missing end is that of the other's semester, and
+        with neither, the semester of ``today``. ValueError when ``last`` is before ``first``.
+        """
+        if first is None and last is None:
+            return cls.semester(today)
+        first = first or cls.semester(last or today).first
+        last = last or cls.semester(first).last
+        if last < first:
+            raise ValueError(f"{last.isoformat()} is before {first.isoformat()}")
+        return cls(first, last)
+
+    def start(self, zone: ZoneInfo) -> datetime:
+        return datetime.combine(self.first, time(), zone)
+
+    def end(self, zone: ZoneInfo) -> datetime:
+        """The first moment after the period (midnight after ``last``)."""
+        return datetime.combine(self.last + timedelta(days=1), time(), zone)
+
+    @property
+    def label(self) -> str:
+        """``1 Juli 2026 – 31 Desember 2026``."""
+        return f"{tanggal(self.first)} – {tanggal(self.last)}"
+
+
+def quantile(ordered: Sequence[float], share: float) -> float:
+    """Nearest rank: the smallest value that at least ``share`` of ``ordered`` do not exceed."""
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class StepFigures:
+    """One step of one SOP in the period."""
+
+    procedure: Procedure
+    number: int
+    moves: int
+    """Moves out of the step (returns included)."""
+    times: tuple[float, ...]
+    """Working minutes each move took, shortest first."""
+    within: int
+    """Moves no later than their Tenggat (0 for a step with no Mutu Baku)."""
+    returns: int
+    """Moves to the decision's ``Tidak`` target (0 for a step that is not a decision)."""
+    day_minutes: float
+    """Working minutes of a working day: a ``hari`` Mutu Baku in minutes, to compare."""
+
+    @property
+    def activity(self) -> str:
+        return self.procedure.step(self.number).activity
+
+    @property
+    def actor(self) -> str:
+        return self.procedure.step(self.number).actor
+
+    @property
+    def standard(self) -> Duration | None:
+        """The Mutu Baku (Waktu); None: the step shows counts only."""
+        return self.procedure.step(self.number).duration
+
+    @property
+    def is_decision(self) -> bool:
+        return self.procedure.step(self.number).decision is not None
+
+    @property
+    def measured(self) -> int:
+        """Moves held against a Mutu Baku: all of them, or none when the step has no Waktu."""
+        return self.moves if self.standard is not None else 0
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.times) if self.times else None
+
+    @property
+    def p90(self) -> float | None:
+        return quantile(self.times, 0.9) if self.times else None
+
+    @property
+    def share(self) -> float | None:
+        """Share of moves within Mutu Baku; None without a Mutu Baku or a move."""
+        return self.within / self.measured if self.measured else None
+
+    @property
+    def standard_minutes(self) -> float | None:
+        """The Mutu Baku in working minutes (``N hari`` as N working days of ``day_minutes``)."""
+        standard = self.standard
+        if standard is None:
+            return None
+        minutes = standard.minutes
+        return float(minutes) if minutes is not None else standard.amount * self.day_minutes
+
+    @property
+    def slowness(self) -> float | None:
+        """Median time taken over Mutu Baku (above 1: slower than the standard)."""
+        median, standard = self.median, self.standard_minutes
+        return median / standard if median is not None and standard else None
+
+
+@dataclass(frozen=True, slots=True)
+class Load:
+    """Open and late documents at the end of the period (or now)."""
+
+    open: int = 0
+    late: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureFigures:
+    procedure: Procedure
+    steps: tuple[StepFigures, ...]
+    """Every step of the SOP, in order."""
+    load: Load
+
+    @property
+    def moves(self) -> int:
+        return sum(s.moves for s in self.steps)
+
+    @property
+    def measured(self) -> int:
+        return sum(s.measured for s in self.steps)
+
+    @property
+    def within(self) -> int:
+        return sum(s.within for s in self.steps)
+
+    @property
+    def returns(self) -> int:
+        return sum(s.returns for s in self.steps)
+
+    @property
+    def share(self) -> float | None:
+        return self.within / self.measured if self.measured else None
+
+    def penilaian(self, good_share: float = DEFAULT_GOOD_SHARE) -> Penilaian | None:
+        """``Berjalan dengan baik`` when at least ``good_share`` of its measured moves were
+        within Mutu Baku; None when no move was measured in the period (nothing to judge)."""
+        share = self.share
+        if share is None:
+            return None
+        return Penilaian.BAIK if share >= good_share - 1e-9 else Penilaian.TIDAK_BAIK
+
+    def slowest(self, limit: int = 3) -> list[StepFigures]:
+        """Its steps with a move later than Mutu Baku, slowest against Mutu Baku first."""
+        late = [s for s in self.steps if s.measured > s.within]
+        return sorted(late, key=slow_first)[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleFigures:
+    role: str
+    load: Load
+    moves: int
+    measured: int
+    within: int
+
+    @property
+    def share(self) -> float | None:
+        return self.within / self.measured if self.measured else None
+
+
+@dataclass(frozen=True, slots=True)
+class Measures:
+    period: Period
+    as_of: datetime
+    """The moment open and late documents are counted at: the period's end, or now."""
+    procedures: tuple[ProcedureFigures, ...]
+    """Every SOP of the catalog, in catalog order."""
+    roles: tuple[RoleFigures, ...]
+    """Every role of the catalog, in order of first appearance."""
+    skipped: int
+    """Moves out of, and open documents at, steps the current catalog no longer has."""
+
+    def steps(self) -> list[StepFigures]:
+        return [step for proc in self.procedures for step in proc.steps]
+
+    def slowest(self) -> list[StepFigures]:
+        """Every step moved out of in the period: those with a Mutu Baku, slowest against it
+        first, then those without (counts only), in catalog order."""
+        moved = [s for s in self.steps() if s.moves]
+        return sorted(moved, key=slow_first)
+
+
+def slow_first(step: StepFigures) -> tuple[bool, float, float]:
+    """Sort key: measured steps before unmeasured, slowest against Mutu Baku, least often
+    within it."""
+    slowness, share = step.slowness, step.share
+    if slowness is None or share is None:
+        return (True, 0.0, 0.0)
+    return (False, -slowness, share)
+
+
+@dataclass(slots=True)
+class _Tally:
+    times: list[float] = field(default_factory=list)
+    within: int = 0
+    returns: int = 0
+
+
+@dataclass(slots=True)
+class _LoadTally:
+    open: int = 0
+    late: int = 0
+    moves: int = 0
+    measured: int = 0
+    within: int = 0
+
+    def frozen(self) -> Load:
+        return Load(self.open, self.late)
+
+    def add(self, load: _LoadTally, step: StepFigures | None = None) -> None:
+        self.open += load.open
+        self.late += load.late
+        if step is not None:
+            self.moves += step.moves
+            self.measured += step.measured
+            self.within += step.within
+
+
+def measure(
+    entries: Iterable[HistoryEntry],
+    catalog: Catalog,
+    calendar: WorkingCalendar,
+    period: Period,
+    now: datetime,
+) -> Measures:
+    """The figures of ``period`` (see the module's definitions); ``now`` is aware."""
+    zone = calendar.zone
+    start, end = period.start(zone), period.end(zone)
+    as_of = min(now, end)
+    by_document: dict[str, list[HistoryEntry]] = {}
+    for entry in entries:
+        if entry.accepted and entry.target is not None and entry.when < end and entry.when <= now:
+            by_document.setdefault(entry.id, []).append(entry)
+    tallies: dict[tuple[str, int], _Tally] = {}
+    loads: dict[tuple[str, int], _LoadTally] = {}
+    skipped = 0
+    when = attrgetter("when")
+    for history in by_document.values():
+        history.sort(key=when)  # stable: entries of one cycle keep their Riwayat order
+        for here, then in pairwise(history):
+            if not start <= then.when < end or not isinstance(here.target, int):
+                continue
+            proc = catalog.procedures.get(here.procedure)
+            if proc is None or not proc.has_step(here.target):
+                skipped += 1
+                continue
+            tally = tallies.setdefault((proc.code, here.target), _Tally())
+            _count_stay(tally, proc.step(here.target), here.when, then, calendar)
+        last = history[-1]
+        if isinstance(last.target, int):
+            proc = catalog.procedures.get(last.procedure)
+            if proc is None or not proc.has_step(last.target):
+                skipped += 1
+                continue
+            load = loads.setdefault((proc.code, last.target), _LoadTally())
+            load.open += 1
+            duration = proc.step(last.target).duration
+            if duration is not None and calendar.add(last.when, duration) < as_of:
+                load.late += 1
+    return _assemble(catalog, calendar, period, as_of, tallies, loads, skipped)
+
+
+def _count_stay(
+    tally: _Tally, step: Step, began: datetime, then: HistoryEntry, calendar: WorkingCalendar
+) -> None:
+    """One move out of ``step``, which the document reached at ``began``."""
+    tally.times.append(calendar.working_minutes(began, then.when))
+    if step.duration is not None and then.when <= calendar.add(began, step.duration):
+        tally.within += 1
+    if step.decision is not None and then.target == step.decision.tidak:
+        tally.returns += 1
+
+
+def _assemble(
+    catalog: Catalog,
+    calendar: WorkingCalendar,
+    period: Period,
+    as_of: datetime,
+    tallies: dict[tuple[str, int], _Tally],
+    loads: dict[tuple[str, int], _LoadTally],
+    skipped: int,
+) -> Measures:
+    day_minutes = calendar.day_minutes
+    procedures: list[ProcedureFigures] = []
+    by_role: dict[str, _LoadTally] = {role: _LoadTally() for role in catalog.roles}
+    for proc in catalog:
+        steps: list[StepFigures] = []
+        proc_load = _LoadTally()
+        for step in proc.steps:
+            tally = tallies.get((proc.code, step.number), _Tally())
+            figures = StepFigures(
+                proc,
+                step.number,
+                len(tally.times),
+                tuple(sorted(tally.times)),
+                tally.within,
+                tally.returns,
+                day_minutes,
+            )
+            steps.append(figures)
+            load = loads.get((proc.code, step.number), _LoadTally())
+            proc_load.add(load)
+            by_role.setdefault(step.actor, _LoadTally()).add(load, figures)
+        procedures.append(ProcedureFigures(proc, tuple(steps), proc_load.frozen()))
+    roles = tuple(
+        RoleFigures(role, tally.frozen(), tally.moves, tally.measured, tally.within)
+        for role, tally in by_role.items()
+    )
+    return Measures(period, as_of, tuple(procedures), roles, skipped)

@@ -1,0 +1,282 @@
+"""Monitoring measures (DESIGN §10) from Riwayat entries: a hand count and two properties."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sop_models import DONE, Duration, Position, Procedure, load_catalog
+from syncer.calendar import WorkingCalendar
+from syncer.engine import EntryKind, HistoryEntry
+from syncer.monitoring.measures import Measures, Penilaian, Period, StepFigures, measure
+
+WIB = ZoneInfo("Asia/Jakarta")
+CATALOG = load_catalog()
+CALENDAR = WorkingCalendar()
+SEMESTER_II = Period(date(2026, 7, 1), date(2026, 12, 31))
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=WIB)
+
+
+def entry(
+    when: str | datetime,
+    doc: str,
+    procedure: str,
+    source: Position | None,
+    target: Position | None,
+    kind: EntryKind = EntryKind.ACCEPTED,
+) -> HistoryEntry:
+    moment = at(when) if isinstance(when, str) else when
+    return HistoryEntry(moment, doc, procedure, source, target, "", None, "", kind)
+
+
+def step(measures: Measures, code: str, number: int) -> StepFigures:
+    proc = next(p for p in measures.procedures if p.procedure.code == code)
+    return proc.steps[number - 1]
+
+
+# --- a small Riwayat counted by hand ---------------------------------------------------------
+
+LB = "laporan-bulanan"
+HAND = [
+    # A: laporan-bulanan through every step, one return at step 3.
+    entry("2026-11-23T08:00", "A", LB, None, 1),
+    entry("2026-11-24T08:00", "A", LB, 1, 2),
+    entry("2026-11-25T10:00", "A", LB, 2, 3),
+    entry("2026-11-25T10:20", "A", LB, 3, 2),  # Tidak
+    entry("2026-11-25T13:20", "A", LB, 2, 3),
+    entry("2026-11-25T14:00", "A", LB, 3, 4),  # Ya
+    entry("2026-11-25T14:15", "A", LB, 4, 5),
+    entry("2026-11-26T09:15", "A", LB, 5, 6),
+    entry("2026-11-26T09:30", "A", LB, 6, 7),
+    entry("2026-11-26T11:00", "A", LB, 7, DONE),
+    # B: started, one rejected attempt, still at step 1.
+    entry("2026-11-30T08:00", "B", LB, None, 1),
+    entry("2026-11-30T10:00", "B", LB, 1, None, EntryKind.REJECTED),
+    # C: rka, out of step 1 (no Waktu), still at step 2.
+    entry("2026-11-23T09:00", "C", "rka", None, 1),
+    entry("2026-11-23T11:00", "C", "rka", 1, 2),
+    # D: wholly before the period.
+    entry("2026-06-15T08:00", "D", LB, None, 7),
+    entry("2026-06-15T09:00", "D", LB, 7, DONE),
+    # E: a step the catalog no longer has; F: an SOP it no longer has.
+    entry("2026-11-23T08:00", "E", LB, None, 9),
+    entry("2026-11-23T09:00", "E", LB, 9, DONE),
+    entry("2026-11-23T08:00", "F", "surat-keluar", None, 1),
+]
+NOW = at("2026-12-01T09:00")
+
+
+def test_a_small_riwayat_gives_the_figures_counted_by_hand():
+    """Semester II 2026, counted at Tue 1 Dec 2026 09:00 on the default calendar
+    (Mon–Thu 07:30–12:00 and 13:00–16:00; 23–27 and 30 Nov are working days).
+
+    laporan-bulanan (A's moves; B's step 1 is still open, its rejected attempt ignored):
+      step 1 (1 hari): Mon 08:00 -> Tue 08:00 = 240+180+30 = 450 min; Tenggat Tue 08:00:
+             within. moves 1, median 450, p90 450, within 1.
+      step 2 (1 hari): Tue 08:00 -> Wed 10:00 = 420+150 = 570 min, Tenggat Wed 08:00: late;
+             Wed 10:20 -> 13:20 = 100+20 = 120 min, Tenggat Thu 10:20: within.
+             moves 2, median (120+570)/2 = 345, p90 (rank ceil(1.8) = 2) 570, within 1.
+      step 3 (30 menit, decision Ya->4 Tidak->2): 10:00 -> 10:20 = 20 min within, a return;
+             13:20 -> 14:00 = 40 min, late. moves 2, median 30, p90 40, within 1, returns 1.
+      step 4 (20 menit): 14:00 -> 14:15 = 15 min, within.
+      step 5 (10 menit): Wed 14:15 -> Thu 09:15 = 105+105 = 210 min, late.
+      step 6 (15 menit): 09:15 -> 09:30 = 15 min, exactly its Tenggat: within.
+      step 7 (2 jam): 09:30 -> 11:00 = 90 min, within.
+      SOP: 9 measured moves, 6 within: 66.7% < 80%: Tidak berjalan dengan baik; 1 return;
+      open 1 (B at step 1, Tenggat Tue 1 Dec 08:00 < 09:00: late 1).
+    rka: step 1 (no Waktu) Mon 09:00 -> 11:00 = 120 min, counts only; C open at step 2
+      (30 menit, Tenggat Mon 11:30): late. No measured move: no Penilaian.
+    D is wholly in June: nothing. E (step 9 of a 7-step SOP) and F (an SOP not in the
+    catalog, open): skipped 2.
+    Roles (moves, measured, within; open, late): Kasubag Evapor steps 1, 3: 3, 3, 2; B open
+      and late; Staf step 2: 2, 2, 1; Sekcam step 4: 1, 1, 1, and C open and late; Camat
+      step 5 and rka step 1 (counts only): 2, 1, 0; Kasubag Umum steps 6, 7: 2, 2, 2; Tim
+      and Kasi: nothing.
+    """
+    m = measure(HAND, CATALOG, CALENDAR, SEMESTER_II, NOW)
+    expected = {  # step: (moves, median, p90, within, returns)
+        1: (1, 450, 450, 1, 0),
+        2: (2, 345, 570, 1, 0),
+        3: (2, 30, 40, 1, 1),
+        4: (1, 15, 15, 1, 0),
+        5: (1, 210, 210, 0, 0),
+        6: (1, 15, 15, 1, 0),
+        7: (1, 90, 90, 1, 0),
+    }
+    for number, (moves, median, p90, within, returns) in expected.items():
+        s = step(m, LB, number)
+        assert (s.moves, s.median, s.p90, s.within, s.returns) == (
+            moves,
+            median,
+            p90,
+            within,
+            returns,
+        ), number
+    lb = next(p for p in m.procedures if p.procedure.code == LB)
+    assert (lb.measured, lb.within, lb.returns) == (9, 6, 1)
+    assert (lb.load.open, lb.load.late) == (1, 1)
+    assert lb.penilaian() is Penilaian.TIDAK_BAIK
+    assert lb.penilaian(0.6) is Penilaian.BAIK
+    rka = next(p for p in m.procedures if p.procedure.code == "rka")
+    first = step(m, "rka", 1)
+    assert (first.moves, first.median, first.measured, first.share) == (1, 120, 0, None)
+    assert rka.penilaian() is None and (rka.load.open, rka.load.late) == (1, 1)
+    assert m.skipped == 2
+    roles = {r.role: (r.moves, r.measured, r.within, r.load.open, r.load.late) for r in m.roles}
+    assert roles == {
+        "Kasubag Evapor": (3, 3, 2, 1, 1),
+        "Staf": (2, 2, 1, 0, 0),
+        "Sekcam": (1, 1, 1, 1, 1),
+        "Camat": (2, 1, 0, 0, 0),
+        "Kasubag Umum": (2, 2, 2, 0, 0),
+        "Tim": (0, 0, 0, 0, 0),
+        "Kasi": (0, 0, 0, 0, 0),
+    }
+    others = [p for p in m.procedures if p.procedure.code not in (LB, "rka")]
+    assert all(p.moves == 0 and p.load.open == 0 for p in others)
+
+
+def test_the_period_and_the_clock_bound_what_counts():
+    """Before the period's end only what happened by now counts; a later period sees none."""
+    early = measure(HAND, CATALOG, CALENDAR, SEMESTER_II, at("2026-11-25T12:00"))
+    assert step(early, LB, 2).moves == 1 and step(early, LB, 3).returns == 1
+    assert step(early, LB, 4).moves == 0
+    a_at_2 = next(p for p in early.procedures if p.procedure.code == LB).load
+    assert (a_at_2.open, a_at_2.late) == (1, 0)  # A back at step 2 since 10:20, due Thu
+    later = measure(HAND, CATALOG, CALENDAR, Period(date(2027, 1, 1), date(2027, 6, 30)), NOW)
+    assert sum(p.moves for p in later.procedures) == 0
+    june = measure(HAND, CATALOG, CALENDAR, Period.semester(date(2026, 6, 1)), NOW)
+    assert step(june, LB, 7).moves == 1  # D, counted in its own period
+    assert june.as_of == at("2026-07-01T00:00")
+
+
+def test_periods_are_semesters_written_the_indonesian_way():
+    assert Period.semester(date(2026, 11, 30)) == SEMESTER_II
+    assert Period.semester(date(2026, 6, 30)).first == date(2026, 1, 1)
+    assert SEMESTER_II.label == "1 Juli 2026 – 31 Desember 2026"
+
+
+# --- properties --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Walk:
+    """One document's path: where it started, its answers at decisions, how long each step took."""
+
+    procedure: Procedure
+    start: datetime
+    answers: tuple[bool, ...]
+    """At each decision in turn: True = Ya, False = Tidak (then Ya once these run out)."""
+    free_minutes: tuple[int, ...]
+    """Working minutes taken at steps with no Waktu, in turn."""
+
+
+def walk_entries(doc: str, walk: Walk, took: dict[int, Duration | None]) -> list[HistoryEntry]:
+    """Accepted entries of a document moved at ``calendar.add(start, took[step])`` each time."""
+    proc = walk.procedure
+    answers = list(walk.answers)
+    free = list(walk.free_minutes) or [60]
+    out = [entry(walk.start, doc, proc.code, None, 1)]
+    here: Position = 1
+    moment = walk.start
+    while isinstance(here, int):
+        step_ = proc.step(here)
+        duration = took.get(here) or Duration(free[len(out) % len(free)], "menit")
+        moment = CALENDAR.add(moment, duration)
+        if step_.decision is not None:
+            target: Position = step_.decision.ya
+            if answers and not answers.pop(0):
+                target = step_.decision.tidak
+        else:
+            target = proc.next_steps(here)[0]
+        out.append(entry(moment, doc, proc.code, here, target))
+        here = target
+    return out
+
+
+def exact(proc: Procedure) -> dict[int, Duration | None]:
+    """Every step takes exactly its Mutu Baku."""
+    return {s.number: s.duration for s in proc.steps}
+
+
+working_days = st.dates(date(2026, 7, 1), date(2026, 9, 30)).filter(CALENDAR.is_working_day)
+walks = st.builds(
+    Walk,
+    procedure=st.sampled_from(list(CATALOG)),
+    start=st.builds(
+        lambda day, minutes: CALENDAR.add(
+            datetime.combine(day, datetime.min.time(), WIB), Duration(1 + minutes, "menit")
+        ),
+        working_days,
+        st.integers(0, 440),
+    ),
+    answers=st.lists(st.booleans(), max_size=4).map(tuple),
+    free_minutes=st.lists(st.integers(1, 900), min_size=1, max_size=3).map(tuple),
+)
+END = at("2027-01-15T09:00")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(walks, min_size=1, max_size=4))
+def test_steps_that_take_exactly_their_mutu_baku_are_all_within(docs):
+    history = [e for i, w in enumerate(docs) for e in walk_entries(f"D{i}", w, exact(w.procedure))]
+    m = measure(history, CATALOG, CALENDAR, SEMESTER_II, END)
+    measured = [s for s in m.steps() if s.measured]
+    assert measured  # every SOP has steps with a Waktu
+    assert all(s.share == 1.0 for s in measured)
+    assert all(p.penilaian() in (Penilaian.BAIK, None) for p in m.procedures)
+    assert all(r.share in (1.0, None) for r in m.roles)
+    assert sum(p.moves for p in m.procedures) == len(history) - len(docs)
+
+
+decision_steps = [
+    (proc, s.number) for proc in CATALOG for s in proc.steps if s.decision is not None
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(walks, max_size=4),
+    st.sampled_from(decision_steps),
+    st.integers(0, 2000),
+    st.integers(1, 3000),
+)
+def test_one_more_return_adds_one_to_that_decision_and_nothing_elsewhere(
+    docs, decision, started, took
+):
+    history = [
+        e
+        for i, w in enumerate(docs)
+        for e in walk_entries(f"D{i}", w, {n: Duration(took, "menit") for n in range(1, 12)})
+    ]
+    proc, number = decision
+    begun = CALENDAR.add(at("2026-08-03T07:30"), Duration(1 + started, "menit"))
+    arrived = entry(begun, "X", proc.code, None, number)
+    back = entry(
+        begun + timedelta(minutes=took), "X", proc.code, number, proc.step(number).decision.tidak
+    )
+    before = measure([*history, arrived], CATALOG, CALENDAR, SEMESTER_II, END)
+    after = measure([*history, arrived, back], CATALOG, CALENDAR, SEMESTER_II, END)
+    for old, new in zip(before.steps(), after.steps(), strict=True):
+        if (new.procedure.code, new.number) == (proc.code, number):
+            assert new.returns == old.returns + 1
+            assert new.moves == old.moves + 1
+        else:
+            assert new == old
+    assert after.skipped == before.skipped
+
+
+def test_a_rejected_attempt_changes_no_figure():
+    rejected = replace(HAND[3], kind=EntryKind.REJECTED, target=None)
+    without = measure([e for e in HAND if e is not HAND[3]], CATALOG, CALENDAR, SEMESTER_II, NOW)
+    with_rejected = measure(
+        [rejected if e is HAND[3] else e for e in HAND], CATALOG, CALENDAR, SEMESTER_II, NOW
+    )
+    assert with_rejected == without
