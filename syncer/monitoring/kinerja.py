@@ -1,0 +1,250 @@
+"""The worker's Kinerja tab (DESIGN §10): the current semester's measures as a grid.
+
+Pure, like Ringkasan: ``kinerja_tab`` turns Riwayat entries into ``views.Styled`` cells
+that either backend writes as it writes any worker tab. The tab says when it was
+computed (the ``Diperbarui`` cell, where Ringkasan has its own), which is how a cycle
+tells, from the tab as read, whether a refresh is due (``refresh_due``): at most once
+a working day, so the other cycles need not read Riwayat.
+
+Readable at a glance: first each SOP's Penilaian, then every step moved out of, the
+slowest against its Mutu Baku first, then each role. What is over standard is orange,
+as Terlambat is everywhere else in the sheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sop_models import Catalog
+from syncer.calendar import WorkingCalendar
+from syncer.contract import Status
+from syncer.engine import HistoryEntry, format_working
+from syncer.ledger import local
+from syncer.monitoring.measures import (
+    DEFAULT_GOOD_SHARE,
+    Measures,
+    Penilaian,
+    Period,
+    ProcedureFigures,
+    StepFigures,
+    measure,
+)
+from syncer.views import HEADER, TITLE, TOTAL, Grid, Styled, step_label
+
+KINERJA = "Kinerja"
+UPDATED_AT = (0, 4)
+"""The ``Diperbarui`` cell (row, column), as on Ringkasan: a date-time."""
+WIDTHS = (42, 52, 20, 14, 16, 16, 12, 16, 13)
+"""Column widths (characters) for a backend's worker-tab table."""
+OVER = Status.TERLAMBAT.value
+"""Over standard is shown as Terlambat is: orange."""
+
+
+def kinerja_tab(
+    entries: Iterable[HistoryEntry],
+    catalog: Catalog,
+    calendar: WorkingCalendar,
+    now: datetime,
+    good_share: float = DEFAULT_GOOD_SHARE,
+) -> Grid:
+    """The Kinerja tab for the semester of ``now`` (aware), from every Riwayat entry."""
+    period = Period.semester(now.astimezone(calendar.zone).date())
+    measures = measure(entries, catalog, calendar, period, now)
+    return kinerja_grid(measures, calendar, now, good_share)
+
+
+def refresh_due(
+    tab: Sequence[Sequence[object]] | None, now: datetime, calendar: WorkingCalendar
+) -> bool:
+    """Whether a cycle at ``now`` should rewrite the tab as read (None: the tab is missing).
+
+    Due when the tab is missing or unreadable, or it was computed on an earlier day and
+    today is a working day: at most once a working day, by the first cycle of the day.
+    """
+    computed = computed_at(tab)
+    if computed is None:
+        return True
+    today = now.astimezone(calendar.zone).date()
+    return computed.date() < today and calendar.is_working_day(today)
+
+
+def computed_at(tab: Sequence[Sequence[object]] | None) -> datetime | None:
+    """The tab's ``Diperbarui`` moment as its cell holds it (naive local), or None."""
+    row, col = UPDATED_AT
+    if tab is None or len(tab) <= row or len(tab[row]) <= col:
+        return None
+    value = tab[row][col]
+    return value if isinstance(value, datetime) else None
+
+
+def kinerja_grid(
+    measures: Measures,
+    calendar: WorkingCalendar,
+    now: datetime,
+    good_share: float = DEFAULT_GOOD_SHARE,
+) -> Grid:
+    day = calendar.day_minutes
+    grid: Grid = [
+        [
+            Styled("Kinerja SOP: waktu nyata setiap langkah terhadap Mutu Baku", TITLE),
+            Styled(""),
+            Styled(""),
+            Styled("Diperbarui", HEADER),
+            Styled(local(now, calendar.zone)),
+        ],
+        [Styled("Periode", HEADER), Styled(measures.period.label)],
+        [Styled("Tepat waktu", HEADER), Styled("selesai paling lambat pada Tenggat langkahnya")],
+        [
+            Styled("Penilaian", HEADER),
+            Styled(
+                f"{Penilaian.BAIK.value}: sekurang-kurangnya {percent(good_share)}% tepat waktu"
+            ),
+        ],
+    ]
+    if measures.skipped:
+        grid.append(
+            [
+                Styled("Tidak dihitung", HEADER),
+                Styled(f"{measures.skipped} langkah yang tidak ada lagi di katalog SOP"),
+            ]
+        )
+    grid += [[], [Styled("Per prosedur", TITLE)]]
+    grid += _procedures(measures.procedures, good_share)
+    grid += [[], [Styled("Langkah, yang paling lambat terhadap Mutu Baku di atas", TITLE)]]
+    grid += _steps(measures.slowest(), good_share, day)
+    grid += [[], [Styled("Per pelaksana", TITLE)]]
+    grid += _roles(measures, good_share)
+    return grid
+
+
+def percent(share: float) -> int:
+    """A share as whole percent, rounded down: 79.9% never reads as the 80% it misses."""
+    return int(share * 100 + 1e-9)
+
+
+def _share(share: float | None, good_share: float) -> Styled:
+    if share is None:
+        return Styled("")
+    return Styled(percent(share), OVER if share < good_share - 1e-9 else "")
+
+
+def _late(count: int) -> Styled:
+    return Styled(count, OVER if count else "")
+
+
+def _procedures(procedures: Sequence[ProcedureFigures], good_share: float) -> Grid:
+    grid: Grid = [
+        _header(
+            "Prosedur",
+            "Penilaian",
+            "Langkah selesai",
+            "Tepat waktu (%)",
+            "Dikembalikan",
+            "Dokumen terbuka",
+            "Terlambat",
+        )
+    ]
+    for proc in procedures:
+        judged = proc.penilaian(good_share)
+        grid.append(
+            [
+                Styled(proc.procedure.title),
+                Styled(
+                    judged.value if judged else "belum ada langkah yang diukur",
+                    OVER if judged is Penilaian.TIDAK_BAIK else "",
+                ),
+                Styled(proc.moves),
+                _share(proc.share, good_share),
+                Styled(proc.returns),
+                Styled(proc.load.open),
+                _late(proc.load.late),
+            ]
+        )
+    measured = sum(p.measured for p in procedures)
+    within = sum(p.within for p in procedures)
+    grid.append(
+        [
+            Styled("Jumlah", TOTAL),
+            Styled("", TOTAL),
+            Styled(sum(p.moves for p in procedures), TOTAL),
+            Styled(percent(within / measured) if measured else "", TOTAL),
+            Styled(sum(p.returns for p in procedures), TOTAL),
+            Styled(sum(p.load.open for p in procedures), TOTAL),
+            Styled(sum(p.load.late for p in procedures), TOTAL),
+        ]
+    )
+    return grid
+
+
+def _steps(steps: Sequence[StepFigures], good_share: float, day: float) -> Grid:
+    grid: Grid = [
+        _header(
+            "Prosedur",
+            "Langkah",
+            "Pelaksana",
+            "Selesai",
+            "Median",
+            "Persentil 90",
+            "Mutu Baku",
+            "Tepat waktu (%)",
+            "Dikembalikan",
+        )
+    ]
+    if not steps:
+        grid.append([Styled("Belum ada langkah yang selesai pada periode ini.")])
+    for step in steps:
+        timed = step.standard is not None
+        slowness = step.slowness
+        grid.append(
+            [
+                Styled(step.procedure.title),
+                Styled(step_label(step.procedure, step.number)),
+                Styled(step.actor),
+                Styled(step.moves),
+                Styled(
+                    _working(step.median, day) if timed else "",
+                    OVER if slowness is not None and slowness > 1 else "",
+                ),
+                Styled(_working(step.p90, day) if timed else ""),
+                Styled(str(step.standard) if timed else "-"),
+                _share(step.share, good_share),
+                Styled(step.returns if step.is_decision else ""),
+            ]
+        )
+    return grid
+
+
+def _roles(measures: Measures, good_share: float) -> Grid:
+    grid: Grid = [
+        _header(
+            "Pelaksana",
+            "Langkah yang paling lambat terhadap Mutu Baku",
+            "Dokumen terbuka",
+            "Terlambat",
+            "Langkah selesai",
+            "Tepat waktu (%)",
+        )
+    ]
+    slowest = measures.slowest()
+    for role in measures.roles:
+        own = next((s for s in slowest if s.actor == role.role and s.measured > s.within), None)
+        grid.append(
+            [
+                Styled(role.role),
+                Styled(f"{own.procedure.title}, langkah {own.number}" if own else ""),
+                Styled(role.load.open),
+                _late(role.load.late),
+                Styled(role.moves),
+                _share(role.share, good_share),
+            ]
+        )
+    return grid
+
+
+def _working(minutes: float | None, day: float) -> str:
+    return "" if minutes is None else format_working(minutes, day)
+
+
+def _header(*names: str) -> list[Styled]:
+    return [Styled(name, HEADER) for name in names]
