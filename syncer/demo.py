@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from sop_models import Duration
 from syncer import contract as c
+from syncer.backends import Changes
 from syncer.backends.xlsx import XlsxBackend
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
@@ -82,21 +83,45 @@ def _entry(row: int, example: Example, langkah: object) -> dict[tuple[int, str],
     return {(row, header): value for header, value in values.items()}
 
 
-def build_demo(path: Path, rules: Rules, now: datetime) -> Report:
+def build_demo(path: Path, rules: Rules, now: datetime, history: bool = False) -> Report:
     path = Path(path)
     path.unlink(missing_ok=True)
     XlsxBackend(path, rules.calendar.zone).init(rules)
+    first_cycle = _days_before(rules, now, 2)
+    top = 2 + (_fill_history(path, rules, now, first_cycle) if history else 0)
     early = [e for e in EXAMPLES if not e.entered_later]
     typed: dict[tuple[int, str], object] = {}
-    for row, example in enumerate(early, start=2):
+    for row, example in enumerate(early, start=top):
         typed |= _entry(row, example, example.first)
     _type(path, typed)
-    run_cycle(XlsxBackend(path, rules.calendar.zone), rules, _days_before(rules, now, 2))
-    moved = {(row, c.LANGKAH): e.then for row, e in enumerate(early, start=2) if e.then != e.first}
-    for row, example in enumerate([e for e in EXAMPLES if e.entered_later], start=len(early) + 2):
+    run_cycle(XlsxBackend(path, rules.calendar.zone), rules, first_cycle)
+    moved = {
+        (row, c.LANGKAH): e.then for row, e in enumerate(early, start=top) if e.then != e.first
+    }
+    for row, example in enumerate(
+        [e for e in EXAMPLES if e.entered_later], start=len(early) + top
+    ):
         moved |= _entry(row, example, example.then)
     _type(path, moved)
     return run_cycle(XlsxBackend(path, rules.calendar.zone), rules, now)
+
+
+def _fill_history(path: Path, rules: Rules, now: datetime, until: datetime) -> int:
+    """The simulated semester's rows, records and Riwayat, as its worker left them at
+    ``until``; returns how many Dokumen rows it filled."""
+    from syncer.demo_history import history_start, simulate
+
+    semester = simulate(rules, history_start(now), until)
+    typed: dict[tuple[int, str], object] = {}
+    for row in semester.rows:
+        for header, value in ((c.ID, row.id), (c.PROSEDUR, row.prosedur), (c.JUDUL, row.judul)):
+            typed[(row.row, header)] = value
+        typed[(row.row, c.LANGKAH)] = row.langkah
+    _type(path, typed)
+    backend = XlsxBackend(path, rules.calendar.zone)
+    backend.read()
+    backend.write(Changes(records=list(semester.records.values()), history=semester.history))
+    return len(semester.rows)
 
 
 def _days_before(rules: Rules, now: datetime, days: int) -> datetime:

@@ -1,0 +1,71 @@
+"""The Kinerja tab's grid (DESIGN §10): what a supervisor reads at a glance, and when it is due."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from syncer.contract import Status
+from syncer.monitoring.kinerja import UPDATED_AT, WIDTHS, kinerja_tab, refresh_due
+from syncer.views import HEADER, TITLE, values_of
+from tests.test_monitoring_measures import CALENDAR, CATALOG, HAND, NOW, at
+
+ORANGE = Status.TERLAMBAT.value
+
+
+def rows_after(grid, title: str) -> list[list]:
+    """The table under a section title, header first, up to the next blank row."""
+    values = values_of(grid)
+    start = values.index([title]) + 1
+    end = next((i for i in range(start, len(values)) if not values[i]), len(values))
+    return grid[start:end]
+
+
+def test_the_tab_shows_the_semester_slowest_steps_first_and_orange_over_standard():
+    grid = kinerja_tab(HAND, CATALOG, CALENDAR, NOW)
+    values = values_of(grid)
+    assert values[0][0].startswith("Kinerja SOP") and grid[0][0].style == TITLE
+    assert values[0][3:] == ["Diperbarui", datetime(2026, 12, 1, 9, 0)]
+    assert values[1] == ["Periode", "1 Juli 2026 – 31 Desember 2026"]
+    assert any(row[:1] == ["Tidak dihitung"] for row in values)  # E and F: skipped 2
+
+    procedures = rows_after(grid, "Per prosedur")
+    lb = next(row for row in procedures if row[0].value == "Penyusunan Laporan Bulanan")
+    judged = ["Penyusunan Laporan Bulanan", "Tidak berjalan dengan baik"]
+    assert [c.value for c in lb] == [*judged, 9, 66, 1, 1, 1]  # moves, %, returns, open, late
+    assert lb[1].style == lb[3].style == lb[6].style == ORANGE  # Penilaian, share, late
+    rka = next(row for row in procedures if row[0].value == "Penyusunan RKA")
+    assert [c.value for c in rka][1:4] == ["belum ada langkah yang diukur", 1, ""]
+
+    steps = rows_after(grid, "Langkah, yang paling lambat terhadap Mutu Baku di atas")
+    assert all(cell.style == HEADER for cell in steps[0])
+    order = [(row[0].value, row[1].value.split(" - ")[0]) for row in steps[1:]]
+    lb_title, rka_title = "Penyusunan Laporan Bulanan", "Penyusunan RKA"
+    # Median over Mutu Baku: step 5 210/10 min; 3, 1 and 6 at 1 (3 least often within);
+    # 2 345/450; 4 15/20 and 7 90/120. Last rka step 1, which has no Waktu: counts only.
+    assert [n for t, n in order if t == lb_title] == ["5", "3", "1", "6", "2", "4", "7"]
+    assert order[-1] == (rka_title, "1")
+    five = steps[1]
+    assert [c.value for c in five[2:]] == ["Camat", 1, "3 jam", "3 jam", "10 menit", 0, ""]
+    assert five[4].style == ORANGE and five[7].style == ORANGE
+    no_waktu = steps[-1]
+    assert [c.value for c in no_waktu[3:]] == [1, "", "", "-", "", ""]
+
+    roles = {
+        row[0].value: [c.value for c in row[1:]] for row in rows_after(grid, "Per pelaksana")[1:]
+    }
+    assert roles["Camat"] == ["Penyusunan Laporan Bulanan, langkah 5", 0, 0, 2, 0]
+    assert roles["Sekcam"] == ["", 1, 1, 1, 100]
+    assert roles["Tim"] == ["", 0, 0, 0, ""]
+    assert all(len(row) <= len(WIDTHS) for row in grid)
+
+
+def test_the_tab_is_refreshed_at_most_once_a_working_day():
+    tab = values_of(kinerja_tab(HAND, CATALOG, CALENDAR, at("2026-11-27T07:35")))  # a Friday
+    assert tab[UPDATED_AT[0]][UPDATED_AT[1]] == datetime(2026, 11, 27, 7, 35)
+    assert refresh_due(None, at("2026-11-27T08:00"), CALENDAR)  # no tab yet
+    assert not refresh_due(tab, at("2026-11-27T15:00"), CALENDAR)  # same day
+    assert not refresh_due(tab, at("2026-11-28T09:00"), CALENDAR)  # Saturday: no work
+    assert refresh_due(tab, at("2026-11-30T00:05"), CALENDAR)  # Monday's first cycle
+    broken = [row[:] for row in tab]
+    broken[UPDATED_AT[0]][UPDATED_AT[1]] = "kemarin"  # not a date-time: rewritten
+    assert refresh_due(broken, at("2026-11-27T15:00"), CALENDAR)
