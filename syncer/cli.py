@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -86,10 +86,23 @@ def build_parser() -> argparse.ArgumentParser:
     notify_sub = notify.add_subparsers(dest="notify_command", required=True, metavar="ACTION")
     trial = notify_sub.add_parser("test", help="send one test message on the enabled channels")
     trial.add_argument("target", help="a role, a person's name, or an address (email:, wa:, tg:)")
+    laporan = sub.add_parser(
+        "laporan", help="write the Permenpan monitoring form of a period (.xlsx or .pdf)"
+    )
+    _target_options(laporan)
+    laporan.add_argument("--dari", metavar="DATE", help="first day (YYYY-MM-DD)")
+    laporan.add_argument("--sampai", metavar="DATE", help="last day (YYYY-MM-DD)")
+    laporan.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx|FILE.pdf")
+    laporan.add_argument("--now", help="the clock (ISO 8601): printing date, open documents")
 
     demo = sub.add_parser("demo", help="create a demo workbook with example documents and sync it")
     demo.add_argument("path", type=Path, nargs="?", default=Path("sopsync-demo.xlsx"))
     demo.add_argument("--now", help="the demo's clock (ISO 8601); default: now")
+    demo.add_argument(
+        "--history",
+        action="store_true",
+        help="first fill Riwayat with a simulated semester (figures for `laporan`)",
+    )
     return parser
 
 
@@ -234,13 +247,54 @@ def cmd_sop(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse_day(flag: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(
+            f"{flag} {text} is not a date: write 2026-12-01 (YYYY-MM-DD)", EXIT_USAGE
+        ) from None
+
+
+def cmd_laporan(args: argparse.Namespace) -> int:
+    """The monitoring form of a period (default: the current semester) from Riwayat."""
+    from syncer.monitoring.laporan import make_laporan
+    from syncer.monitoring.laporan_pdf import write_pdf
+    from syncer.monitoring.laporan_xlsx import write_xlsx
+    from syncer.monitoring.measures import Period
+
+    out: Path = args.out
+    writers = {".xlsx": write_xlsx, ".pdf": write_pdf}
+    if out.suffix.lower() not in writers:
+        raise CommandError(f"--out {out}: the report is written as FILE.xlsx or FILE.pdf", 2)
+    first, last = parse_day("--dari", args.dari), parse_day("--sampai", args.sampai)
+    config = _config(args)
+    rules = make_rules(config)
+    now = parse_now(args.now, rules)
+    try:
+        period = Period.between(first, last, now.date())
+    except ValueError as exc:
+        raise CommandError(f"--sampai is before --dari: {exc}", EXIT_USAGE) from None
+    entries = make_backend(config, rules).read_history()
+    report = make_laporan(entries, rules.catalog, rules.calendar, config.laporan, period, now)
+    try:
+        writers[out.suffix.lower()](report, out)
+    except OSError as exc:
+        raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
+    measured = sum(p.measured for p in report.measures.procedures)
+    print(f"{out}: monitoring form for {period.label}: {measured} step moves measured")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from syncer.demo import build_demo
 
     config = load_config(None)
     rules = make_rules(config)
     now = parse_now(args.now, rules)
-    report = build_demo(args.path, rules, now)
+    report = build_demo(args.path, rules, now, args.history)
     print(render_report(report))
     print(f"\nOpen {args.path} in Excel or LibreOffice; run `sopsync sync --workbook {args.path}`")
     print("after editing a Langkah cell to see the worker check the move.")
@@ -292,6 +346,7 @@ COMMANDS = {
     "run": cmd_run,
     "sop": cmd_sop,
     "notify": cmd_notify,
+    "laporan": cmd_laporan,
     "demo": cmd_demo,
 }
 

@@ -327,6 +327,27 @@ class NoticesConfig(_Section):
         return build_notifier(self, calendar)
 
 
+class Evaluator(_Section):
+    """Who signs the monitoring form (`laporan`); blank parts are left to fill in by hand."""
+
+    jabatan: str = ""
+    nama: str = ""
+    nip: str = ""
+
+
+class LaporanConfig(_Section):
+    unit: list[str] = []
+    """The unit the form is for, one line each (instansi, unit kerja)."""
+    good_share: float = Field(0.8, gt=0, le=1)
+    """`Berjalan dengan baik` when at least this share of measured steps met Mutu Baku."""
+    evaluator: Evaluator = Evaluator()
+
+    @field_validator("unit", mode="before")
+    @classmethod
+    def _lines(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+
 class Config(_Section):
     backend: Literal["xlsx", "google"] = "xlsx"
     xlsx: XlsxConfig = XlsxConfig()
@@ -337,6 +358,7 @@ class Config(_Section):
     worker: WorkerConfig = WorkerConfig()
     sop: SopConfig = SopConfig()
     notices: NoticesConfig = NoticesConfig()
+    laporan: LaporanConfig = LaporanConfig()
 
     @field_validator("people")
     @classmethod

@@ -240,6 +240,11 @@ class Measures:
     skipped: int
     """Moves out of, and open documents at, steps the current catalog no longer has."""
 
+    @property
+    def as_of_day(self) -> date:
+        """The day open documents are counted on: the period's last once it is over."""
+        return min(self.as_of.date(), self.period.last)
+
     def steps(self) -> list[StepFigures]:
         return [step for proc in self.procedures for step in proc.steps]
 

@@ -1,0 +1,242 @@
+"""`sopsync laporan` (DESIGN §5, §10) through the CLI, on both backends.
+
+Staff move three documents through the sheet at fixed clocks, the worker logs Riwayat,
+and the monitoring form of the semester must show the figures counted by hand, in the
+.xlsx cells (read back with openpyxl) and in the PDF's text (pypdf).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tests.emulator import Emulator
+from tests.sheets import GoogleSheet, XlsxSheet, run_cli
+
+NOW = "2026-12-01T09:00"
+CONFIG = """
+[laporan]
+unit = ["Kecamatan Sukamaju", "Subbagian Perencanaan dan Evaluasi Pelaporan"]
+[laporan.evaluator]
+jabatan = "Sekretaris Camat"
+nama = "Budi Santoso"
+nip = "19700101 199003 1 005"
+"""
+LB = "Penyusunan Laporan Bulanan"
+# Steps of laporan-bulanan (sheet row 2) and when staff moved it (DESIGN §4: D@3 Ya→4 Tidak→2).
+MOVES = [
+    ("2026-11-24T08:00", 2),
+    ("2026-11-25T10:00", 3),
+    ("2026-11-25T10:20", 2),  # Tidak: back to 2
+    ("2026-11-25T13:20", 3),
+    ("2026-11-25T14:00", 4),  # Ya
+    ("2026-11-25T14:15", 5),
+    ("2026-11-26T09:15", 6),
+    ("2026-11-26T09:30", 7),
+    ("2026-11-26T11:00", "Selesai"),
+]
+
+
+def synced(sheet, now: str) -> None:
+    result = sheet.sync(now)
+    assert result.code == 0, result.err
+
+
+def play_office(sheet) -> None:
+    """Row 2: a laporan-bulanan through every step with one return; row 3: an RKA out of its
+    first step (which has no Waktu) and late at step 2; row 4: a laporan-bulanan started
+    on Monday 30 November, one refused skip, still at step 1 (late on Tuesday 08:00)."""
+    sheet.add_rows({"Prosedur": "laporan-bulanan", "Judul": "LB Oktober"})
+    synced(sheet, "2026-11-23T08:00")
+    sheet.add_rows({"Prosedur": "rka", "Judul": "RKA 2027"})
+    synced(sheet, "2026-11-23T09:00")
+    sheet.set(3, "Langkah", 2)
+    synced(sheet, "2026-11-23T11:00")
+    for when, langkah in MOVES:
+        sheet.set(2, "Langkah", langkah)
+        synced(sheet, when)
+    sheet.add_rows({"Prosedur": "laporan-bulanan", "Judul": "LB November"})
+    synced(sheet, "2026-11-30T08:00")
+    sheet.set(4, "Langkah", 3)  # a skip: refused, logged once as ditolak
+    synced(sheet, "2026-11-30T10:00")
+    sheet.set(4, "Langkah", 1)
+    synced(sheet, "2026-11-30T10:05")
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    with Emulator() as emu:
+        yield emu
+
+
+@pytest.fixture(scope="module", params=["xlsx", "google"])
+def office(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(request.param)
+    if request.param == "xlsx":
+        sheet = XlsxSheet(folder, CONFIG)
+    else:
+        sheet = GoogleSheet(request.getfixturevalue("emulator"), folder, CONFIG)
+    play_office(sheet)
+    return sheet, folder
+
+
+# The figures of laporan-bulanan, counted by hand (tests/test_monitoring_measures.py has the
+# same moves in its docstring): working minutes on the default calendar, `1 hari` = 450.
+LB_STEPS = [
+    [1, "Mengumpulkan bahan laporan bulanan dan membuat konsep laporan bulanan", "Kasubag Evapor"]
+    + [1, "1 hari", "1 hari", "1 hari", 100, "-"],  # 450 min, due Tue 08:00, moved 08:00
+    [2, "Mengetik konsep laporan bulanan", "Staf", 2, "5 jam", "1 hari 2 jam", "1 hari", 50, "-"],
+    # 570 and 120 min: median 345 (5 jam), p90 570 (1 hari 2 jam); only the second in time
+    [3, "Memeriksa ketikan konsep laporan bulanan", "Kasubag Evapor"]
+    + [2, "30 menit", "40 menit", "30 menit", 50, 1],  # 20 (the return) and 40 min
+    [4, "Memberikan paraf", "Sekcam", 1, "15 menit", "15 menit", "20 menit", 100, "-"],
+    [5, "Memberikan tanda tangan", "Camat", 1, "3 jam", "3 jam", "10 menit", 0, "-"],  # 210 min
+    [6, "Mengagenda dan mengarsipkan laporan bulanan", "Kasubag Umum"]
+    + [1, "15 menit", "15 menit", "15 menit", 100, "-"],  # exactly its Tenggat: within
+    [7, "Laporan bulanan dikirim", "Kasubag Umum", 1, "1 jam", "1 jam", "2 jam", 100, "-"],
+]
+LB_CATATAN = (
+    "6 dari 9 langkah (66%) selesai dalam Mutu Baku. Paling lambat:"
+    " langkah 5 (Memberikan tanda tangan, Camat) median 3 jam dengan Mutu Baku 10 menit,"
+    " 0 dari 1 tepat waktu;"
+    " langkah 3 (Memeriksa ketikan konsep laporan bulanan, Kasubag Evapor) median 30 menit"
+    " dengan Mutu Baku 30 menit, 1 dari 2 tepat waktu;"
+    " langkah 2 (Mengetik konsep laporan bulanan, Staf) median 5 jam dengan Mutu Baku 1 hari,"
+    " 1 dari 2 tepat waktu."
+    " Dikembalikan (Tidak) 1 kali, di langkah 3."
+    " 1 dokumen terlambat pada 1 Desember 2026."
+)
+RKA_CATATAN = (
+    "Langkah yang selesai pada periode ini tidak bermutu baku waktu; belum dapat dinilai."
+    " Tidak ada dokumen yang dikembalikan. 1 dokumen terlambat pada 1 Desember 2026."
+)
+
+
+def laporan(sheet, out: Path, *extra: str):
+    return sheet.cli("laporan", "--now", NOW, "--out", out, *extra)
+
+
+def test_the_xlsx_form_shows_the_hand_counted_figures(office):
+    sheet, folder = office
+    out = folder / "monitoring.xlsx"
+    result = laporan(sheet, out)
+    assert result.code == 0, result.err
+    assert "1 Juli 2026 – 31 Desember 2026" in result.out
+    book = load_workbook(out)
+    assert book.sheetnames == ["Monitoring", "Rincian", "Grafik"]
+    form = [[c for c in row] for row in book["Monitoring"].iter_rows(values_only=True)]
+    text = " ".join(str(v) for row in form for v in row if v is not None)
+    for expected in (
+        "MONITORING PELAKSANAAN STANDAR OPERASIONAL PROSEDUR",
+        "Kecamatan Sukamaju; Subbagian Perencanaan dan Evaluasi Pelaporan",
+        "1 Juli 2026 – 31 Desember 2026",
+        "Sekretaris Camat",
+        "Budi Santoso",
+        "NIP 19700101 199003 1 005",
+    ):
+        assert expected in text
+    header = form.index(["No", "Prosedur", "Penilaian", "Catatan", "Tindakan yang harus diambil"])
+    rows = {row[1]: row for row in form[header + 1 : header + 12]}
+    assert [row[0] for row in rows.values()] == list(range(1, 12))  # the eleven SOPs
+    assert rows[LB][2:] == ["Tidak berjalan dengan baik", LB_CATATAN, None]
+    assert rows["Penyusunan RKA"][2:] == [None, RKA_CATATAN, None]  # nothing measured
+    quiet = rows["Penyusunan LAKIP"]
+    assert quiet[2] is None and quiet[3].startswith("Tidak ada langkah yang selesai")
+    assert any(row[4] == "1 Desember 2026" for row in form[header + 12 :])
+    details = [list(row) for row in book["Rincian"].iter_rows(values_only=True)]
+    start = details.index(["4. Penyusunan Laporan Bulanan", *[None] * 8])
+    assert details[start + 2 : start + 9] == LB_STEPS
+    grafik = book["Grafik"]
+    assert len(grafik._charts) == 2  # native charts: laporan-bulanan and rka moved
+    median, standard = grafik._charts[0].series
+    assert (median.val.numRef.f, standard.val.numRef.f) == (
+        "'Grafik'!$B$6:$B$12",
+        "'Grafik'!$C$6:$C$12",
+    )
+    hours = [
+        list(row) for row in grafik.iter_rows(min_row=5, max_row=12, max_col=3, values_only=True)
+    ]
+    assert hours == [  # working hours: the medians above over 60, Mutu Baku (1 hari = 7.5)
+        ["Langkah", "Median", "Mutu Baku"],
+        [1, 7.5, 7.5],
+        [2, 5.75, 7.5],
+        [3, 0.5, 0.5],
+        [4, 0.25, 0.33],
+        [5, 3.5, 0.17],
+        [6, 0.25, 0.25],
+        [7, 1.5, 2],
+    ]
+
+
+def test_the_pdf_form_shows_the_same_figures(office):
+    sheet, folder = office
+    out = folder / "monitoring.pdf"
+    result = laporan(sheet, out)
+    assert result.code == 0, result.err
+    # pypdf gives each table cell's text in turn, wrapped lines apart: rejoin the words.
+    whole = " ".join(" ".join(p.extract_text() for p in PdfReader(out).pages).split())
+    assert "MONITORING PELAKSANAAN STANDAR OPERASIONAL PROSEDUR" in whole
+    assert "Periode : 1 Juli 2026 – 31 Desember 2026" in whole
+    assert "Tanggal cetak : 1 Desember 2026" in whole
+    assert "Sekretaris Camat" in whole and "Budi Santoso NIP 19700101 199003 1 005" in whole
+    assert f"4 {LB} Tidak berjalan dengan baik {LB_CATATAN}" in whole
+    assert f"11 Penyusunan RKA {RKA_CATATAN}" in whole  # no Penilaian
+    assert "4. Penyusunan Laporan Bulanan No Kegiatan" in whole
+    for step in LB_STEPS:
+        assert " ".join(str(cell) for cell in step) in whole, step
+    assert "Median waktu nyata terhadap Mutu Baku per langkah" in whole
+    assert "4. Penyusunan Laporan Bulanan" in whole and "11. Penyusunan RKA" in whole
+
+
+def test_a_period_given_by_dates_counts_only_its_moves(office):
+    sheet, folder = office
+    out = folder / "rabu.xlsx"
+    result = laporan(sheet, out, "--dari", "2026-11-25", "--sampai", "2026-11-25")
+    assert result.code == 0, result.err
+    book = load_workbook(out)
+    form = [list(row) for row in book["Monitoring"].iter_rows(values_only=True)]
+    assert any("25 November 2026 – 25 November 2026" in str(row[2]) for row in form)
+    details = [list(row) for row in book["Rincian"].iter_rows(values_only=True)]
+    start = details.index(["4. Penyusunan Laporan Bulanan", *[None] * 8])
+    moved = {row[0]: row[3] for row in details[start + 2 : start + 9]}
+    assert moved == {1: 0, 2: 2, 3: 2, 4: 1, 5: 0, 6: 0, 7: 0}  # out of 2, 3, 4 on Wednesday
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (("--dari", "2026-13-01"), "2026-13-01 is not a date: write 2026-12-01"),
+        (("--sampai", "1 Desember"), "--sampai 1 Desember is not a date"),
+        (("--dari", "2026-12-01", "--sampai", "2026-11-01"), "--sampai is before --dari"),
+    ],
+)
+def test_a_bad_period_is_one_sentence_and_exit_2(tmp_path, extra, message):
+    sheet = XlsxSheet(tmp_path)
+    result = sheet.cli("laporan", "--out", tmp_path / "x.pdf", *extra)
+    assert result.code == 2 and message in result.err
+    assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_the_report_must_be_xlsx_or_pdf_and_writable(office, tmp_path):
+    sheet, _ = office
+    wrong = laporan(sheet, tmp_path / "laporan.docx")
+    assert wrong.code == 2 and "FILE.xlsx or FILE.pdf" in wrong.err
+    for name in ("laporan.pdf", "laporan.xlsx"):
+        missing = laporan(sheet, tmp_path / "tidak-ada" / name)
+        assert missing.code == 1 and re.search(r"cannot write .*tidak-ada", missing.err)
+        assert len(missing.err.strip().splitlines()) == 1
+
+
+def test_laporan_on_the_demo_history(tmp_path):
+    path = tmp_path / "demo.xlsx"
+    assert run_cli("demo", path, "--now", "2026-11-24T10:00", "--history").code == 0
+    out = tmp_path / "demo.pdf"
+    result = run_cli("laporan", "--workbook", path, "--now", "2026-11-24T10:00", "--out", out)
+    assert result.code == 0, result.err
+    whole = " ".join(" ".join(page.extract_text() for page in PdfReader(out).pages).split())
+    assert "Berjalan dengan baik" in whole and "Tidak berjalan dengan baik" in whole
+    assert "Dikembalikan (Tidak)" in whole
