@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 
 from syncer.contract import Status
 from syncer.monitoring.kinerja import UPDATED_AT, WIDTHS, kinerja_tab, refresh_due
@@ -69,3 +72,17 @@ def test_the_tab_is_refreshed_at_most_once_a_working_day():
     broken = [row[:] for row in tab]
     broken[UPDATED_AT[0]][UPDATED_AT[1]] = "kemarin"  # not a date-time: rewritten
     assert refresh_due(broken, at("2026-11-27T15:00"), CALENDAR)
+
+
+def test_the_benchmark_of_a_refresh_runs(tmp_path):
+    """A smoke run of `python -m bench.kinerja` (figures are not judged)."""
+    out = tmp_path / "KINERJA.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.kinerja", "--sizes", "300", "--runs", "1", "--out", out],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "| 300 |" in out.read_text()

@@ -231,9 +231,14 @@ def test_the_report_must_be_xlsx_or_pdf_and_writable(office, tmp_path):
         assert len(missing.err.strip().splitlines()) == 1
 
 
-def test_laporan_on_the_demo_history(tmp_path):
+def test_the_demo_history_gives_laporan_a_semester_to_show(tmp_path):
     path = tmp_path / "demo.xlsx"
     assert run_cli("demo", path, "--now", "2026-11-24T10:00", "--history").code == 0
+    riwayat = list(load_workbook(path)["Riwayat"].iter_rows(min_row=2, values_only=True))
+    assert len(riwayat) > 250 and min(r[0] for r in riwayat).month == 7  # since 1 July
+    notes = [str(r[7]) for r in riwayat]
+    assert any(n.startswith("Tidak: dikembalikan") for n in notes)
+    assert any(n.startswith("ditolak") for n in notes)
     out = tmp_path / "demo.pdf"
     result = run_cli("laporan", "--workbook", path, "--now", "2026-11-24T10:00", "--out", out)
     assert result.code == 0, result.err

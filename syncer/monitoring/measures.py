@@ -339,9 +339,16 @@ def _count_stay(
     tally: _Tally, step: Step, began: datetime, then: HistoryEntry, calendar: WorkingCalendar
 ) -> None:
     """One move out of ``step``, which the document reached at ``began``."""
-    tally.times.append(calendar.working_minutes(began, then.when))
-    if step.duration is not None and then.when <= calendar.add(began, step.duration):
-        tally.within += 1
+    taken = calendar.working_minutes(began, then.when)
+    tally.times.append(taken)
+    duration = step.duration
+    if duration is not None:
+        minutes = duration.minutes
+        if minutes is not None and taken != minutes:
+            within = taken < minutes  # the Tenggat is where these minutes run out
+        else:  # N hari, or exactly N minutes (moved at the Tenggat, or after a closing time)
+            within = then.when <= calendar.add(began, duration)
+        tally.within += within
     if step.decision is not None and then.target == step.decision.tidak:
         tally.returns += 1
 
