@@ -8,7 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 from syncer.contract import Status
-from syncer.monitoring.kinerja import UPDATED_AT, WIDTHS, kinerja_tab, refresh_due
+from syncer.monitoring.kinerja import (
+    UPDATED_AT,
+    WIDTHS,
+    computed_at,
+    kinerja_tab,
+    refresh_due,
+)
 from syncer.views import HEADER, TITLE, values_of
 from tests.test_monitoring_measures import CALENDAR, CATALOG, HAND, NOW, at
 
@@ -64,14 +70,16 @@ def test_the_tab_shows_the_semester_slowest_steps_first_and_orange_over_standard
 
 def test_the_tab_is_refreshed_at_most_once_a_working_day():
     tab = values_of(kinerja_tab(HAND, CATALOG, CALENDAR, at("2026-11-27T07:35")))  # a Friday
-    assert tab[UPDATED_AT[0]][UPDATED_AT[1]] == datetime(2026, 11, 27, 7, 35)
-    assert refresh_due(None, at("2026-11-27T08:00"), CALENDAR)  # no tab yet
-    assert not refresh_due(tab, at("2026-11-27T15:00"), CALENDAR)  # same day
-    assert not refresh_due(tab, at("2026-11-28T09:00"), CALENDAR)  # Saturday: no work
-    assert refresh_due(tab, at("2026-11-30T00:05"), CALENDAR)  # Monday's first cycle
+    last = computed_at(tab)
+    assert last == datetime(2026, 11, 27, 7, 35)  # as the cell holds it: local time
+    assert refresh_due(None, at("2026-11-27T08:00"), CALENDAR)  # never refreshed
+    assert not refresh_due(last, at("2026-11-27T15:00"), CALENDAR)  # same day
+    assert not refresh_due(last, at("2026-11-28T09:00"), CALENDAR)  # Saturday: no work
+    assert refresh_due(last, at("2026-11-30T00:05"), CALENDAR)  # Monday's first cycle
+    assert not refresh_due(at("2026-11-30T00:05"), at("2026-11-30T16:00"), CALENDAR)
     broken = [row[:] for row in tab]
-    broken[UPDATED_AT[0]][UPDATED_AT[1]] = "kemarin"  # not a date-time: rewritten
-    assert refresh_due(broken, at("2026-11-27T15:00"), CALENDAR)
+    broken[UPDATED_AT[0]][UPDATED_AT[1]] = "kemarin"  # not a date-time: not known
+    assert computed_at(broken) is None and computed_at(None) is None
 
 
 def test_the_benchmark_of_a_refresh_runs(tmp_path):

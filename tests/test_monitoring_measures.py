@@ -280,3 +280,26 @@ def test_a_rejected_attempt_changes_no_figure():
         [rejected if e is HAND[3] else e for e in HAND], CATALOG, CALENDAR, SEMESTER_II, NOW
     )
     assert with_rejected == without
+
+
+def test_within_mutu_baku_means_by_the_tenggat_the_sheet_showed():
+    """`2 jam` begun Mon 14:00 is due 16:00 (DESIGN §3): moved at 17:00 it took 120 working
+    minutes too, but the row was Terlambat from 16:00 on. `1 hari` begun Fri 16:20 is due
+    Mon 16:00: moved then, it took 10 + 270 + 180 = 460 working minutes, more than the 450
+    of an average working day, yet it is within; at 16:05 it is not.
+    """
+    jam = "laporan-bulanan"  # step 7: 2 jam
+    hari = "laporan-bulanan"  # step 1: 1 hari
+
+    def step_within(doc_entries, number):
+        m = measure(doc_entries, CATALOG, CALENDAR, SEMESTER_II, NOW)
+        return step(m, LB, number).within
+
+    start7 = entry("2026-11-23T14:00", "J", jam, 6, 7)
+    assert step_within([start7, entry("2026-11-23T16:00", "J", jam, 7, DONE)], 7) == 1
+    assert step_within([start7, entry("2026-11-23T17:00", "J", jam, 7, DONE)], 7) == 0
+    start1 = entry("2026-11-27T16:20", "H", hari, None, 1)
+    on_time = entry("2026-11-30T16:00", "H", hari, 1, 2)
+    assert CALENDAR.working_minutes(start1.when, on_time.when) == 460
+    assert step_within([start1, on_time], 1) == 1
+    assert step_within([start1, entry("2026-11-30T16:05", "H", hari, 1, 2)], 1) == 0

@@ -2,9 +2,9 @@
 
 Pure, like Ringkasan: ``kinerja_tab`` turns Riwayat entries into ``views.Styled`` cells
 that either backend writes as it writes any worker tab. The tab says when it was
-computed (the ``Diperbarui`` cell, where Ringkasan has its own), which is how a cycle
-tells, from the tab as read, whether a refresh is due (``refresh_due``): at most once
-a working day, so the other cycles need not read Riwayat.
+computed (the ``Diperbarui`` cell, where Ringkasan has its own); ``refresh_due`` says
+from that moment whether a cycle should refresh it: at most once a working day, so the
+other cycles need not read Riwayat.
 
 Readable at a glance: first each SOP's Penilaian, then every step moved out of, the
 slowest against its Mutu Baku first, then each role. What is over standard is orange,
@@ -54,19 +54,19 @@ def kinerja_tab(
     return kinerja_grid(measures, calendar, now, good_share)
 
 
-def refresh_due(
-    tab: Sequence[Sequence[object]] | None, now: datetime, calendar: WorkingCalendar
-) -> bool:
-    """Whether a cycle at ``now`` should rewrite the tab as read (None: the tab is missing).
+def refresh_due(last: datetime | None, now: datetime, calendar: WorkingCalendar) -> bool:
+    """Whether a cycle at ``now`` should refresh a tab last refreshed at ``last`` (None:
+    never, or not known): at most once a working day, by the first cycle of the day.
 
-    Due when the tab is missing or unreadable, or it was computed on an earlier day and
-    today is a working day: at most once a working day, by the first cycle of the day.
+    ``last`` may come from the tab as read (``computed_at``) or from wherever the worker
+    keeps it; a naive moment is local time, as a cell holds it.
     """
-    computed = computed_at(tab)
-    if computed is None:
+    if last is None:
         return True
-    today = now.astimezone(calendar.zone).date()
-    return computed.date() < today and calendar.is_working_day(today)
+    zone = calendar.zone
+    day = (last.replace(tzinfo=zone) if last.tzinfo is None else last.astimezone(zone)).date()
+    today = now.astimezone(zone).date()
+    return day < today and calendar.is_working_day(today)
 
 
 def computed_at(tab: Sequence[Sequence[object]] | None) -> datetime | None:
