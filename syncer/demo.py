@@ -98,9 +98,7 @@ def build_demo(path: Path, rules: Rules, now: datetime, history: bool = False) -
     moved = {
         (row, c.LANGKAH): e.then for row, e in enumerate(early, start=top) if e.then != e.first
     }
-    for row, example in enumerate(
-        [e for e in EXAMPLES if e.entered_later], start=len(early) + top
-    ):
+    for row, example in enumerate([e for e in EXAMPLES if e.entered_later], start=len(early) + top):
         moved |= _entry(row, example, example.then)
     _type(path, moved)
     return run_cycle(XlsxBackend(path, rules.calendar.zone), rules, now)
