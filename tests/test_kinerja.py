@@ -33,8 +33,8 @@ def test_the_tab_shows_the_semester_slowest_steps_first_and_orange_over_standard
     grid = kinerja_tab(HAND, CATALOG, CALENDAR, NOW)
     values = values_of(grid)
     assert values[0][0].startswith("Kinerja SOP") and grid[0][0].style == TITLE
-    assert values[0][3:] == ["Diperbarui", datetime(2026, 12, 1, 9, 0)]
-    assert values[1] == ["Periode", "1 Juli 2026 – 31 Desember 2026"]
+    assert values[1] == ["Diperbarui", datetime(2026, 12, 1, 9, 0)]
+    assert values[2] == ["Periode", "1 Juli 2026 – 31 Desember 2026"]
     assert any(row[:1] == ["Tidak dihitung"] for row in values)  # E and F: skipped 2
 
     procedures = rows_after(grid, "Per prosedur")

@@ -2,7 +2,7 @@
 
 Pure, like Ringkasan: ``kinerja_tab`` turns Riwayat entries into ``views.Styled`` cells
 that either backend writes as it writes any worker tab. The tab says when it was
-computed (the ``Diperbarui`` cell, where Ringkasan has its own); ``refresh_due`` says
+computed (the ``Diperbarui`` cell); ``refresh_due`` says
 from that moment whether a cycle should refresh it: at most once a working day, so the
 other cycles need not read Riwayat.
 
@@ -33,8 +33,8 @@ from syncer.monitoring.measures import (
 from syncer.views import HEADER, TITLE, TOTAL, Grid, Styled, step_label
 
 KINERJA = "Kinerja"
-UPDATED_AT = (0, 4)
-"""The ``Diperbarui`` cell (row, column), as on Ringkasan: a date-time."""
+UPDATED_AT = (1, 1)
+"""The ``Diperbarui`` cell (row, column): a date-time."""
 WIDTHS = (42, 52, 20, 14, 16, 16, 12, 16, 13)
 """Column widths (characters) for a backend's worker-tab table."""
 OVER = Status.TERLAMBAT.value
@@ -86,13 +86,8 @@ def kinerja_grid(
 ) -> Grid:
     day = calendar.day_minutes
     grid: Grid = [
-        [
-            Styled("Kinerja SOP: waktu nyata setiap langkah terhadap Mutu Baku", TITLE),
-            Styled(""),
-            Styled(""),
-            Styled("Diperbarui", HEADER),
-            Styled(local(now, calendar.zone)),
-        ],
+        [Styled("Kinerja SOP: waktu nyata setiap langkah terhadap Mutu Baku", TITLE)],
+        [Styled("Diperbarui", HEADER), Styled(local(now, calendar.zone))],
         [Styled("Periode", HEADER), Styled(measures.period.label)],
         [Styled("Tepat waktu", HEADER), Styled("selesai paling lambat pada Tenggat langkahnya")],
         [
