@@ -52,6 +52,8 @@ BLANK = "…………………………"
 
 SIGNING_LINES = 3
 """Empty lines left to sign in."""
+NAME_LINE = -2
+"""The signer's name in ``Laporan.signature``."""
 Cell = str | int
 
 
@@ -111,7 +113,8 @@ class Laporan:
         )
 
     def signature(self) -> list[str]:
-        """The signing block, line by line; an empty line is room to sign."""
+        """The signing block, line by line; an empty line is room to sign; the name is
+        the line before the last (``NAME_LINE``), printed bold."""
         who = self.evaluator
         return [
             tanggal(self.printed),

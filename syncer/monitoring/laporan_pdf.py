@@ -38,6 +38,7 @@ from syncer.contract import STATUS_COLOURS, Status
 from syncer.monitoring.laporan import (
     CHART_UNIT,
     FORM_HEADERS,
+    NAME_LINE,
     STEP_HEADERS,
     TITLE,
     Bar,
@@ -144,8 +145,9 @@ def _form(laporan: Laporan) -> list[Flowable]:
     form = Table(rows, colWidths=FORM_WIDTHS, repeatRows=1)
     form.setStyle(TableStyle([*GRID, *over]))
     lines = laporan.signature()
+    name = len(lines) + NAME_LINE
     sign = Table(
-        [[_p(line)] for line in lines],
+        [[_p(line, BOLD if i == name else BODY)] for i, line in enumerate(lines)],
         colWidths=(7.5 * cm,),
         rowHeights=[0.65 * cm if line else 0.8 * cm for line in lines],
     )

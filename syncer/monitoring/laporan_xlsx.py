@@ -19,7 +19,14 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from syncer.contract import STATUS_COLOURS, Status
-from syncer.monitoring.laporan import CHART_UNIT, FORM_HEADERS, STEP_HEADERS, TITLE, Laporan
+from syncer.monitoring.laporan import (
+    CHART_UNIT,
+    FORM_HEADERS,
+    NAME_LINE,
+    STEP_HEADERS,
+    TITLE,
+    Laporan,
+)
 from syncer.monitoring.measures import Penilaian, ProcedureFigures
 
 FORM_WIDTHS = (5, 34, 26, 72, 34)
@@ -129,9 +136,11 @@ def _form(sheet: Worksheet, laporan: Laporan) -> None:
             sheet.cell(row, 3).fill = OVER
     sheet.print_title_rows = f"{first}:{first}"
     row += 2
-    for line in laporan.signature():
-        sheet.cell(row, len(FORM_WIDTHS), line)
-        row += 1
+    lines = laporan.signature()
+    for i, line in enumerate(lines):
+        cell = sheet.cell(row + i, len(FORM_WIDTHS), line)
+        if i == len(lines) + NAME_LINE:
+            cell.font = BOLD
 
 
 def _details(sheet: Worksheet, laporan: Laporan) -> None:
