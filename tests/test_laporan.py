@@ -244,4 +244,6 @@ def test_the_demo_history_gives_laporan_a_semester_to_show(tmp_path):
     assert result.code == 0, result.err
     whole = " ".join(" ".join(page.extract_text() for page in PdfReader(out).pages).split())
     assert "Berjalan dengan baik" in whole and "Tidak berjalan dengan baik" in whole
+    # no [laporan] unit configured: the SOPs' own (identity: unit of the seed catalog)
+    assert "Unit kerja : Kecamatan; Subbagian Perencanaan dan Evaluasi Pelaporan" in whole
     assert "Dikembalikan (Tidak)" in whole

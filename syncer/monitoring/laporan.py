@@ -253,8 +253,5 @@ def make_laporan(
 
 def sop_unit(catalog: Catalog) -> tuple[str, ...]:
     """The unit the SOPs name in their identity (DESIGN §9), the most common one, if any."""
-    units = Counter(
-        tuple(getattr(getattr(proc, "identity", None), "unit", None) or ()) for proc in catalog
-    )
-    units.pop((), None)
+    units = Counter(proc.identity.unit for proc in catalog if proc.identity.unit)
     return units.most_common(1)[0][0] if units else ()

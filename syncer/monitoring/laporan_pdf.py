@@ -3,8 +3,8 @@
 Page 1 on: the title block, the form (No, Prosedur, Penilaian, Catatan, Tindakan yang
 harus diambil) and the signature; then each SOP's step table; then a chart per SOP of
 the median time taken against Mutu Baku per step (reportlab's own graphics: vector,
-no plotting library). Helvetica, which every PDF reader has: the texts are Indonesian
-and fit its Latin-1 range.
+no plotting library). The typeface of the SOP documents (``sop_models.fonts``: DejaVu
+Sans, embedded), whatever characters an office's own SOP texts hold.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from sop_models import fonts
 from syncer.contract import STATUS_COLOURS, Status
 from syncer.monitoring.laporan import (
     CHART_UNIT,
@@ -55,15 +56,15 @@ OVER = colors.HexColor("#" + STATUS_COLOURS[Status.TERLAMBAT])
 MEDIAN_COLOUR = colors.HexColor("#E69138")
 STANDARD_COLOUR = colors.HexColor("#6D9EEB")
 
-BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=9, leading=11.5)
-BOLD = ParagraphStyle("bold", parent=BODY, fontName="Helvetica-Bold")
+BODY = ParagraphStyle("body", fontName=fonts.REGULAR, fontSize=9, leading=11.5)
+BOLD = ParagraphStyle("bold", parent=BODY, fontName=fonts.BOLD)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10)
-SMALL_BOLD = ParagraphStyle("small-bold", parent=SMALL, fontName="Helvetica-Bold")
+SMALL_BOLD = ParagraphStyle("small-bold", parent=SMALL, fontName=fonts.BOLD)
 HEADING = ParagraphStyle(
-    "heading", parent=BODY, fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8
+    "heading", parent=BODY, fontName=fonts.BOLD, fontSize=11, leading=14, spaceBefore=8
 )
 TITLE_STYLE = ParagraphStyle(
-    "title", parent=BODY, fontName="Helvetica-Bold", fontSize=13, leading=17, alignment=TA_CENTER
+    "title", parent=BODY, fontName=fonts.BOLD, fontSize=13, leading=17, alignment=TA_CENTER
 )
 
 CHART_HEIGHT = 7.6 * cm
@@ -106,11 +107,12 @@ def write_pdf(laporan: Laporan, path: Path) -> None:
 
     def page_footer(canvas: Canvas, _doc: SimpleDocTemplate) -> None:
         canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
+        canvas.setFont(fonts.REGULAR, 7.5)
         canvas.drawString(MARGIN, MARGIN / 2, footer)
         canvas.drawRightString(PAGE[0] - MARGIN, MARGIN / 2, f"Halaman {canvas.getPageNumber()}")
         canvas.restoreState()
 
+    fonts.register()
     story = [*_form(laporan), *_details(laporan), *_charts(laporan)]
     doc.build(story, onFirstPage=page_footer, onLaterPages=page_footer)
 
@@ -216,14 +218,14 @@ def _charts(laporan: Laporan) -> list[Flowable]:
 def _chart(title: str, bars: list[Bar]) -> Drawing:
     height = round(CHART_HEIGHT)
     drawing = Drawing(WIDTH, height)
-    drawing.add(String(0, height - 10, title, fontName="Helvetica-Bold", fontSize=10))
+    drawing.add(String(0, height - 10, title, fontName=fonts.BOLD, fontSize=10))
     chart = VerticalBarChart()  # reportlab takes points; whole ones keep its types happy
     chart.x, chart.y = round(1.4 * cm), round(1.2 * cm)
     chart.width, chart.height = round(WIDTH - 7 * cm), height - round(2.6 * cm)
     chart.data = [[b.median for b in bars], [b.standard for b in bars]]
     chart.categoryAxis.categoryNames = [str(b.step) for b in bars]
-    chart.categoryAxis.labels.fontName = "Helvetica"
-    chart.valueAxis.labels.fontName = "Helvetica"
+    chart.categoryAxis.labels.fontName = fonts.REGULAR
+    chart.valueAxis.labels.fontName = fonts.REGULAR
     chart.valueAxis.labelTextFormat = decimal
     chart.valueAxis.valueMin = 0
     chart.valueAxis.visibleGrid = True
@@ -238,18 +240,18 @@ def _chart(title: str, bars: list[Bar]) -> Drawing:
             chart.x + chart.width / 2,
             0.2 * cm,
             "Langkah",
-            fontName="Helvetica",
+            fontName=fonts.REGULAR,
             fontSize=8,
             textAnchor="middle",
         )
     )
-    unit = String(0, 0, CHART_UNIT, fontName="Helvetica", fontSize=8)
+    unit = String(0, 0, CHART_UNIT, fontName=fonts.REGULAR, fontSize=8)
     unit.x, unit.y = 0, chart.y + chart.height + 10
     drawing.add(unit)
     legend = Legend()
     legend.x = chart.x + chart.width + round(0.8 * cm)
     legend.y = chart.y + chart.height - 6
-    legend.fontName, legend.fontSize = "Helvetica", 8
+    legend.fontName, legend.fontSize = fonts.REGULAR, 8
     legend.colorNamePairs = [(MEDIAN_COLOUR, "Median waktu nyata"), (STANDARD_COLOUR, "Mutu Baku")]
     drawing.add(legend)
     return drawing
