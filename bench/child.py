@@ -116,9 +116,9 @@ def _watch_http(seen: dict[str, Any], capture: str | None) -> None:
 def _watch_workbook(seen: dict[str, Any]) -> None:
     import openpyxl.workbook.workbook as wb_mod
 
-    import syncer.backends.xlsx as xlsx_mod
+    import syncer.backends.workbook_file as file_mod
 
-    load = xlsx_mod.load_workbook
+    load = file_mod.load_workbook
 
     def watched_load(*args, **kwargs):
         clock = Clock()
@@ -126,7 +126,7 @@ def _watch_workbook(seen: dict[str, Any]) -> None:
         seen["loads"].append(clock.lap())
         return book
 
-    xlsx_mod.load_workbook = watched_load  # type: ignore[assignment]
+    file_mod.load_workbook = watched_load  # type: ignore[assignment]
 
     save = wb_mod.Workbook.save
 

@@ -1,4 +1,10 @@
-"""One worker per sheet: an exclusive, non-blocking lock held for a cycle or a run."""
+"""One worker per sheet: an exclusive, non-blocking lock held for a cycle or a run.
+
+The lock of a workbook is a hidden file beside it, so that workers of two machines
+sharing the folder see each other. It exists only while a worker holds it: removed on
+release, before unlocking, and a worker that locked a file just removed takes the new
+one. A `run` holds it for the whole run (that is how a second worker knows one runs).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,10 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from syncer.backends import Busy
+from syncer.backends import BackendError, Busy
 
 
 def lock_path(target: str) -> Path:
@@ -32,20 +38,50 @@ def held(target: str) -> Iterator[None]:
     if path in _held:
         yield
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = _acquire(path, target)
+    _held.add(path)
     try:
+        yield
+    finally:
+        _held.discard(path)
+        with suppress(OSError):
+            path.unlink()
+        os.close(fd)
+
+
+def _acquire(path: Path, target: str) -> int:
+    while True:
+        fd = _open(path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
+            os.close(fd)
             raise Busy(f"another sopsync worker is syncing {target}") from exc
+        if _still_there(fd, path):
+            break
+        os.close(fd)  # its holder removed it meanwhile: lock the file that is there now
+    with suppress(OSError):  # who holds it, for an admin looking; a full disk is no reason to stop
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
-        _held.add(path)
-        try:
-            yield
-        finally:
-            _held.discard(path)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    return fd
+
+
+def _open(path: Path) -> int:
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except PermissionError:
+        with suppress(OSError):  # left by another user: a read-only descriptor locks as well
+            return os.open(path, os.O_RDONLY)
+        raise BackendError(f"cannot create the lock file {path}: permission denied") from None
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise BackendError(f"cannot create the lock file {path}: {reason}") from exc
+
+
+def _still_there(fd: int, path: Path) -> bool:
+    try:
+        on_disk = path.stat()
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (mine.st_dev, mine.st_ino) == (on_disk.st_dev, on_disk.st_ino)

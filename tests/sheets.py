@@ -38,6 +38,14 @@ def run_cli(*argv: str) -> Result:
     return Result(code, out.getvalue(), err.getvalue())
 
 
+def said(err: str) -> str:
+    """What an admin reads on stderr besides log lines: checked to be one line, no traceback."""
+    lines = [line for line in err.splitlines() if not line.startswith("{")]
+    assert len(lines) == 1 and lines[0].startswith("sopsync: "), err
+    assert "Traceback" not in lines[0]
+    return lines[0]
+
+
 class XlsxSheet:
     """A real workbook file, edited with openpyxl the way Excel would save it."""
 

@@ -17,6 +17,12 @@ class BackendError(Exception):
     """The sheet could not be read or written; the message is one line for admins."""
 
 
+class Misconfigured(BackendError):
+    """The backend's settings cannot work (a workbook path in no folder, a missing key file):
+    bad configuration, not a fault of the sheet. ``sync`` exits 2; ``run`` keeps trying,
+    as the admin may fix it meanwhile."""
+
+
 class NeedsInit(BackendError):
     """A tab or worker column is missing: ``init`` (which ``sync`` runs itself) creates it."""
 
@@ -27,6 +33,9 @@ class Busy(BackendError):
 
 class Changed(Busy):
     """The sheet changed between this cycle's read and its write; nothing was written."""
+
+    retry_after: float = 0.0
+    """Seconds to wait before reading it again (0: at once, the change is complete)."""
 
 
 @dataclass

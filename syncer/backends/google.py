@@ -35,7 +35,7 @@ from requests.adapters import HTTPAdapter
 
 from syncer import contract as c
 from syncer import views
-from syncer.backends import BackendError, Changes, NeedsInit, Snapshot
+from syncer.backends import BackendError, Changes, Misconfigured, NeedsInit, Snapshot
 from syncer.engine import HistoryEntry, Rules
 from syncer.ledger import history_cells, read_history, read_records, record_cells
 from syncer.pacing import Pacer, pacer_for
@@ -332,7 +332,7 @@ class GoogleBackend:
         pacer: Pacer | None = None,
     ):
         if not spreadsheet:
-            raise BackendError("no spreadsheet id: set [google] spreadsheet or pass --spreadsheet")
+            raise Misconfigured("no spreadsheet id: set [google] spreadsheet or pass --spreadsheet")
         self.spreadsheet = spreadsheet
         self.target = spreadsheet
         self.credentials = credentials
@@ -371,7 +371,7 @@ class GoogleBackend:
         if self._http is not None:
             return self._http
         if self.credentials is None:
-            raise BackendError(
+            raise Misconfigured(
                 "no service-account key: set [google] credentials or GOOGLE_APPLICATION_CREDENTIALS"
             )
         try:
@@ -379,9 +379,14 @@ class GoogleBackend:
                 str(self.credentials), scopes=SCOPES
             )
         except FileNotFoundError as exc:
-            raise BackendError(f"service-account key {self.credentials} not found") from exc
+            raise Misconfigured(f"service-account key {self.credentials} not found") from exc
+        except OSError as exc:
+            reason = (exc.strerror or str(exc)).lower()
+            raise Misconfigured(
+                f"cannot read service-account key {self.credentials}: {reason}"
+            ) from exc
         except (ValueError, KeyError, json.JSONDecodeError) as exc:
-            raise BackendError(
+            raise Misconfigured(
                 f"{self.credentials} is not a service-account JSON key ({exc})"
             ) from exc
         self._email = creds.service_account_email
@@ -390,7 +395,7 @@ class GoogleBackend:
         if self.endpoint:
             parts = urlsplit(self.endpoint)
             if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise BackendError(f"[google] endpoint {self.endpoint!r} is not an http(s) URL")
+                raise Misconfigured(f"[google] endpoint {self.endpoint!r} is not an http(s) URL")
             client.session.mount(API_HOST, RedirectAdapter(self.endpoint))
         self._http = client
         return client

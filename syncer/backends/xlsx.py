@@ -1,35 +1,29 @@
 """The embedded default: a local .xlsx workbook, read and written with openpyxl.
 
-One cycle loads the workbook once and, when something changed, saves it once:
-to a temporary file in the same folder, then an atomic replace. It never
-writes while Excel or LibreOffice holds the file open (their lock files), nor
-when the file changed on disk since it was read.
+One cycle loads the workbook once and, when something changed, saves it once
+(how the file is opened and replaced: ``workbook_file``).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-import zipfile
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sop_models import Catalog
 from syncer import contract as c
 from syncer import views
-from syncer.backends import BackendError, Busy, Changed, Changes, NeedsInit, Snapshot
+from syncer.backends import Changes, NeedsInit, Snapshot, workbook_file
 from syncer.engine import Rules
 from syncer.ledger import history_cells, read_history, read_records, record_cells
 
@@ -64,12 +58,6 @@ LINE_HEIGHT = 15.0
 VALIDATION_TITLE = "sopsync"
 
 
-def lock_files(path: Path) -> list[Path]:
-    """Lock files that Excel and LibreOffice keep beside a workbook they have open."""
-    names = {f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"}
-    return [path.with_name(n) for n in sorted(names) if path.with_name(n).exists()]
-
-
 def _set(cell: Cell, value: object) -> None:
     """Write a value as data: text stays text even when it starts with '='."""
     cell.value = None if value == "" else value
@@ -82,24 +70,25 @@ def _set(cell: Cell, value: object) -> None:
 class XlsxBackend:
     def __init__(self, path: Path, zone: ZoneInfo):
         self.path = Path(path)
+        workbook_file.check_path(self.path)
         self.target = str(self.path)
         self.zone = zone
         self._book: Workbook | None = None
-        self._stat: tuple[int, int] | None = None
+        self._stat: workbook_file.Stamp | None = None
         self._state_rows: dict[str, int] = {}
 
     # --- init -------------------------------------------------------------------------------
 
     def init(self, rules: Rules) -> list[str]:
         if self.path.exists():
-            book = self._load()
-            stat = self._file_stat()
+            book = workbook_file.load(self.path)
+            stat = workbook_file.stamp(self.path)
         else:
             book, stat = Workbook(), None
             book.remove(book.active)
         done = _prepare(book, rules.catalog)
         if done:
-            self._save(book, stat)
+            workbook_file.save(self.path, book, stat)
         return done
 
     # --- read -------------------------------------------------------------------------------
@@ -107,8 +96,8 @@ class XlsxBackend:
     def read(self) -> Snapshot:
         if not self.path.exists():
             raise NeedsInit(f"workbook {self.path} does not exist")
-        self._stat = self._file_stat()
-        book = self._load()
+        self._stat = workbook_file.stamp(self.path)
+        book = workbook_file.load(self.path)
         missing = [t for t in (c.DOKUMEN, c.RIWAYAT) if t not in book.sheetnames]
         if missing:
             raise NeedsInit(f"workbook {self.path} has no tab {', '.join(missing)}")
@@ -138,7 +127,7 @@ class XlsxBackend:
         return Snapshot(headers, rows[1:], records, book[c.RIWAYAT].max_row > 1, tabs)
 
     def read_history(self) -> list:
-        book = self._book if self._book is not None else self._load()
+        book = self._book if self._book is not None else workbook_file.load(self.path)
         riwayat = _values(book[c.RIWAYAT])
         return read_history(riwayat[0], riwayat[1:], self.zone) if riwayat else []
 
@@ -167,7 +156,7 @@ class XlsxBackend:
         for row, entry in enumerate(changes.history, start=last + 1):
             for col, value in enumerate(history_cells(entry, self.zone), start=1):
                 _set(riwayat.cell(row, col), value)
-        self._save(book, self._stat)
+        self._stat = workbook_file.save(self.path, book, self._stat)
 
     def _write_records(self, book: Workbook, records: Iterable) -> None:
         if c.STATE not in book.sheetnames:
@@ -181,43 +170,6 @@ class XlsxBackend:
                 next_row += 1
             for col, value in enumerate(record_cells(record), start=1):
                 _set(state.cell(row, col), value)
-
-    # --- files ------------------------------------------------------------------------------
-
-    def _file_stat(self) -> tuple[int, int]:
-        st = self.path.stat()
-        return (st.st_mtime_ns, st.st_size)
-
-    def _load(self) -> Workbook:
-        try:
-            return load_workbook(self.path)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise BackendError(f"cannot open workbook {self.path}: {exc}") from exc
-
-    def _save(self, book: Workbook, stat: tuple[int, int] | None) -> None:
-        locks = lock_files(self.path)
-        if locks:
-            raise Busy(f"workbook {self.path} is open in another program ({locks[0].name})")
-        if stat is not None and self._file_stat() != stat:
-            raise Changed(f"workbook {self.path} changed while syncing; its changes are kept")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
-        )
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                book.save(handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if self.path.exists():
-                os.chmod(tmp, self.path.stat().st_mode & 0o777)
-            else:
-                os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        self._stat = self._file_stat()
 
 
 def _values(sheet: Worksheet) -> list[list[object]]:
@@ -244,12 +196,6 @@ def _fit_height(sheet: Worksheet, row: int, columns: list[int]) -> None:
             per_line = max(8, int(width * 1.1))
             lines = max(lines, -(-len(text) // per_line))
     sheet.row_dimensions[row].height = LINE_HEIGHT * lines if lines > 1 else None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # --- structure ------------------------------------------------------------------------------

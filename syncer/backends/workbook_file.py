@@ -1,0 +1,208 @@
+"""The workbook file on disk, in a folder staff share with Excel and LibreOffice.
+
+- Its path names an ``.xlsx`` file in a folder that exists: the worker creates no folders.
+- Opening it tells a file that is not a workbook (one sentence) from a workbook another
+  program is still writing (busy: read again a moment later).
+- A save writes a temporary file beside the workbook, then replaces the workbook with it
+  atomically, keeping the file's owner, group and mode; never while Excel or LibreOffice
+  holds the file open (their lock files), nor when it changed since it was read. When the
+  disk is full or the folder read-only, the workbook is left as it was.
+- Temporary files of a save that was killed are removed by the next cycle.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import stat
+import tempfile
+import time
+import zipfile
+import zlib
+from contextlib import suppress
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+import structlog
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from syncer.backends import BackendError, Busy, Changed, Misconfigured
+
+log = structlog.get_logger("sopsync.workbook")
+
+Stamp = tuple[int, int]
+"""What tells that the file changed: (modification time in ns, size)."""
+
+LEFTOVER_AGE = 60.0
+"""Seconds without a change after which a temporary file is a killed save's, not a live one.
+
+The run lock already keeps two workers of one machine apart; the age also keeps apart
+workers of two machines on a network folder, where that lock may not reach."""
+
+ZIP_MAGIC = b"PK\x03\x04"
+EXTENSION = ".xlsx"
+
+
+class Unsettled(Changed):
+    """The file is a zip whose parts do not read whole: another program is writing it."""
+
+    retry_after = 1.0
+
+
+def check_path(path: Path) -> None:
+    """A path the worker may use for a workbook; raises Misconfigured naming what is wrong."""
+    if path.suffix.lower() != EXTENSION:
+        raise Misconfigured(f"{path}: a workbook's name must end in {EXTENSION}")
+    if path.is_dir():
+        raise Misconfigured(f"{path} is a folder, not a workbook")
+    if not path.parent.is_dir():
+        raise Misconfigured(f"{path}: the folder {path.parent} does not exist")
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Lock files that Excel and LibreOffice keep beside a workbook they have open."""
+    names = {f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"}
+    return [path.with_name(n) for n in sorted(names) if path.with_name(n).exists()]
+
+
+def stamp(path: Path) -> Stamp:
+    st = path.stat()
+    return (st.st_mtime_ns, st.st_size)
+
+
+def load(path: Path) -> Workbook:
+    """The workbook, after removing what a killed save left beside it."""
+    remove_leftovers(path)
+    try:
+        return load_workbook(path)
+    except OSError as exc:
+        raise BackendError(f"cannot read workbook {path}: {_reason(exc)}") from exc
+    except (zipfile.BadZipFile, ParseError, zlib.error, EOFError) as exc:
+        if _starts_as_zip(path):
+            raise Unsettled(
+                f"workbook {path} does not read whole: another program may be writing it ({exc})"
+            ) from exc
+        raise BackendError(f"{path} is not an Excel workbook") from exc
+    except (InvalidFileException, KeyError) as exc:
+        raise BackendError(f"{path} is not an Excel workbook ({exc})") from exc
+    except ValueError as exc:
+        raise BackendError(f"cannot read workbook {path}: {exc}") from exc
+
+
+def save(path: Path, book: Workbook, expected: Stamp | None) -> Stamp:
+    """Replace the workbook atomically; ``expected`` is its stamp when read (None: new file).
+
+    Returns the new stamp. Raises Busy when another program holds the file, Changed
+    when it was saved since it was read, BackendError when it cannot be written.
+    """
+    locks = lock_files(path)
+    if locks:
+        raise Busy(f"workbook {path} is open in another program ({locks[0].name})")
+    if expected is not None and stamp(path) != expected:
+        raise Changed(f"workbook {path} changed while syncing; its changes are kept")
+    target = path.resolve()  # a link to the workbook keeps pointing at it
+    kept = "it is unchanged" if expected is not None else "it was not created"
+    # openpyxl writes into memory (a few MB at 20,000 rows): a disk error mid-write then
+    # strikes only our own write below, not a zip archive openpyxl would leave half open.
+    content = io.BytesIO()
+    try:
+        book.save(content)  # through a file per sheet in the temp folder
+    except OSError as exc:
+        raise BackendError(f"cannot write workbook {path}: {_reason(exc)}; {kept}") from exc
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise BackendError(f"cannot write in {target.parent}: {_reason(exc)}; {kept}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content.getbuffer())
+            handle.flush()
+            os.fsync(handle.fileno())
+        _take_owner_and_mode(Path(tmp), target)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise BackendError(f"cannot write workbook {path}: {_reason(exc)}; {kept}") from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return stamp(path)
+
+
+def remove_leftovers(path: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary files of killed saves of this workbook (only the worker's own)."""
+    target = path.resolve()
+    own = re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]+\.tmp")
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return removed  # the read that follows says what is wrong with the folder
+    for entry in entries:
+        if not own.fullmatch(entry.name):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if now - entry.stat(follow_symlinks=False).st_mtime < LEFTOVER_AGE:
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue  # gone meanwhile, or not ours to remove: the next cycle tries again
+        removed.append(Path(entry.path))
+        log.info("removed a killed save's temporary file", file=entry.name)
+    return removed
+
+
+def _take_owner_and_mode(tmp: Path, original: Path) -> None:
+    """Give the new file the workbook's owner, group and mode (a new workbook: the umask's).
+
+    Staff reach a shared folder's workbook through its owner, group and mode; a worker
+    that is not root may keep only the group (if it is a member) and the mode: that is
+    logged once, as the next save finds the worker's own file. Never fails the save.
+    """
+    try:
+        st = original.stat()
+    except FileNotFoundError:
+        with suppress(OSError):
+            os.chmod(tmp, 0o666 & ~_umask())
+        return
+    wanted = (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode))
+    for uid in (st.st_uid, -1):
+        try:
+            os.chown(tmp, uid, st.st_gid)
+            break
+        except OSError:
+            continue
+    with suppress(OSError):
+        os.chmod(tmp, wanted[2])
+    made = tmp.stat()
+    got = (made.st_uid, made.st_gid, stat.S_IMODE(made.st_mode))
+    if got != wanted:
+        log.warning(
+            "the workbook's owner, group or mode could not be kept",
+            file=str(original),
+            was="{}:{} {:o}".format(*wanted),
+            now="{}:{} {:o}".format(*got),
+        )
+
+
+def _starts_as_zip(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(ZIP_MAGIC)) == ZIP_MAGIC
+    except OSError:
+        return False
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
