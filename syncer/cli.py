@@ -2,29 +2,33 @@
 
 Exit codes: 0 the command completed (invalid rows are the staff's business);
 1 the sheet could not be read or written, or a command failed; 2 bad usage or
-configuration (argparse's own code); 75 the sheet is busy (open in Excel or
-LibreOffice, or held by another worker): try again later.
+configuration (argparse's own code; a missing key file, an invalid SOP file or
+workbook path included); 75 the sheet is busy (open in Excel or LibreOffice, being
+written, or held by another worker): try again later. Whatever fails, an admin reads
+one sentence on stderr, never a traceback (that goes to the log, see ``logs``).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Literal
+from zoneinfo import ZoneInfo
 
 import structlog
 
 from sop_models import CatalogError, load_catalog, load_file
 from sop_models.render import render_list, render_procedure
 from syncer import logs
-from syncer.backends import Backend, BackendError, Busy, Changed
+from syncer.backends import Backend, BackendError, Busy, Changed, Misconfigured
 from syncer.config import Config, ConfigError, load_config
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
 from syncer.people import catalog_roles, find_role, unknown_role_problems
+from syncer.suggest import either
 from syncer.summary import render_report
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 75
@@ -41,7 +45,11 @@ class CommandError(Exception):
 def _target_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="TOML configuration file (optional)")
     target = parser.add_mutually_exclusive_group()
-    target.add_argument("--workbook", type=Path, help="local .xlsx workbook (created if missing)")
+    target.add_argument(
+        "--workbook",
+        type=Path,
+        help="local .xlsx workbook (created if missing; its folder must exist)",
+    )
     target.add_argument("--spreadsheet", help="Google spreadsheet id")
 
 
@@ -168,8 +176,18 @@ def parse_now(text: str | None, rules: Rules) -> datetime:
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
 
-def sync_once(config: Config, rules: Rules, now: datetime, dry_run: bool = False) -> Report:
-    """One cycle with retries for a sheet that changed under us; raises BackendError."""
+def sync_once(
+    config: Config,
+    rules: Rules,
+    now: datetime,
+    dry_run: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Report:
+    """One cycle with retries for a sheet that changed under us; raises BackendError.
+
+    A change that is complete is read again at once; a file another program is still
+    writing, after a pause that doubles each time (1 s, 2 s, 4 s …).
+    """
     from syncer.runlock import held
 
     backend = make_backend(config, rules)
@@ -178,19 +196,27 @@ def sync_once(config: Config, rules: Rules, now: datetime, dry_run: bool = False
         for attempt in range(1, attempts + 1):
             try:
                 return run_cycle(backend, rules, now, dry_run)
-            except Changed:
+            except Changed as exc:
                 if attempt == attempts:
                     raise
-                log.warning("sheet changed during the cycle; retrying", attempt=attempt)
+                pause = exc.retry_after * 2 ** (attempt - 1)
+                log.warning(
+                    "sheet changing; retrying", reason=str(exc), attempt=attempt, wait=pause
+                )
+                if pause:
+                    sleep(pause)
                 backend = make_backend(config, rules)
     raise AssertionError("unreachable")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from syncer.runlock import held
+
     config = _config(args)
     rules = make_rules(config)
     backend = make_backend(config, rules)
-    done = backend.init(rules)
+    with held(backend.target):
+        done = backend.init(rules)
     print(f"{backend.target}: " + ("; ".join(done) if done else "already up to date"))
     return 0
 
@@ -206,24 +232,27 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from syncer.runlock import held
-    from syncer.worker import run_forever
+    from syncer.worker import run_forever, stop_on_signals
 
     config = _config(args)
     rules = make_rules(config)
+    stop = stop_on_signals()
     with held(make_backend(config, rules).target):
-        return run_forever(config, lambda: sync_once(config, rules, parse_now(None, rules)))
+        return run_forever(config, lambda: sync_once(config, rules, parse_now(None, rules)), stop)
 
 
 def cmd_sop(args: argparse.Namespace) -> int:
     if args.sop_command == "check":
+        if not args.file.is_file():
+            raise CommandError(f"{args.file}: no such file", EXIT_USAGE)
         try:
-            proc = load_file(args.file)
+            checked = load_file(args.file)
         except CatalogError as exc:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
             print(f"{args.file}: {len(exc.problems)} problem(s)", file=sys.stderr)
-            return EXIT_FAILED
-        print(f"{args.file}: ok: {proc.code} ({proc.title}), {proc.last} steps")
+            return EXIT_USAGE
+        print(f"{args.file}: ok: {checked.code} ({checked.title}), {checked.last} steps")
         return 0
     config = load_config(args.config)
     catalog = load_catalog(config.sop.folders)
@@ -236,8 +265,9 @@ def cmd_sop(args: argparse.Namespace) -> int:
         return render_documents(args, catalog)
     found = catalog.lookup(args.code)
     if found is None:
-        hints = ", ".join(p.code for p in catalog.suggest(args.code)) or "see `sopsync sop list`"
-        raise CommandError(f"no SOP {args.code!r}; closest: {hints}")
+        near = either([p.code for p in catalog.suggest(args.code)])
+        hint = f"did you mean {near}?" if near else "`sopsync sop list` shows them all"
+        raise CommandError(f"no SOP {args.code!r}; {hint}", EXIT_USAGE)
     if args.mermaid:
         from sop_models.render import render_mermaid
 
@@ -289,8 +319,14 @@ def cmd_laporan(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from syncer.backends.workbook_file import check_path
     from syncer.demo import build_demo
 
+    check_path(args.path)
+    if args.path.exists():
+        raise CommandError(
+            f"{args.path} exists; the demo makes a new workbook: name another file", EXIT_USAGE
+        )
     config = load_config(None)
     rules = make_rules(config)
     now = parse_now(args.now, rules)
@@ -353,21 +389,16 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    log_format: Literal["auto", "console", "json"] = "auto"
-    try:
-        if getattr(args, "config", None) is not None:
-            log_format = load_config(args.config).worker.log_format
-    except ConfigError:
-        pass
-    logs.configure(log_format, verbose=args.verbose)
+    _configure_logs(args)
     try:
         return COMMANDS[args.command](args)
-    except ConfigError as exc:
+    except (ConfigError, Misconfigured) as exc:
         print(f"sopsync: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except CatalogError as exc:
-        print(f"sopsync: invalid SOP definitions:\n{exc}", file=sys.stderr)
-        return EXIT_FAILED
+        where = " " if len(exc.problems) == 1 else "\n"
+        print(f"sopsync: invalid SOP definitions:{where}{exc}", file=sys.stderr)
+        return EXIT_USAGE
     except Busy as exc:
         log.warning("sheet busy", reason=str(exc))
         print(f"sopsync: {exc}; nothing written, try again later", file=sys.stderr)
@@ -381,6 +412,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: one sentence here, the traceback in the log
+        logs.crashed(log, "command crashed", command=args.command)
+        print(
+            f"sopsync: unexpected error ({type(exc).__name__}: {exc}); nothing more was done."
+            " Please report it with the log of the same command run with -v.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+
+
+def _configure_logs(args: argparse.Namespace) -> None:
+    """Logs in the configured format, stamped in the configured zone (defaults if unusable)."""
+    try:
+        config = load_config(getattr(args, "config", None))
+    except ConfigError:
+        config = Config()  # the command itself says what is wrong with the file
+    try:
+        zone: ZoneInfo | None = ZoneInfo(str(config.calendar.zone))
+    except (ValueError, KeyError):
+        zone = None
+    logs.configure(config.worker.log_format, verbose=args.verbose, zone=zone)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -25,10 +25,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import ErrorDetails
 
 from sop_models.duration import Duration
 from syncer.calendar import WorkingCalendar
+from syncer.config_messages import explain
 from syncer.hours import (
     DEFAULT_WEEK,
     RAMADAN_WEEK,
@@ -246,6 +246,8 @@ class GoogleConfig(_Section):
 class WorkerConfig(_Section):
     interval_seconds: float = Field(300.0, ge=1)
     retries: int = Field(4, ge=0, le=10)
+    failures_before_error: int = Field(3, ge=1)
+    """`run` logs a failed cycle as a warning, as an error from this many failures in a row."""
     log_format: Literal["auto", "console", "json"] = "auto"
 
 
@@ -403,28 +405,18 @@ def load_config(path: Path | None) -> Config:
         return Config()
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: no such configuration file") from exc
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise ConfigError(f"{path}: cannot read: {(exc.strerror or str(exc)).lower()}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not a text file (save it as UTF-8)") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        lines = [f"{path}: {error_line(err)}" for err in exc.errors(include_url=False)]
+        lines = [f"{path}: {explain(err, Config)}" for err in exc.errors(include_url=False)]
         raise ConfigError("\n".join(lines)) from exc
     return _anchor(config, Path(path).resolve().parent)
 
-
-def error_line(err: ErrorDetails) -> str:
-    """``calendar.zone: <what is wrong>``: one validation error, key first.
-
-    A value error of our own validators already names the value and what is
-    allowed; pydantic's own errors get the value they were given.
-    """
-    key = ".".join(str(part) for part in err["loc"])
-    error: Any = err.get("ctx", {}).get("error")
-    if err["type"] == "value_error" and error is not None:
-        text = str(error)
-    else:
-        text = err["msg"] + (f" (got {err['input']!r})" if err["type"] != "missing" else "")
-    return f"{key}: {text}" if key else text

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from syncer import contract as c
 from syncer.config import load_config
-from tests.sheets import XlsxSheet, run_cli
+from tests.sheets import XlsxSheet, run_cli, said
 from tests.test_catalog import EXPECTED_STEPS  # DESIGN §4, written out once
 
 ROOT = Path(__file__).parents[1]
@@ -37,7 +39,8 @@ def test_sop_show_rka_lists_its_eleven_steps_and_actors_in_order():
     assert "Ya→7 / Tidak→5" in numbered[5] and "Ya→8 / Tidak→5" in numbered[6]
     assert run_cli("sop", "show", "Penyusunan RKA").out == result.out  # found by title too
     missing = run_cli("sop", "show", "laporan bulanann")
-    assert missing.code == 1 and "laporan-bulanan" in missing.err
+    assert missing.code == 2
+    assert "no SOP 'laporan bulanann'; did you mean laporan-bulanan" in missing.err
 
 
 def test_sop_check_accepts_a_good_file_and_lists_every_problem_of_a_bad_one(tmp_path):
@@ -47,7 +50,7 @@ def test_sop_check_accepts_a_good_file_and_lists_every_problem_of_a_bad_one(tmp_
     text = (ROOT / "sop_models" / "catalog" / "iku.yaml").read_text()
     bad.write_text(text.replace("tidak: 4", "tidak: 7").replace("actor: Staf", "actor: Lurah", 1))
     result = run_cli("sop", "check", bad)
-    assert result.code == 1
+    assert result.code == 2
     assert "salah.yaml: step 5: [decision-tidak-back]" in result.err
     assert "'Lurah' is not declared" in result.err and "2 problem(s)" in result.err
 
@@ -65,7 +68,8 @@ def test_a_bad_configuration_value_names_the_key(tmp_path):
     config.write_text('[worker]\ninterval_seconds = "sering"\n[calendar]\ndue_soon_minutes = -5\n')
     result = run_cli("sync", "--config", config)
     assert result.code == 2
-    assert "worker.interval_seconds" in result.err and "calendar.due_soon_minutes" in result.err
+    assert f"{config}: [worker] interval_seconds: sering is not a number" in result.err
+    assert f"{config}: [calendar] due_soon_minutes: must be more than 0 (got -5)" in result.err
 
 
 def test_logs_are_json_when_configured(tmp_path):
@@ -88,3 +92,118 @@ def test_the_demo_gives_a_new_user_a_synced_workbook_with_every_status(tmp_path)
     assert {"Berjalan", "Terlambat", "Tidak valid", "Selesai"} <= shown
     assert {"Ringkasan", "SOP", c.RIWAYAT} <= set(book.sheetnames)
     assert "Needs attention" in result.out
+
+
+# --- admin mistakes: one sentence, the documented exit code (DESIGN §5) ----------------------
+
+USAGE, FAILED = 2, 1
+
+
+CONFIG_MISTAKES = [
+    (
+        '[calender]\nzone = "Asia/Jakarta"\n',
+        "[calender] is not a section; did you mean [calendar]?",
+    ),
+    ("[worker]\nintervl_seconds = 60\n", "[worker] intervl_seconds is not a setting; did you mean"),
+    ('bakend = "xlsx"\n', "bakend is not a setting; did you mean backend?"),
+    ("[worker]\nfoo = 1\n", "[worker] foo is not a setting; the settings are"),
+    (
+        '[calendar]\nextra_holidays = ["17-08-2026"]\n',
+        "[calendar] extra_holidays: 17-08-2026 is not a date: write 2026-08-17",
+    ),
+    ('[worker]\nlog_format = "xml"\n', "[worker] log_format: xml is not allowed: write 'auto',"),
+    ('[worker]\nretries = "dua"\n', "[worker] retries: dua is not a whole number"),
+    ("[people]\nSekcam = 5\n", "[people] Sekcam: 5 is not text: put it in quotes"),
+    ("worker = 5\n", "[worker]: must be a section of settings, not 5"),
+    ("[worker\n", "not valid TOML"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CONFIG_MISTAKES)
+def test_a_configuration_mistake_is_named_where_the_admin_wrote_it(tmp_path, text, expected):
+    config = tmp_path / "s.toml"
+    config.write_text(text)
+    result = run_cli("sync", "--config", config)
+    assert result.code == USAGE
+    assert said(result.err).startswith(f"sopsync: configuration error: {config}: ")
+    assert expected in result.err
+
+
+def google_config(tmp_path: Path, lines: str) -> Path:
+    config = tmp_path / "g.toml"
+    config.write_text(f'backend = "google"\n[google]\n{lines}\n')
+    return config
+
+
+@pytest.mark.parametrize("command", ["sync", "run", "init"])
+def test_google_settings_that_cannot_work_are_usage_errors(tmp_path, command, monkeypatch):
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    (tmp_path / "bukan-kunci.json").write_text("{}")
+    cases = [
+        ('credentials = "k.json"', "no spreadsheet id: set [google] spreadsheet"),
+        ('spreadsheet = "1abc"', "no service-account key: set [google] credentials"),
+        ('spreadsheet = "1abc"\ncredentials = "k.json"', f"key {tmp_path / 'k.json'} not found"),
+        (
+            'spreadsheet = "1abc"\ncredentials = "bukan-kunci.json"',
+            "bukan-kunci.json is not a service-account JSON key",
+        ),
+    ]
+    for lines, expected in cases:
+        result = run_cli(command, "--config", google_config(tmp_path, lines))
+        assert result.code == USAGE, (lines, result.err)
+        assert expected in said(result.err)
+
+
+def test_a_key_named_by_the_environment_that_is_missing_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "hilang.json"))
+    result = run_cli("sync", "--spreadsheet", "1abc")
+    assert result.code == USAGE and "hilang.json not found" in said(result.err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "expected"),
+    [
+        (["sync", "--config", "{tmp}/tidak-ada.toml"], USAGE, "no such configuration file"),
+        (["sop", "show", "xyzzy"], USAGE, "no SOP 'xyzzy'; `sopsync sop list` shows them all"),
+        (["sop", "show", "rkaa"], USAGE, "no SOP 'rkaa'; did you mean rka"),
+        (["sop", "check", "{tmp}/tidak-ada.yaml"], USAGE, "tidak-ada.yaml: no such file"),
+        (["sop", "--config", "{tmp}/s.toml", "list"], USAGE, "SOP folder does not exist"),
+        (["run", "--workbook", "{tmp}/k.xlsx", "--every", "0"], USAGE, "--every must be at least"),
+        (["sync", "--workbook", "{tmp}/k.xlsx", "--now", "besok"], USAGE, "is not ISO 8601"),
+        (["demo", "{tmp}/demo.txt"], USAGE, "a workbook's name must end in .xlsx"),
+        (["demo", "{tmp}/s.toml.xlsx"], USAGE, "exists; the demo makes a new workbook"),
+    ],
+)
+def test_command_line_mistakes(tmp_path, argv, code, expected):
+    (tmp_path / "s.toml").write_text('[sop]\nfolders = ["tidak-ada"]\n')
+    (tmp_path / "s.toml.xlsx").write_bytes(b"")
+    result = run_cli(*(a.format(tmp=tmp_path) for a in argv))
+    assert result.code == code and expected in said(result.err)
+
+
+def test_an_unexpected_error_is_one_sentence_and_its_traceback_goes_to_the_log(
+    tmp_path, monkeypatch
+):
+    import syncer.cli
+
+    def bug(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(syncer.cli, "run_cycle", bug)  # a bug somewhere in the cycle
+    path = tmp_path / "kantor.xlsx"
+    quiet = run_cli("sync", "--workbook", path)  # the log is JSON: stderr is not a terminal
+    assert quiet.code == FAILED
+    sentence = said(quiet.err)
+    assert sentence.startswith("sopsync: unexpected error (ZeroDivisionError: division by zero)")
+    logged = [json.loads(line) for line in quiet.err.splitlines() if line.startswith("{")]
+    crash = next(e for e in logged if e["event"] == "command crashed")
+    assert crash["level"] == "error" and "ZeroDivisionError" in crash["exception"]
+    assert not list(tmp_path.glob(".*lock"))  # the lock was released all the same
+
+
+def test_log_lines_carry_the_configured_zone(tmp_path):
+    sheet = XlsxSheet(tmp_path, '[calendar]\nzone = "Asia/Makassar"\n')
+    result = sheet.sync("2026-11-30T08:00")
+    events = [json.loads(line) for line in result.err.splitlines() if line.startswith("{")]
+    assert events and all(e["timestamp"].endswith("+08:00") for e in events)  # WITA
+    assert datetime.fromisoformat(events[0]["timestamp"]).utcoffset() == timedelta(hours=8)

@@ -654,7 +654,7 @@ def test_a_broken_office_sop_stops_the_cycle_before_any_cell_is_touched(sheet, t
     )
     sheet.config.write_text(sheet.config.read_text() + broken)
     result = sheet.sync("2026-11-30T09:00")
-    assert result.code == 1
+    assert result.code == 2  # DESIGN §5: an invalid SOP file
     assert "laporan-bulanan.yaml: step 3" in result.err and "Tidak target 9" in result.err
     assert "1 minggu" in result.err
     assert sheet.fingerprint() == before
