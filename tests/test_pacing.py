@@ -1,0 +1,58 @@
+"""The pacer keeps the worker inside Google's per-minute quota, on a fake clock."""
+
+from __future__ import annotations
+
+from syncer.pacing import Pacer
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def paced(clock: FakeClock, limit: int = 3, window: float = 60.0) -> Pacer:
+    return Pacer(limit=limit, window=window, clock=clock, sleep=clock.sleep)
+
+
+def test_requests_under_the_limit_go_at_once():
+    clock = FakeClock()
+    pacer = paced(clock)
+    for _ in range(3):
+        pacer.wait()
+        clock.now += 10
+    assert clock.slept == []
+
+
+def test_one_request_too_many_waits_until_the_oldest_leaves_the_window():
+    clock = FakeClock()
+    pacer = paced(clock)
+    sent = []
+    for gap in (0, 5, 10, 0, 0):
+        clock.now += gap
+        pacer.wait()
+        sent.append(clock.now)
+    # At t=15 three requests (t=0, 5, 15) fill the window: the fourth waits until t=60,
+    # when t=0 leaves; the fifth then waits until t=65, when t=5 leaves.
+    assert sent == [0, 5, 15, 60, 65]
+    assert clock.slept == [45, 5]
+
+
+def test_no_more_than_the_limit_in_any_window_however_requests_come():
+    clock = FakeClock()
+    pacer = paced(clock, limit=60)
+    sent = []
+    for i in range(300):  # a burst, then a trickle, then another burst
+        clock.now += 0.0 if i % 100 < 80 else 2.0
+        pacer.wait()
+        sent.append(clock.now)
+    busiest = max(sum(t <= s < t + 60 for s in sent) for t in sent)
+    assert busiest == 60
+    assert clock.slept  # the branch that waits did run
