@@ -339,15 +339,15 @@ def test_a_missing_tab_is_created_by_sync(sheet):
 
 
 @pytest.mark.parametrize(
-    ("problem", "message"),
-    [
-        ("missing key", "not found"),
-        ("malformed key", "is not a service-account JSON key"),
-        ("not shared", "is not shared with"),
-        ("wrong id", "not found: check the id"),
+    ("problem", "message", "code"),
+    [  # DESIGN §5: a key file is configuration (2); the sheet could not be read (1)
+        ("missing key", "not found", 2),
+        ("malformed key", "is not a service-account JSON key", 2),
+        ("not shared", "is not shared with", 1),
+        ("wrong id", "not found: check the id", 1),
     ],
 )
-def test_admin_mistakes_are_one_line_errors(emulator, tmp_path, problem, message):
+def test_admin_mistakes_are_one_line_errors(emulator, tmp_path, problem, message, code):
     sheet = GoogleSheet(emulator, tmp_path)
     text = sheet.config.read_text()
     key = sheet.key
@@ -362,7 +362,7 @@ def test_admin_mistakes_are_one_line_errors(emulator, tmp_path, problem, message
         text = text.replace(sheet.id, "1DoesNotExist")
     sheet.config.write_text(text)
     result = run_cli("sync", "--config", sheet.config, "--now", MON)
-    assert result.code == 1
+    assert result.code == code
     assert message in result.err
     assert "Traceback" not in result.err and len(result.err.strip().splitlines()) <= 2
 
