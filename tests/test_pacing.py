@@ -3,19 +3,7 @@
 from __future__ import annotations
 
 from syncer.pacing import Pacer
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
+from tests.fake_clock import FakeClock
 
 
 def paced(clock: FakeClock, limit: int = 3, window: float = 60.0) -> Pacer:
@@ -28,7 +16,7 @@ def test_requests_under_the_limit_go_at_once():
     for _ in range(3):
         pacer.wait()
         clock.now += 10
-    assert clock.slept == []
+    assert clock.pauses == []
 
 
 def test_one_request_too_many_waits_until_the_oldest_leaves_the_window():
@@ -42,7 +30,7 @@ def test_one_request_too_many_waits_until_the_oldest_leaves_the_window():
     # At t=15 three requests (t=0, 5, 15) fill the window: the fourth waits until t=60,
     # when t=0 leaves; the fifth then waits until t=65, when t=5 leaves.
     assert sent == [0, 5, 15, 60, 65]
-    assert clock.slept == [45, 5]
+    assert clock.pauses == [45, 5]
 
 
 def test_no_more_than_the_limit_in_any_window_however_requests_come():
@@ -55,4 +43,4 @@ def test_no_more_than_the_limit_in_any_window_however_requests_come():
         sent.append(clock.now)
     busiest = max(sum(t <= s < t + 60 for s in sent) for t in sent)
     assert busiest == 60
-    assert clock.slept  # the branch that waits did run
+    assert clock.pauses  # the branch that waits did run

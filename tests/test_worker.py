@@ -24,25 +24,10 @@ from syncer.cli import make_rules, parse_now, sync_once
 from syncer.config import Config, WorkerConfig, load_config
 from syncer.cycle import Attention, Report
 from syncer.worker import run_forever
+from tests.fake_clock import FakeClock
 from tests.sheets import XlsxSheet
 
 NOW = datetime.fromisoformat("2026-11-30T08:00+07:00")
-
-
-class FakeClock:
-    """Monotonic seconds that pass only when the loop waits; every wait is recorded."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.waits: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def wait(self, seconds: float) -> bool:
-        self.waits.append(seconds)
-        self.now += seconds
-        return False
 
 
 class Script:
@@ -57,7 +42,7 @@ class Script:
         self.stop = threading.Event()
 
     def __call__(self) -> Report:
-        self.starts.append(self.clock.now - 1000.0)
+        self.starts.append(self.clock.now)
         self.clock.now += self.takes
         self.left -= 1
         if self.left == 0:
@@ -95,7 +80,7 @@ def test_cycles_start_every_interval_from_the_start_of_the_last_one():
     with capture_logs():
         run_forever(config(300), script, script.stop, clock, clock.wait)
     assert script.starts == [0, 300, 600]
-    assert clock.waits == [260, 260]
+    assert clock.pauses == [260, 260]
 
 
 def test_a_failed_cycle_is_retried_once_after_the_logged_delay_not_also_at_the_interval():
