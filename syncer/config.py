@@ -419,4 +419,3 @@ def load_config(path: Path | None) -> Config:
         lines = [f"{path}: {explain(err, Config)}" for err in exc.errors(include_url=False)]
         raise ConfigError("\n".join(lines)) from exc
     return _anchor(config, Path(path).resolve().parent)
-

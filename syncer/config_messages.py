@@ -24,28 +24,36 @@ YEAR_FIRST = re.compile(r"\d{4}-\d{2}-\d{2}")
 EXAMPLE_DATE = "2026-08-17"
 
 
+Sections = list[tuple[str, int | None]]
+"""The TOML tables an error is in: names, with an index in an array of tables."""
+
+
 def explain(error: ErrorDetails, model: type[BaseModel]) -> str:
     """One configuration error of ``model`` as one line: where, then what is wrong."""
-    sections, key = _where(error["loc"], model)
-    if error["type"] == "extra_forbidden":
-        return _unknown_key(sections, key, error["input"], model)
+    sections, key, tables = _where(error["loc"], model)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return _unknown_key(sections, key[-1] if key else "", error["input"], tables)
+    if kind == "union_tag_invalid":
+        ctx = error.get("ctx") or {}
+        key = [*key, str(ctx.get("discriminator", "")).strip("'")]
+        error = {**error, "input": ctx.get("tag"), "ctx": {"expected": ctx.get("expected_tags")}}
+        kind = "literal_error"
     where = " ".join(p for p in (_label(sections), ".".join(key)) if p)
-    return f"{where}: {_what(error)}"
+    if kind == "missing":
+        return f"{where} is required"
+    return f"{where}: {_what({**error, 'type': kind})}"
 
 
 def _fields(model: type[BaseModel]) -> dict[str, FieldInfo]:
     return {field.alias or name: field for name, field in model.model_fields.items()}
 
 
-def _table(annotation: Any) -> type[BaseModel] | None:
-    """The model a field's value is a table of (itself, in a list, or optional)."""
+def _tables(annotation: Any) -> list[type[BaseModel]]:
+    """The models a field's value is a table of (itself, in a list, optional, one of several)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _table(arg)
-        if found is not None:
-            return found
-    return None
+        return [annotation]
+    return [model for arg in get_args(annotation) for model in _tables(arg)]
 
 
 def _is_mapping(annotation: Any) -> bool:
@@ -56,28 +64,43 @@ def _is_mapping(annotation: Any) -> bool:
     return False
 
 
+def _is_table(field: FieldInfo) -> bool:
+    return bool(_tables(field.annotation)) or _is_mapping(field.annotation)
+
+
+def _tagged(models: list[type[BaseModel]], tag: str) -> list[type[BaseModel]]:
+    """The model of a tagged union that a tag in an error's location names."""
+    return [
+        m for m in models if any(tag in get_args(f.annotation) for f in m.model_fields.values())
+    ]
+
+
 def _where(
     loc: Sequence[int | str], model: type[BaseModel]
-) -> tuple[list[tuple[str, int | None]], list[str]]:
-    """The TOML tables an error is in (with an index in an array of tables), and its key."""
-    sections: list[tuple[str, int | None]] = []
+) -> tuple[Sections, list[str], list[type[BaseModel]]]:
+    """The tables an error is in, its key within the last, and the models that table may be."""
+    sections: Sections = []
     parts = list(loc)
-    node: type[BaseModel] | None = model
-    while node is not None and parts and isinstance(parts[0], str):
-        field = _fields(node).get(parts[0])
-        if field is None:
-            break
-        inner = _table(field.annotation)
-        if inner is None and not _is_mapping(field.annotation):
+    tables = [model]
+    while tables and parts and isinstance(parts[0], str):
+        found = [f for t in tables if (f := _fields(t).get(str(parts[0]))) is not None]
+        if not found:
+            tagged = _tagged(tables, str(parts[0])) if len(tables) > 1 else []
+            if not tagged:
+                break
+            tables = tagged
+            parts.pop(0)
+            continue
+        if not _is_table(found[0]):
             break
         name = str(parts.pop(0))
         index = parts.pop(0) if parts and isinstance(parts[0], int) else None
         sections.append((name, index if isinstance(index, int) else None))
-        node = inner
-    return sections, [str(p) for p in parts if isinstance(p, str)]
+        tables = _tables(found[0].annotation)
+    return sections, [str(p) for p in parts if isinstance(p, str)], tables
 
 
-def _label(sections: list[tuple[str, int | None]]) -> str:
+def _label(sections: Sections) -> str:
     if not sections:
         return ""
     names = ".".join(name for name, _ in sections)
@@ -87,26 +110,15 @@ def _label(sections: list[tuple[str, int | None]]) -> str:
     return f"[{names}]"
 
 
-def _model_at(sections: list[tuple[str, int | None]], model: type[BaseModel]) -> type[BaseModel]:
-    node = model
-    for name, _ in sections:
-        inner = _table(_fields(node)[name].annotation)
-        if inner is None:
-            break
-        node = inner
-    return node
-
-
 def _unknown_key(
-    sections: list[tuple[str, int | None]], key: list[str], value: object, model: type[BaseModel]
+    sections: Sections, name: str, value: object, tables: list[type[BaseModel]]
 ) -> str:
-    name = key[-1] if key else ""
-    node = _model_at(sections, model)
-    fields = _fields(node)
-    if not sections and isinstance(value, dict):
-        tables = [k for k, f in fields.items() if _table(f.annotation) or _is_mapping(f.annotation)]
-        hint = did_you_mean(name, tables, "sections", lambda s: f"[{s}]")
-        return f"[{name}] is not a section; {hint}"
+    fields = {k: f for t in tables for k, f in _fields(t).items()}
+    if isinstance(value, dict):  # a [table] of its own
+        inner = [k for k, f in fields.items() if _is_table(f)]
+        prefix = "".join(f"{n}." for n, _ in sections)
+        hint = did_you_mean(name, inner, "sections", lambda s: f"[{prefix}{s}]")
+        return f"[{prefix}{name}] is not a section; {hint}"
     where = f"{_label(sections)} " if sections else ""
     return f"{where}{name} is not a setting; {did_you_mean(name, fields, 'settings')}"
 
@@ -131,6 +143,13 @@ def _iso_hint(value: object) -> str:
     return f"write it as year-month-day, e.g. {EXAMPLE_DATE}"
 
 
+def _expected(error: ErrorDetails) -> str:
+    """Pydantic's list of allowed values ("'a', 'b' or 'c'", or "'a', 'b' for tags")."""
+    text = str((error.get("ctx") or {}).get("expected", ""))
+    head, comma, last = text.rpartition(", ")
+    return f"{head} or {last}" if comma and " or " not in text else text
+
+
 def _bound(word: str, ctx_key: str) -> Callable[[ErrorDetails], str]:
     def message(error: ErrorDetails) -> str:
         limit = (error.get("ctx") or {})[ctx_key]
@@ -140,7 +159,6 @@ def _bound(word: str, ctx_key: str) -> Callable[[ErrorDetails], str]:
 
 
 MESSAGES: dict[str, Callable[[ErrorDetails], str]] = {
-    "missing": lambda e: "is required",
     "float_parsing": lambda e: f"{_show(e['input'])} is not a number",
     "float_type": lambda e: f"{_show(e['input'])} is not a number",
     "int_parsing": lambda e: f"{_show(e['input'])} is not a whole number",
@@ -150,9 +168,7 @@ MESSAGES: dict[str, Callable[[ErrorDetails], str]] = {
     "greater_than_equal": _bound("at least", "ge"),
     "less_than": _bound("less than", "lt"),
     "less_than_equal": _bound("at most", "le"),
-    "literal_error": lambda e: (
-        f"{_show(e['input'])} is not allowed: write {(e.get('ctx') or {}).get('expected')}"
-    ),
+    "literal_error": lambda e: f"{_show(e['input'])} is not allowed: write {_expected(e)}",
     "bool_parsing": lambda e: f"{_show(e['input'])} is not true or false",
     "bool_type": lambda e: f"{_show(e['input'])} is not true or false",
     "string_type": lambda e: f"{_show(e['input'])} is not text: put it in quotes",
@@ -161,13 +177,25 @@ MESSAGES: dict[str, Callable[[ErrorDetails], str]] = {
     "dict_type": lambda e: f"must be a section of settings, not {_show(e['input'])}",
     "model_type": lambda e: f"must be a section of settings, not {_show(e['input'])}",
 }
-for _kind in (
+DATE_ERRORS = (
     "date_parsing",
     "date_type",
     "date_from_datetime_parsing",
     "date_from_datetime_inexact",
-):
-    MESSAGES[_kind] = lambda e: f"{_show(e['input'])} is not a date: {_iso_hint(e['input'])}"
+)
+TIME_ERRORS = ("time_parsing", "time_type")
+MESSAGES.update(
+    {
+        kind: lambda e: f"{_show(e['input'])} is not a date: {_iso_hint(e['input'])}"
+        for kind in DATE_ERRORS
+    }
+)
+MESSAGES.update(
+    {
+        kind: lambda e: f"{_show(e['input'])} is not a time of day: write it as 07:30"
+        for kind in TIME_ERRORS
+    }
+)
 
 
 def _what(error: ErrorDetails) -> str:
@@ -176,6 +204,6 @@ def _what(error: ErrorDetails) -> str:
         return known(error)
     message = error["msg"].removeprefix("Value error, ")
     value = error.get("input")
-    if isinstance(value, dict | list):
+    if isinstance(value, dict | list) or _show(value) in message:
         return message
     return f"{message} (got {_show(value)})"

@@ -116,6 +116,13 @@ CONFIG_MISTAKES = [
     ("[people]\nSekcam = 5\n", "[people] Sekcam: 5 is not text: put it in quotes"),
     ("worker = 5\n", "[worker]: must be a section of settings, not 5"),
     ("[worker\n", "not valid TOML"),
+    (
+        '[notices.emial]\nhost = "x"\n',
+        "[notices.emial] is not a section; did you mean [notices.email]?",
+    ),
+    ('[notices.email]\nfrom_address = "a@b.id"\n', "[notices.email] host is required"),
+    ('[notices.whatsapp]\nprovider = "sms"\n', "provider: sms is not allowed: write 'cloud' or"),
+    ('[notices]\nmorning_at = "7.30"\n', "[notices] morning_at: 7.30 is not a time of day"),
 ]
 
 

@@ -145,4 +145,5 @@ def test_bad_notices_settings_are_named(tmp_path):
     )
     result = run_cli("notify", "--config", config, "test", "tg:1")
     assert result.code == 2
-    assert "notices.escalate_after" in result.err and "notices.whatsapp" in result.err
+    assert "[notices] escalate_after: waktu 'sehari'" in result.err
+    assert "[notices.whatsapp] provider: sms is not allowed" in result.err
