@@ -59,6 +59,15 @@ def test_a_file_saved_by_staff_during_the_cycle_is_not_overwritten(sheet):
     assert sheet.table()[0]["Catatan"] == "saved meanwhile"
 
 
+def test_a_file_moved_away_during_the_cycle_is_not_written_back(sheet):
+    backend = XlsxBackend(sheet.path, ZoneInfo("Asia/Jakarta"))
+    backend.read()
+    sheet.path.rename(sheet.path.with_name("arsip.xlsx"))  # an admin moves it meanwhile
+    with pytest.raises(Changed):
+        backend.write(Changes(cells=[CellWrite(0, "Status", "Berjalan")]))
+    assert not sheet.path.exists()
+
+
 def test_sync_retries_a_cycle_when_the_file_changed_under_it(sheet, monkeypatch):
     original = XlsxBackend.read
     calls = {"n": 0}

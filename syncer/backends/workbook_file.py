@@ -72,6 +72,14 @@ def stamp(path: Path) -> Stamp:
     return (st.st_mtime_ns, st.st_size)
 
 
+def _stamp_now(path: Path) -> Stamp | None:
+    """The stamp, or None when the file is gone (moved or removed by someone)."""
+    try:
+        return stamp(path)
+    except FileNotFoundError:
+        return None
+
+
 def load(path: Path) -> Workbook:
     """The workbook, after removing what a killed save left beside it."""
     remove_leftovers(path)
@@ -100,7 +108,7 @@ def save(path: Path, book: Workbook, expected: Stamp | None) -> Stamp:
     locks = lock_files(path)
     if locks:
         raise Busy(f"workbook {path} is open in another program ({locks[0].name})")
-    if expected is not None and stamp(path) != expected:
+    if expected is not None and _stamp_now(path) != expected:
         raise Changed(f"workbook {path} changed while syncing; its changes are kept")
     target = path.resolve()  # a link to the workbook keeps pointing at it
     kept = "it is unchanged" if expected is not None else "it was not created"
