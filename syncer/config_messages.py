@@ -1,16 +1,15 @@
 """A configuration mistake in plain words, where the admin wrote it in the TOML file.
 
-Pydantic says "Input should be a valid date or datetime, invalid character in year"
-about ``calendar.extra_holidays.0``; an admin reads "[calendar] extra_holidays:
-17-08-2026 is not a date: write 2026-08-17", and for a misspelt key the key meant.
+Pydantic says "Input should be a valid number, unable to parse string as a number"
+about ``worker.interval_seconds``; an admin reads "[worker] interval_seconds: sering is
+not a number", and for a misspelt key or section the one meant. (Values with a parser
+of their own, such as dates and working periods, say what is wrong themselves.)
 """
 
 from __future__ import annotations
 
-import re
 import types
 from collections.abc import Callable, Sequence
-from datetime import date
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -18,11 +17,6 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from syncer.suggest import did_you_mean
-
-DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
-YEAR_FIRST = re.compile(r"\d{4}-\d{2}-\d{2}")
-EXAMPLE_DATE = "2026-08-17"
-
 
 Sections = list[tuple[str, int | None]]
 """The TOML tables an error is in: names, with an index in an array of tables."""
@@ -129,20 +123,6 @@ def _show(value: object) -> str:
     return value if isinstance(value, str) else repr(value)
 
 
-def _iso_hint(value: object) -> str:
-    """How to write a date the admin wrote day first (17-08-2026 -> 2026-08-17)."""
-    match = DAY_FIRST.fullmatch(str(value).strip())
-    if match:
-        day, month, year = map(int, match.groups())
-        try:
-            return f"write {date(year, month, day).isoformat()}"
-        except ValueError:
-            pass
-    elif YEAR_FIRST.fullmatch(str(value).strip()):
-        return "there is no such day"
-    return f"write it as year-month-day, e.g. {EXAMPLE_DATE}"
-
-
 def _expected(error: ErrorDetails) -> str:
     """Pydantic's list of allowed values ("'a', 'b' or 'c'", or "'a', 'b' for tags")."""
     text = str((error.get("ctx") or {}).get("expected", ""))
@@ -176,33 +156,19 @@ MESSAGES: dict[str, Callable[[ErrorDetails], str]] = {
     "list_type": lambda e: f'{_show(e["input"])} is not a list: write ["…", "…"]',
     "dict_type": lambda e: f"must be a section of settings, not {_show(e['input'])}",
     "model_type": lambda e: f"must be a section of settings, not {_show(e['input'])}",
+    "time_parsing": lambda e: f"{_show(e['input'])} is not a time of day: write it as 07:30",
+    "time_type": lambda e: f"{_show(e['input'])} is not a time of day: write it as 07:30",
 }
-DATE_ERRORS = (
-    "date_parsing",
-    "date_type",
-    "date_from_datetime_parsing",
-    "date_from_datetime_inexact",
-)
-TIME_ERRORS = ("time_parsing", "time_type")
-MESSAGES.update(
-    {
-        kind: lambda e: f"{_show(e['input'])} is not a date: {_iso_hint(e['input'])}"
-        for kind in DATE_ERRORS
-    }
-)
-MESSAGES.update(
-    {
-        kind: lambda e: f"{_show(e['input'])} is not a time of day: write it as 07:30"
-        for kind in TIME_ERRORS
-    }
-)
 
 
 def _what(error: ErrorDetails) -> str:
     known = MESSAGES.get(error["type"])
     if known is not None:
         return known(error)
-    message = error["msg"].removeprefix("Value error, ")
+    ours = (error.get("ctx") or {}).get("error")
+    if error["type"] == "value_error" and ours is not None:
+        return str(ours)  # our own validators name the value and what is allowed
+    message = error["msg"]
     value = error.get("input")
     if isinstance(value, dict | list) or _show(value) in message:
         return message

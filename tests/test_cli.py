@@ -109,7 +109,7 @@ CONFIG_MISTAKES = [
     ("[worker]\nfoo = 1\n", "[worker] foo is not a setting; the settings are"),
     (
         '[calendar]\nextra_holidays = ["17-08-2026"]\n',
-        "[calendar] extra_holidays: 17-08-2026 is not a date: write 2026-08-17",
+        "[calendar] extra_holidays: '17-08-2026' is not a date: write 2026-08-17",
     ),
     ('[worker]\nlog_format = "xml"\n', "[worker] log_format: xml is not allowed: write 'auto',"),
     ('[worker]\nretries = "dua"\n', "[worker] retries: dua is not a whole number"),
