@@ -16,7 +16,7 @@ changing anything the worker does:
 
 - every HTTP request (``requests.Session.send``): method, path, body and response sizes,
   wall time and this thread's CPU time inside it (the rest of the wall time is waiting
-  for the server), and the exact bytes of the spreadsheets.get response (``CAPTURE``);
+  for the server), and the exact bytes of the read's response (``CAPTURE``);
 - workbook loads and saves (``load_workbook`` as the xlsx backend calls it, and
   ``Workbook.save``), with their CPU times.
 """
@@ -235,21 +235,22 @@ def floor_json(path: str, reps: int) -> dict[str, Any]:
 def _worker_reads(data: bytes, reps: int) -> list[dict[str, float]]:
     """GoogleBackend.read() on these bytes: decode plus the worker's parse, no HTTP.
 
-    Bench-only: it puts a stub in the backend's private HTTP client slot."""
+    Bench-only: the backend gets a transport that answers the read with these bytes."""
     from zoneinfo import ZoneInfo
 
     from syncer.backends.google import GoogleBackend
+    from syncer.cycle import cyclic_gc_paused
 
     class Stub:
-        def spreadsheets_get(self, _id, _params):
-            return json.loads(data)
+        retries = 0
+        email = ""
 
-    from syncer.cycle import cyclic_gc_paused
+        def batch_get(self, *_args: object) -> Any:
+            return json.loads(data)
 
     laps = []
     for _ in range(reps):
-        backend = GoogleBackend("bench", None, ZoneInfo("Asia/Jakarta"))
-        backend._http = Stub()  # type: ignore[assignment]
+        backend = GoogleBackend("bench", ZoneInfo("Asia/Jakarta"), Stub())  # type: ignore[arg-type]
         with cyclic_gc_paused():  # as in the worker's cycle
             clock = Clock()
             backend.read()

@@ -23,7 +23,7 @@ import structlog
 from sop_models import CatalogError, load_catalog, load_file
 from sop_models.render import render_list, render_procedure
 from syncer import logs
-from syncer.backends import Backend, BackendError, Busy, Changed, Misconfigured
+from syncer.backends import Backend, BackendError, Busy, Misconfigured
 from syncer.config import Config, ConfigError, load_config
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
@@ -182,31 +182,22 @@ def sync_once(
     now: datetime,
     dry_run: bool = False,
     sleep: Callable[[float], None] = time.sleep,
+    backend: Backend | None = None,
 ) -> Report:
-    """One cycle with retries for a sheet that changed under us; raises BackendError.
+    """One cycle under the sheet's lock; raises BackendError.
 
-    A change that is complete is read again at once; a file another program is still
-    writing, after a pause that doubles each time (1 s, 2 s, 4 s …).
+    A sheet that changed under the cycle is read again (a file another program is
+    still writing, after a pause that doubles each time: 1 s, 2 s, 4 s …). ``run``
+    passes the same backend to every cycle: a Google backend keeps its credentials
+    and connection between cycles, nothing else.
     """
     from syncer.runlock import held
 
-    backend = make_backend(config, rules)
-    attempts = config.worker.retries + 1
+    backend = backend or make_backend(config, rules)
     with held(backend.target):
-        for attempt in range(1, attempts + 1):
-            try:
-                return run_cycle(backend, rules, now, dry_run)
-            except Changed as exc:
-                if attempt == attempts:
-                    raise
-                pause = exc.retry_after * 2 ** (attempt - 1)
-                log.warning(
-                    "sheet changing; retrying", reason=str(exc), attempt=attempt, wait=pause
-                )
-                if pause:
-                    sleep(pause)
-                backend = make_backend(config, rules)
-    raise AssertionError("unreachable")
+        return run_cycle(
+            backend, rules, now, dry_run, attempts=config.worker.retries + 1, sleep=sleep
+        )
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -237,8 +228,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = _config(args)
     rules = make_rules(config)
     stop = stop_on_signals()
-    with held(make_backend(config, rules).target):
-        return run_forever(config, lambda: sync_once(config, rules, parse_now(None, rules)), stop)
+    backend = make_backend(config, rules)
+    with held(backend.target):
+        return run_forever(
+            config,
+            lambda: sync_once(config, rules, parse_now(None, rules), backend=backend),
+            stop,
+        )
 
 
 def cmd_sop(args: argparse.Namespace) -> int:

@@ -237,7 +237,8 @@ class GoogleConfig(_Section):
     """Emails that may edit the worker's protected ranges besides the service account."""
     protection: Literal["enforce", "warning"] = "enforce"
     endpoint: str | None = None
-    """Another Sheets API base URL (a proxy, or the test emulator); None = Google."""
+    """For testing: another base URL for the API and token requests (the emulator);
+    None = Google."""
     timeout_seconds: float = Field(30.0, gt=0)
     requests_per_minute: int = Field(60, ge=1)
     """API requests the worker allows itself per minute (Google's default quota is 60)."""

@@ -39,6 +39,8 @@ DATE_COLUMNS = (MULAI, TENGGAT)
 
 RIWAYAT_COLUMNS = ("Waktu", "ID", "Prosedur", "Dari", "Ke", "Pelaksana", "Tenggat", "Keterangan")
 STATE_COLUMNS = ("ID", "Rekaman")
+META_COLUMNS = ("Kunci", "Nilai")
+"""The state tab's key→value area, beside the records (``syncer.meta``)."""
 
 SELESAI = DONE.value
 """How Selesai is written in a cell."""

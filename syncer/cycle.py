@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -13,8 +14,17 @@ from operator import itemgetter
 import structlog
 
 from syncer import contract as c
-from syncer import views
-from syncer.backends import Backend, CellWrite, Changes, NeedsInit, Snapshot
+from syncer import meta, views
+from syncer.backends import (
+    Backend,
+    BackendError,
+    CellWrite,
+    Changes,
+    NeedsInit,
+    Replan,
+    Snapshot,
+    WriteUncertain,
+)
 from syncer.cells import text_of
 from syncer.engine import (
     Decisions,
@@ -135,15 +145,16 @@ def decide(
 def plan_changes(
     snapshot: Snapshot,
     decisions: Decisions,
-    before: dict[str, Record],
-    rebuilt: bool,
+    records: dict[str, Record],
     rules: Rules,
     id_writes: dict[int, str],
 ) -> Changes:
     """The cells, records and Riwayat rows that differ from what was read.
 
-    A row whose worker cells differ gets all of them written, so that a row
-    a racing write left half-updated is whole again after one write.
+    ``records`` are those the rows were decided on: what the state tab holds, with
+    any record rebuilt from Riwayat. A row whose worker cells differ gets all of
+    them written, so that a row a racing write left half-updated is whole again
+    after one write.
     """
     cols = c.column_map(snapshot.headers)
     worker_cells = _cells_of([cols[c.header_key(name)] for name in c.WORKER_COLUMNS])
@@ -161,14 +172,16 @@ def plan_changes(
             )
         if i in id_writes:
             changes.cells.append(CellWrite(i, c.ID, id_writes[i]))
-        if outcome.record is not None and before.get(outcome.record.id) is None:
+        if outcome.record is not None and records.get(outcome.record.id) is None:
             changes.choices[i] = blocks[outcome.record.procedure]
         changes.history.extend(outcome.history)
+    held = snapshot.records
     changes.records = [
-        record
-        for doc_id, record in decisions.records.items()
-        if rebuilt or before.get(doc_id) != record
+        record for doc_id, record in decisions.records.items() if held.get(doc_id) != record
     ]
+    count = str(len(decisions.records))
+    if snapshot.meta.get(meta.RECORDS) != count:
+        changes.meta[meta.RECORDS] = count
     return changes
 
 
@@ -191,81 +204,189 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def run_cycle(backend: Backend, rules: Rules, now: datetime, dry_run: bool = False) -> Report:
-    """Read, decide, write. ``now`` is the cycle's clock (aware)."""
-    with cyclic_gc_paused():
-        return _run_cycle(backend, rules, now, dry_run)
+def run_cycle(
+    backend: Backend,
+    rules: Rules,
+    now: datetime,
+    dry_run: bool = False,
+    attempts: int = 3,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Report:
+    """Read, decide, write. ``now`` is the cycle's clock (aware).
+
+    A write that may or may not have landed (its answer lost), or a sheet that
+    changed under the cycle, is followed by a new read and plan at the same ``now``,
+    which writes only what is still missing: each document's Riwayat rows and
+    record travel in one atomic request, so a read tells exactly what landed. A
+    file another program is still writing is read again after a pause that doubles
+    each time. At most ``attempts`` rounds.
+    """
+    context = {"target": backend.target, "cycle": now.isoformat(timespec="seconds")}
+    with cyclic_gc_paused(), structlog.contextvars.bound_contextvars(**context):
+        return _run_cycle(backend, rules, now, dry_run, max(1, attempts), sleep)
 
 
-def _run_cycle(backend: Backend, rules: Rules, now: datetime, dry_run: bool) -> Report:
+def _run_cycle(
+    backend: Backend,
+    rules: Rules,
+    now: datetime,
+    dry_run: bool,
+    attempts: int,
+    sleep: Callable[[float], None],
+) -> Report:
     report = Report(now=now, target=backend.target)
-    _read_and_decide(backend, rules, now, dry_run, report)
-    if report.changes and not dry_run:
-        backend.write(report.changes)
-        report.written = True
+    lost: Changes | None = None
+    """Changes whose write's answer was lost: they may have landed."""
+    for attempt in range(1, attempts + 1):
+        try:
+            _round(backend, rules, now, dry_run, report)
+        except NeedsInit as exc:  # the write found part of the layout gone
+            if attempt == attempts:
+                raise
+            log.warning("a tab went missing; initialising", reason=str(exc))
+            report.initialised += backend.init(rules)
+            continue
+        except Replan as exc:
+            if attempt == attempts:
+                if isinstance(exc, WriteUncertain):
+                    raise BackendError(
+                        f"writing the sheet failed after {attempts} attempts: {exc}"
+                    ) from exc
+                raise
+            if isinstance(exc, WriteUncertain):
+                lost = lost or report.changes
+            pause = getattr(exc, "retry_after", 0.0) * 2 ** (attempt - 1)
+            log.warning("reading the sheet again", reason=str(exc), attempt=attempt, wait=pause)
+            if pause:
+                sleep(pause)
+            continue
+        report.written = bool(report.changes) and not dry_run
+        break
+    if lost is not None and not report.written:  # the lost write had landed whole
+        report.changes, report.written = lost, True
     log.info(
         "cycle",
-        target=backend.target,
         rows=report.rows,
         cells=len(report.changes.cells),
         records=len(report.changes.records),
         history=len(report.changes.history),
+        tabs=sorted(report.changes.tabs),
         written=report.written,
         dry_run=dry_run,
     )
     return report
 
 
+def _round(backend: Backend, rules: Rules, now: datetime, dry_run: bool, report: Report) -> None:
+    """One read, plan and (unless nothing changed, or a dry run) write."""
+    report.changes = Changes()
+    basis = _read_and_decide(backend, rules, now, dry_run, report)
+    if report.changes and not dry_run:
+        backend.write(report.changes, basis)
+
+
 def _read_and_decide(
     backend: Backend, rules: Rules, now: datetime, dry_run: bool, report: Report
-) -> None:
-    """Fill ``report`` with the changes, counts and rows to look at.
+) -> object:
+    """Fill ``report`` with the changes, counts and rows to look at; return the write's basis.
 
     What was read and decided is dropped on return, before the write: a
     workbook's save is the cycle's peak of memory.
     """
-    try:
-        snapshot = backend.read()
-    except NeedsInit as exc:
-        if dry_run:
-            raise
-        log.info("initialising", reason=str(exc), target=backend.target)
-        report.initialised = backend.init(rules)
-        snapshot = backend.read()
-    before = snapshot.records
-    rebuilt = not before and snapshot.ledger_has_entries
-    if rebuilt:
-        before = records_from_history(backend.read_history())
-        log.warning("records rebuilt from Riwayat", documents=len(before))
-    rows, decisions, id_writes = decide(rules, staff_rows(snapshot), before, now)
-    report.changes = plan_changes(snapshot, decisions, before, rebuilt, rules, id_writes)
-    report.changes.tabs = worker_tabs(snapshot, rules, rows, decisions, now)
-    if views.SOP in report.changes.tabs:  # the steps moved: every dropdown points anew
+    snapshot = _read(backend, rules, dry_run, report)
+    records = _with_rebuilt(snapshot)
+    rows, decisions, id_writes = decide(rules, staff_rows(snapshot), records, now)
+    report.changes = plan_changes(snapshot, decisions, records, rules, id_writes)
+    tabs, digests = worker_tabs(snapshot, rules, rows, decisions, now)
+    report.changes.tabs = tabs
+    report.changes.meta.update(digests)
+    if views.SOP in tabs:  # the steps moved: every dropdown points anew
         blocks = views.sop_choices(rules.catalog)
         report.changes.choices = {
             i: blocks[o.record.procedure]
             for i, o in enumerate(decisions.outcomes)
             if o.record is not None and o.record.procedure in blocks
         }
+    report.counts.clear()
+    report.attention.clear()
     _tally(report, rows, decisions)
+    return snapshot.basis
+
+
+def _read(backend: Backend, rules: Rules, dry_run: bool, report: Report) -> Snapshot:
+    """The cycle's read; ``init`` first when the sheet lacks part of the layout.
+
+    When Riwayat is needed whole (a record lost or damaged), a second read brings it:
+    the one exception to one read per cycle, once per loss.
+    """
+    try:
+        snapshot = backend.read()
+    except NeedsInit as exc:
+        if dry_run:
+            raise
+        log.info("initialising", reason=str(exc))
+        report.initialised = backend.init(rules)
+        snapshot = backend.read()
+    reason = history_wanted(snapshot)
+    if reason:
+        log.warning("reading Riwayat whole", reason=reason)
+        snapshot = backend.read(full_history=True)
+    return snapshot
+
+
+def history_wanted(snapshot: Snapshot) -> str:
+    """Why this cycle needs Riwayat whole ("" when it does not).
+
+    The state tab's key→value area counts the records the worker wrote; fewer rows
+    than that, or a record that cannot be read, means some were lost or damaged.
+    """
+    if snapshot.history is not None or not snapshot.ledger_has_entries:
+        return ""
+    if snapshot.unreadable:
+        return f"{len(snapshot.unreadable)} records cannot be read"
+    expected = snapshot.meta.get(meta.RECORDS, "")
+    if not expected.isdigit():
+        return "the number of records is not known"
+    if len(snapshot.record_ids) < int(expected):
+        return f"{int(expected) - len(snapshot.record_ids)} records are missing"
+    return ""
+
+
+def _with_rebuilt(snapshot: Snapshot) -> dict[str, Record]:
+    """The records read, with each one lost or damaged rebuilt from Riwayat."""
+    if snapshot.history is None:
+        return snapshot.records
+    found = records_from_history(snapshot.history)
+    rebuilt = {doc_id: r for doc_id, r in found.items() if doc_id not in snapshot.records}
+    if rebuilt:
+        log.warning(
+            "records rebuilt from Riwayat", documents=len(rebuilt), ids=sorted(rebuilt)[:20]
+        )
+    return {**snapshot.records, **rebuilt}
 
 
 def worker_tabs(
     snapshot: Snapshot, rules: Rules, rows: list[StaffRow], decisions: Decisions, now: datetime
-) -> dict[str, views.Grid]:
-    """Ringkasan and SOP as they should be, for the tabs that do not show that yet."""
+) -> tuple[dict[str, views.Grid], dict[str, str]]:
+    """The worker tabs whose content changed, and their digests for the key→value area.
+
+    A tab is compared through its digest: it is never read. A new worker tab (Kinerja)
+    adds its ``TabContent`` here (or leaves it out on a cycle that need not refresh it).
+    """
     wanted = {
-        views.RINGKASAN: (
-            views.ringkasan_grid(rules, rows, decisions.outcomes, now),
-            {views.UPDATED_AT},
+        views.RINGKASAN: views.TabContent(
+            views.ringkasan_grid(rules, rows, decisions.outcomes, now), views.UPDATED_AT
         ),
-        views.SOP: (views.sop_grid(rules.catalog), set()),
+        **views.static_tabs(rules.catalog),
     }
-    return {
-        title: grid
-        for title, (grid, volatile) in wanted.items()
-        if not views.same(snapshot.tabs.get(title), grid, volatile)
-    }
+    tabs: dict[str, views.Grid] = {}
+    digests: dict[str, str] = {}
+    for title, content in wanted.items():
+        key, value = meta.digest_key(title), content.digest()
+        if snapshot.meta.get(key) != value or title in snapshot.blank_tabs:
+            tabs[title] = content.grid
+            digests[key] = value
+    return tabs, digests
 
 
 def _tally(report: Report, rows: Sequence[StaffRow], decisions: Decisions) -> None:

@@ -7,6 +7,7 @@ backend's date representation exactly.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -70,39 +71,101 @@ def record_cells(record: Record) -> list[object]:
     return [record.id, SEP.join(fields)]
 
 
-def read_records(headers: Sequence[object], rows: Sequence[Sequence[object]]) -> dict[str, Record]:
-    """Records from the state tab; unreadable rows are skipped (Riwayat can rebuild them)."""
+@dataclass(frozen=True)
+class StateRecords:
+    """The records read from the state tab, and where each ID's row is."""
+
+    records: dict[str, Record] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    """ID -> 0-based index into the rows read (readable or not): where its record is rewritten."""
+    unreadable: frozenset[str] = frozenset()
+    """IDs whose record cannot be read (damaged): rebuilt from Riwayat."""
+
+
+class RecordCache:
+    """Records parsed by the last read, by their cells: a ``run`` parses only what changed.
+
+    Parsing a record is a pure function of its two cells; a worker that reads the same
+    sheet cycle after cycle keeps the previous read's results (and only those)."""
+
+    def __init__(self) -> None:
+        self._last: dict[tuple[str, object], Record | None] = {}
+
+    def records(self, pairs: list[tuple[str, object]]) -> list[tuple[str, Record | None]]:
+        last, now = self._last, {}
+        out = []
+        for pair in pairs:
+            record = last[pair] if pair in last else _record(*pair)
+            now[pair] = record
+            out.append((pair[0], record))
+        self._last = now
+        return out
+
+
+def read_records(
+    headers: Sequence[object],
+    rows: Sequence[Sequence[object]],
+    cache: RecordCache | None = None,
+) -> StateRecords:
+    """Records from the state tab; an unreadable one is named, to be rebuilt from Riwayat."""
     cols = column_map(headers)
     id_col, data_col = (cols.get(name.casefold()) for name in STATE_COLUMNS)
-    records: dict[str, Record] = {}
     if id_col is None or data_col is None:
-        return records
-    for row in rows:
-        packed = row[data_col] if max(id_col, data_col) < len(row) else None
-        if not isinstance(packed, str):
-            continue
-        fields = packed.split(SEP, 6)
-        if len(fields) != 7:
-            continue
-        procedure, step, since, came_from, sidik, claim, rejected = fields
-        try:
-            position = _position(step)
-            source = _position(came_from)
-            record = Record(
-                id=text_of(row[id_col]),
-                procedure=procedure,
-                step=position if position is not None else 1,
-                since=datetime.fromisoformat(since),
-                came_from=source if isinstance(source, int) else None,
-                rejected=tuple(rejected.split(REJECTED_SEP)) if rejected else (),
-                sidik=sidik,
-                claim=sidik if claim == SAME else claim,
-            )
-        except (ValueError, TypeError):
-            continue
-        if record.id and record.since.tzinfo is not None:
-            records[record.id] = record
-    return records
+        return StateRecords()
+    where: dict[str, int] = {}
+    pairs: list[tuple[str, object]] = []
+    width = max(id_col, data_col) + 1
+    for index, row in enumerate(rows):
+        if len(row) >= width:
+            raw, data = row[id_col], row[data_col]
+        else:
+            raw = row[id_col] if id_col < len(row) else None
+            data = row[data_col] if data_col < len(row) else None
+        doc_id = raw if type(raw) is str and _plain_id(raw) else text_of(raw)
+        if doc_id:
+            where[doc_id] = index
+            pairs.append((doc_id, data))
+    parsed = cache.records(pairs) if cache is not None else [(i, _record(i, d)) for i, d in pairs]
+    records: dict[str, Record] = {}
+    unreadable: set[str] = set()
+    for doc_id, record in parsed:
+        if record is None:
+            unreadable.add(doc_id)
+        else:
+            records[doc_id] = record
+    return StateRecords(records, where, frozenset(unreadable - records.keys()))
+
+
+def _plain_id(text: str) -> bool:
+    """Text that ``text_of`` would give back unchanged (most IDs: ``RKA-2026-0001``)."""
+    return " " not in text and text.isprintable() and text.strip() == text
+
+
+def _record(doc_id: str, data: object) -> Record | None:
+    if type(data) is not str:
+        return None
+    fields = data.split(SEP, 6)
+    if len(fields) != 7:
+        return None
+    procedure, step, since, came_from, sidik, claim, rejected = fields
+    try:
+        position = _position(step)
+        source = _position(came_from) if came_from else None
+        moment = datetime.fromisoformat(since)
+    except (ValueError, TypeError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return Record(
+        id=doc_id,
+        procedure=procedure,
+        step=position if position is not None else 1,
+        since=moment,
+        came_from=source if isinstance(source, int) else None,
+        rejected=tuple(rejected.split(REJECTED_SEP)) if rejected else (),
+        sidik=sidik,
+        claim=sidik if claim == SAME else claim,
+    )
 
 
 def history_cells(entry: HistoryEntry, zone: ZoneInfo) -> list[object]:
@@ -162,6 +225,8 @@ def read_history(
 __all__ = [
     "RIWAYAT_COLUMNS",
     "STATE_COLUMNS",
+    "RecordCache",
+    "StateRecords",
     "history_cells",
     "local",
     "read_history",

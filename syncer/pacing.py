@@ -29,16 +29,19 @@ class Pacer:
         self._sent: deque[float] = deque()
         self._lock = threading.Lock()
 
-    def wait(self) -> None:
-        """Block until one more request fits in the window, then count it."""
+    def wait(self) -> float:
+        """Block until one more request fits in the window, then count it; the seconds waited."""
+        waited = 0.0
         with self._lock:
             now = self.clock()
             self._expire(now)
             if len(self._sent) >= self.limit:
-                self.sleep(self.window - (now - self._sent[0]))
+                waited = self.window - (now - self._sent[0])
+                self.sleep(waited)
                 now = self.clock()
                 self._expire(now)
             self._sent.append(now)
+        return waited
 
     def _expire(self, now: float) -> None:
         while self._sent and now - self._sent[0] >= self.window:

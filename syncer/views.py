@@ -8,7 +8,7 @@ they differ, so an idle cycle still writes nothing.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +17,7 @@ from syncer.cells import Answer, text_of
 from syncer.contract import SELESAI, Status
 from syncer.engine import Outcome, Rules, StaffRow, format_working
 from syncer.ledger import local
+from syncer.meta import digest
 
 RINGKASAN = "Ringkasan"
 SOP = "SOP"
@@ -35,7 +36,7 @@ class Styled:
 
 
 Grid = list[list[Styled]]
-UPDATED_AT = (0, 4)
+UPDATED_AT = frozenset({(0, 4)})
 """Ringkasan's Diperbarui cell: left out when deciding whether the tab changed."""
 
 
@@ -271,34 +272,32 @@ def values_of(grid: Grid) -> list[list[object]]:
     return [[cell.value for cell in row] for row in grid]
 
 
-def same(
-    current: Sequence[Sequence[object]] | None,
-    wanted: Grid,
-    volatile: Collection[tuple[int, int]] = (),
-) -> bool:
-    """Whether a tab already shows ``wanted`` (trailing blanks and ``volatile`` cells ignored)."""
-    if current is None:
-        return False
+@dataclass(frozen=True)
+class TabContent:
+    """A worker tab as it should be, and the cells left out when telling whether it changed."""
 
-    def norm(rows: Sequence[Sequence[object]]) -> list[list[object]]:
-        out = []
-        for r, row in enumerate(rows):
+    grid: Grid
+    volatile: frozenset[tuple[int, int]] = frozenset()
+
+    def digest(self) -> str:
+        """What the tab shows (volatile cells, trailing blanks, styles aside), digested.
+
+        Kept in the state tab's key→value area, so that the cycle rewrites a tab only
+        when this changes, without reading the tab."""
+        rows = []
+        for r, row in enumerate(self.grid):
             cells = [
-                None if (r, c) in volatile or v == "" else _plain(v) for c, v in enumerate(row)
+                None if (r, col) in self.volatile or cell.value in (None, "") else cell.value
+                for col, cell in enumerate(row)
             ]
             while cells and cells[-1] is None:
                 cells.pop()
-            out.append(cells)
-        while out and not out[-1]:
-            out.pop()
-        return out
-
-    return norm(current) == norm(values_of(wanted))
+            rows.append(cells)
+        while rows and not rows[-1]:
+            rows.pop()
+        return digest(rows)
 
 
-def _plain(value: object) -> object:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, datetime):
-        return value.replace(second=0, microsecond=0)
-    return value
+def static_tabs(catalog: Catalog) -> dict[str, TabContent]:
+    """Worker tabs that depend on the catalog alone: ``init`` writes them too."""
+    return {SOP: TabContent(sop_grid(catalog))}

@@ -86,12 +86,6 @@ class XlsxSheet:
     def tabs(self) -> list[str]:
         return load_workbook(self.path).sheetnames
 
-    def cell_format(self, row: int, column: str) -> str:
-        book = load_workbook(self.path)
-        sheet = book[c.DOKUMEN]
-        col = c.column_map([x.value for x in sheet[1]])[column.casefold()]
-        return sheet.cell(row, col + 1).number_format
-
     # --- what staff do ----------------------------------------------------------------------
 
     def _edit(self, change) -> None:
@@ -158,6 +152,38 @@ class XlsxSheet:
         book = load_workbook(self.path)
         del book[c.STATE]
         book.save(self.path)
+
+    def make_old(self) -> None:
+        """The sheet as sopsync left it before Pegawai, Kalender and the key→value area."""
+        book = load_workbook(self.path)
+        for title in ("Pegawai", "Kalender"):
+            del book[title]
+        book[c.STATE].delete_cols(3, 2)
+        book.save(self.path)
+
+    def lose_record(self, doc_id: str, how: str) -> None:
+        """The state tab loses one record: its row deleted ("deleted") or its text damaged."""
+        book = load_workbook(self.path)
+        state = book[c.STATE]
+        for row in range(2, state.max_row + 1):
+            if state.cell(row, 1).value == doc_id:
+                if how == "deleted":
+                    state.delete_rows(row)
+                else:
+                    state.cell(row, 2).value = "rusak|tidak|terbaca"
+                break
+        else:
+            raise KeyError(doc_id)
+        book.save(self.path)
+
+    def cell_format(self, row: int, column: str, tab: str = c.DOKUMEN) -> str:
+        book = load_workbook(self.path)
+        sheet = book[tab]
+        col = c.column_map([x.value for x in sheet[1]])[column.casefold()]
+        cell = sheet.cell(row, col + 1)
+        if cell.has_style:
+            return cell.number_format
+        return sheet.column_dimensions[cell.column_letter].number_format  # what typing gets
 
     def insert_rows(self, at: int, count: int = 1) -> None:
         self._edit(lambda sheet: sheet.insert_rows(at, count))
@@ -275,11 +301,6 @@ class GoogleSheet:
     def tabs(self) -> list[str]:
         return [sheet.title for sheet in self.book.sheets]
 
-    def cell_format(self, row: int, column: str) -> str:
-        """The number format pattern a Dokumen cell displays with."""
-        fmt = self._sheet().cell(row - 1, self._col(column)).userEnteredFormat or {}
-        return str(fmt.get("numberFormat", {}).get("pattern", ""))
-
     # --- what staff do ----------------------------------------------------------------------
 
     def _col(self, name: str) -> int:
@@ -321,6 +342,38 @@ class GoogleSheet:
         with book.lock():
             book.sheets = [s for s in book.sheets if s.title != c.STATE]
             book.reindex()
+
+    def make_old(self) -> None:
+        book = self.book
+        with book.lock():
+            book.sheets = [s for s in book.sheets if s.title not in ("Pegawai", "Kalender")]
+            book.reindex()
+            state = book.sheet(c.STATE)
+            for row in range(len(state.rows)):
+                for col in (2, 3):
+                    state.put_cell(row, col, None)
+            state.protected_ranges[:] = [
+                p for p in state.protected_ranges if "penanda" not in p["description"]
+            ]
+
+    def lose_record(self, doc_id: str, how: str) -> None:
+        state = self.book.sheet(c.STATE)
+        for row in range(1, len(state.rows)):
+            cell = state.get_cell(row, 0)
+            if cell is not None and cell.python_value() == doc_id:
+                if how == "deleted":
+                    state.delete_rows(row)
+                else:
+                    state.set_value(row, 1, "rusak|tidak|terbaca")
+                return
+        raise KeyError(doc_id)
+
+    def cell_format(self, row: int, column: str, tab: str = c.DOKUMEN) -> str:
+        """The number format pattern a cell displays with ("@": text)."""
+        sheet = self._sheet(tab)
+        col = c.column_map(self.headers(tab))[column.casefold()]
+        cell = sheet.get_cell(row - 1, col)
+        return str(((cell.number_format if cell else None) or {}).get("pattern", ""))
 
     def insert_rows(self, at: int, count: int = 1) -> None:
         self._sheet().insert_rows(at - 1, count)

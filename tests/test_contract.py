@@ -12,6 +12,7 @@ from datetime import datetime
 import pytest
 
 from syncer import contract as c
+from syncer import layout
 from tests.emulator import Emulator
 from tests.sheets import GoogleSheet, XlsxSheet
 
@@ -65,11 +66,72 @@ def one_record_each(sheet) -> list[str]:
 def test_init_creates_the_tabs_and_columns(sheet):
     result = sheet.cli("init")
     assert result.code == 0, result.err
-    assert {c.DOKUMEN, c.RIWAYAT} <= set(sheet.tabs())
+    assert sheet.tabs() == [tab.title for tab in layout.TABS]
     assert sheet.headers()[:11] == [*c.STAFF_COLUMNS, *c.WORKER_COLUMNS]
     assert sheet.headers(c.RIWAYAT)[:8] == list(c.RIWAYAT_COLUMNS)
+    assert sheet.headers("Pegawai") == [
+        "Peran", "Nama", "NIP", "Email", "WhatsApp", "Telegram", "Mulai", "Sampai", "Jenis",
+        "Pesan",
+    ]  # fmt: skip
+    assert sheet.headers("Kalender") == ["Tanggal", "Jenis", "Keterangan", "Pesan"]
     again = sheet.cli("init")
     assert again.code == 0 and "already up to date" in again.out
+
+
+def test_langkah_is_a_text_column_so_what_staff_type_stays_text(sheet):
+    """A date typed into Langkah stays text on both backends, and gets the same answer."""
+    sheet.add_rows({"Prosedur": "rka", "Judul": "x"})
+    synced(sheet, MON_0800)
+    assert sheet.cell_format(5, "Langkah") == "@"
+    assert sheet.cell_format(5, "NIP", "Pegawai") == "@"
+    sheet.set(2, "Langkah", "1/12/2026")
+    synced(sheet, "2026-11-30T09:00")
+    row = doc(sheet, "x")
+    assert row["Status"] == "Tidak valid"
+    assert row["Pesan"].startswith('Langkah "1/12/2026" tidak dikenali.')
+
+
+def test_a_sheet_from_before_the_admin_tabs_and_the_cache_is_upgraded_by_sync(sheet):
+    sheet.add_rows(
+        {"Prosedur": "rka", "Judul": "a", "Langkah": 2}, {"Prosedur": "iku", "Judul": "b"}
+    )
+    synced(sheet, MON_0800)
+    sheet.make_old()
+    sheet.set(2, "Langkah", 3)
+    result = synced(sheet, "2026-11-30T09:00")
+    assert "created tab Pegawai" in result.out
+    assert {"Pegawai", "Kalender"} <= set(sheet.tabs())
+    assert moves(sheet, "RKA-2026-0001") == [(None, 2), (2, 3)]
+    assert len(sheet.table(c.RIWAYAT)) == 3 and len(one_record_each(sheet)) == 2
+    assert synced(sheet, "2026-11-30T09:00").out.count("Nothing changed") == 1
+
+
+@pytest.mark.parametrize("how", ["deleted", "damaged"])
+def test_a_lost_record_is_rebuilt_from_riwayat_and_the_others_left_alone(sheet, how):
+    sheet.add_rows(
+        {"Prosedur": "rka", "Judul": "a", "Langkah": 3},
+        {"Prosedur": "iku", "Judul": "b", "Langkah": 2},
+        {"Prosedur": "lakip", "Judul": "c"},
+    )
+    synced(sheet, MON_0800)
+    sheet.set(2, "Langkah", 4)
+    synced(sheet, "2026-11-30T09:00")
+    before = {r["ID"]: (r["Mulai"], r["Pelaksana"]) for r in sheet.table()}
+    records = {r["ID"]: r["Rekaman"] for r in sheet.table(c.STATE) if r["ID"]}
+    sheet.lose_record("RKA-2026-0001", how)
+    result = synced(sheet, "2026-11-30T10:00")
+    assert {r["ID"]: (r["Mulai"], r["Pelaksana"]) for r in sheet.table()} == before
+    assert moves(sheet, "RKA-2026-0001") == [(None, 3), (3, 4)]  # no second start
+    assert len(sheet.table(c.RIWAYAT)) == 4
+    after = {r["ID"]: r["Rekaman"] for r in sheet.table(c.STATE) if r["ID"]}
+    assert sorted(one_record_each(sheet)) == sorted(records)
+    others = {k: v for k, v in records.items() if k != "RKA-2026-0001"}
+    assert {k: after[k] for k in others} == others  # the rest left as they were
+    assert "Tidak valid 0" in result.out
+    sheet.set(2, "Langkah", 5)  # and it moves on from its rebuilt record
+    synced(sheet, "2026-11-30T11:00")
+    assert moves(sheet, "RKA-2026-0001") == [(None, 3), (3, 4), (4, 5)]
+    assert synced(sheet, "2026-11-30T11:00").out.count("Nothing changed") == 1
 
 
 def test_walk_with_a_tidak_loop_logs_each_accepted_move_exactly_once(sheet):

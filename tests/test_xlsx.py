@@ -52,19 +52,19 @@ def test_never_writes_while_excel_or_libreoffice_holds_the_file(sheet, lock):
 
 def test_a_file_saved_by_staff_during_the_cycle_is_not_overwritten(sheet):
     backend = XlsxBackend(sheet.path, ZoneInfo("Asia/Jakarta"))
-    backend.read()
+    snapshot = backend.read()
     sheet.set(2, "Catatan", "saved meanwhile")
     with pytest.raises(Changed):
-        backend.write(Changes(cells=[CellWrite(0, "Status", "Berjalan")]))
+        backend.write(Changes(cells=[CellWrite(0, "Status", "Berjalan")]), snapshot.basis)
     assert sheet.table()[0]["Catatan"] == "saved meanwhile"
 
 
 def test_a_file_moved_away_during_the_cycle_is_not_written_back(sheet):
     backend = XlsxBackend(sheet.path, ZoneInfo("Asia/Jakarta"))
-    backend.read()
+    snapshot = backend.read()
     sheet.path.rename(sheet.path.with_name("arsip.xlsx"))  # an admin moves it meanwhile
     with pytest.raises(Changed):
-        backend.write(Changes(cells=[CellWrite(0, "Status", "Berjalan")]))
+        backend.write(Changes(cells=[CellWrite(0, "Status", "Berjalan")]), snapshot.basis)
     assert not sheet.path.exists()
 
 
@@ -151,3 +151,51 @@ def test_worker_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
     assert sheet.sync(MON).code == 0
     cell = load_workbook(sheet.path)[c.DOKUMEN]["F2"]
     assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s"
+
+
+def _damage(path: Path, damage: str) -> None:
+    book = load_workbook(path)
+    dokumen = book[c.DOKUMEN]
+    if damage == "colours":
+        dokumen.conditional_formatting = type(dokumen.conditional_formatting)()
+    elif damage == "protection":
+        book[c.RIWAYAT].protection.sheet = False
+    elif damage == "header formats":
+        from openpyxl.styles import Font, PatternFill
+
+        for cell in dokumen[1]:
+            cell.font, cell.fill = Font(), PatternFill()
+    elif damage == "a worker header":
+        pesan = c.column_map([x.value for x in dokumen[1]])["pesan"]
+        dokumen.cell(1, pesan + 1).value = None
+    book.save(path)
+
+
+@pytest.mark.parametrize("damage", ["colours", "protection", "header formats", "a worker header"])
+def test_init_repairs_the_workbook_and_says_so(sheet, damage):
+    assert sheet.sync(MON).code == 0
+    _damage(sheet.path, damage)
+    result = run_cli("init", "--workbook", sheet.path)
+    assert result.code == 0 and "already up to date" not in result.out, result.out
+    book = load_workbook(sheet.path)
+    dokumen = book[c.DOKUMEN]
+    rules = [rule.formula[0] for cf in dokumen.conditional_formatting for rule in cf.rules]
+    assert len(rules) == 4  # every status colour once
+    assert book[c.RIWAYAT].protection.sheet
+    pesan = c.column_map([x.value for x in dokumen[1]])["pesan"] + 1
+    assert dokumen.cell(1, pesan).font.i and dokumen.cell(1, pesan).comment is not None
+    assert dokumen.cell(1, 1).font.b
+    assert "already up to date" in run_cli("init", "--workbook", sheet.path).out
+    assert sheet.sync("2026-11-30T09:00").code == 0
+
+
+def test_init_removes_an_empty_default_tab_and_keeps_one_with_content(tmp_path):
+    path = tmp_path / "baru.xlsx"
+    book = Workbook()
+    book.active.title = "Sheet1"
+    book.create_sheet("Lembar1")["C9"] = "catatan"
+    book.save(path)
+    result = run_cli("init", "--workbook", path)
+    assert "removed the empty tab Sheet1" in result.out
+    names = load_workbook(path).sheetnames
+    assert "Sheet1" not in names and "Lembar1" in names and names[0] == c.DOKUMEN

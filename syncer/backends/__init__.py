@@ -1,7 +1,9 @@
 """Backends move cells between a spreadsheet and the cycle; they decide nothing.
 
 Every backend reads a whole cycle's input in one go (``read``) and writes a
-whole cycle's output in one go (``write``).
+whole cycle's output in one go (``write``). What the write needs from the read
+(where rows are, the sheet's ids) travels explicitly, as the snapshot's
+``basis``: a backend keeps nothing between calls but its connection.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from syncer.views import Grid
 
 
 class BackendError(Exception):
-    """The sheet could not be read or written; the message is one line for admins."""
+    """The sheet could not be read or written; the message is one sentence for admins."""
 
 
 class Misconfigured(BackendError):
@@ -24,18 +26,37 @@ class Misconfigured(BackendError):
 
 
 class NeedsInit(BackendError):
-    """A tab or worker column is missing: ``init`` (which ``sync`` runs itself) creates it."""
+    """A tab, a worker column or the worker's cache is missing: ``init`` (which ``sync``
+    runs itself) brings the sheet to the layout."""
 
 
 class Busy(BackendError):
     """Another program holds the sheet (open in Excel/LibreOffice, another worker)."""
 
 
-class Changed(Busy):
+class Replan(BackendError):
+    """The write may or may not have landed, or the sheet moved under it: read again and
+    plan again (at the same clock), then write what is still missing."""
+
+
+class WriteUncertain(Replan):
+    """A write whose answer was lost (a timeout, a dropped connection, a 5xx): it may
+    have been applied. It is never sent again blindly."""
+
+
+class Changed(Busy, Replan):
     """The sheet changed between this cycle's read and its write; nothing was written."""
 
     retry_after: float = 0.0
     """Seconds to wait before reading it again (0: at once, the change is complete)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """An admin tab as read: its header row and its rows of values (dates as date-times)."""
+
+    headers: list[object]
+    rows: list[list[object]]
 
 
 @dataclass
@@ -45,13 +66,26 @@ class Snapshot:
     headers: list[object]
     """Dokumen row 1."""
     rows: list[list[object]]
-    """Dokumen rows 2.. as values (text, numbers, booleans, naive local date-times, None)."""
+    """Dokumen rows 2.. as values (text, numbers, booleans, naive local date-times, None or
+    "" for empty)."""
     records: dict[str, Record]
-    """The worker's records by ID (empty when the state tab is new or was lost)."""
+    """The worker's readable records by ID (empty when the state tab is new or was lost)."""
+    basis: object
+    """What this backend's ``write`` needs from this read (opaque to the cycle)."""
+    record_ids: frozenset[str] = frozenset()
+    """IDs that have a row in the state tab, readable or not."""
+    unreadable: frozenset[str] = frozenset()
+    """IDs whose record is damaged: rebuilt from Riwayat."""
     ledger_has_entries: bool = False
-    """Riwayat has at least one entry: with no records, they are rebuilt from it."""
-    tabs: dict[str, list[list[object]] | None] = field(default_factory=dict)
-    """Values of the worker's own tabs (Ringkasan, SOP); None when a tab is missing."""
+    """Riwayat has at least one entry."""
+    meta: dict[str, str] = field(default_factory=dict)
+    """The state tab's key→value area (``syncer.meta``)."""
+    tables: dict[str, Table] = field(default_factory=dict)
+    """Admin tabs by title (Pegawai, Kalender), uninterpreted."""
+    history: list[HistoryEntry] | None = None
+    """Every Riwayat entry, when the read asked for it (``full_history=True``)."""
+    blank_tabs: frozenset[str] = frozenset()
+    """Worker tabs found empty (made anew): rewritten whatever their digest says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,18 +98,31 @@ class CellWrite:
 
 @dataclass
 class Changes:
-    """One write: worker cells and blank IDs, upserted records, appended Riwayat rows."""
+    """One write: worker cells and blank IDs, upserted records, appended Riwayat rows,
+    worker tabs, admin tabs' Pesan cells and the state tab's key→value area."""
 
     cells: list[CellWrite] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
     tabs: dict[str, Grid] = field(default_factory=dict)
-    """Worker tabs to rewrite whole (Ringkasan, SOP)."""
+    """Worker tabs to rewrite whole (Ringkasan, SOP, …)."""
     choices: dict[int, tuple[int, int]] = field(default_factory=dict)
     """Row index -> the rows of the SOP tab whose steps its Langkah dropdown offers."""
+    pesan: dict[str, dict[int, str]] = field(default_factory=dict)
+    """Admin tab -> row index (into its ``Table.rows``) -> its Pesan text ("" to clear)."""
+    meta: dict[str, str] = field(default_factory=dict)
+    """Keys of the state tab's key→value area to set."""
 
     def __bool__(self) -> bool:
-        return bool(self.cells or self.records or self.history or self.tabs or self.choices)
+        return bool(
+            self.cells
+            or self.records
+            or self.history
+            or self.tabs
+            or self.choices
+            or self.pesan
+            or self.meta
+        )
 
 
 class Backend(Protocol):
@@ -83,13 +130,13 @@ class Backend(Protocol):
     """What is synced, for logs and the lock: a path or a spreadsheet id."""
 
     def init(self, rules: Rules) -> list[str]:
-        """Create or upgrade tabs, columns and formatting; say what was done."""
+        """Bring the sheet to the layout (``syncer.layout``); say what was added or repaired."""
         ...
 
-    def read(self) -> Snapshot: ...
-
-    def read_history(self) -> list[HistoryEntry]:
-        """Every Riwayat entry (only to rebuild lost records: an extra read)."""
+    def read(self, full_history: bool = False) -> Snapshot:
+        """The cycle's one read; with ``full_history`` Riwayat comes too (``Snapshot.history``)."""
         ...
 
-    def write(self, changes: Changes) -> None: ...
+    def write(self, changes: Changes, basis: object) -> None:
+        """The cycle's one write (on Google, more only past 2 MB), on what ``basis`` was read."""
+        ...

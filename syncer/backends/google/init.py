@@ -1,0 +1,580 @@
+"""``init`` on Google: bring a spreadsheet to ``syncer.layout``, repair, say what was done.
+
+It reads only what it compares: first the tabs' properties, conditional
+formats, protected ranges and filter views (no cells); then the header rows,
+the key→value area, the first cell of each worker tab and any default tab
+that may be removed. One batchUpdate applies the difference, without
+duplicating what is there, and refreshes what the cycle's read relies on (the
+tabs' ids and the write marker, in the key→value area).
+
+What cannot be read back cheaply (column number formats, dropdown lists over
+whole columns) is applied when a tab or column is made and again whenever its
+description changes, which the key→value area remembers as a digest.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from syncer import contract as c
+from syncer import layout, meta, views
+from syncer.backends.google.plan import (
+    Request,
+    column_formats,
+    column_letter,
+    columns,
+    marker_step,
+    meta_requests,
+    new_token,
+    tab_requests,
+    update_cells,
+)
+from syncer.backends.google.values import (
+    HEADER_FIELDS,
+    CellData,
+    header_cell,
+    header_looks_right,
+    rgb,
+)
+from syncer.engine import Rules
+from syncer.meta import MetaArea
+
+LAYOUT_FIELDS = (
+    "properties.timeZone,"
+    "sheets(properties(sheetId,title,index,hidden,"
+    "gridProperties(rowCount,columnCount,frozenRowCount)),"
+    "conditionalFormats,"
+    "protectedRanges(protectedRangeId,description,range,warningOnly,editors),"
+    "filterViews(filterViewId,title))"
+)
+CELL_FIELDS = (
+    "sheets(properties.title,data(startRow,startColumn,"
+    "rowData.values(userEnteredValue,userEnteredFormat(textFormat,backgroundColor),note)))"
+)
+META_RANGE = "C:D"
+"""Where the state tab's key→value area is (its Kunci and Nilai columns)."""
+NEW_GRID = (1000, 26)
+_STATUS_RULE = re.compile(r'^=\$([A-Z]+)2="(.*)"$')
+
+
+def quoted(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+def cell_ranges(layout_meta: dict[str, Any]) -> list[str]:
+    """What init reads of the cells: header rows, the key→value area, worker tabs' A1, and
+    the whole of a default tab it may remove."""
+    titles = {s["properties"]["title"] for s in layout_meta.get("sheets", [])}
+    ranges = []
+    for tab in layout.TABS:
+        if tab.title not in titles:
+            continue
+        if tab.kind is layout.Kind.WORKER:
+            ranges.append(f"{quoted(tab.title)}!A1:A1")
+        else:
+            ranges.append(f"{quoted(tab.title)}!1:1")
+    if c.STATE in titles:
+        ranges.append(f"{quoted(c.STATE)}!{META_RANGE}")
+    ranges += [quoted(t) for t in titles if _removable_name(t)]
+    return ranges
+
+
+def _removable_name(title: str) -> bool:
+    return title not in layout.BY_TITLE and bool(layout.DEFAULT_TAB.match(title))
+
+
+@dataclass
+class Sheet:
+    """A tab as init sees it: read, or about to be made by this batch."""
+
+    id: int
+    title: str
+    properties: dict[str, Any] = field(default_factory=dict)
+    new: bool = False
+    cells: list[list[CellData]] = field(default_factory=list)
+    """Rows of CellData read (the header row; the whole tab for a default tab)."""
+    conditional: list[dict[str, Any]] = field(default_factory=list)
+    protected: list[dict[str, Any]] = field(default_factory=list)
+    filter_views: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def header_cells(self) -> list[CellData]:
+        return self.cells[0] if self.cells else []
+
+    @property
+    def headers(self) -> list[object]:
+        values = [_plain(cell) for cell in self.header_cells]
+        while values and values[-1] in (None, ""):
+            values.pop()
+        return values
+
+
+def _plain(cell: CellData) -> object:
+    value = cell.get("userEnteredValue") or {}
+    for kind in ("stringValue", "numberValue", "boolValue", "formulaValue"):
+        if kind in value:
+            return value[kind]
+    return None
+
+
+def _rows(sheet: dict[str, Any]) -> list[list[CellData]]:
+    rows: list[list[CellData]] = []
+    for block in sheet.get("data", []):
+        start = block.get("startRow", 0)
+        for offset, row in enumerate(block.get("rowData", [])):
+            while len(rows) < start + offset:
+                rows.append([])
+            rows.append(list(row.get("values", [])))
+    return rows
+
+
+class InitPlan:
+    """The requests that bring a spreadsheet to the layout, and what they do in words."""
+
+    def __init__(
+        self,
+        rules: Rules,
+        zone: str,
+        layout_meta: dict[str, Any],
+        cells: dict[str, Any],
+        editors: list[str],
+        warning_only: bool,
+    ):
+        self.rules = rules
+        self.zone = zone
+        self.editors = editors
+        self.warning_only = warning_only
+        self.time_zone = layout_meta.get("properties", {}).get("timeZone")
+        self.sheets: dict[str, Sheet] = {}
+        for raw in layout_meta.get("sheets", []):
+            props = raw["properties"]
+            self.sheets[props["title"]] = Sheet(
+                props["sheetId"],
+                props["title"],
+                props,
+                conditional=raw.get("conditionalFormats", []),
+                protected=raw.get("protectedRanges", []),
+                filter_views=raw.get("filterViews", []),
+            )
+        self.area = MetaArea()
+        state_rows: list[list[CellData]] = []
+        for raw in cells.get("sheets", []):
+            title = raw["properties"]["title"]
+            for block in raw.get("data", []):
+                rows = _rows({"data": [block]})
+                if title == c.STATE and block.get("startColumn", 0) == 2:
+                    state_rows = rows
+                elif title in self.sheets and not self.sheets[title].cells:
+                    self.sheets[title].cells = rows
+        values = [[_plain(cell) for cell in row] for row in state_rows]
+        if values:
+            self.area = _shifted(meta.read_meta(values[0], values[1:]), by=2)
+        self.requests: list[Request] = []
+        self.done: list[str] = []
+        self.meta: dict[str, str] = {}
+
+    # --- the whole ---------------------------------------------------------------------------
+
+    def build(self) -> tuple[list[Request], list[str]]:
+        if self.time_zone != self.zone:
+            self.requests.append(
+                {
+                    "updateSpreadsheetProperties": {
+                        "properties": {"timeZone": self.zone},
+                        "fields": "timeZone",
+                    }
+                }
+            )
+            self.done.append(f"set the time zone to {self.zone}")
+        for position, tab in enumerate(layout.TABS):
+            sheet = self._tab(tab, position)
+            headers: list[object] = []
+            if tab.kind is layout.Kind.WORKER:
+                self._worker_tab(sheet, tab)
+            else:
+                headers = self._table(sheet, tab)
+            self._protect(sheet, tab, headers)
+        self._remove_default_tabs()
+        self._marker()
+        return self.requests, self.done
+
+    # --- tabs ---------------------------------------------------------------------------------
+
+    def _tab(self, tab: layout.Tab, position: int) -> Sheet:
+        sheet = self.sheets.get(tab.title)
+        if sheet is None:
+            taken = {s.id for s in self.sheets.values()}
+            sheet_id = _new_id(taken)
+            props: dict[str, Any] = {
+                "sheetId": sheet_id,
+                "title": tab.title,
+                "index": position,
+                "hidden": tab.hidden,
+                "gridProperties": {
+                    "rowCount": NEW_GRID[0],
+                    "columnCount": max(NEW_GRID[1], len(tab.all_widths())),
+                    "frozenRowCount": tab.frozen_rows,
+                },
+            }
+            if tab.kind is layout.Kind.WORKER:
+                props["tabColorStyle"] = {"rgbColor": rgb("808080")}
+            self.requests.append({"addSheet": {"properties": props}})
+            sheet = self.sheets[tab.title] = Sheet(sheet_id, tab.title, props, new=True)
+            self.done.append(f"created tab {tab.title}")
+            if tab.kind is layout.Kind.WORKER:
+                self._widths(sheet, tab.widths, range(len(tab.widths)))
+            return sheet
+        grid = sheet.properties.get("gridProperties", {})
+        changed: dict[str, Any] = {}
+        if bool(sheet.properties.get("hidden")) != tab.hidden:
+            changed["hidden"] = tab.hidden
+            self.done.append(f"{'hid' if tab.hidden else 'showed'} tab {tab.title}")
+        if grid.get("frozenRowCount", 0) != tab.frozen_rows:
+            changed["gridProperties"] = {"frozenRowCount": tab.frozen_rows}
+            self.done.append(f"froze the top {tab.frozen_rows} rows of {tab.title}")
+        if changed:
+            fields = ",".join(
+                "gridProperties.frozenRowCount" if k == "gridProperties" else k for k in changed
+            )
+            self.requests.append(
+                {
+                    "updateSheetProperties": {
+                        "properties": {"sheetId": sheet.id, **changed},
+                        "fields": fields,
+                    }
+                }
+            )
+        return sheet
+
+    def _widths(self, sheet: Sheet, widths: Iterable[int], indexes: Iterable[int]) -> None:
+        for width, index in zip(widths, indexes, strict=True):
+            self.requests.append(
+                {
+                    "updateDimensionProperties": {
+                        "range": {
+                            "sheetId": sheet.id,
+                            "dimension": "COLUMNS",
+                            "startIndex": index,
+                            "endIndex": index + 1,
+                        },
+                        "properties": {"pixelSize": layout.pixels(width)},
+                        "fields": "pixelSize",
+                    }
+                }
+            )
+
+    def _worker_tab(self, sheet: Sheet, tab: layout.Tab) -> None:
+        """A new or emptied worker tab: init writes what depends on the catalog alone (SOP),
+        and has the cycle write the rest. A change of content is the cycle's, which also
+        points each Langkah dropdown at the SOP tab's rows anew."""
+        key = meta.digest_key(tab.title)
+        blank = sheet.new or not sheet.header_cells or _plain(sheet.header_cells[0]) in (None, "")
+        if not blank:
+            return
+        content = views.static_tabs(self.rules.catalog).get(tab.title)
+        if content is not None:
+            self.requests.extend(tab_requests(sheet.id, {tab.title: content.grid}))
+            self.done.append(f"wrote tab {tab.title}")
+            self.meta.setdefault(key, content.digest())
+        elif self.area.values.get(key):
+            self.meta[key] = ""
+
+    # --- tables: headers, formats, dropdowns, colours, views -----------------------------
+
+    def _table(self, sheet: Sheet, tab: layout.Tab) -> list[object]:
+        """Headers (added, or their look repaired), formats, dropdowns, colours, views;
+        returns the headers as they will be."""
+        headers = sheet.headers
+        added = c.missing_columns(headers, tab.headers)
+        width = len(headers) + len(added)
+        have = sheet.properties.get("gridProperties", {}).get("columnCount", NEW_GRID[1])
+        if width > have:
+            self.requests.append(
+                {
+                    "appendDimension": {
+                        "sheetId": sheet.id,
+                        "dimension": "COLUMNS",
+                        "length": width - have,
+                    }
+                }
+            )
+        if added:
+            cells = [header_cell(tab.column(name)) for name in added]
+            self.requests.append(update_cells(sheet.id, 0, len(headers), [cells], HEADER_FIELDS))
+            self._widths(
+                sheet,
+                [tab.column(name).width for name in added],
+                range(len(headers), width),
+            )
+            if not sheet.new:
+                self.done.append(f"added columns {', '.join(added)} to {tab.title}")
+        all_headers = [*headers, *added]
+        cols = c.column_map(all_headers)
+        repaired = []
+        for col in tab.columns:
+            index = cols[c.header_key(col.header)]
+            if col.header in added or index >= len(sheet.header_cells):
+                continue
+            if not header_looks_right(sheet.header_cells[index], col):
+                look = header_cell(col)
+                del look["userEnteredValue"]
+                self.requests.append(
+                    update_cells(sheet.id, 0, index, [[look]], "userEnteredFormat,note")
+                )
+                repaired.append(col.header)
+        if repaired:
+            self.done.append(f"repaired the header format of {', '.join(repaired)} in {tab.title}")
+        if not tab.appended:
+            self._formats_and_dropdowns(sheet, tab, all_headers, bool(added))
+        if tab.status_colours:
+            self._status_colours(sheet, cols, len(all_headers))
+        if tab.filters:
+            self._filter_views(sheet, cols)
+        if tab.kind is layout.Kind.STATE:
+            self._key_value_area(cols)
+        return all_headers
+
+    def _key_value_area(self, cols: dict[str, int]) -> None:
+        """Where the key→value area is; what was read of it counts only if it is there."""
+        key_col, value_col = (cols[c.header_key(name)] for name in c.META_COLUMNS)
+        if (key_col, value_col) != (2, 3):  # read from C:D: not the area
+            self.area = MetaArea()
+        self.area = MetaArea(self.area.values, self.area.rows, self.area.end, (key_col, value_col))
+
+    def _formats_and_dropdowns(
+        self, sheet: Sheet, tab: layout.Tab, headers: list[object], added: bool
+    ) -> None:
+        catalog = self.rules.catalog
+        cols = c.column_map(headers)
+        wanted = [
+            (col.header, col.format, col.dropdown.values(catalog) if col.dropdown else None)
+            for col in tab.columns
+        ]
+        key, value = meta.layout_key(tab.title), meta.digest([wanted, headers])
+        if self.area.values.get(key) == value and not added:
+            return
+        self.requests.extend(column_formats(sheet.id, tab, headers))
+        for col in tab.columns:
+            if col.dropdown is None:
+                continue
+            index = cols[c.header_key(col.header)]
+            values = col.dropdown.values(catalog)
+            self.requests.append(
+                {
+                    "setDataValidation": {
+                        "range": columns(sheet.id, index, index + 1, start_row=1),
+                        "rule": {
+                            "condition": {
+                                "type": "ONE_OF_LIST",
+                                "values": [{"userEnteredValue": v} for v in values],
+                            },
+                            "strict": False,
+                            "showCustomUi": True,
+                        },
+                    }
+                }
+            )
+        self.meta[key] = value
+        if tab.title == c.DOKUMEN and not sheet.new:
+            # the column's list replaced each row's own Langkah list: the cycle points them anew
+            self.meta[meta.digest_key(views.SOP)] = ""
+        if not sheet.new and self.area.values.get(key):
+            self.done.append(f"updated the formats and dropdowns of {tab.title}")
+
+    def _status_colours(self, sheet: Sheet, cols: dict[str, int], width: int) -> None:
+        letter = column_letter(cols[c.header_key(c.STATUS)])
+        wanted = {f'=${letter}2="{status}"': status for status in c.STATUS_COLOURS}
+        present: set[str] = set()
+        stale: list[int] = []
+        for index, rule in enumerate(sheet.conditional):
+            formula = _formula(rule)
+            match = _STATUS_RULE.match(formula)
+            if formula in wanted and formula not in present:
+                present.add(formula)
+            elif match and match.group(2) in {s.value for s in c.STATUS_COLOURS}:
+                stale.append(index)  # a duplicate, or one on a column Status left
+        for index in sorted(stale, reverse=True):
+            self.requests.append(
+                {"deleteConditionalFormatRule": {"sheetId": sheet.id, "index": index}}
+            )
+        missing = [f for f in wanted if f not in present]
+        for formula in missing:
+            colour = c.STATUS_COLOURS[wanted[formula]]
+            self.requests.append(
+                {
+                    "addConditionalFormatRule": {
+                        "index": 0,
+                        "rule": {
+                            "ranges": [columns(sheet.id, 0, width, start_row=1)],
+                            "booleanRule": {
+                                "condition": {
+                                    "type": "CUSTOM_FORMULA",
+                                    "values": [{"userEnteredValue": formula}],
+                                },
+                                "format": {"backgroundColor": rgb(colour)},
+                            },
+                        },
+                    }
+                }
+            )
+        if (missing or stale) and not sheet.new:
+            self.done.append(f"restored the status colours of {sheet.title}")
+
+    def _filter_views(self, sheet: Sheet, cols: dict[str, int]) -> None:
+        """A ready view per actor's queue, and of late/invalid and finished work.
+
+        Views are found by title: staff's own views and ours that exist stay as they are.
+        """
+        existing = {v.get("title") for v in sheet.filter_views}
+        width = max(cols.values()) + 1
+        for view in layout.filter_views(self.rules.catalog, self.rules.person):
+            if view.title in existing:
+                continue
+            specs: list[dict[str, Any]] = [
+                {"columnIndex": cols[c.header_key(name)], "filterCriteria": _equals(text)}
+                for name, text in view.equals.items()
+            ]
+            specs += [
+                {
+                    "columnIndex": cols[c.header_key(name)],
+                    "filterCriteria": {"hiddenValues": list(values)},
+                }
+                for name, values in view.hides.items()
+            ]
+            self.requests.append(
+                {
+                    "addFilterView": {
+                        "filter": {
+                            "title": view.title,
+                            "range": columns(sheet.id, 0, width),
+                            "filterSpecs": specs,
+                            "sortSpecs": [
+                                {
+                                    "dimensionIndex": cols[c.header_key(view.sort_by)],
+                                    "sortOrder": "ASCENDING",
+                                }
+                            ],
+                        }
+                    }
+                }
+            )
+            self.done.append(f"added filter view {view.title}")
+
+    # --- protections --------------------------------------------------------------------------
+
+    def _protect(self, sheet: Sheet, tab: layout.Tab, headers: list[object]) -> None:
+        """Each protected range once, on the right range, for the right editors."""
+        restored, duplicates = [], 0
+        for description, col in layout.protections(tab, headers):
+            same = [p for p in sheet.protected if p.get("description") == description]
+            good = next((p for p in same if self._right(p, sheet.id, col)), None)
+            for other in same:
+                if other is not good:
+                    self.requests.append(
+                        {"deleteProtectedRange": {"protectedRangeId": other["protectedRangeId"]}}
+                    )
+                    duplicates += 1
+            if good is None:
+                grid = columns(sheet.id, col, col + 1) if col is not None else {"sheetId": sheet.id}
+                protected: dict[str, Any] = {
+                    "description": description,
+                    "warningOnly": self.warning_only,
+                    "range": grid,
+                }
+                if not self.warning_only:
+                    protected["editors"] = {"users": self.editors}
+                self.requests.append({"addProtectedRange": {"protectedRange": protected}})
+                restored.append(description.rsplit("(", 1)[-1].rstrip(")"))
+        if restored and not sheet.new:
+            self.done.append(f"protected {', '.join(restored)} in {tab.title}")
+        if duplicates:
+            self.done.append(f"removed {duplicates} wrong or duplicate protections of {tab.title}")
+
+    def _right(self, protected: dict[str, Any], sheet_id: int, col: int | None) -> bool:
+        grid = protected.get("range", {})
+        if col is None:
+            place = not any(k in grid for k in ("startColumnIndex", "startRowIndex"))
+        else:
+            place = (grid.get("startColumnIndex"), grid.get("endColumnIndex")) == (col, col + 1)
+        if bool(protected.get("warningOnly")) != self.warning_only:
+            return False
+        if self.warning_only:
+            return place
+        users = set(protected.get("editors", {}).get("users", []))
+        return place and users == set(self.editors)
+
+    def _marker(self) -> None:
+        """The write marker (one, on the state tab), replaced by any batch init sends.
+
+        Like the cycle's writes, init's batch replaces the marker, so that it too is
+        refused whole if it arrives late, after a later look at the sheet was acted on.
+        """
+        state = self.sheets[c.STATE]
+        markers = [p for p in state.protected if p.get("description") == layout.TOKEN]
+        known = self.area.values.get(meta.TOKEN, "")
+        keep = next((p for p in markers if str(p["protectedRangeId"]) == known), None)
+        keep = keep or (markers[0] if markers else None)
+        for other in markers:
+            if other is not keep:
+                self.requests.append(
+                    {"deleteProtectedRange": {"protectedRangeId": other["protectedRangeId"]}}
+                )
+        self._remember()
+        current = keep is not None and known == str(keep["protectedRangeId"])
+        if current and not self.requests and not self.meta:
+            return
+        if not self.done:
+            self.done.append(f"brought the worker's notes in {c.STATE} up to date")
+        token = new_token()
+        self.requests.extend(
+            marker_step(state.id, keep["protectedRangeId"] if keep else None, token)
+        )
+        self.meta[meta.TOKEN] = str(token)
+        self.requests.extend(meta_requests(state.id, self.area, self.meta))
+
+    # --- the rest -----------------------------------------------------------------------------
+
+    def _remove_default_tabs(self) -> None:
+        """The empty tab a new spreadsheet starts with goes; never a tab with anything in it."""
+        for sheet in list(self.sheets.values()):
+            if sheet.new or not _removable_name(sheet.title):
+                continue
+            empty = not any(_plain(cell) not in (None, "") for row in sheet.cells for cell in row)
+            if empty and not (sheet.conditional or sheet.protected or sheet.filter_views):
+                self.requests.append({"deleteSheet": {"sheetId": sheet.id}})
+                self.done.append(f"removed the empty tab {sheet.title}")
+
+    def _remember(self) -> None:
+        """What the cycle's read relies on: each tab's id, in the key→value area."""
+        for tab in layout.TABS:
+            key, value = meta.sheet_key(tab.title), str(self.sheets[tab.title].id)
+            if self.area.values.get(key) != value:
+                self.meta[key] = value
+
+
+def _shifted(area: MetaArea, by: int) -> MetaArea:
+    """A key→value area read from columns C:D, with its columns as the whole tab counts them."""
+    cols = area.columns
+    return MetaArea(
+        area.values, area.rows, area.end, (cols[0] + by, cols[1] + by) if cols else None
+    )
+
+
+def _formula(rule: dict[str, Any]) -> str:
+    values = rule.get("booleanRule", {}).get("condition", {}).get("values", [{}])
+    return str(values[0].get("userEnteredValue", "")) if values else ""
+
+
+def _equals(text: str) -> dict[str, Any]:
+    return {"condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": text}]}}
+
+
+def _new_id(taken: set[int]) -> int:
+    while True:
+        candidate = secrets.randbelow(2**31 - 2) + 1
+        if candidate not in taken:
+            return candidate

@@ -1,0 +1,448 @@
+"""A cycle's changes as batchUpdate bodies: one, or the fewest under 2 MB.
+
+Only a write over Google's recommended 2 MB (the first sync of a very large
+sheet) is split, document by document: a document's ID, record and Riwayat rows
+always travel in one body, and a batchUpdate is atomic, so whatever a read
+finds of a document after a failure is all of its change or none of it.
+
+**The write marker.** Every body first replaces a one-cell protected range of
+the state tab (``layout.TOKEN``): it deletes the range whose id the read found
+in the key→value area and adds one with a new id, which it records there. A
+body planned on a read that is no longer current (an earlier body that Google
+applied after its answer was lost, even after the worker had read the sheet
+again) finds its marker gone and is refused whole. So a write is never applied
+twice, whatever the network does.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import structlog
+
+from syncer import contract as c
+from syncer import layout, meta, views
+from syncer.backends import Changes
+from syncer.backends.google.values import (
+    NUMBER_FORMATS,
+    CellData,
+    appended,
+    cell_data,
+    styled_cell,
+)
+from syncer.ledger import history_cells, record_cells
+from syncer.meta import MetaArea
+
+WRITE_LIMIT = 2_000_000
+"""Google recommends request bodies of at most 2 MB."""
+VALUE, RULE = "userEnteredValue", "dataValidation"
+
+log = structlog.get_logger("sopsync.google")
+
+Request = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a write needs from the read it was planned on."""
+
+    ids: dict[str, int]
+    """Tab title -> sheetId (cached in the key→value area, refreshed by init)."""
+    headers: list[object]
+    """Dokumen's header row."""
+    record_rows: dict[str, int]
+    """ID -> 0-based index of its row in the state tab (below the header)."""
+    meta: MetaArea
+    tables: dict[str, list[object]]
+    """Admin tab -> its header row."""
+    token: int | None
+    """The write marker's protected range id as read; None: none yet (init adds one)."""
+
+
+SAMPLE_TOKEN = 1_000_000_000
+
+
+def new_token() -> int:
+    """A protected range id for the write marker: ten digits, so every body has one size."""
+    return 1_000_000_000 + secrets.randbelow(1_000_000_000)
+
+
+def encoded(obj: object) -> bytes:
+    """Compact JSON (gspread's own encoding adds ~10% of spaces)."""
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+# --- units: what must land together --------------------------------------------------------
+
+
+@dataclass
+class Unit:
+    """A row's worker cells, or a document's whole change, or the worker tabs."""
+
+    dokumen: list[tuple[int, int, CellData]] = field(default_factory=list)
+    """(grid row, column, cell) of Dokumen: values, or a Langkah dropdown."""
+    record_updates: list[tuple[int, list[object]]] = field(default_factory=list)
+    record_appends: list[list[object]] = field(default_factory=list)
+    history: list[list[object]] = field(default_factory=list)
+    pesan: list[tuple[str, int, int, CellData]] = field(default_factory=list)
+    tabs: dict[str, views.Grid] = field(default_factory=dict)
+
+    def size(self) -> int:
+        """About the bytes this unit adds to a body: its rows as serialised, one comma each."""
+        rows: list[object] = []
+        by_row: dict[tuple[int, bool], dict[int, CellData]] = {}
+        for row, col, data in self.dokumen:  # values and dropdowns go in separate requests
+            by_row.setdefault((row, RULE in data), {})[col] = data
+        for cells in by_row.values():
+            for first, last in _runs(sorted(cells)):
+                rows.append({"values": [cells[k] for k in range(first, last + 1)]})
+        rows += [{"values": [cell_data(v) for v in vals]} for _, vals in self.record_updates]
+        rows += [{"values": [cell_data(v) for v in vals]} for vals in self.record_appends]
+        rows += [appended(vals) for vals in self.history]
+        rows += [{"values": [data]} for *_, data in self.pesan]
+        total = sum(len(encoded(row)) + 1 for row in rows)
+        if self.tabs:
+            total += len(encoded(tab_requests(1, self.tabs)))
+        return total
+
+
+def units(changes: Changes, basis: Basis, zone: ZoneInfo) -> list[Unit]:
+    """Group the changes: a row's worker cells; a document's ID, record and Riwayat rows."""
+    cols = c.column_map(basis.headers)
+    rows: dict[int, Unit] = {}
+    by_doc: dict[str, Unit] = {}
+    for write in changes.cells:
+        unit = rows.setdefault(write.row, Unit())
+        col = cols[c.header_key(write.column)]
+        unit.dokumen.append((write.row + 1, col, cell_data(write.value)))
+        if write.column == c.ID:
+            by_doc[str(write.value)] = unit
+    langkah = cols[c.header_key(c.LANGKAH)]
+    for row, block in changes.choices.items():
+        rows.setdefault(row, Unit()).dokumen.append((row + 1, langkah, _choices(block)))
+    for record in changes.records:
+        unit = by_doc.setdefault(record.id, Unit())
+        cells = record_cells(record)
+        index = basis.record_rows.get(record.id)
+        if index is None:
+            unit.record_appends.append(cells)
+        else:
+            unit.record_updates.append((index + 1, cells))
+    for entry in changes.history:
+        by_doc.setdefault(entry.id, Unit()).history.append(history_cells(entry, zone))
+    pesan: list[Unit] = []
+    for title, texts in changes.pesan.items():
+        col = c.column_map(basis.tables[title])[c.header_key(c.PESAN)]
+        for row, text in sorted(texts.items()):
+            pesan.append(Unit(pesan=[(title, row + 1, col, cell_data(text))]))
+    ordered = {id(u): u for u in [*(rows[r] for r in sorted(rows)), *by_doc.values()]}
+    found = list(ordered.values()) + pesan
+    if changes.tabs:
+        found.insert(0, Unit(tabs=changes.tabs))
+    return found
+
+
+def _choices(block: tuple[int, int]) -> CellData:
+    """A Langkah cell's dropdown: its procedure's ``n - Kegiatan`` block in the SOP tab.
+
+    Only the cell's validation is set (fields=dataValidation), never what staff typed.
+    """
+    col = column_letter(views.SOP_HEADERS.index("Pilihan Langkah"))
+    source = f"='{views.SOP}'!${col}${block[0] + 1}:${col}${block[1]}"
+    condition = {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": source}]}
+    return {RULE: {"condition": condition, "strict": False, "showCustomUi": True}}
+
+
+# --- bodies ----------------------------------------------------------------------------------
+
+
+class Planner:
+    """Bodies for one write; each carries the write marker's step, the last the key→value area."""
+
+    def __init__(self, changes: Changes, basis: Basis, zone: ZoneInfo, limit: int = WRITE_LIMIT):
+        self.basis = basis
+        self.limit = limit
+        self.units = units(changes, basis, zone)
+        self.meta = changes.meta
+        self.previous: list[int | None] = []
+        """For each body, the write marker it replaces."""
+
+    def bodies(self, token: Callable[[], int] = new_token) -> list[bytes]:
+        """Encoded bodies, the fewest under the limit, in the order they must be sent."""
+        whole = encoded(self._body(self.units, self.basis.token, token(), True))
+        self.previous = [self.basis.token]
+        if len(whole) < self.limit:
+            return [whole]
+        chunks = self._split()
+        previous = self.basis.token
+        out: list[bytes] = []
+        self.previous = []
+        for n, chunk in enumerate(chunks):
+            following = token()
+            out.append(encoded(self._body(chunk, previous, following, n == len(chunks) - 1)))
+            self.previous.append(previous)
+            previous = following
+        if len(out) > 1:
+            log.info("write split", bodies=len(out), sizes=[len(b) for b in out])
+        return out
+
+    def _split(self) -> list[list[Unit]]:
+        """Greedy: each body takes as many units, in order, as fit (the fewest bodies).
+
+        Sizes are estimated per unit; each body is then measured as encoded and its
+        end found by search from the estimate: the longest run of units that fits.
+        """
+        todo = self.units
+        sizes = [u.size() for u in todo]
+        chunks: list[list[Unit]] = []
+        start = 0
+        while start < len(todo):
+            end = self._longest(start, sizes)
+            chunks.append(todo[start:end])
+            start = end
+        return chunks
+
+    def _longest(self, start: int, sizes: list[int]) -> int:
+        """The end of the longest run of units from ``start`` whose body fits."""
+        total = len(self.units)
+        guess = start + 1
+        used = self._size(start, guess)
+        while guess < total and used + sizes[guess] < self.limit:
+            used += sizes[guess]
+            guess += 1
+        if guess == start + 1 or self._fits(start, guess):
+            low, high = guess, total + 1
+            step = max(1, (guess - start) // 32)
+            while low < total:  # the estimate was short: look further, doubling the step
+                probe = min(total, low + step)
+                if not self._fits(start, probe):
+                    high = probe
+                    break
+                low, step = probe, step * 2
+        else:
+            low, high = start + 1, guess
+        while high - low > 1:
+            middle = (low + high) // 2
+            if self._fits(start, middle):
+                low = middle
+            else:
+                high = middle
+        return low
+
+    def _size(self, start: int, end: int) -> int:
+        """The encoded size of a body of these units (markers are all ten digits long)."""
+        chunk, last = self.units[start:end], end == len(self.units)
+        return len(encoded(self._body(chunk, SAMPLE_TOKEN, SAMPLE_TOKEN, last)))
+
+    def _fits(self, start: int, end: int) -> bool:
+        return self._size(start, end) < self.limit
+
+    def _body(self, chunk: list[Unit], previous: int | None, following: int, last: bool) -> Any:
+        ids = self.basis.ids
+        requests = marker_step(ids[c.STATE], previous, following)
+        dokumen = [cell for u in chunk for cell in u.dokumen]
+        for fields in (VALUE, RULE):
+            cells = [cell for cell in dokumen if (RULE in cell[2]) == (fields == RULE)]
+            for row, col, block in blocks(cells):
+                requests.append(update_cells(ids[c.DOKUMEN], row, col, block, fields))
+        if dokumen:
+            requests.extend(column_formats(ids[c.DOKUMEN], layout.DOKUMEN, self.basis.headers))
+        updates = [(row, vals) for u in chunk for row, vals in u.record_updates]
+        for row, col, block in blocks(
+            (r, k, cell_data(v)) for r, vals in updates for k, v in enumerate(vals)
+        ):
+            requests.append(update_cells(ids[c.STATE], row, col, block))
+        appends = [vals for u in chunk for vals in u.record_appends]
+        if appends:
+            requests.append(append_cells(ids[c.STATE], appends))
+        history = [vals for u in chunk for vals in u.history]
+        if history:
+            requests.append(append_cells(ids[c.RIWAYAT], history, dated=True))
+        by_tab: dict[str, list[tuple[int, int, CellData]]] = {}
+        for u in chunk:
+            for title, row, col, data in u.pesan:
+                by_tab.setdefault(title, []).append((row, col, data))
+        for title, cells in by_tab.items():
+            for row, col, block in blocks(cells):
+                requests.append(update_cells(ids[title], row, col, block))
+        for u in chunk:
+            if u.tabs:
+                requests.extend(tab_requests(0, u.tabs, ids))
+        values = {meta.TOKEN: str(following), **(self.meta if last else {})}
+        requests.extend(meta_requests(ids[c.STATE], self.basis.meta, values))
+        return {"requests": requests}
+
+
+def marker_step(state_id: int, previous: int | None, following: int) -> list[Request]:
+    """Replace the write marker: the body is refused whole if ``previous`` is gone."""
+    steps: list[Request] = []
+    if previous is not None:
+        steps.append({"deleteProtectedRange": {"protectedRangeId": previous}})
+    steps.append(
+        {
+            "addProtectedRange": {
+                "protectedRange": {
+                    "protectedRangeId": following,
+                    "range": {
+                        "sheetId": state_id,
+                        "startRowIndex": 0,
+                        "endRowIndex": 1,
+                        "startColumnIndex": 0,
+                        "endColumnIndex": 1,
+                    },
+                    "description": layout.TOKEN,
+                    "warningOnly": True,
+                }
+            }
+        }
+    )
+    return steps
+
+
+def meta_requests(state_id: int, area: MetaArea, values: dict[str, str]) -> list[Request]:
+    """Upsert keys of the key→value area (two cells a key)."""
+    if area.columns is None:
+        raise ValueError("the state tab has no key→value area")
+    key_col, value_col = area.columns
+    cells = []
+    for index, key, value in meta.placed(area, values):
+        cells.append((index + 1, key_col, cell_data(key)))
+        cells.append((index + 1, value_col, cell_data(value)))
+    return [update_cells(state_id, row, col, block) for row, col, block in blocks(cells)]
+
+
+def column_formats(sheet_id: int, tab: layout.Tab, headers: list[object]) -> list[Request]:
+    """The layout's number format over whole columns below the header (rows staff insert too).
+
+    One small request per column instead of a format on every cell written.
+    """
+    cols = c.column_map(headers)
+    out = []
+    for col in tab.columns:
+        index = cols.get(c.header_key(col.header))
+        if col.format is None or index is None:
+            continue
+        out.append(
+            {
+                "repeatCell": {
+                    "range": columns(sheet_id, index, index + 1, start_row=1),
+                    "cell": {"userEnteredFormat": {"numberFormat": NUMBER_FORMATS[col.format]}},
+                    "fields": "userEnteredFormat.numberFormat",
+                }
+            }
+        )
+    return out
+
+
+def tab_requests(
+    default_id: int, tabs: dict[str, views.Grid], ids: dict[str, int] | None = None
+) -> list[Request]:
+    """Rewrite worker tabs whole: clear every value and format, then append the new rows.
+
+    Clearing an unbounded range and appending needs no knowledge of the grid's size.
+    """
+    out: list[Request] = []
+    for title, grid in tabs.items():
+        sheet_id = ids[title] if ids is not None else default_id
+        out.append(
+            {
+                "updateCells": {
+                    "range": {"sheetId": sheet_id},
+                    "fields": "userEnteredValue,userEnteredFormat",
+                }
+            }
+        )
+        rows = [
+            {"values": [styled_cell(cell, i) for i, cell in enumerate(row)] or [{}]} for row in grid
+        ]
+        out.append(
+            {
+                "appendCells": {
+                    "sheetId": sheet_id,
+                    "rows": rows,
+                    "fields": "userEnteredValue,userEnteredFormat",
+                }
+            }
+        )
+    return out
+
+
+def update_cells(
+    sheet_id: int, row: int, col: int, rows: list[list[CellData]], fields: str = VALUE
+) -> Request:
+    return {
+        "updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": col},
+            "rows": [{"values": values} for values in rows],
+            "fields": fields,
+        }
+    }
+
+
+def append_cells(sheet_id: int, rows: list[list[object]], dated: bool = False) -> Request:
+    """appendCells after the tab's last row with data; date cells formatted when ``dated``."""
+    if dated:
+        body = [appended(values) for values in rows]
+        fields = "userEnteredValue,userEnteredFormat.numberFormat"
+    else:
+        body = [{"values": [cell_data(v) for v in values]} for values in rows]
+        fields = VALUE
+    return {"appendCells": {"sheetId": sheet_id, "rows": body, "fields": fields}}
+
+
+def blocks(
+    cells: Iterable[tuple[int, int, CellData]],
+) -> list[tuple[int, int, list[list[CellData]]]]:
+    """Group cells into rectangles: consecutive rows with the same contiguous columns."""
+    by_row: dict[int, dict[int, CellData]] = {}
+    for row, col, data in cells:
+        by_row.setdefault(row, {})[col] = data
+    runs: list[tuple[int, int, int, list[CellData]]] = []  # (row, first col, last col, cells)
+    for row in sorted(by_row):
+        for first, last in _runs(sorted(by_row[row])):
+            runs.append((row, first, last, [by_row[row][k] for k in range(first, last + 1)]))
+    out: list[tuple[int, int, list[list[CellData]]]] = []
+    shape: tuple[int, int] | None = None
+    last_row = -2
+    for row, first, last, values in sorted(runs, key=lambda r: (r[1], r[2], r[0])):
+        if out and shape == (first, last) and row == last_row + 1:
+            out[-1][2].append(values)
+        else:
+            out.append((row, first, [values]))
+            shape = (first, last)
+        last_row = row
+    return out
+
+
+def _runs(cols: list[int]) -> Iterator[tuple[int, int]]:
+    start = prev = cols[0]
+    for col in cols[1:]:
+        if col != prev + 1:
+            yield start, prev
+            start = col
+        prev = col
+    yield start, prev
+
+
+def columns(sheet_id: int, start: int, end: int, start_row: int = 0) -> dict[str, int]:
+    return {
+        "sheetId": sheet_id,
+        "startRowIndex": start_row,
+        "startColumnIndex": start,
+        "endColumnIndex": end,
+    }
+
+
+def column_letter(index: int) -> str:
+    """A 0-based column index as its letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

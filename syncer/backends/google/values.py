@@ -1,0 +1,163 @@
+"""Cell values between the Sheets API and the cycle: serial date-times, CellData, styles.
+
+The cycle's read asks for values as entered (``valueRenderOption=FORMULA``:
+formulas stay formulas, as on a workbook) with date-times as serial numbers;
+the layout says which columns hold date-times, and only those are converted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from syncer import contract as c
+from syncer import layout, views
+
+EPOCH = datetime(1899, 12, 30)
+SECONDS_PER_DAY = 86_400
+LAST_SERIAL = 2_958_466
+"""The day after 9999-12-31: a larger number is no date."""
+NUMBER_FORMATS: dict[layout.Format, dict[str, str]] = {
+    kind: {"type": kind.name, "pattern": pattern} for kind, pattern in layout.PATTERNS.items()
+}
+"""The layout's formats as Google's NumberFormat (type DATE_TIME, DATE or TEXT)."""
+APPENDED_DATE = {"numberFormat": NUMBER_FORMATS[layout.Format.DATE_TIME]}
+"""A date cell appended to Riwayat carries its own format, shown as Dokumen's are."""
+
+CellData = dict[str, Any]
+
+
+def to_serial(moment: datetime) -> float:
+    """Days since 1899-12-30 to the whole second, as exactly as a float holds it.
+
+    Never rounded to a few decimals: 11:00 stays 11:00, not 10:59:59.97, which a
+    sheet that truncates would show as 10:59."""
+    delta = moment.replace(microsecond=0, tzinfo=None) - EPOCH
+    return (delta.days * SECONDS_PER_DAY + delta.seconds) / SECONDS_PER_DAY
+
+
+@lru_cache(maxsize=1 << 16)
+def from_serial(serial: float) -> datetime:
+    """The date-time a serial number shows, to the nearest second.
+
+    Remembered: a sheet holds the same moments over and over (every document a cycle
+    started has its Mulai), and a ``run`` reads them again every cycle."""
+    return EPOCH + timedelta(seconds=round(serial * SECONDS_PER_DAY))
+
+
+def dated(rows: list[list[object]], columns: Iterable[int]) -> None:
+    """In place: the serial numbers of these columns become date-times; "" becomes None."""
+    columns = tuple(columns)
+    if not columns:
+        return
+    for row in rows:
+        width = len(row)
+        for col in columns:
+            if col < width:
+                value = row[col]
+                if (type(value) is float or type(value) is int) and 0 <= value < LAST_SERIAL:
+                    row[col] = from_serial(value)
+                elif value == "":
+                    row[col] = None
+
+
+def date_columns(tab: layout.Tab, headers: list[object]) -> list[int]:
+    """Where the tab's date and date-time columns are, by header."""
+    cols = c.column_map(headers)
+    found = (
+        cols.get(c.header_key(col.header))
+        for col in tab.columns
+        if col.format in (layout.Format.DATE, layout.Format.DATE_TIME)
+    )
+    return [index for index in found if index is not None]
+
+
+def cell_data(value: object) -> CellData:
+    """A value as CellData: text is always stringValue, so it is never a formula."""
+    if value is None or value == "":
+        return {}
+    if isinstance(value, datetime):  # its column's format shows it
+        return {"userEnteredValue": {"numberValue": to_serial(value)}}
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, int | float):
+        return {"userEnteredValue": {"numberValue": value}}
+    return {"userEnteredValue": {"stringValue": str(value)}}
+
+
+def appended(values: Iterable[object]) -> dict[str, list[CellData]]:
+    """One appended row; each date cell carries its own format.
+
+    Google does not document whether a formatted empty row counts as "data" for
+    appendCells, so no tab appended to ever has its empty rows formatted.
+    """
+    cells = []
+    for value in values:
+        data = cell_data(value)
+        if isinstance(value, datetime):
+            data["userEnteredFormat"] = APPENDED_DATE
+        cells.append(data)
+    return {"values": cells}
+
+
+def rgb(hex_colour: str) -> dict[str, float]:
+    return {
+        "red": int(hex_colour[0:2], 16) / 255,
+        "green": int(hex_colour[2:4], 16) / 255,
+        "blue": int(hex_colour[4:6], 16) / 255,
+    }
+
+
+def styled_cell(styled: views.Styled, column: int = 0) -> CellData:
+    """A worker tab's cell with its look."""
+    data = cell_data(styled.value)
+    fmt: dict[str, Any] = {}
+    if isinstance(styled.value, datetime):
+        fmt["numberFormat"] = NUMBER_FORMATS[layout.Format.DATE_TIME]
+    if styled.style == views.TITLE:
+        fmt["textFormat"] = {"bold": True, "fontSize": 12}
+    elif styled.style in (views.HEADER, views.TOTAL):
+        fmt["textFormat"] = {"bold": True}
+        fmt["backgroundColor"] = rgb(layout.HEADER_FILL)
+    elif styled.style in {s.value for s in c.STATUS_COLOURS}:
+        fmt["backgroundColor"] = rgb(c.STATUS_COLOURS[c.Status(styled.style)])
+    if views.centred(styled.value, styled.style, column):
+        fmt["horizontalAlignment"] = "CENTER"
+    if isinstance(styled.value, str) and len(styled.value) > 20 and styled.style != views.TITLE:
+        fmt["wrapStrategy"] = "WRAP"
+    if fmt:
+        data["userEnteredFormat"] = fmt
+    return data
+
+
+HEADER_FIELDS = "userEnteredValue,userEnteredFormat,note"
+"""A header is written with its look and note: a mask naming only the value drops them."""
+
+
+def header_cell(col: layout.Column) -> CellData:
+    """A header cell as the layout wants it: bold; a worker column grey, italic, with a note."""
+    text: dict[str, Any] = {"bold": True}
+    fmt: dict[str, Any] = {"textFormat": text, "verticalAlignment": "MIDDLE"}
+    cell: CellData = {"userEnteredValue": {"stringValue": col.header}, "userEnteredFormat": fmt}
+    if col.worker:
+        text["italic"] = True
+        text["foregroundColor"] = rgb(layout.WORKER_FONT_COLOUR)
+        fmt["backgroundColor"] = rgb(layout.HEADER_FILL)
+        cell["note"] = layout.WORKER_NOTE
+    return cell
+
+
+def header_looks_right(cell: CellData, col: layout.Column) -> bool:
+    """Whether a header cell read back has the layout's look (bold; grey, italic, note)."""
+    fmt = cell.get("userEnteredFormat", {})
+    text = fmt.get("textFormat", {})
+    if not text.get("bold"):
+        return False
+    if not col.worker:
+        return True
+    grey = fmt.get("backgroundColor", {})
+    wanted = rgb(layout.HEADER_FILL)
+    close = all(abs(grey.get(k, 0.0) - v) < 0.01 for k, v in wanted.items())
+    return bool(text.get("italic")) and close and cell.get("note") == layout.WORKER_NOTE
