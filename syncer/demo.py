@@ -18,6 +18,7 @@ from sop_models import Duration
 from syncer import contract as c
 from syncer.backends import Changes
 from syncer.backends.xlsx import XlsxBackend
+from syncer.backends.xlsx_cells import set_value
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
 
@@ -72,7 +73,7 @@ def _type(path: Path, cells: dict[tuple[int, str], object]) -> None:
     sheet = book[c.DOKUMEN]
     cols = c.column_map([cell.value for cell in sheet[1]])
     for (row, header), value in cells.items():
-        sheet.cell(row, cols[header.casefold()] + 1).value = value
+        set_value(sheet.cell(row, cols[header.casefold()] + 1), value)
     book.save(path)
 
 

@@ -14,6 +14,7 @@ import math
 import random
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -222,42 +223,27 @@ def test_date_times_are_written_to_the_exact_second(sheet):
 # --- exactly once when an answer is lost --------------------------------------------------------
 
 
-class LosingNetwork(RedirectAdapter):
-    """A network that loses answers: each chosen write reaches the emulator, which applies
-    it; its answer never reaches the worker (the connection drops, as after a timeout).
+class SlowNetwork(RedirectAdapter):
+    """A network that keeps the worker's first write back: it never reaches the emulator
+    until ``deliver`` sends it, late, as a request stuck in the network would arrive."""
 
-    With ``hold``, the chosen write is kept back instead (never reaching the emulator
-    until ``deliver`` sends it late, as a request stuck in the network would arrive)."""
-
-    def __init__(self, base_url: str, lose: set[int], hold: bool = False):
+    def __init__(self, base_url: str):
         super().__init__(base_url)
-        self.lose = lose
-        self.hold = hold
-        self.writes = 0
         self.held: list[requests.PreparedRequest] = []
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        if request.method != "POST" or ":batchUpdate" not in (request.url or ""):
-            return super().send(request, **kwargs)
-        self.writes += 1
-        if self.writes not in self.lose:
-            return super().send(request, **kwargs)
-        if self.hold:
+        if request.method == "POST" and not self.held:
             self.held.append(request.copy())
             raise requests.ReadTimeout("no answer in time")
-        super().send(request, **kwargs)
-        raise requests.ConnectionError("connection reset after the request was sent")
+        return super().send(request, **kwargs)
 
     def deliver(self) -> list[int]:
-        """Send the held writes now, late; their status codes."""
-        return [super(LosingNetwork, self).send(r).status_code for r in self.held]
+        """Send the held write now; its status code."""
+        return [super(SlowNetwork, self).send(r).status_code for r in self.held]
 
 
-def lossy(sheet: GoogleSheet, lose: set[int], hold: bool = False, **kwargs: Any):
-    made = backend(sheet, **kwargs)
-    network = LosingNetwork(sheet.emu.base_url, lose, hold)
-    made.transport.session().mount(API_HOST, network)
-    return made, network
+def writes_sent(emu: Emulator) -> int:
+    return sum(1 for r in emu.request_log if r.method_id == WRITES)
 
 
 def _started(sheet: GoogleSheet, rows: list[dict]) -> None:
@@ -297,10 +283,10 @@ def test_a_write_applied_whose_answer_is_lost_is_not_applied_again(sheet, kind):
     if rows:
         _started(sheet, rows)
     edit(sheet)
-    made, network = lossy(sheet, lose={1})
     sheet.emu.reset_counters()
-    report = cycle(sheet, made, "2026-12-08T09:00")
-    assert report.written and network.writes in (1, 2)
+    sheet.emu.inject_faults("apply-drop", methods=[WRITES])  # applied, then its answer lost
+    report = cycle(sheet, backend(sheet), "2026-12-08T09:00")
+    assert report.written and writes_sent(sheet.emu) in (1, 2)
     assert len(riwayat(sheet)) == expected
     assert len(set(riwayat(sheet))) == expected
     assert len(one_record_each(sheet)) == len({r[0] for r in riwayat(sheet)})
@@ -313,10 +299,15 @@ def test_a_write_applied_whose_answer_is_lost_is_not_applied_again(sheet, kind):
 
 def test_a_split_first_sync_whose_second_answer_is_lost_logs_each_start_once(sheet):
     fill(sheet, 120)
-    made, network = lossy(sheet, lose={2})
+    made = backend(sheet)
     made.write_limit = 40_000
+    sheet.emu.reset_counters()
+    sheet.emu.before_next_write(  # the second body is applied and its answer lost
+        lambda emu: emu.inject_faults("apply-drop", methods=[WRITES])
+    )
     report = cycle(sheet, made, MON)
-    assert report.written and network.writes >= 3
+    lost = [r for r in sheet.emu.request_log if r.fault == "apply-drop"]
+    assert report.written and len(lost) == 1 and writes_sent(sheet.emu) >= 3
     assert len(riwayat(sheet)) == 120 and len(set(riwayat(sheet))) == 120
     assert len(one_record_each(sheet)) == 120
     sheet.emu.reset_counters()
@@ -335,13 +326,37 @@ def test_a_write_lost_before_it_was_applied_is_written_once(sheet):
     assert api_calls(sheet.emu) == {READS: 2, WRITES: 2}
 
 
+def test_a_write_answered_after_the_timeout_is_not_applied_again(sheet):
+    """Google applied the write and answers after the worker gave up waiting."""
+    _started(sheet, [{"Prosedur": "rka", "Judul": f"d{i}"} for i in range(3)])
+    for row in (2, 3, 4):
+        sheet.set(row, "Langkah", 2)
+    made = backend(sheet)
+    started = time.perf_counter()
+    made.read()  # what an answer takes here, the key and the token had
+    made.transport.timeout = max(1.0, 20 * (time.perf_counter() - started))
+    release = threading.Event()
+    fault = sheet.emu.inject_faults(
+        "apply-slow", methods=[WRITES], release=release, delay=10 * made.transport.timeout
+    )
+    try:
+        assert cycle(sheet, made, "2026-11-30T09:00").written
+    finally:
+        release.set()
+    assert fault.applied.is_set()
+    assert len(riwayat(sheet)) == 6 and len(set(riwayat(sheet))) == 6
+    assert len(one_record_each(sheet)) == 3
+
+
 def test_a_write_that_arrives_late_is_refused_whole(sheet):
     """A write stuck in the network arrives after the worker read again and wrote: Google
     refuses it whole (its write marker is gone), so nothing is applied twice."""
     _started(sheet, [{"Prosedur": "rka", "Judul": f"d{i}"} for i in range(3)])
     for row in (2, 3, 4):
         sheet.set(row, "Langkah", 2)
-    made, network = lossy(sheet, lose={1}, hold=True)
+    made = backend(sheet)
+    network = SlowNetwork(sheet.emu.base_url)
+    made.transport.session().mount(API_HOST, network)
     assert cycle(sheet, made, "2026-11-30T09:00").written
     before = sheet.fingerprint()
     assert network.deliver() == [400]
@@ -350,9 +365,10 @@ def test_a_write_that_arrives_late_is_refused_whole(sheet):
 
 
 def test_an_init_whose_answer_is_lost_is_not_applied_twice(sheet):
-    made, network = lossy(sheet, lose={1})
-    done = made.init(make_rules(load_config(sheet.config)))
-    assert network.writes == 1 and "created tab Dokumen" in done
+    sheet.emu.inject_faults("apply-drop", methods=[WRITES])
+    sheet.emu.reset_counters()
+    done = backend(sheet).init(make_rules(load_config(sheet.config)))
+    assert writes_sent(sheet.emu) == 1 and "created tab Dokumen" in done
     assert protections(sheet) == expected_protections()
     titles = [v["title"] for v in sheet.book.sheet(c.DOKUMEN).filter_views]
     assert len(titles) == len(set(titles))
@@ -497,8 +513,12 @@ def test_a_slow_answer_times_out_and_is_retried(sheet):
     took = time.perf_counter() - started
     timeout = max(1.0, 20 * took)
     made.transport.timeout = timeout
-    sheet.emu.inject_faults("slow", count=1, methods=[READS], delay=3 * timeout)
-    report = cycle(sheet, made, MON)
+    release = threading.Event()  # the held answer is let go once the worker has moved on
+    sheet.emu.inject_faults("slow", methods=[READS], delay=10 * timeout, release=release)
+    try:
+        report = cycle(sheet, made, MON)
+    finally:
+        release.set()
     assert report.written
     faulted = [r for r in sheet.emu.request_log if r.fault == "slow"]
     assert len(faulted) == 1
