@@ -1,11 +1,15 @@
-"""Shared fixtures: the Sheets emulator (one per module, a key, a client); a Telegram server."""
+"""Shared fixtures: the Sheets emulator (one per module, a key, a client); a Telegram server;
+``sheet``, a real workbook or an emulated spreadsheet, for the suites that run on both
+backends (the contract, what the backends offer)."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.emulator import Emulator
 from tests.emulator.testing import Api, running
 from tests.notice_servers import TelegramServer
+from tests.sheets import GoogleSheet, XlsxSheet
 
 
 @pytest.fixture(scope="module")
@@ -31,3 +35,17 @@ def telegram(monkeypatch):
     monkeypatch.setenv("TEST_TELEGRAM_TOKEN", server.token)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    with Emulator() as emu:
+        yield emu
+
+
+@pytest.fixture(params=["xlsx", "google"])
+def sheet(request, tmp_path):
+    """A sheet on each backend (a module may define its own ``sheet`` instead)."""
+    if request.param == "xlsx":
+        return XlsxSheet(tmp_path)
+    return GoogleSheet(request.getfixturevalue("emulator"), tmp_path)

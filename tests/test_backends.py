@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from openpyxl import load_workbook
 
 from syncer import contract as c
@@ -19,23 +18,8 @@ from syncer.backends.google import GoogleBackend, SheetsTransport
 from syncer.backends.xlsx import XlsxBackend
 from syncer.config import load_config
 from syncer.pacing import Pacer
-from tests.emulator import Emulator
-from tests.sheets import GoogleSheet, XlsxSheet
 
 ZONE = ZoneInfo("Asia/Jakarta")
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    with Emulator() as emu:
-        yield emu
-
-
-@pytest.fixture(params=["xlsx", "google"])
-def sheet(request, tmp_path):
-    if request.param == "xlsx":
-        return XlsxSheet(tmp_path)
-    return GoogleSheet(request.getfixturevalue("emulator"), tmp_path)
 
 
 def backend_of(sheet) -> Backend:

@@ -13,23 +13,9 @@ import pytest
 
 from syncer import contract as c
 from syncer import layout
-from tests.emulator import Emulator
-from tests.sheets import GoogleSheet, XlsxSheet
+from tests.sheets import XlsxSheet
 
 MON_0800 = "2026-11-30T08:00"
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    with Emulator() as emu:
-        yield emu
-
-
-@pytest.fixture(params=["xlsx", "google"])
-def sheet(request, tmp_path):
-    if request.param == "xlsx":
-        return XlsxSheet(tmp_path)
-    return GoogleSheet(request.getfixturevalue("emulator"), tmp_path)
 
 
 def synced(sheet, now: str, *extra: str):

@@ -17,7 +17,9 @@ from syncer import layout, views
 from syncer.meta import MetaArea, placed
 
 LINE_HEIGHT = 15.0
-HEADER_FONT = Font(bold=True)
+FONT = "Calibri"
+"""A workbook's default font: headers and titles in it too, not the reader's fallback."""
+HEADER_FONT = Font(name=FONT, bold=True)
 GREY_FILL = PatternFill("solid", start_color=layout.HEADER_FILL, end_color=layout.HEADER_FILL)
 WRAP = Alignment(wrap_text=True)
 CENTRE = Alignment(horizontal="center")
@@ -87,7 +89,7 @@ def write_tab(book: Workbook, title: str, grid: views.Grid) -> None:
 
 def _style(cell: AnyCell, style: str) -> None:
     if style == views.TITLE:
-        cell.font = Font(bold=True, size=13)
+        cell.font = Font(name=FONT, bold=True, size=13)
     elif style in (views.HEADER, views.TOTAL):
         cell.font = HEADER_FONT
         cell.fill = GREY_FILL

@@ -24,6 +24,7 @@ from sop_models import Catalog
 from syncer import contract as c
 from syncer import layout, meta, views
 from syncer.backends.xlsx_cells import (
+    FONT,
     GREY_FILL,
     HEADER_FONT,
     NUMBER_FORMATS,
@@ -36,7 +37,7 @@ from syncer.engine import Rules
 
 ROW_LIMIT = 1_048_576
 VALIDATION_TITLE = "sopsync"
-WORKER_FONT = Font(bold=True, italic=True, color=layout.WORKER_FONT_COLOUR)
+WORKER_FONT = Font(name=FONT, bold=True, italic=True, color=layout.WORKER_FONT_COLOUR)
 TAB_COLOUR = "808080"
 DEFAULT_WIDTHS = (None, 13.0)
 
