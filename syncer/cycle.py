@@ -211,6 +211,7 @@ def run_cycle(
     dry_run: bool = False,
     attempts: int = 3,
     sleep: Callable[[float], None] = time.sleep,
+    full_history: bool = False,
 ) -> Report:
     """Read, decide, write. ``now`` is the cycle's clock (aware).
 
@@ -219,11 +220,13 @@ def run_cycle(
     which writes only what is still missing: each document's Riwayat rows and
     record travel in one atomic request, so a read tells exactly what landed. A
     file another program is still writing is read again after a pause that doubles
-    each time. At most ``attempts`` rounds.
+    each time. At most ``attempts`` rounds. With ``full_history`` the cycle's one read
+    brings Riwayat whole (``Snapshot.history``), for a caller that knows it needs it.
     """
     context = {"target": backend.target, "cycle": now.isoformat(timespec="seconds")}
     with cyclic_gc_paused(), structlog.contextvars.bound_contextvars(**context):
-        return _run_cycle(backend, rules, now, dry_run, max(1, attempts), sleep)
+        rounds = max(1, attempts)
+        return _run_cycle(backend, rules, now, dry_run, rounds, sleep, full_history)
 
 
 def _run_cycle(
@@ -233,13 +236,14 @@ def _run_cycle(
     dry_run: bool,
     attempts: int,
     sleep: Callable[[float], None],
+    full_history: bool,
 ) -> Report:
     report = Report(now=now, target=backend.target)
     lost: Changes | None = None
     """Changes whose write's answer was lost: they may have landed."""
     for attempt in range(1, attempts + 1):
         try:
-            _round(backend, rules, now, dry_run, report)
+            _round(backend, rules, now, dry_run, report, full_history)
         except NeedsInit as exc:  # the write found part of the layout gone
             if attempt == attempts:
                 raise
@@ -277,23 +281,35 @@ def _run_cycle(
     return report
 
 
-def _round(backend: Backend, rules: Rules, now: datetime, dry_run: bool, report: Report) -> None:
+def _round(
+    backend: Backend,
+    rules: Rules,
+    now: datetime,
+    dry_run: bool,
+    report: Report,
+    full_history: bool,
+) -> None:
     """One read, plan and (unless nothing changed, or a dry run) write."""
     report.changes = Changes()
-    basis = _read_and_decide(backend, rules, now, dry_run, report)
+    basis = _read_and_decide(backend, rules, now, dry_run, report, full_history)
     if report.changes and not dry_run:
         backend.write(report.changes, basis)
 
 
 def _read_and_decide(
-    backend: Backend, rules: Rules, now: datetime, dry_run: bool, report: Report
+    backend: Backend,
+    rules: Rules,
+    now: datetime,
+    dry_run: bool,
+    report: Report,
+    full_history: bool = False,
 ) -> object:
     """Fill ``report`` with the changes, counts and rows to look at; return the write's basis.
 
     What was read and decided is dropped on return, before the write: a
     workbook's save is the cycle's peak of memory.
     """
-    snapshot = _read(backend, rules, dry_run, report)
+    snapshot = _read(backend, rules, dry_run, report, full_history)
     records = _with_rebuilt(snapshot)
     rows, decisions, id_writes = decide(rules, staff_rows(snapshot), records, now)
     report.changes = plan_changes(snapshot, decisions, records, rules, id_writes)
@@ -309,24 +325,27 @@ def _read_and_decide(
         }
     report.counts.clear()
     report.attention.clear()
+    report.late.clear()
     _tally(report, rows, decisions)
     return snapshot.basis
 
 
-def _read(backend: Backend, rules: Rules, dry_run: bool, report: Report) -> Snapshot:
+def _read(
+    backend: Backend, rules: Rules, dry_run: bool, report: Report, full_history: bool
+) -> Snapshot:
     """The cycle's read; ``init`` first when the sheet lacks part of the layout.
 
     When Riwayat is needed whole (a record lost or damaged), a second read brings it:
     the one exception to one read per cycle, once per loss.
     """
     try:
-        snapshot = backend.read()
+        snapshot = backend.read(full_history)
     except NeedsInit as exc:
         if dry_run:
             raise
         log.info("initialising", reason=str(exc))
         report.initialised = backend.init(rules)
-        snapshot = backend.read()
+        snapshot = backend.read(full_history)
     reason = history_wanted(snapshot)
     if reason:
         log.warning("reading Riwayat whole", reason=reason)

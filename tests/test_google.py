@@ -196,6 +196,18 @@ def test_a_split_first_sync_takes_the_fewest_requests(sheet):
     assert api_calls(sheet.emu) == {READS: 1}
 
 
+def test_a_cycle_may_bring_riwayat_whole_in_its_one_read(sheet):
+    """What a module that needs the whole ledger on some cycles (Kinerja) asks for."""
+    fill(sheet, 3)
+    assert sheet.sync(MON).code == 0
+    sheet.emu.reset_counters()
+    report = run_cycle(backend(sheet), make_rules(load_config(sheet.config)), moment(MON),
+                       full_history=True)  # fmt: skip
+    assert not report.written and api_calls(sheet.emu) == {READS: 1}
+    (read,) = [r for r in sheet.emu.request_log if r.method_id == READS]
+    assert f"'{c.RIWAYAT}'" in read.query["ranges"]
+
+
 def test_run_reuses_its_credentials_across_cycles(sheet):
     """One key read and one token for a run of cycles, not one per cycle."""
     fill(sheet, 2)

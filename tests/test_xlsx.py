@@ -72,8 +72,8 @@ def test_sync_retries_a_cycle_when_the_file_changed_under_it(sheet, monkeypatch)
     original = XlsxBackend.read
     calls = {"n": 0}
 
-    def read_then_staff_saves(self):
-        snapshot = original(self)
+    def read_then_staff_saves(self, full_history=False):
+        snapshot = original(self, full_history)
         calls["n"] += 1
         if calls["n"] == 1:
             os.utime(self.path, ns=(time.time_ns(), time.time_ns() + 10**9))

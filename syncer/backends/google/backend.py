@@ -11,7 +11,7 @@ not ask for the spreadsheet's layout.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -50,6 +50,9 @@ from syncer.backends.google.values import date_columns, dated
 from syncer.engine import Rules
 from syncer.ledger import RecordCache, read_history, read_records
 
+if TYPE_CHECKING:
+    from syncer.config import Config
+
 READ_OPTIONS = {
     "valueRenderOption": "FORMULA",
     "dateTimeRenderOption": "SERIAL_NUMBER",
@@ -84,7 +87,7 @@ class GoogleBackend:
         """Records parsed by the last read: a ``run`` parses only the records that changed."""
 
     @classmethod
-    def from_config(cls, config: Any, zone: ZoneInfo) -> GoogleBackend:
+    def from_config(cls, config: Config, zone: ZoneInfo) -> GoogleBackend:
         google = config.google
         return cls(
             google.spreadsheet or "",

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
@@ -29,6 +29,9 @@ from requests.adapters import HTTPAdapter
 
 from syncer.backends import BackendError, Misconfigured, NeedsInit, WriteUncertain
 from syncer.pacing import Pacer, pacer_for
+
+if TYPE_CHECKING:
+    from syncer.config import Config
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 API_HOST = "https://sheets.googleapis.com/"
@@ -110,7 +113,7 @@ class SheetsTransport:
         self._failures = 0
 
     @classmethod
-    def from_config(cls, config: Any) -> SheetsTransport:
+    def from_config(cls, config: Config) -> SheetsTransport:
         google = config.google
         return cls(
             config.credentials_path(),
