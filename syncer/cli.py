@@ -303,7 +303,8 @@ def cmd_laporan(args: argparse.Namespace) -> int:
         period = Period.between(first, last, now.date())
     except ValueError as exc:
         raise CommandError(f"--sampai is before --dari: {exc}", EXIT_USAGE) from None
-    entries = make_backend(config, rules).read_history()
+    history = make_backend(config, rules).read(full_history=True).history
+    entries = history or []
     report = make_laporan(entries, rules.catalog, rules.calendar, config.laporan, period, now)
     try:
         writers[out.suffix.lower()](report, out)

@@ -118,8 +118,9 @@ def _fill_history(path: Path, rules: Rules, now: datetime, until: datetime) -> i
         typed[(row.row, c.LANGKAH)] = row.langkah
     _type(path, typed)
     backend = XlsxBackend(path, rules.calendar.zone)
-    backend.read()
-    backend.write(Changes(records=list(semester.records.values()), history=semester.history))
+    snapshot = backend.read()
+    changes = Changes(records=list(semester.records.values()), history=semester.history)
+    backend.write(changes, snapshot.basis)
     return len(semester.rows)
 
 

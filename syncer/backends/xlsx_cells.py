@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, TypeAlias, cast
 
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -26,7 +26,7 @@ CENTRE = Alignment(horizontal="center")
 NUMBER_FORMATS = layout.PATTERNS
 
 
-AnyCell = Cell | MergedCell
+AnyCell: TypeAlias = "Cell | MergedCell"
 
 
 def set_value(cell: AnyCell, value: object) -> None:

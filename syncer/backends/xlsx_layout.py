@@ -220,7 +220,7 @@ def _status_colours(sheet: Worksheet, cols: dict[str, int], width: int) -> bool:
         if (formula,) in present:
             continue
         fill = PatternFill("solid", start_color=colour, end_color=colour)
-        rule = FormulaRule(formula=[formula], fill=fill)  # type: ignore[no-untyped-call]
+        rule = FormulaRule(formula=[formula], fill=fill)  # type: ignore[no-untyped-call,unused-ignore]
         sheet.conditional_formatting.add(area, rule)
         added = True
     return added
