@@ -459,7 +459,8 @@ def test_working_minutes_is_additive_and_antisymmetric(
 @given(start_moment, st.integers(0, 60 * 24 * 40))
 def test_working_minutes_match_a_day_by_day_count(start: datetime, span: int) -> None:
     begin = local(start)
-    end = begin + timedelta(minutes=span)
+    # The reference knows Ramadan of 2026 and 2027 only: stay inside them.
+    end = min(begin + timedelta(minutes=span), END.replace(tzinfo=WIB))
     assert CAL.working_minutes(begin, end) == pytest.approx(reference_minutes(begin, end))
 
 
