@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import Enum
 
 from sop_models import DONE, Done
@@ -178,3 +178,72 @@ def _step_number(number: float, original: object = None) -> int | BadValue:
     if number != int(number):
         return BadValue(f"Langkah {label} bukan bilangan bulat.")
     return int(number)
+
+
+# --- dates admins type (Pegawai's Mulai and Sampai, Kalender's Tanggal) -------------------
+
+DATE_EXAMPLE = "17/08/2026"
+_EPOCH = date(1899, 12, 30)  # day 0 of spreadsheet serial numbers
+_SERIALS = range(date(1990, 1, 1).toordinal(), date(2100, 12, 31).toordinal() + 1)
+_MONTH_WORDS = {
+    **{name.casefold(): number for number, name in enumerate(idtime.MONTHS, start=1)},
+    **{name[:3].casefold(): number for number, name in enumerate(idtime.MONTHS, start=1)},
+    **dict.fromkeys(("agt", "ags", "agus"), 8),
+    **{"pebruari": 2, "sept": 9, "nop": 11, "nopember": 11},
+}
+_TIME = r"(?:\s+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?"
+_ISO_DATE = re.compile(rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){_TIME}$")
+_DAY_FIRST_DATE = re.compile(rf"^(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{2}}|\d{{4}}){_TIME}$")
+_WORDS_DATE = re.compile(rf"^(\d{{1,2}})[\s-]+([a-z]+)\.?[\s-]+(\d{{4}}){_TIME}$")
+
+
+def parse_date(value: object, column: str) -> date | None | BadValue:
+    """A date typed in ``column``: a date cell, a serial number, or text such as 17/08/2026,
+    2026-08-17 or 17 Agustus 2026; None when blank, else why it is not a date."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if is_blank(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _serial(value, column)
+    if isinstance(value, str) and value.strip().startswith("="):
+        example = DATE_EXAMPLE
+        return BadValue(f"{column} berisi rumus {shown(value)}. Tulis tanggalnya, mis. {example}.")
+    if isinstance(value, str):
+        day = _text_date(value, column)
+        if day is not None:
+            return day
+    return BadValue(f"{column} {shown(value)} bukan tanggal. Tulis seperti {DATE_EXAMPLE}.")
+
+
+def _serial(number: float, column: str) -> date | BadValue:
+    if math.isfinite(number):
+        ordinal = _EPOCH.toordinal() + math.floor(number)
+        if ordinal in _SERIALS:
+            return _EPOCH + timedelta(days=math.floor(number))
+    return BadValue(f"{column} {shown(number)} bukan tanggal. Tulis seperti {DATE_EXAMPLE}.")
+
+
+def _text_date(value: str, column: str) -> date | BadValue | None:
+    """A date from text; a BadValue when it looks like a date but is not one."""
+    text = " ".join(value.split()).casefold()
+    if match := _ISO_DATE.match(text):
+        year, month, day = match.groups()
+    elif match := _DAY_FIRST_DATE.match(text):
+        day, _, month, year = match.groups()
+    elif (match := _WORDS_DATE.match(text)) and match.group(2) in _MONTH_WORDS:
+        day, name, year = match.groups()
+        month = str(_MONTH_WORDS[name])
+    else:
+        return None
+    if len(year) == 2:
+        return BadValue(
+            f"{column} {shown(value)}: tahun hanya dua angka. "
+            f"Tulis tahun lengkap, seperti {DATE_EXAMPLE}."
+        )
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return BadValue(f"{column} {shown(value)} tidak ada. Tulis seperti {DATE_EXAMPLE}.")

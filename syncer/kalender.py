@@ -10,34 +10,18 @@ it cannot use, an Indonesian Pesan; such a row is ignored. Pure: no I/O.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from syncer.calendar import DayKind, OfficeDate
-from syncer.cells import BadValue, is_blank, shown, text_of
-from syncer.idtime import MONTHS, tanggal
+from syncer.cells import DATE_EXAMPLE, BadValue, is_blank, parse_date, shown, text_of
+from syncer.idtime import tanggal
 
 KALENDER = "Kalender"
 TANGGAL, JENIS, KETERANGAN = "Tanggal", "Jenis", "Keterangan"
 KALENDER_COLUMNS = (TANGGAL, JENIS, KETERANGAN)
 """The admins' columns; the worker's own is ``Pesan`` (``syncer.contract.PESAN``)."""
-
-_EPOCH = date(1899, 12, 30)  # day 0 of spreadsheet serial numbers
-_SERIALS = range(date(1990, 1, 1).toordinal(), date(2100, 12, 31).toordinal() + 1)
-_EXAMPLE = "17/08/2026"
-_MONTHS = {
-    **{name.casefold(): number for number, name in enumerate(MONTHS, start=1)},
-    **{name[:3].casefold(): number for number, name in enumerate(MONTHS, start=1)},
-    **dict.fromkeys(("agt", "ags", "agus"), 8),
-    **{"pebruari": 2, "sept": 9, "nop": 11, "nopember": 11},
-}
-_TIME = r"(?:\s+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?"
-_ISO = re.compile(rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){_TIME}$")
-_DAY_FIRST = re.compile(rf"^(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{2}}|\d{{4}}){_TIME}$")
-_WORDS = re.compile(rf"^(\d{{1,2}})[\s-]+([a-z]+)\.?[\s-]+(\d{{4}}){_TIME}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,50 +93,6 @@ def parse_jenis(value: object) -> DayKind | BadValue:
 
 
 def parse_tanggal(value: object) -> date | BadValue:
-    """A date cell, a spreadsheet serial number, or text such as 17/08/2026 or 2026-08-17."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if is_blank(value):
-        return BadValue(f"Tanggal kosong. Isi tanggal, mis. {_EXAMPLE}.")
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return _serial(value)
-    if isinstance(value, str) and value.strip().startswith("="):
-        return BadValue(f"Tanggal berisi rumus {shown(value)}. Tulis tanggalnya, mis. {_EXAMPLE}.")
-    if isinstance(value, str):
-        day = _text_date(value)
-        if day is not None:
-            return day
-    return BadValue(f"Tanggal {shown(value)} bukan tanggal. Tulis seperti {_EXAMPLE}.")
-
-
-def _serial(number: float) -> date | BadValue:
-    if math.isfinite(number):
-        ordinal = _EPOCH.toordinal() + math.floor(number)
-        if ordinal in _SERIALS:
-            return _EPOCH + timedelta(days=math.floor(number))
-    return BadValue(f"Tanggal {shown(number)} bukan tanggal. Tulis seperti {_EXAMPLE}.")
-
-
-def _text_date(value: str) -> date | BadValue | None:
-    """A date from text; a BadValue when it looks like a date but is not one."""
-    text = " ".join(value.split()).casefold()
-    if match := _ISO.match(text):
-        year, month, day = match.groups()
-    elif match := _DAY_FIRST.match(text):
-        day, _, month, year = match.groups()
-    elif (match := _WORDS.match(text)) and match.group(2) in _MONTHS:
-        day, name, year = match.groups()
-        month = str(_MONTHS[name])
-    else:
-        return None
-    if len(year) == 2:
-        return BadValue(
-            f"Tanggal {shown(value)}: tahun hanya dua angka. "
-            f"Tulis tahun lengkap, seperti {_EXAMPLE}."
-        )
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return BadValue(f"Tanggal {shown(value)} tidak ada. Tulis seperti {_EXAMPLE}.")
+    """A Kalender date: required, in any form a sheet gives (see ``cells.parse_date``)."""
+    day = parse_date(value, TANGGAL)
+    return BadValue(f"Tanggal kosong. Isi tanggal, mis. {DATE_EXAMPLE}.") if day is None else day

@@ -24,9 +24,9 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sop_models import Catalog
-from syncer.cells import is_blank, shown, text_of
+from syncer.cells import BadValue, is_blank, parse_date, shown, text_of
 from syncer.contract import column_map, header_key
-from syncer.idtime import MONTHS, tanggal
+from syncer.idtime import tanggal
 
 PEGAWAI = "Pegawai"
 PERAN, NAMA, NIP, EMAIL, WHATSAPP, TELEGRAM, MULAI, SAMPAI, JENIS, PESAN = (
@@ -228,18 +228,7 @@ class _Bad(Exception):
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 _PHONE_TEXT = re.compile(r"^\+?[\d\s.\-()]+$")
 _CHAT_ID = re.compile(r"^-?\d{1,20}$")
-_DAY_FIRST = re.compile(
-    r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:\s+\d{1,2}[.:]\d{2}(?:[.:]\d{2})?)?$"
-)
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s]\d{1,2}:\d{2}(?::\d{2})?)?$")
-_WORDS = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})$")
-_MONTH_WORDS: dict[str, int] = {
-    **{name.casefold(): n for n, name in enumerate(MONTHS, start=1)},
-    **{name[:3].casefold(): n for n, name in enumerate(MONTHS, start=1)},
-    "agt": 8,
-}
 _JENIS_WORDS = {"plh": Jenis.PLH, "plt": Jenis.PLT}
-_DATE_EXAMPLE = "Tulis tanggal seperti 01/12/2026."
 
 
 def read_pegawai(
@@ -321,33 +310,10 @@ def _role(value: object, roles: Sequence[str]) -> str:
 
 
 def _date(column: str, value: object) -> date | None:
-    if is_blank(value):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        found = _date_text(" ".join(value.split()))
-        if found is not None:
-            return found
-    raise _Bad(f"{column} {shown(value)} bukan tanggal. {_DATE_EXAMPLE}")
-
-
-def _date_text(text: str) -> date | None:
-    parts: tuple[int, int, int] | None = None
-    if match := _DAY_FIRST.match(text):
-        parts = (int(match[3]), int(match[2]), int(match[1]))
-    elif match := _ISO.match(text):
-        parts = (int(match[1]), int(match[2]), int(match[3]))
-    elif (match := _WORDS.match(text)) and match[2].casefold() in _MONTH_WORDS:
-        parts = (int(match[3]), _MONTH_WORDS[match[2].casefold()], int(match[1]))
-    if parts is None:
-        return None
-    try:
-        return date(*parts)
-    except ValueError:
-        return None
+    day = parse_date(value, column)
+    if isinstance(day, BadValue):
+        raise _Bad(day.reason)
+    return day
 
 
 def _jenis(value: object) -> Jenis:

@@ -116,12 +116,11 @@ def test_addresses_are_normalised_and_the_holders_are_who_is_told():
         (row("Staf", ""), "Nama belum diisi. Baris ini diabaikan."),
         (
             row("Staf", "X", mulai="31/02/2026"),
-            'Mulai "31/02/2026" bukan tanggal. Tulis tanggal seperti 01/12/2026.'
-            " Baris ini diabaikan.",
+            'Mulai "31/02/2026" tidak ada. Tulis seperti 17/08/2026. Baris ini diabaikan.',
         ),
         (
-            row("Staf", "X", sampai=46000),
-            'Sampai "46000" bukan tanggal. Tulis tanggal seperti 01/12/2026. Baris ini diabaikan.',
+            row("Staf", "X", sampai=1208),  # not a date cell's serial either
+            'Sampai "1208" bukan tanggal. Tulis seperti 17/08/2026. Baris ini diabaikan.',
         ),
         (
             row("Staf", "X", email="ani@kantor"),
@@ -237,3 +236,12 @@ def test_people_roles_are_taken_in_any_case():
 
     config = Config.model_validate({"people": {"sekcam": "Budi Santoso"}})
     assert config_people(config, ROLES) == {"Sekcam": "Budi Santoso"}
+
+
+def test_pegawai_dates_are_read_as_kalender_dates_are():
+    """One reader serves both tabs: a date cell, its serial number, or text in any usual form."""
+    for mulai in (datetime(2026, 12, 1), 46357, "01/12/2026", "2026-12-01", "1 Desember 2026"):
+        pegawai = read_pegawai(HEADERS, [row("Staf", "Ani", mulai=mulai)], ROLES)
+        assert pegawai.pesan == ("",), mulai
+        [ani] = pegawai.directory.people
+        assert ani.start == date(2026, 12, 1), mulai
