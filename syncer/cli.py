@@ -27,7 +27,7 @@ from syncer.backends import Backend, BackendError, Busy, Misconfigured
 from syncer.config import Config, ConfigError, load_config
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
-from syncer.people import catalog_roles, find_role, unknown_role_problems
+from syncer.people import Directory, catalog_roles, find_role, unknown_role_problems
 from syncer.suggest import either
 from syncer.summary import render_report
 
@@ -133,11 +133,12 @@ def _config(args: argparse.Namespace) -> Config:
 
 def make_rules(config: Config) -> Rules:
     catalog = load_catalog(config.sop.folders)
+    calendar = config.calendar.build()
     return Rules(
         catalog=catalog,
-        calendar=config.calendar.build(),
+        calendar=calendar,
         due_soon_minutes=config.calendar.due_soon_minutes,
-        people=config_people(config, catalog_roles(catalog)),
+        people=Directory(names=config_people(config, catalog_roles(catalog)), zone=calendar.zone),
     )
 
 
@@ -338,7 +339,6 @@ def cmd_notify(args: argparse.Namespace) -> int:
     from syncer.notices.channels import ChannelError
     from syncer.notices.messages import Style, trial_message
     from syncer.notices.trial import TargetError, resolve
-    from syncer.people import Directory
 
     config = load_config(args.config)
     rules = make_rules(config)
@@ -350,7 +350,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
     notifier = config.notices.notifier(rules.calendar)
     now = parse_now(None, rules)
     # The sheet's Pegawai tab is not read here yet: roles and names come from [people].
-    directory = Directory(names=rules.people, zone=rules.calendar.zone)
+    directory = rules.people
     try:
         destinations = resolve(
             args.target, notifier.channels, directory, catalog_roles(rules.catalog), now

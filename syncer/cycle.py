@@ -37,6 +37,7 @@ from syncer.engine import (
 )
 from syncer.identity import reconcile
 from syncer.ledger import local
+from syncer.office import read_office
 
 log = structlog.get_logger("sopsync.cycle")
 
@@ -62,6 +63,8 @@ class Report:
     initialised: list[str] = field(default_factory=list)
     late: Counter[c.Status] = field(default_factory=Counter)
     """Late documents by the status their row shows: Terlambat, or Tidak valid and late."""
+    rules: Rules | None = None
+    """The rules the rows were decided by: the office's dates and people of this cycle."""
 
     @property
     def rows(self) -> int:
@@ -310,11 +313,14 @@ def _read_and_decide(
     workbook's save is the cycle's peak of memory.
     """
     snapshot = _read(backend, rules, dry_run, report, full_history)
+    office = read_office(snapshot.tables, rules)
+    rules = report.rules = office.rules
     records = _with_rebuilt(snapshot)
     rows, decisions, id_writes = decide(rules, staff_rows(snapshot), records, now)
     report.changes = plan_changes(snapshot, decisions, records, rules, id_writes)
     tabs, digests = worker_tabs(snapshot, rules, rows, decisions, now)
     report.changes.tabs = tabs
+    report.changes.pesan = office.pesan
     report.changes.meta.update(digests)
     if views.SOP in tabs:  # the steps moved: every dropdown points anew
         blocks = views.sop_choices(rules.catalog)

@@ -20,6 +20,7 @@ from syncer import idtime
 from syncer.calendar import WorkingCalendar
 from syncer.cells import Answer, BadValue, Entered, is_blank, parse_langkah, shown, text_of
 from syncer.contract import Status
+from syncer.people import Directory
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,12 @@ class Rules:
     catalog: Catalog
     calendar: WorkingCalendar
     due_soon_minutes: float = 60.0
-    people: Mapping[str, str] = field(default_factory=dict)
+    people: Directory = field(default_factory=Directory)
+    """Who holds each role (the Pegawai tab over the configuration's ``[people]``)."""
 
-    def person(self, actor: str) -> str:
-        name = self.people.get(actor)
-        return f"{actor} — {name}" if name else actor
+    def person(self, actor: str, at: datetime) -> str:
+        """Pelaksana as staff read it at ``at``: ``Camat — Plh. Siti Aminah``, or the role."""
+        return self.people.pelaksana(actor, at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,27 +145,27 @@ def format_working(minutes: float, day_minutes: float) -> str:
     return " ".join(f"{n} {unit}" for n, unit in ((days, "hari"), (hours, "jam")) if n)
 
 
-def _option(proc: Procedure, target: Position, rules: Rules, kind: str = "") -> str:
+def _option(proc: Procedure, target: Position, rules: Rules, now: datetime, kind: str = "") -> str:
     if isinstance(target, Done):
         return str(target)
     step = proc.step(target)
     tag = f" ({kind})" if kind else ""
-    return f"{target}{tag} — {rules.person(step.actor)}: {step.activity}"
+    return f"{target}{tag} — {rules.person(step.actor, now)}: {step.activity}"
 
 
-def _options(proc: Procedure, position: int, rules: Rules) -> list[str]:
+def _options(proc: Procedure, position: int, rules: Rules, now: datetime) -> list[str]:
     """Where a document may go from ``position``, each with its activity and actor."""
     step = proc.step(position)
     if step.decision:
-        ya = _option(proc, step.decision.ya, rules, "Ya")
-        tidak = _option(proc, step.decision.tidak, rules, "Tidak")
+        ya = _option(proc, step.decision.ya, rules, now, "Ya")
+        tidak = _option(proc, step.decision.tidak, rules, now, "Tidak")
         return [ya, f"kembali ke {tidak}"]
     (target,) = proc.next_steps(position)
-    return [_option(proc, target, rules)]
+    return [_option(proc, target, rules, now)]
 
 
-def allowed_next(proc: Procedure, position: int, rules: Rules) -> str:
-    return f"Langkah berikutnya: {'; atau '.join(_options(proc, position, rules))}."
+def allowed_next(proc: Procedure, position: int, rules: Rules, now: datetime) -> str:
+    return f"Langkah berikutnya: {'; atau '.join(_options(proc, position, rules, now))}."
 
 
 REJECTED_KEEP = 20
@@ -278,7 +280,7 @@ def _current_cells(rules: Rules, proc: Procedure, record: Record, now: datetime)
         )
     return WorkerCells(
         kegiatan=step.activity,
-        pelaksana=rules.person(step.actor),
+        pelaksana=rules.person(step.actor, now),
         mulai=record.since,
         tenggat=due,
         status=status,
@@ -327,7 +329,7 @@ def _entry(
         actor, due = "", None
     else:
         step = proc.step(target)
-        actor, due = rules.person(step.actor), due_of(rules, step, now)
+        actor, due = rules.person(step.actor, now), due_of(rules, step, now)
     return HistoryEntry(now, doc_id, proc.code, source, target, actor, due, note)
 
 
@@ -377,9 +379,8 @@ def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> 
     try:
         target = _requested(proc, row.langkah, blank, record)
     except _Rejected as exc:
-        return _reject(
-            rules, proc, record, row, current, _with_allowed(str(exc), proc, record, rules), now
-        )
+        message = _with_allowed(str(exc), proc, record, rules, now)
+        return _reject(rules, proc, record, row, current, message, now)
     if target == record.step:
         return Outcome(_answered_already(proc, record, row, current), record)
     if isinstance(record.step, Done):
@@ -394,7 +395,7 @@ def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> 
             refused = f"Dokumen belum dapat dinyatakan Selesai pada langkah {record.step}."
         else:
             refused = f"Langkah {target} tidak dapat dipilih setelah langkah {record.step}."
-        message = f"{refused} {allowed_next(proc, record.step, rules)}"
+        message = f"{refused} {allowed_next(proc, record.step, rules, now)}"
         return _reject(rules, proc, record, row, current, message, now)
     if isinstance(target, Done):
         note = "dinyatakan Selesai"
@@ -432,12 +433,12 @@ def _answered_already(
     return replace(current, pesan=f"{current.pesan} {hint}".strip())
 
 
-def _with_allowed(reason: str, proc: Procedure, record: Record, rules: Rules) -> str:
+def _with_allowed(reason: str, proc: Procedure, record: Record, rules: Rules, now: datetime) -> str:
     """A rejection plus what staff may enter instead."""
     if isinstance(record.step, Done):
         return f'{reason} Dokumen sudah Selesai: kembalikan Langkah ke "Selesai".'
     here = f"Isi kembali {record.step} (langkah saat ini)"
-    options = _options(proc, record.step, rules)
+    options = _options(proc, record.step, rules, now)
     if len(options) == 1:
         return f"{reason} {here} atau {options[0]}."
     return f"{reason} {here}, {'; atau '.join(options)}."

@@ -287,13 +287,16 @@ class FilterView:
     title: str
     equals: dict[str, str] = field(default_factory=dict)
     hides: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    role: dict[str, str] = field(default_factory=dict)
+    """Column -> a role: rows showing that role, alone or with whoever holds it
+    (``Camat``, ``Camat — Plh. Siti Aminah``), so the view outlives a change of people."""
     sort_by: str = c.TENGGAT
 
 
-def filter_views(catalog: Catalog, person: Callable[[str], str]) -> tuple[FilterView, ...]:
+def filter_views(catalog: Catalog) -> tuple[FilterView, ...]:
     """Each actor's open queue, the late and invalid rows, the finished ones."""
     queues = tuple(
-        FilterView(f"Antrean {actor}", {c.PELAKSANA: person(actor)}, {c.STATUS: (c.SELESAI,)})
+        FilterView(f"Antrean {actor}", role={c.PELAKSANA: actor}, hides={c.STATUS: (c.SELESAI,)})
         for actor in actors(catalog)
     )
     others = tuple(s.value for s in c.Status if s not in (c.Status.TERLAMBAT, c.Status.TIDAK_VALID))

@@ -88,14 +88,14 @@ class XlsxSheet:
 
     # --- what staff do ----------------------------------------------------------------------
 
-    def _edit(self, change) -> None:
+    def _edit(self, change, tab: str = c.DOKUMEN) -> None:
         if not self.path.exists():  # the admin prepared the sheet before staff use it
             assert self.cli("init").code == 0
         book = load_workbook(self.path)
-        change(book[c.DOKUMEN])
+        change(book[tab])
         book.save(self.path)
 
-    def add_rows(self, *rows: dict[str, object]) -> None:
+    def add_rows(self, *rows: dict[str, object], tab: str = c.DOKUMEN) -> None:
         def change(sheet):
             cols = c.column_map([x.value for x in sheet[1]])
             for values in rows:
@@ -107,16 +107,16 @@ class XlsxSheet:
                         sheet.cell(1, col + 1).value = name
                     sheet.cell(row, col + 1).value = value
 
-        self._edit(change)
+        self._edit(change, tab)
 
-    def set(self, row: int, column: str, value: object) -> None:
+    def set(self, row: int, column: str, value: object, tab: str = c.DOKUMEN) -> None:
         """Type into a cell; ``row`` is the sheet row number (2 = first document)."""
 
         def change(sheet):
             cols = c.column_map([x.value for x in sheet[1]])
             sheet.cell(row, cols[column.casefold()] + 1).value = value
 
-        self._edit(change)
+        self._edit(change, tab)
 
     def set_by_id(self, doc_id: str, column: str, value: object) -> None:
         self.set(self.row_of(doc_id), column, value)
@@ -303,13 +303,13 @@ class GoogleSheet:
 
     # --- what staff do ----------------------------------------------------------------------
 
-    def _col(self, name: str) -> int:
-        return c.column_map(self.headers())[name.casefold()]
+    def _col(self, name: str, tab: str = c.DOKUMEN) -> int:
+        return c.column_map(self.headers(tab))[name.casefold()]
 
-    def add_rows(self, *rows: dict[str, object]) -> None:
-        sheet = self._sheet()
-        row = len(self.table())
-        headers = self.headers()
+    def add_rows(self, *rows: dict[str, object], tab: str = c.DOKUMEN) -> None:
+        sheet = self._sheet(tab)
+        row = len(self.table(tab))
+        headers = self.headers(tab)
         for values in rows:
             row += 1
             for name, value in values.items():
@@ -320,8 +320,8 @@ class GoogleSheet:
                     cols = c.column_map(headers)
                 sheet.set_value(row, cols[name.casefold()], _typed(value))
 
-    def set(self, row: int, column: str, value: object) -> None:
-        self._sheet().set_value(row - 1, self._col(column), _typed(value))
+    def set(self, row: int, column: str, value: object, tab: str = c.DOKUMEN) -> None:
+        self._sheet(tab).set_value(row - 1, self._col(column, tab), _typed(value))
 
     set_by_id = XlsxSheet.set_by_id
     row_of = XlsxSheet.row_of

@@ -34,13 +34,14 @@ from syncer.engine import (
     fingerprint,
     records_from_history,
 )
+from syncer.people import Directory
 
 WIB = ZoneInfo("Asia/Jakarta")
 CATALOG = load_catalog()
 CALENDAR = WorkingCalendar()
 RULES = Rules(CATALOG, CALENDAR)
 PEOPLE = {"Sekcam": "Budi Santoso"}
-RULES_PEOPLE = Rules(CATALOG, CALENDAR, people=PEOPLE)
+RULES_PEOPLE = Rules(CATALOG, CALENDAR, people=Directory(names=PEOPLE))
 CODES = sorted(CATALOG.procedures)
 DAY_MINUTES = 450  # one working day of the default calendar (DESIGN §3)
 
@@ -60,7 +61,7 @@ def proc_of(code: str) -> Procedure:
 
 def person(rules: Rules, actor: str) -> str:
     """Pelaksana as DESIGN §2 spells it: the role, or ``Role — Name`` when configured."""
-    name = rules.people.get(actor)
+    name = rules.people.names.get(actor)
     return f"{actor} — {name}" if name else actor
 
 

@@ -12,6 +12,7 @@ import gc
 import json
 import math
 import random
+import re
 import subprocess
 import sys
 import threading
@@ -826,14 +827,27 @@ def visible(view: dict, table: list[dict], headers: list[object]) -> list[dict]:
                 keep = False
             condition = criteria.get("condition")
             if condition:
-                assert condition["type"] == "TEXT_EQ"
-                keep = keep and text == condition["values"][0]["userEnteredValue"]
+                keep = keep and _meets(condition, text, headers, spec["columnIndex"])
         if keep:
             shown.append(row)
     return shown
 
 
-def test_filter_views_show_each_actor_their_open_queue(sheet):
+def _meets(condition: dict, text: str, headers: list[object], column: int) -> bool:
+    """TEXT_EQ, or the CUSTOM_FORMULA ``=REGEXMATCH($G2, "…")`` on the spec's own column."""
+    value = condition["values"][0]["userEnteredValue"]
+    if condition["type"] == "TEXT_EQ":
+        return text == value
+    assert condition["type"] == "CUSTOM_FORMULA", condition
+    match = re.fullmatch(r'=REGEXMATCH\(\$([A-Z]+)2, "(.*)"\)', value)
+    assert match, value
+    assert match[1] == chr(ord("A") + column), "the formula reads the view's own column"
+    return re.search(match[2].replace('""', '"'), text) is not None
+
+
+def test_filter_views_show_each_actor_their_open_queue(emulator, tmp_path):
+    """A queue is found by role, so it still works when Pelaksana names who holds it."""
+    sheet = GoogleSheet(emulator, tmp_path, '[people]\nSekcam = "Budi Santoso"\n')
     assert sheet.cli("init").code == 0
     dokumen = sheet.book.sheet(c.DOKUMEN)
     dokumen.filter_views.append({"filterViewId": 77, "title": "Punya Budi", "range": {}})

@@ -431,12 +431,19 @@ class InitPlan:
         """
         existing = {v.get("title") for v in sheet.filter_views}
         width = max(cols.values()) + 1
-        for view in layout.filter_views(self.rules.catalog, self.rules.person):
+        for view in layout.filter_views(self.rules.catalog):
             if view.title in existing:
                 continue
             specs: list[dict[str, Any]] = [
                 {"columnIndex": cols[c.header_key(name)], "filterCriteria": _equals(text)}
                 for name, text in view.equals.items()
+            ]
+            specs += [
+                {
+                    "columnIndex": cols[c.header_key(name)],
+                    "filterCriteria": _shows_role(cols[c.header_key(name)], role),
+                }
+                for name, role in view.role.items()
             ]
             specs += [
                 {
@@ -571,6 +578,14 @@ def _formula(rule: dict[str, Any]) -> str:
 
 def _equals(text: str) -> dict[str, Any]:
     return {"condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": text}]}}
+
+
+def _shows_role(column: int, role: str) -> dict[str, Any]:
+    """The column shows ``role`` alone or followed by whoever holds it (``Camat — …``)."""
+    cell = f"${column_letter(column)}2"
+    pattern = "^" + re.escape(role).replace('"', '""') + "( — |$)"
+    formula = f'=REGEXMATCH({cell}, "{pattern}")'
+    return {"condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": formula}]}}
 
 
 def _new_id(taken: set[int]) -> int:
