@@ -46,7 +46,7 @@ import holidays
 from sop_models.duration import Duration
 from syncer.hours import DEFAULT_WEEK, ClockSpans, HoursSpan, Ramadan, Week, micros
 
-__all__ = ["OFFICE_DAY_OFF", "DayKind", "DayOff", "OfficeDate", "WorkingCalendar"]
+__all__ = ["OFFICE_DAY_OFF", "DayKind", "DayOff", "OfficeDate", "OffSource", "WorkingCalendar"]
 
 _US_PER_MINUTE = 60_000_000
 #: How far ahead a due time, the next working period or a day off is looked for.
@@ -72,25 +72,52 @@ class OfficeDate:
     note: str = ""
 
 
+class OffSource(StrEnum):
+    """Where a day off comes from."""
+
+    NATIONAL = "national"
+    """A public holiday (``holidays``, category ``public``)."""
+    CUTI_BERSAMA = "cuti bersama"
+    """A collective leave day (``holidays``, category ``government``)."""
+    OFFICE = "office"
+    """The office's own ``Libur`` (the Kalender tab)."""
+    EXTRA = "extra"
+    """An extra day off of the configuration (``extra_holidays``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class DayOff:
     """A day the calendar does not work although its week has hours, with its Indonesian name."""
 
     day: date
     name: str
+    source: OffSource
 
 
 OFFICE_DAY_OFF = "Libur kantor"
 """The name of an office day off listed without a Keterangan."""
 
 
+_SOURCES = {"public": OffSource.NATIONAL, "government": OffSource.CUTI_BERSAMA}
+
+
 @lru_cache(maxsize=256)
-def _package_holidays(country: str, categories: tuple[str, ...], year: int) -> dict[int, str]:
-    """Ordinal -> Indonesian name of the holidays the ``holidays`` package lists for a year."""
-    if not categories:
-        return {}
-    found = holidays.country_holidays(country, categories=categories, years=year, language="id")
-    return {day.toordinal(): name for day, name in found.items()}
+def _package_holidays(
+    country: str, categories: tuple[str, ...], year: int
+) -> dict[int, tuple[str, OffSource]]:
+    """Ordinal -> Indonesian name and source of the days off the ``holidays`` package lists.
+
+    A date listed in several categories keeps the first category's name (public first).
+    """
+    found: dict[int, tuple[str, OffSource]] = {}
+    for category in sorted(categories, key=lambda each: each != "public"):
+        listed = holidays.country_holidays(
+            country, categories=(category,), years=year, language="id"
+        )
+        source = _SOURCES.get(category, OffSource.NATIONAL)
+        for day, name in sorted(listed.items()):
+            found.setdefault(day.toordinal(), (name, source))
+    return found
 
 
 @lru_cache(maxsize=16)
@@ -315,7 +342,7 @@ class WorkingCalendar:
                     continue
                 day = date.fromordinal(ordinal)
                 if self._week_on(day).clock[day.weekday()]:
-                    found.append(DayOff(day, names[ordinal]))
+                    found.append(DayOff(day, *names[ordinal]))
                     if len(found) == count:
                         return tuple(found)
         return tuple(found)
@@ -352,17 +379,23 @@ class WorkingCalendar:
                 return span.week
         return self.week
 
-    def _names_off(self, year: int) -> dict[int, str]:
-        """Ordinal -> name of every day off in ``year`` (before Masuk), weekends or not."""
+    def _names_off(self, year: int) -> dict[int, tuple[str, OffSource]]:
+        """Ordinal -> name and source of every day off in ``year`` (before Masuk), weekends
+        or not. An office ``Libur`` is named by its Keterangan; on a day already off it
+        keeps that day's name and source, its Keterangan added when it says more."""
         names = dict(_package_holidays(self.country, self.holiday_categories, year))
         for day in self.extra_holidays:
             if day.year == year:
-                names[day.toordinal()] = names.get(day.toordinal(), OFFICE_DAY_OFF)
+                names.setdefault(day.toordinal(), (OFFICE_DAY_OFF, OffSource.EXTRA))
         for day, entry in self.office:
-            if day.year == year and entry.kind is DayKind.LIBUR:
-                names[day.toordinal()] = entry.note.strip() or names.get(
-                    day.toordinal(), OFFICE_DAY_OFF
-                )
+            if day.year != year or entry.kind is not DayKind.LIBUR:
+                continue
+            note = entry.note.strip()
+            known = names.get(day.toordinal())
+            if known is None:
+                names[day.toordinal()] = (note or OFFICE_DAY_OFF, OffSource.OFFICE)
+            elif note.casefold() not in known[0].casefold():
+                names[day.toordinal()] = (f"{known[0]}; {note}", known[1])
         return names
 
     def _build_year(self, year: int) -> _Year:

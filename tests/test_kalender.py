@@ -16,12 +16,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sop_models.duration import Duration
-from syncer.calendar import OFFICE_DAY_OFF, DayKind, DayOff, OfficeDate, WorkingCalendar
+from syncer.calendar import (
+    OFFICE_DAY_OFF,
+    DayKind,
+    DayOff,
+    OfficeDate,
+    OffSource,
+    WorkingCalendar,
+)
 from syncer.kalender import KalenderRow, parse_tanggal, read_kalender
 
 WIB = ZoneInfo("Asia/Jakarta")
 CAL = WorkingCalendar()
 LIBUR, MASUK = DayKind.LIBUR, DayKind.MASUK
+NATIONAL, CUTI, KANTOR = OffSource.NATIONAL, OffSource.CUTI_BERSAMA, OffSource.OFFICE
 
 
 def dt(text: str) -> datetime:
@@ -89,7 +97,8 @@ def test_the_same_dates_give_the_same_calendar_every_cycle() -> None:
     assert renamed is not first and renamed.office != first.office
     # A new Keterangan alone counts the same days: no year table is built again.
     assert renamed._year(2026) is first._year(2026)
-    assert renamed.days_off(date(2026, 12, 1), 1) == (DayOff(date(2026, 12, 1), "HUT ke-80"),)
+    hut = DayOff(date(2026, 12, 1), "HUT ke-80", KANTOR)
+    assert renamed.days_off(date(2026, 12, 1), 1) == (hut,)
     other = CAL.with_office_dates({date(2026, 12, 2): OfficeDate(LIBUR, "HUT")})
     assert other._year(2026) is not first._year(2026)
     assert first.with_office_dates({}) == CAL
@@ -140,12 +149,14 @@ def test_office_dates_decide_whether_a_day_works(
 
 def test_the_coming_days_off_with_their_indonesian_names() -> None:
     assert CAL.days_off(date(2026, 12, 1), 4) == (
-        DayOff(date(2026, 12, 24), "Cuti Bersama Hari Raya Natal"),
-        DayOff(date(2026, 12, 25), "Hari Raya Natal"),
-        DayOff(date(2027, 1, 1), "Tahun Baru Masehi"),
-        DayOff(date(2027, 1, 5), "Isra Mikraj Nabi Muhammad"),
+        DayOff(date(2026, 12, 24), "Cuti Bersama Hari Raya Natal", CUTI),
+        DayOff(date(2026, 12, 25), "Hari Raya Natal", NATIONAL),
+        DayOff(date(2027, 1, 1), "Tahun Baru Masehi", NATIONAL),
+        DayOff(date(2027, 1, 5), "Isra Mikraj Nabi Muhammad", NATIONAL),
     )
-    assert CAL.days_off(date(2026, 12, 25), 1) == (DayOff(date(2026, 12, 25), "Hari Raya Natal"),)
+    assert CAL.days_off(date(2026, 12, 25), 1) == (
+        DayOff(date(2026, 12, 25), "Hari Raya Natal", NATIONAL),
+    )
 
 
 def test_the_office_dates_and_extra_days_off_are_listed_too() -> None:
@@ -156,14 +167,16 @@ def test_the_office_dates_and_extra_days_off_are_listed_too() -> None:
             date(2026, 12, 30): OfficeDate(LIBUR, ""),
             date(2026, 12, 26): OfficeDate(LIBUR, "Sabtu"),  # a weekend: not listed
             date(2026, 12, 25): OfficeDate(LIBUR, "Natal"),
+            date(2027, 1, 5): OfficeDate(LIBUR, "HUT Kabupaten ke-80"),
         }
     )
-    assert cal.days_off(date(2026, 12, 1), 5) == (
-        DayOff(date(2026, 12, 7), OFFICE_DAY_OFF),
-        DayOff(date(2026, 12, 25), "Natal"),
-        DayOff(date(2026, 12, 30), OFFICE_DAY_OFF),
-        DayOff(date(2026, 12, 31), "HUT Kabupaten"),
-        DayOff(date(2027, 1, 1), "Tahun Baru Masehi"),
+    assert cal.days_off(date(2026, 12, 1), 6) == (
+        DayOff(date(2026, 12, 7), OFFICE_DAY_OFF, OffSource.EXTRA),
+        DayOff(date(2026, 12, 25), "Hari Raya Natal", NATIONAL),  # the office's adds nothing
+        DayOff(date(2026, 12, 30), OFFICE_DAY_OFF, KANTOR),
+        DayOff(date(2026, 12, 31), "HUT Kabupaten", KANTOR),
+        DayOff(date(2027, 1, 1), "Tahun Baru Masehi", NATIONAL),
+        DayOff(date(2027, 1, 5), "Isra Mikraj Nabi Muhammad; HUT Kabupaten ke-80", NATIONAL),
     )
 
 
