@@ -243,7 +243,9 @@ class WorkingCalendar:
     def day_minutes(self) -> float:
         """Average working minutes of a working weekday of ``week`` (450 by default).
 
-        Used to express working time in days: "Terlambat 1 hari 2 jam".
+        Used to express in days a working time that has no dates of its own (a median,
+        a standard time); how late a document is counts its own days
+        (:meth:`days_and_minutes`).
         """
         working = [sum(b - a for a, b in day) for day in self.week.clock if day]
         return sum(working) / len(working) / _US_PER_MINUTE
@@ -322,6 +324,27 @@ class WorkingCalendar:
             total += self._year(year).minutes[-1]
             year += 1
         return sign * total / _US_PER_MINUTE
+
+    def days_and_minutes(self, start: datetime, end: datetime) -> tuple[int, float]:
+        """The working time in ``[start, end)`` as whole working days, then working minutes.
+
+        Each working day counts as one day whatever its length (6.5 hours in Ramadan,
+        7.5 outside); a part of a day counts as its share of that day's working time.
+        With working days all of one length (the default week, Ramadan's), this is the
+        working minutes divided by that length. ``(0, 0.0)`` when ``end`` is not after
+        ``start``.
+        """
+        total = self.working_minutes(start, end)
+        if total <= 0:
+            return 0, 0.0
+        year, first = self._position(self._local(start))
+        last_year, last = self._position(self._local(end))
+        last += sum(self._year(each).days[-1] for each in range(year, last_year))
+        days = int(last - first + 1e-9)
+        if days < 1:
+            return 0, total
+        mark = self._at_position(year, first + days)
+        return days, max(self.working_minutes(mark, end), 0.0)
 
     def days_off(self, since: date, count: int) -> tuple[DayOff, ...]:
         """The next ``count`` days off from ``since`` (included) that the calendar counts.
@@ -439,6 +462,28 @@ class WorkingCalendar:
                 break
             offset += (end if clock >= end else clock) - start
         return local.year, offset
+
+    def _position(self, local: datetime) -> tuple[int, float]:
+        """(year, working days from 1 January of that year to ``local``, a day's part as its
+        share of that day's working time)."""
+        year, offset = self._offset(local)
+        table = self._year(year)
+        index = local.toordinal() - table.first
+        length = table.minutes[index + 1] - table.minutes[index]
+        part = (offset - table.minutes[index]) / length if length else 0.0
+        return year, table.days[index] + part
+
+    def _at_position(self, year: int, position: float) -> datetime:
+        """The moment at ``position`` working days from 1 January of ``year``."""
+        whole = int(position)
+        table, index, _ = self._find(year, whole + 1, "days")
+        periods = table.periods[index]
+        left = round((position - whole) * sum(b - a for a, b in periods))
+        for open_, close in periods:
+            if left <= close - open_:
+                return self._at(table.first + index, open_ + left)
+            left -= close - open_
+        return self._at(table.first + index, periods[-1][1])  # pragma: no cover - rounding
 
     def _find(self, year: int, target: int, column: str) -> tuple[_Year, int, int]:
         """The day where the cumulative ``column`` of ``year`` onwards reaches ``target``.

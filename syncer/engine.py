@@ -93,6 +93,8 @@ class WorkerCells:
     """The recorded step is past its Tenggat: Terlambat, or Tidak valid and late all the same."""
     late_minutes: float = 0.0
     """Working minutes past Tenggat (late rows only): Ringkasan lists the latest first."""
+    lateness: str = ""
+    """How late in words (late rows only): ``1 hari 2 jam``."""
 
 
 class EntryKind(Enum):
@@ -132,17 +134,28 @@ class Outcome:
 
 
 def format_working(minutes: float, day_minutes: float) -> str:
-    """Working time in words: ``1 hari 2 jam``, ``45 menit``.
+    """Working time in words, ``day_minutes`` to a day: ``1 hari 2 jam``, ``45 menit``."""
+    days, rest = divmod(int(minutes + 1e-6), int(day_minutes))
+    return working_words(days, rest)
 
-    Minutes are shown only under an hour, so a late row's text changes at most
+
+def working_words(days: int, minutes: float) -> str:
+    """Whole working days and working minutes in words: ``1 hari 2 jam``, ``45 menit``.
+
+    Minutes are shown only under an hour in all, so a late row's text changes at most
     hourly and an unchanged sheet is not rewritten every cycle.
     """
     total = int(minutes + 1e-6)
-    if total < 60:
+    if not days and total < 60:
         return f"{total} menit" if total else "kurang dari 1 menit"
-    days, rest = divmod(total, int(day_minutes))
-    hours = rest // 60
+    hours = total // 60
     return " ".join(f"{n} {unit}" for n, unit in ((days, "hari"), (hours, "jam")) if n)
+
+
+def lateness(calendar: WorkingCalendar, due: datetime, now: datetime) -> str:
+    """How late in words; a day is a working day of the days it covers (a Ramadan day is
+    6.5 hours, another 7.5): ``WorkingCalendar.days_and_minutes``."""
+    return working_words(*calendar.days_and_minutes(due, now))
 
 
 def _option(proc: Procedure, target: Position, rules: Rules, now: datetime, kind: str = "") -> str:
@@ -259,12 +272,14 @@ def _current_cells(rules: Rules, proc: Procedure, record: Record, now: datetime)
     notes: list[str] = []
     status = Status.BERJALAN
     late = 0.0
+    words = ""
     if due is not None:
         calendar = rules.calendar
         if now > due:
             status = Status.TERLAMBAT
             late = calendar.working_minutes(due, now)
-            notes.append(f"Terlambat {_lateness(late, rules)}." if late >= 1 else _PAST_DUE)
+            words = lateness(calendar, due, now)
+            notes.append(f"Terlambat {words}." if late >= 1 else _PAST_DUE)
         else:
             left = calendar.working_minutes(now, due)
             if (
@@ -287,11 +302,8 @@ def _current_cells(rules: Rules, proc: Procedure, record: Record, now: datetime)
         pesan=" ".join(notes),
         late=status is Status.TERLAMBAT,
         late_minutes=late,
+        lateness=words,
     )
-
-
-def _lateness(minutes: float, rules: Rules) -> str:
-    return format_working(minutes, rules.calendar.day_minutes)
 
 
 def _moment(due: datetime, now: datetime, rules: Rules) -> str:
@@ -308,8 +320,7 @@ def _invalid(rules: Rules, cells: WorkerCells, message: str, record: Record) -> 
     if cells.late and cells.tenggat is not None:
         due = idtime.waktu(cells.tenggat, rules.calendar.zone)
         if cells.late_minutes >= 1:
-            lateness = _lateness(cells.late_minutes, rules)
-            note = f"Dokumen terlambat {lateness} di langkah {record.step} (tenggat {due})."
+            note = f"Dokumen terlambat {cells.lateness} di langkah {record.step} (tenggat {due})."
         else:
             note = f"Dokumen terlambat di langkah {record.step}: tenggat {due} sudah lewat."
         message = f"{message} {note}"

@@ -15,7 +15,7 @@ from datetime import datetime
 from sop_models import Catalog, Decision, Procedure
 from syncer.cells import Answer, text_of
 from syncer.contract import SELESAI, Status
-from syncer.engine import Outcome, Rules, StaffRow, format_working
+from syncer.engine import Outcome, Rules, StaffRow
 from syncer.ledger import local
 from syncer.meta import digest
 
@@ -130,7 +130,7 @@ def _late_row(rules: Rules, row: StaffRow, outcome: Outcome) -> list[Styled]:
         Styled(text_of(row.judul)),
         Styled(cells.pelaksana),
         Styled(local(cells.tenggat, calendar.zone)),
-        Styled(format_working(cells.late_minutes, calendar.day_minutes), Status.TERLAMBAT),
+        Styled(cells.lateness, Status.TERLAMBAT),
         Styled(status.value, status.value),
     ]
 

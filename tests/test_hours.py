@@ -470,6 +470,48 @@ def test_the_tenggat_is_the_same_at_every_later_cycle(
     assert fresh.add(begun, waktu_of_step) == tenggat
 
 
+# ------------------------------------------------------------------ how late, in days
+
+
+@pytest.mark.parametrize(
+    ("due_at", "now", "days", "minutes"),
+    [
+        ("2026-02-23 10:00", "2026-02-24 10:00", 1, 0),  # a Ramadan day: 390 minutes
+        ("2026-02-23 10:00", "2026-02-24 09:00", 0, 330),
+        ("2026-02-23 10:00", "2026-02-25 13:00", 2, 150),
+        ("2026-11-30 10:00", "2026-12-01 10:00", 1, 0),  # a usual day: 450 minutes
+        ("2026-11-30 16:00", "2026-12-01 16:00", 1, 0),  # due at the closing time
+        ("2026-11-27 14:00", "2026-11-30 13:40", 1, 10),  # 460 minutes from a Friday
+        ("2026-12-23 10:00", "2027-01-04 11:00", 5, 60),  # over Natal and the new year
+        # from the last usual day into Ramadan: each day counts its share of its own hours
+        ("2026-02-13 10:00", "2026-02-18 10:00", 0, 420),
+        ("2026-02-13 10:00", "2026-02-18 11:00", 1, 50),  # a third of Wednesday: 10.10
+        ("2026-11-30 10:00", "2026-11-30 09:00", 0, 0),  # not late
+    ],
+)
+def test_lateness_counts_the_working_days_it_covers(
+    due_at: str, now: str, days: int, minutes: float
+) -> None:
+    assert CAL.days_and_minutes(dt(due_at), dt(now)) == (days, minutes)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from([NO_RAMADAN, WorkingCalendar(week=RAMADAN_WEEK)]),
+    moments,
+    st.integers(0, 60 * 24 * 60),
+)
+def test_with_days_of_one_length_lateness_is_minutes_divided_by_a_day(
+    cal: WorkingCalendar, start: datetime, span: int
+) -> None:
+    begin = start.replace(tzinfo=WIB)
+    end = begin + timedelta(minutes=span)
+    total = max(cal.working_minutes(begin, end), 0.0)
+    days, minutes = cal.days_and_minutes(begin, end)
+    assert days == int(total / cal.day_minutes + 1e-9)
+    assert minutes == pytest.approx(total - days * cal.day_minutes, abs=1e-6)
+
+
 # ------------------------------------------------------------- through the CLI
 
 

@@ -436,3 +436,12 @@ def test_an_outbox_row_this_version_cannot_read_is_given_up_not_retried(office, 
     assert sections(text, "Ringkasan pagi") and not sections(text, "Tugas baru")
     with Outbox.open(office.outbox) as outbox:
         assert outbox.states("kantor") == {SENT: 1, REFUSED: 1}
+
+
+def test_how_late_counts_a_ramadan_day_as_a_day(office, telegram):
+    """A Ramadan working day is 6.5 hours: one of them late says 1 hari, as the row's Pesan."""
+    office.put("LB-1", "laporan-bulanan", 2)  # Staf, 1 hari: due Tuesday 10.00
+    office.cycle("2026-02-23T10:00")
+    office.cycle("2026-02-25T10:00")
+    late = next(t for t in telegram.texts_to(ANI) if "Terlambat" in t)
+    assert "Tenggat: 24 Februari 2026 pukul 10.00 (terlambat 1 hari)" in late

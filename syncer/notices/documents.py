@@ -39,6 +39,8 @@ class OpenDocument:
     status: Status
     late_minutes: float = 0.0
     """Working minutes past Tenggat at the cycle's time (0 when not late)."""
+    lateness: str = ""
+    """How late in words, as the row's Pesan says it (``1 hari 2 jam``); "" when not late."""
 
 
 def open_documents(
@@ -74,6 +76,7 @@ def open_documents(
                 due=due,
                 status=status,
                 late_minutes=late,
+                lateness=outcome.cells.lateness if late else "",
             )
         )
     return found

@@ -110,7 +110,8 @@ def _tenggat(doc: OpenDocument, style: Style) -> str:
         return "tidak ada"
     text = waktu(doc.due, style.zone)
     if doc.late_minutes >= 1:
-        text += f" (terlambat {format_working(doc.late_minutes, style.day_minutes)})"
+        late = doc.lateness or format_working(doc.late_minutes, style.day_minutes)
+        text += f" (terlambat {late})"
     return text
 
 
