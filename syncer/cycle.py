@@ -278,6 +278,7 @@ def _run_cycle(
         records=len(report.changes.records),
         history=len(report.changes.history),
         tabs=sorted(report.changes.tabs),
+        dropdowns=len(report.changes.choices),
         written=report.written,
         dry_run=dry_run,
     )
@@ -322,13 +323,15 @@ def _read_and_decide(
     report.changes.tabs = tabs
     report.changes.pesan = office.pesan
     report.changes.meta.update(digests)
-    if views.SOP in tabs:  # the steps moved: every dropdown points anew
+    pointed = views.choices_digest(rules.catalog)
+    if snapshot.meta.get(meta.CHOICES) != pointed:  # the steps moved: every dropdown anew
         blocks = views.sop_choices(rules.catalog)
         report.changes.choices = {
             i: blocks[o.record.procedure]
             for i, o in enumerate(decisions.outcomes)
             if o.record is not None and o.record.procedure in blocks
         }
+        report.changes.meta[meta.CHOICES] = pointed
     report.counts.clear()
     report.attention.clear()
     report.late.clear()
@@ -402,7 +405,7 @@ def worker_tabs(
         views.RINGKASAN: views.TabContent(
             views.ringkasan_grid(rules, rows, decisions.outcomes, now), views.UPDATED_AT
         ),
-        **views.static_tabs(rules.catalog),
+        views.SOP: views.sop_tab(rules.catalog, views.coming_days_off(rules.calendar, now)),
     }
     tabs: dict[str, views.Grid] = {}
     digests: dict[str, str] = {}

@@ -8,7 +8,9 @@ read and upserted in its one write. Keys in use:
 - ``records``: how many records the state tab should hold, to notice one lost;
 - ``digest:<tab>``: a worker tab's content as last written, to rewrite it only
   when it changes without reading it;
-- ``layout:<tab>``: the column formats and dropdowns last applied by ``init``.
+- ``layout:<tab>``: the column formats and dropdowns last applied by ``init``;
+- ``choices``: where the Langkah dropdowns point (``views.choices_digest``), so the cycle
+  points them anew only when the SOP tab's steps moved (blank: point them all anew).
 
 Values are text. Another module may add its keys (the day Kinerja was last
 refreshed, SOP versions in use): read them from ``Snapshot.meta`` and put new
@@ -27,6 +29,7 @@ from syncer.contract import META_COLUMNS, column_map
 
 TOKEN = "token"
 RECORDS = "records"
+CHOICES = "choices"
 
 
 def sheet_key(title: str) -> str:

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sop_models import Catalog, Decision, Procedure
+from syncer.calendar import DayOff, OffSource, WorkingCalendar
 from syncer.cells import Answer, text_of
 from syncer.contract import SELESAI, Status
 from syncer.engine import Outcome, Rules, StaffRow
+from syncer.idtime import DAYS, tanggal
 from syncer.ledger import local
 from syncer.meta import digest
 
@@ -170,21 +172,29 @@ SOP_HEADERS = (
     "Keterangan",
     "Pilihan Langkah",
 )
+CHOICES_HEADER = "Pilihan Langkah"
 
 
-def sop_grid(catalog: Catalog) -> Grid:
+def sop_grid(catalog: Catalog, days_off: Sequence[DayOff] | None = None) -> Grid:
     """Every procedure with its steps, for staff: what each langkah means and who does it.
 
-    Each SOP opens with its own title row, after a blank row. Its ``Pilihan Langkah``
+    Under the header, the coming days off (``days_off_block``, a fixed number of rows).
+    Then each SOP opens with its own title row, after a blank row. Its ``Pilihan Langkah``
     cells (the Langkah dropdown of its documents, ``sop_choices``) run from its first
     step through Selesai to the decision answers ``Ya`` and ``Tidak`` when it has any.
     """
-    return _sop_layout(catalog)[0]
+    return _sop_layout(catalog, days_off)[0]
 
 
 def sop_choices(catalog: Catalog) -> dict[str, tuple[int, int]]:
     """Each procedure's block of ``Pilihan Langkah`` in the SOP tab: 0-based rows [start, end)."""
     return _sop_layout(catalog)[1]
+
+
+def choices_digest(catalog: Catalog) -> str:
+    """Where the Langkah dropdowns point (``sop_choices``), digested: they are pointed anew
+    only when this changes, not whenever the SOP tab is rewritten."""
+    return digest([SOP_HEADERS.index(CHOICES_HEADER), sop_choices(catalog)])
 
 
 def langkah_choices(catalog: Catalog) -> list[str]:
@@ -209,10 +219,14 @@ CHOICE_PROMPTS = {
 """What a Prosedur or Langkah cell's dropdown says when the cell is selected."""
 
 
-def _sop_layout(catalog: Catalog) -> tuple[Grid, dict[str, tuple[int, int]]]:
+def _sop_layout(
+    catalog: Catalog, days_off: Sequence[DayOff] | None = None
+) -> tuple[Grid, dict[str, tuple[int, int]]]:
     grid: Grid = [
         [Styled("Referensi SOP — diisi otomatis oleh sopsync, jangan diubah", TITLE)],
         _header(*SOP_HEADERS),
+        [],
+        *days_off_block(days_off),
     ]
     blocks: dict[str, tuple[int, int]] = {}
     for proc in catalog:
@@ -268,6 +282,47 @@ def _answer_text(proc: Procedure, answer: Answer) -> str:
     return f"Jawaban pada langkah keputusan: {'; '.join(moves)}."
 
 
+DAYS_OFF_SHOWN = 10
+"""The coming days off the SOP tab lists."""
+DAYS_OFF_TITLE = "Hari libur berikutnya (tidak dihitung dalam tenggat)"
+DAYS_OFF_HEADERS = ("Hari", "Tanggal", "", "Jenis", "Keterangan")
+DAYS_OFF_NOTES = ("Sabtu dan Minggu juga tidak dihitung.", "Libur kantor dicatat di tab Kalender.")
+DAYS_OFF_ROWS = 2 + DAYS_OFF_SHOWN + len(DAYS_OFF_NOTES)
+"""The block's rows whatever it lists (title, header, days, notes): the steps never move."""
+SOURCE_TEXT = {
+    OffSource.NATIONAL: "Libur nasional",
+    OffSource.CUTI_BERSAMA: "Cuti bersama",
+    OffSource.OFFICE: "Libur kantor",
+    OffSource.EXTRA: "Libur tambahan",
+}
+"""The Jenis of a day off: national, cuti bersama, the office's own (Kalender), the config's."""
+
+
+def coming_days_off(calendar: WorkingCalendar, now: datetime) -> tuple[DayOff, ...]:
+    """The days off the SOP tab lists at ``now``: from its day (in the office's zone) on."""
+    return calendar.days_off(now.astimezone(calendar.zone).date(), DAYS_OFF_SHOWN)
+
+
+def days_off_block(days_off: Sequence[DayOff] | None) -> Grid:
+    """The coming days off the worker counts, always ``DAYS_OFF_ROWS`` rows.
+
+    ``None``: not known yet (``init`` writes the SOP tab before a cycle has read the
+    Kalender tab). The list changes when a listed day passes or the Kalender tab
+    changes; the steps below keep their rows, so their dropdowns need not move.
+    """
+    grid: Grid = [[Styled(DAYS_OFF_TITLE, TITLE)], _header(*DAYS_OFF_HEADERS)]
+    if days_off is None:
+        grid.append([Styled(""), Styled("Diisi pada sinkronisasi berikutnya.")])
+    elif not days_off:
+        grid.append([Styled(""), Styled("Tidak ada hari libur yang tercatat.")])
+    for off in (days_off or ())[:DAYS_OFF_SHOWN]:
+        day = [DAYS[off.day.weekday()], tanggal(off.day), "", SOURCE_TEXT[off.source], off.name]
+        grid.append([Styled(value) for value in day])
+    grid += [[] for _ in range(DAYS_OFF_ROWS - len(DAYS_OFF_NOTES) - len(grid))]
+    grid += [[Styled(""), Styled(note)] for note in DAYS_OFF_NOTES]
+    return grid
+
+
 def values_of(grid: Grid) -> list[list[object]]:
     return [[cell.value for cell in row] for row in grid]
 
@@ -298,6 +353,11 @@ class TabContent:
         return digest(rows)
 
 
+def sop_tab(catalog: Catalog, days_off: Sequence[DayOff] | None = None) -> TabContent:
+    """The SOP tab: the steps of every SOP and the coming days off (None: not known yet)."""
+    return TabContent(sop_grid(catalog, days_off))
+
+
 def static_tabs(catalog: Catalog) -> dict[str, TabContent]:
-    """Worker tabs that depend on the catalog alone: ``init`` writes them too."""
-    return {SOP: TabContent(sop_grid(catalog))}
+    """Worker tabs ``init`` writes: the SOP tab, its days off left to the first cycle."""
+    return {SOP: sop_tab(catalog)}

@@ -632,7 +632,11 @@ def test_the_sop_tab_explains_every_step_one_sop_after_another(sheet):
 
     grid = [list(r) + [None] * (11 - len(r)) for r in sheet.grid("SOP")]
     assert grid[1][:5] == ["Kode", "Prosedur", "No", "Pelaksana", "Kegiatan"]
-    row = 2
+    # then the coming days off, on rows of their own (filled by the first cycle)
+    assert grid[3][0] == "Hari libur berikutnya (tidak dihitung dalam tenggat)"
+    assert grid[5][1] == "Diisi pada sinkronisasi berikutnya."
+    note = "Libur kantor dicatat di tab Kalender."  # the block's last row
+    row = next(r for r in range(4, len(grid)) if grid[r][1] == note) + 1
     for proc in load_catalog():  # each SOP: a blank row, its title, its steps, Selesai, answers
         assert not any(grid[row]), grid[row]
         assert grid[row + 1][0] == f"{proc.title} ({proc.code})" and not any(grid[row + 1][1:])

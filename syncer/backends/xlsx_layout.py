@@ -240,7 +240,8 @@ def _remove_default_tab(book: Workbook, done: list[str]) -> None:
 
 
 def _worker_contents(book: Workbook, catalog: Catalog, created: set[str], done: list[str]) -> None:
-    """Write the worker tabs init can (SOP); let the cycle rewrite the others it made anew."""
+    """Write the worker tabs init can (SOP) when empty; let the cycle rewrite the others it
+    made anew. A change of content is the cycle's."""
     state_rows = sheet_values(book[c.STATE])
     area = meta.read_meta(state_rows[0] if state_rows else [], state_rows[1:])
     updates: dict[str, str] = {}
@@ -250,10 +251,9 @@ def _worker_contents(book: Workbook, catalog: Catalog, created: set[str], done: 
         blank = book[tab.title].cell(1, 1).value in (None, "")
         content = static.get(tab.title)
         if content is not None:
-            value = content.digest()
-            if blank or area.values.get(key) != value:
+            if blank:
                 write_tab(book, tab.title, content.grid)
-                updates[key] = value
+                updates[key] = content.digest()
                 done.append(f"wrote tab {tab.title}")
         elif (blank or tab.title in created) and area.values.get(key):
             updates[key] = ""

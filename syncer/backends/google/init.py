@@ -280,6 +280,8 @@ class InitPlan:
             self.requests.extend(tab_requests(sheet.id, {tab.title: content.grid}))
             self.done.append(f"wrote tab {tab.title}")
             self.meta.setdefault(key, content.digest())
+            if tab.title == views.SOP:  # dropdowns into a tab made anew point nowhere
+                self.meta[meta.CHOICES] = ""
         elif self.area.values.get(key):
             self.meta[key] = ""
 
@@ -381,7 +383,7 @@ class InitPlan:
         self.meta[key] = value
         if tab.title == c.DOKUMEN and not sheet.new:
             # the column's list replaced each row's own Langkah list: the cycle points them anew
-            self.meta[meta.digest_key(views.SOP)] = ""
+            self.meta[meta.CHOICES] = ""
         if not sheet.new and self.area.values.get(key):
             self.done.append(f"updated the formats and dropdowns of {tab.title}")
 
