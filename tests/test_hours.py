@@ -44,9 +44,9 @@ from syncer.calendar import WorkingCalendar
 from syncer.config import Config
 from syncer.engine import Rules, StaffRow, decide_rows
 from syncer.hours import DEFAULT_WEEK, RAMADAN_WEEK, DateSpan, HoursSpan, Week, umm_al_qura_ramadan
-from tests.emulator import Emulator
-from tests.sheets import GoogleSheet, XlsxSheet
+from tests.sheets import XlsxSheet
 from tests.test_calendar import config_errors
+from tests.test_calendar_cli import step_with
 
 WIB = ZoneInfo("Asia/Jakarta")
 WITA = ZoneInfo("Asia/Makassar")
@@ -513,46 +513,7 @@ def test_with_days_of_one_length_lateness_is_minutes_divided_by_a_day(
 
 
 # ------------------------------------------------------------- through the CLI
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    with Emulator() as emu:
-        yield emu
-
-
-@pytest.fixture(params=["xlsx", "google"])
-def office(request, tmp_path):
-    """A sheet with no calendar configuration: Ramadan hours are on by default."""
-    if request.param == "xlsx":
-        return XlsxSheet(tmp_path)
-    return GoogleSheet(request.getfixturevalue("emulator"), tmp_path)
-
-
-def step_with(waktu: str) -> tuple[str, int]:
-    return next(
-        (code, n)
-        for code, n in TIMED_STEPS
-        if str(CATALOG.procedures[code].step(n).duration) == waktu
-    )
-
-
-def test_a_ramadan_deadline_through_sync(office) -> None:
-    """A `2 jam` step begun on the last afternoon before Ramadan 1447, and a `1 hari` one."""
-    for judul, waktu in (("dua jam", "2 jam"), ("satu hari", "1 hari")):
-        code, number = step_with(waktu)
-        office.add_rows({"Prosedur": code, "Judul": judul, "Langkah": number})
-    assert office.sync("2026-02-13T15:30").code == 0
-    rows = {r["Judul"]: r for r in office.table()}
-    assert rows["dua jam"]["Mulai"] == datetime(2026, 2, 13, 15, 30)
-    assert rows["dua jam"]["Tenggat"] == datetime(2026, 2, 18, 9, 0)
-    assert rows["satu hari"]["Tenggat"] == datetime(2026, 2, 18, 15, 0)  # Ramadan closes 15.00
-    assert office.sync("2026-02-18T08:50").code == 0  # a later cycle: still due at 09.00
-    rows = {r["Judul"]: r for r in office.table()}
-    assert (rows["dua jam"]["Tenggat"], rows["dua jam"]["Status"]) == (
-        datetime(2026, 2, 18, 9, 0),
-        "Hampir tenggat",
-    )
+# (Ramadan on both backends: tests/test_calendar_cli.py)
 
 
 def test_the_isbat_dates_through_sync(tmp_path) -> None:
