@@ -268,9 +268,10 @@ class InitPlan:
             )
 
     def _worker_tab(self, sheet: Sheet, tab: layout.Tab) -> None:
-        """A new or emptied worker tab: init writes what depends on the catalog alone (SOP),
-        and has the cycle write the rest. A change of content is the cycle's, which also
-        points each Langkah dropdown at the SOP tab's rows anew."""
+        """A new or emptied worker tab: init writes what depends on the catalog alone (SOP,
+        its days off left to the cycle), and has the cycle write the rest. A change of
+        content is the cycle's, which points the Langkah dropdowns anew when the steps move
+        (or, ``meta.CHOICES`` blank, when the tab they pointed at was made anew)."""
         key = meta.digest_key(tab.title)
         blank = sheet.new or not sheet.header_cells or _plain(sheet.header_cells[0]) in (None, "")
         if not blank:
