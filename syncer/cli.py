@@ -23,7 +23,7 @@ import structlog
 from sop_models import CatalogError, load_catalog, load_file
 from sop_models.render import render_list, render_procedure
 from syncer import logs
-from syncer.backends import Backend, BackendError, Busy, Misconfigured
+from syncer.backends import Backend, BackendError, Busy, Misconfigured, NeedsInit
 from syncer.config import Config, ConfigError, load_config
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
@@ -42,8 +42,10 @@ class CommandError(Exception):
         self.code = code
 
 
-def _target_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, help="TOML configuration file (optional)")
+def _target_options(parser: argparse.ArgumentParser, config_default: object = None) -> None:
+    parser.add_argument(
+        "--config", type=Path, default=config_default, help="TOML configuration file (optional)"
+    )
     target = parser.add_mutually_exclusive_group()
     target.add_argument(
         "--workbook",
@@ -89,11 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--format", choices=("pdf", "svg"), default="pdf")
     render.add_argument("--paper", choices=("a4", "f4"), default="a4", help="landscape (a4)")
 
-    notify = sub.add_parser("notify", help="notices to people: send a test message")
+    notify = sub.add_parser("notify", help="notices to people: preview them, send a test message")
     notify.add_argument("--config", type=Path, help="TOML configuration with [notices]")
     notify_sub = notify.add_subparsers(dest="notify_command", required=True, metavar="ACTION")
     trial = notify_sub.add_parser("test", help="send one test message on the enabled channels")
     trial.add_argument("target", help="a role, a person's name, or an address (email:, wa:, tg:)")
+    preview = notify_sub.add_parser(
+        "preview", help="print, per person and channel, what would be sent now (sends nothing)"
+    )
+    preview.add_argument("--now", help="the clock (ISO 8601; no offset = configured zone)")
+    for action in (trial, preview):  # --config after the action too; it overrides none given
+        _target_options(action, config_default=argparse.SUPPRESS)
     laporan = sub.add_parser(
         "laporan", help="write the Permenpan monitoring form of a period (.xlsx or .pdf)"
     )
@@ -185,20 +193,34 @@ def sync_once(
     sleep: Callable[[float], None] = time.sleep,
     backend: Backend | None = None,
 ) -> Report:
-    """One cycle under the sheet's lock; raises BackendError.
+    """One cycle under the sheet's lock, then its notices; raises BackendError.
 
     A sheet that changed under the cycle is read again (a file another program is
     still writing, after a pause that doubles each time: 1 s, 2 s, 4 s …). ``run``
     passes the same backend to every cycle: a Google backend keeps its credentials
-    and connection between cycles, nothing else.
+    and connection between cycles, nothing else. Notices follow a completed cycle
+    (never a failed or dry one), still under the lock, so that two workers never send
+    from one outbox at once; they never raise.
     """
     from syncer.runlock import held
 
     backend = backend or make_backend(config, rules)
+    notices = config.notices.enabled and not dry_run
     with held(backend.target):
-        return run_cycle(
-            backend, rules, now, dry_run, attempts=config.worker.retries + 1, sleep=sleep
+        report = run_cycle(
+            backend,
+            rules,
+            now,
+            dry_run,
+            attempts=config.worker.retries + 1,
+            sleep=sleep,
+            documents=notices,
         )
+        if notices:
+            from syncer.notices.after_cycle import notify_after_cycle
+
+            report.notices = notify_after_cycle(config, report, now)
+        return report
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -336,24 +358,53 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_notify(args: argparse.Namespace) -> int:
-    from syncer.notices.channels import ChannelError
-    from syncer.notices.messages import Style, trial_message
-    from syncer.notices.trial import TargetError, resolve
-
-    config = load_config(args.config)
+    config = _config(args)
     rules = make_rules(config)
     if not config.notices.enabled:
         raise ConfigError(
             "no channel is enabled: add [notices.email], [notices.telegram] or"
             " [notices.whatsapp] (see config/notices.example.toml)"
         )
+    if args.notify_command == "preview":
+        return _notify_preview(config, rules, parse_now(args.now, rules))
+    return _notify_test(config, rules, args.target)
+
+
+def _notify_preview(config: Config, rules: Rules, now: datetime) -> int:
+    """The sheet read as a dry-run cycle (nothing written), then what would be sent now."""
+    from syncer.idtime import waktu
+    from syncer.notices.after_cycle import preview_after_cycle
+    from syncer.notices.delivery import render_preview
+
+    backend = make_backend(config, rules)
+    attempts = config.worker.retries + 1
+    report = run_cycle(backend, rules, now, dry_run=True, attempts=attempts, documents=True)
+    calendar = (report.rules or rules).calendar
+    if not calendar.is_working_time(now):
+        opens = calendar.next_working_start(now)
+        print(
+            f"Nothing is sent at {waktu(now, calendar.zone)}: outside working hours;"
+            f" what is due waits for the next working period ({waktu(opens, calendar.zone)})."
+        )
+        return 0
+    print(render_preview(preview_after_cycle(config, report, now)))
+    return 0
+
+
+def _notify_test(config: Config, rules: Rules, target: str) -> int:
+    from syncer.notices.channels import ChannelError
+    from syncer.notices.messages import Style, trial_message
+    from syncer.notices.trial import TargetError, resolve
+
     notifier = config.notices.notifier(rules.calendar)
     now = parse_now(None, rules)
-    # The sheet's Pegawai tab is not read here yet: roles and names come from [people].
-    directory = rules.people
     try:
         destinations = resolve(
-            args.target, notifier.channels, directory, catalog_roles(rules.catalog), now
+            target,
+            notifier.channels,
+            lambda: _people_now(config, rules),
+            catalog_roles(rules.catalog),
+            now,
         )
     except TargetError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from exc
@@ -371,6 +422,21 @@ def cmd_notify(args: argparse.Namespace) -> int:
         else:
             print(f"{d.channel.name} {d.address}: sent" + (f" ({receipt})" if receipt else ""))
     return EXIT_FAILED if failed else 0
+
+
+def _people_now(config: Config, rules: Rules) -> Directory:
+    """Who holds each role: the sheet's Pegawai tab over ``[people]`` (one read, no write).
+
+    A sheet not made yet, or without its Pegawai tab, has no one but ``[people]``.
+    """
+    from syncer.office import read_office
+
+    try:
+        snapshot = make_backend(config, rules).read()
+    except NeedsInit as exc:
+        log.info("the sheet has no Pegawai tab yet: [people] only", reason=str(exc))
+        return rules.people
+    return read_office(snapshot.tables, rules).rules.people
 
 
 COMMANDS = {

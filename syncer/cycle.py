@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
 import structlog
 
@@ -37,7 +38,11 @@ from syncer.engine import (
 )
 from syncer.identity import reconcile
 from syncer.ledger import local
+from syncer.notices.documents import OpenDocument, open_documents
 from syncer.office import read_office
+
+if TYPE_CHECKING:
+    from syncer.notices.delivery import DeliveryReport
 
 log = structlog.get_logger("sopsync.cycle")
 
@@ -65,6 +70,11 @@ class Report:
     """Late documents by the status their row shows: Terlambat, or Tidak valid and late."""
     rules: Rules | None = None
     """The rules the rows were decided by: the office's dates and people of this cycle."""
+    documents: list[OpenDocument] | None = None
+    """The documents at a step as this cycle decided them, for notices; None unless the
+    cycle was asked for them (``run_cycle(documents=True)``)."""
+    notices: DeliveryReport | None = None
+    """What the notices that followed the cycle did (``sync`` and ``run`` with notices on)."""
 
     @property
     def rows(self) -> int:
@@ -215,6 +225,7 @@ def run_cycle(
     attempts: int = 3,
     sleep: Callable[[float], None] = time.sleep,
     full_history: bool = False,
+    documents: bool = False,
 ) -> Report:
     """Read, decide, write. ``now`` is the cycle's clock (aware).
 
@@ -224,12 +235,15 @@ def run_cycle(
     record travel in one atomic request, so a read tells exactly what landed. A
     file another program is still writing is read again after a pause that doubles
     each time. At most ``attempts`` rounds. With ``full_history`` the cycle's one read
-    brings Riwayat whole (``Snapshot.history``), for a caller that knows it needs it.
+    brings Riwayat whole (``Snapshot.history``), for a caller that knows it needs it. With
+    ``documents`` the report lists the open documents as decided (``Report.documents``), for
+    the notices that follow the cycle.
     """
     context = {"target": backend.target, "cycle": now.isoformat(timespec="seconds")}
+    report = Report(now=now, target=backend.target, documents=[] if documents else None)
     with cyclic_gc_paused(), structlog.contextvars.bound_contextvars(**context):
         rounds = max(1, attempts)
-        return _run_cycle(backend, rules, now, dry_run, rounds, sleep, full_history)
+        return _run_cycle(backend, rules, now, dry_run, rounds, sleep, full_history, report)
 
 
 def _run_cycle(
@@ -240,8 +254,8 @@ def _run_cycle(
     attempts: int,
     sleep: Callable[[float], None],
     full_history: bool,
+    report: Report,
 ) -> Report:
-    report = Report(now=now, target=backend.target)
     lost: Changes | None = None
     """Changes whose write's answer was lost: they may have landed."""
     for attempt in range(1, attempts + 1):
@@ -336,6 +350,8 @@ def _read_and_decide(
     report.attention.clear()
     report.late.clear()
     _tally(report, rows, decisions)
+    if report.documents is not None:
+        report.documents = open_documents(rules, rows, decisions, now)
     return snapshot.basis
 
 

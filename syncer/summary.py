@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sop_models import Position
 from syncer.contract import Status
 from syncer.cycle import Report
+
+if TYPE_CHECKING:
+    from syncer.notices.delivery import DeliveryReport
 
 MAX_ATTENTION = 15
 MAX_CHANGES = 40
@@ -40,6 +45,8 @@ def render_report(report: Report, dry_run: bool = False) -> str:
         lines.extend(_change_lines(report))
     else:
         lines.append(f"Written: {size}.")
+    if report.notices is not None:
+        lines.append(_notices_line(report.notices))
     if report.attention:
         lines.append(f"Needs attention ({len(report.attention)}):")
         for item in report.attention[:MAX_ATTENTION]:
@@ -50,6 +57,17 @@ def render_report(report: Report, dry_run: bool = False) -> str:
             rest = len(report.attention) - MAX_ATTENTION
             lines.append(f"  … and {rest} more: filter the Status column in the sheet.")
     return "\n".join(lines)
+
+
+def _notices_line(notices: DeliveryReport) -> str:
+    if notices.error:
+        return f"Notices: none sent ({notices.error}); tried again next cycle."
+    if notices.held:
+        return "Notices: outside working hours; held until the next working period."
+    line = f"Notices: {notices.sent} message(s) sent"
+    if notices.failed:
+        line += f", {notices.failed} not sent ({notices.answers[-1]})"
+    return line + "."
 
 
 def _change_lines(report: Report) -> list[str]:

@@ -15,7 +15,7 @@ A target is, in this order:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -51,11 +51,15 @@ class Destination:
 def resolve(
     target: str,
     channels: Sequence[Channel],
-    directory: Directory,
+    directory: Callable[[], Directory],
     roles: Sequence[str],
     now: datetime,
 ) -> list[Destination]:
-    """Where a test message to ``target`` goes; raises TargetError when nowhere."""
+    """Where a test message to ``target`` goes; raises TargetError when nowhere.
+
+    ``directory`` is asked for only when the target is a role or a name (the caller reads
+    the sheet's Pegawai tab for it; an address needs no sheet).
+    """
     text = target.strip()
     if not text:
         raise TargetError("the target is empty: give a role, a name or an address")
@@ -69,7 +73,7 @@ def resolve(
     if _CHAT_ID.match(text):
         return [_address("telegram", text, channels)]
     role = find_role(text, roles)
-    people = directory.holders(role, now) if role else directory.named(text)
+    people = directory().holders(role, now) if role else directory().named(text)
     if not people:
         if role:
             raise TargetError(f"nobody holds the role {role} now (Pegawai or [people])")
