@@ -2,7 +2,8 @@
 
 * :class:`MailServer`: aiosmtpd, with STARTTLS or implicit TLS on a self-signed
   certificate made here with ``cryptography``, and optional AUTH LOGIN/PLAIN;
-  it keeps every message as received (the raw bytes, parsed back).
+  it keeps every message as received (the raw bytes, parsed back), and can hold
+  its answer to a message until told (a sender killed while it waits).
 * :class:`TelegramServer`: the Bot API's ``sendMessage`` with its documented
   answers (``{"ok": true, "result": Message}``, errors with ``error_code``,
   ``description`` and, for flood control, ``parameters.retry_after``).
@@ -16,6 +17,7 @@ Each can be taken down (connections refused) and brought back on the same port.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import ipaddress
 import json
@@ -117,6 +119,9 @@ class _MailHandler:
         self.server.received.append(
             Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
         )
+        if self.server.holding:  # the message is here; its sender waits for the answer
+            self.server.arrived.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.server.release.wait)
         return "250 Message accepted for delivery"
 
 
@@ -136,6 +141,10 @@ class MailServer:
         self.refuse: dict[str, str] = {}
         """Recipient -> the SMTP reply that refuses it (``550 5.1.1 ...``)."""
         self.logins: list[str] = []
+        self.holding = False
+        """Keep each message's answer until ``release`` is set; ``arrived`` says one is here."""
+        self.arrived = threading.Event()
+        self.release = threading.Event()
         self._context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self._context.load_cert_chain(str(cert[0]), str(cert[1]))
         self._controller: Controller | None = None
@@ -168,6 +177,7 @@ class MailServer:
         return self
 
     def stop(self) -> None:
+        self.release.set()
         if self._controller is not None:
             self._controller.stop()
             self._controller = None

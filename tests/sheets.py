@@ -86,6 +86,16 @@ class XlsxSheet:
     def tabs(self) -> list[str]:
         return load_workbook(self.path).sheetnames
 
+    def dropdown(self, tab: str, column: str, row: int = 2) -> tuple[list[str], bool]:
+        """The values a cell's dropdown offers, and whether other values are refused."""
+        sheet = load_workbook(self.path)[tab]
+        col = c.column_map([x.value for x in sheet[1]])[column.casefold()]
+        cell = sheet.cell(row, col + 1).coordinate
+        for dv in sheet.data_validations.dataValidation:
+            if cell in dv.sqref and dv.type == "list":
+                return dv.formula1.strip('"').split(","), bool(dv.showErrorMessage)
+        return [], False
+
     # --- what staff do ----------------------------------------------------------------------
 
     def _edit(self, change, tab: str = c.DOKUMEN) -> None:
@@ -300,6 +310,13 @@ class GoogleSheet:
 
     def tabs(self) -> list[str]:
         return [sheet.title for sheet in self.book.sheets]
+
+    def dropdown(self, tab: str, column: str, row: int = 2) -> tuple[list[str], bool]:
+        rule = self._sheet(tab).data_validation(row - 1, self._col(column, tab)) or {}
+        condition = rule.get("condition", {})
+        if condition.get("type") != "ONE_OF_LIST":
+            return [], False
+        return [v["userEnteredValue"] for v in condition["values"]], bool(rule.get("strict"))
 
     # --- what staff do ----------------------------------------------------------------------
 

@@ -70,6 +70,14 @@ def test_a_pegawai_row_the_worker_cannot_use_says_why_and_recovers(sheet):
     assert doc(sheet, "RKA")["Pelaksana"] == "Sekcam — Budi Santoso"
 
 
+def test_pegawai_offers_the_catalogs_roles_and_the_kinds_of_stand_in(sheet):
+    assert sheet.cli("init").code == 0
+    roles = ["Kasubag Evapor", "Staf", "Tim", "Sekcam", "Camat", "Kasubag Umum", "Kasi"]
+    assert sheet.dropdown(PEGAWAI, "Peran") == (roles, False)  # a typo gets a Pesan instead
+    assert sheet.dropdown(PEGAWAI, "Jenis", row=40) == (["Plh.", "Plt."], False)
+    assert sheet.dropdown(PEGAWAI, "Nama") == ([], False)
+
+
 def test_an_office_holiday_moves_the_deadlines_that_cross_it_from_the_next_cycle(sheet):
     # rka step 3 (Tim, 1 hari) begun Monday 10:00 is due Tuesday 10:00 ...
     sheet.add_rows({"Prosedur": "rka", "Judul": "RKA", "Langkah": 3})
