@@ -276,6 +276,19 @@ def test_a_channel_down_for_three_cycles_delivers_everything_once_when_it_return
         assert outbox.states("kantor") == {SENT: 4}  # 3 Tugas baru, 1 Ringkasan pagi
 
 
+def test_a_sent_notice_keeps_its_key_not_its_documents(office, telegram):
+    import sqlite3
+
+    for n in range(30):
+        office.put(f"LB-{n}", "laporan-bulanan", 1, "Laporan bulanan kecamatan")
+    office.cycle("2026-11-30T08:00")
+    office.cycle("2026-11-30T09:00")
+    assert len(telegram.texts_to(RINA)) == 1  # the keys still say what was sent
+    with sqlite3.connect(office.outbox) as db:
+        kept = db.execute("SELECT state, documents FROM notice").fetchall()
+    assert len(kept) == 31 and set(kept) == {(SENT, "[]")}  # 30 Tugas baru, 1 Ringkasan pagi
+
+
 def test_telegram_flood_control_is_waited_out_in_later_cycles(office, telegram):
     telegram.scripted.append(flood(150))
     office.put("LB-1", "laporan-bulanan", 1)

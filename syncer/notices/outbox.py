@@ -7,8 +7,8 @@ recorded *before* its message goes out and marked sent right after, so a
 crash in between repeats only that message.
 
 States: ``pending`` (not tried yet), ``failed`` (tried; tried again from
-``next_attempt``), ``sent``, ``refused`` (the channel refused it for good, or
-it failed too often). The outbox also keeps, per sheet, the moment notices
+``next_attempt``), ``sent`` (its documents dropped: only its key is still needed),
+``refused`` (the channel refused it for good, or it failed too often). The outbox also keeps, per sheet, the moment notices
 were enabled: documents that arrived earlier are not announced as new.
 """
 
@@ -233,9 +233,11 @@ class Outbox:
             )
 
     def sent(self, ids: Sequence[int], now: datetime, receipt: str = "") -> None:
+        """Mark sent. The documents a message carried are dropped, its key kept: a morning
+        queue holds every open document of a person, and a year of them would fill a disk."""
         with self._transaction() as db:
             db.executemany(
-                "UPDATE notice SET state = ?, sent_at = ?, answer = ?,"
+                "UPDATE notice SET state = ?, sent_at = ?, answer = ?, documents = '[]',"
                 " attempts = attempts + 1 WHERE id = ?",
                 [(SENT, _instant(now), receipt, i) for i in ids],
             )
