@@ -351,7 +351,7 @@ def _read_and_decide(
     report.late.clear()
     _tally(report, rows, decisions)
     if report.documents is not None:
-        report.documents = open_documents(rules, rows, decisions, now)
+        report.documents = open_documents(rules, rows, decisions)
     return snapshot.basis
 
 

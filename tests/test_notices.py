@@ -87,7 +87,7 @@ class Office:
         now = at(when)
         decisions = decide_rows(self.rules, self.rows, self.records, now)
         self.records = decisions.records
-        documents = open_documents(self.rules, self.rows, decisions, now)
+        documents = open_documents(self.rules, self.rows, decisions)
         directory = read_pegawai(list(COLUMNS), self.pegawai, ROLES, zone=WIB).directory
         return (notifier or self.notifier).after_cycle("kantor", documents, directory, now, LINK)
 
@@ -382,7 +382,7 @@ def test_preview_shows_what_would_go_out_now_and_records_nothing(office, telegra
     office.put("LB-1", "laporan-bulanan", 1)
     office.cycle("2026-11-30T06:00")  # enables notices; outside working time
     decisions = decide_rows(office.rules, office.rows, office.records, at("2026-11-30T08:00"))
-    documents = open_documents(office.rules, office.rows, decisions, at("2026-11-30T08:00"))
+    documents = open_documents(office.rules, office.rows, decisions)
     directory = read_pegawai(list(COLUMNS), office.pegawai, ROLES, zone=WIB).directory
     first = office.notifier.preview("kantor", documents, directory, at("2026-11-30T08:00"))
     again = office.notifier.preview("kantor", documents, directory, at("2026-11-30T08:00"))
@@ -413,7 +413,7 @@ def test_open_documents_are_those_at_a_step_each_once(office):
     office.records = decisions.records
     office.rows.append(StaffRow(9, "LB-1", "laporan-bulanan", 1, "salinan"))  # a copied row
     decisions = decide_rows(office.rules, office.rows, office.records, at("2026-11-30T09:00"))
-    (doc,) = open_documents(office.rules, office.rows, decisions, at("2026-11-30T09:00"))
+    (doc,) = open_documents(office.rules, office.rows, decisions)
     assert (doc.id, doc.step, doc.role, doc.procedure_title) == (
         "LB-1",
         1,

@@ -15,7 +15,7 @@ from datetime import datetime
 from sop_models import Done
 from syncer.cells import text_of
 from syncer.contract import Status
-from syncer.engine import Decisions, Rules, StaffRow, due_of
+from syncer.engine import Decisions, Rules, StaffRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +44,12 @@ class OpenDocument:
 
 
 def open_documents(
-    rules: Rules, rows: Sequence[StaffRow], decisions: Decisions, now: datetime
+    rules: Rules, rows: Sequence[StaffRow], decisions: Decisions
 ) -> list[OpenDocument]:
-    """The documents on the sheet's rows that are at a step, as the cycle decided them."""
+    """The documents on the sheet's rows that are at a step, as the cycle decided them (their
+    Tenggat and lateness at the cycle's clock are the engine's: nothing is computed again)."""
     found: list[OpenDocument] = []
     seen: set[str] = set()  # a copied row carries its document's record too
-    calendar = rules.calendar
     for row, outcome in zip(rows, decisions.outcomes, strict=True):
         record = outcome.record
         status = outcome.cells.status
@@ -60,8 +60,7 @@ def open_documents(
             continue
         seen.add(record.id)
         step = proc.step(record.step)
-        due = due_of(rules, step, record.since)
-        late = calendar.working_minutes(due, now) if due is not None and now > due else 0.0
+        cells = outcome.cells  # the engine's Tenggat and lateness of the recorded step
         found.append(
             OpenDocument(
                 id=record.id,
@@ -71,12 +70,12 @@ def open_documents(
                 step=record.step,
                 activity=step.activity,
                 role=step.actor,
-                pelaksana=outcome.cells.pelaksana or step.actor,
+                pelaksana=cells.pelaksana or step.actor,
                 since=record.since,
-                due=due,
+                due=cells.tenggat,
                 status=status,
-                late_minutes=late,
-                lateness=outcome.cells.lateness if late else "",
+                late_minutes=cells.late_minutes,
+                lateness=cells.lateness if cells.late_minutes else "",
             )
         )
     return found

@@ -8,8 +8,9 @@ crash in between repeats only that message.
 
 States: ``pending`` (not tried yet), ``failed`` (tried; tried again from
 ``next_attempt``), ``sent`` (its documents dropped: only its key is still needed),
-``refused`` (the channel refused it for good, or it failed too often). The outbox also keeps, per sheet, the moment notices
-were enabled: documents that arrived earlier are not announced as new.
+``refused`` (the channel refused it for good, or it failed too often). The outbox
+also keeps, per sheet, the moment notices were enabled: documents that arrived
+earlier are not announced as new.
 """
 
 from __future__ import annotations

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
 
 from sop_models import Duration
 from syncer.calendar import WorkingCalendar
@@ -58,9 +60,12 @@ class Settings:
     """Role -> the role told when its documents stay late; "" or absent: nobody."""
 
 
-@dataclass(frozen=True, slots=True)
-class NoticeKey:
-    """What makes a notice the same notice: sent at most once per key (and channel)."""
+class NoticeKey(NamedTuple):
+    """What makes a notice the same notice: sent at most once per key (and channel).
+
+    A named tuple: every cycle makes one for each notice still due (thousands on a large
+    sheet), and a tuple is made at a fraction of a frozen dataclass's cost.
+    """
 
     kind: Kind
     document: str
@@ -93,6 +98,7 @@ class Notice:
         )
 
 
+@lru_cache(maxsize=4096)  # the same few names, thousands of times a cycle
 def person_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
