@@ -378,7 +378,12 @@ def _notify_preview(config: Config, rules: Rules, now: datetime) -> int:
 
     backend = make_backend(config, rules)
     attempts = config.worker.retries + 1
-    report = run_cycle(backend, rules, now, dry_run=True, attempts=attempts, documents=True)
+    try:
+        report = run_cycle(backend, rules, now, dry_run=True, attempts=attempts, documents=True)
+    except NeedsInit as exc:
+        raise CommandError(
+            f"{exc}: run `sopsync init` (or a first sync) to make the sheet"
+        ) from exc
     calendar = (report.rules or rules).calendar
     if not calendar.is_working_time(now):
         opens = calendar.next_working_start(now)

@@ -262,7 +262,7 @@ def _run_cycle(
         try:
             _round(backend, rules, now, dry_run, report, full_history)
         except NeedsInit as exc:  # the write found part of the layout gone
-            if attempt == attempts:
+            if dry_run or attempt == attempts:  # a dry run writes nothing, init included
                 raise
             log.warning("a tab went missing; initialising", reason=str(exc))
             report.initialised += backend.init(rules)

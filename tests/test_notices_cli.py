@@ -20,7 +20,7 @@ from syncer.people import PEGAWAI
 from syncer.worker import run_forever
 from tests.fake_clock import FakeClock
 from tests.notice_servers import HOST, MailServer, TelegramServer, self_signed
-from tests.sheets import GoogleSheet, XlsxSheet, run_cli
+from tests.sheets import GoogleSheet, XlsxSheet, run_cli, said
 from tests.test_contract import doc, synced
 from tests.test_notices import sections, told
 
@@ -57,7 +57,8 @@ def make_office(request, tmp_path):
             sheet: XlsxSheet | GoogleSheet = XlsxSheet(tmp_path, config_text)
         else:
             sheet = GoogleSheet(request.getfixturevalue("emulator"), tmp_path, config_text)
-        sheet.add_rows(*pegawai, tab=PEGAWAI)
+        if pegawai:  # the admin prepares the sheet (init) and fills Pegawai
+            sheet.add_rows(*pegawai, tab=PEGAWAI)
         return sheet
 
     return make
@@ -393,3 +394,18 @@ def test_run_sends_after_each_cycle_and_a_channel_down_fails_none(tmp_path, tele
     assert told(telegram, RINA, "Tugas baru", doc_id) == 1
     assert told(telegram, ANI, "Tugas baru", doc_id) == 1
     assert told(telegram, DEDI, "Tugas baru", doc_id) == 1
+
+
+def test_preview_of_a_sheet_not_made_yet_says_so_and_makes_nothing(make_office, telegram):
+    office = make_office(telegram_config(telegram))  # no Pegawai rows: init never ran
+    before = office.tabs() if office.kind == "google" else None
+    result = office.cli("notify", "preview", "--now", "2026-11-30T08:00")
+    missing = "does not exist" if office.kind == "xlsx" else "tab Dokumen is missing"
+    assert result.code == 1
+    assert said(result.err).endswith(
+        f"{missing}: run `sopsync init` (or a first sync) to make the sheet"
+    )
+    if office.kind == "xlsx":
+        assert not office.path.exists()
+    else:
+        assert office.tabs() == before == ["Sheet1"]
