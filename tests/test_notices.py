@@ -106,6 +106,11 @@ def sections(text: str, title: str) -> list[str]:
     return [block for block in text.split("\n\n") if block.startswith(title)]
 
 
+def morning_days(mornings: list[str]) -> list[str]:
+    """The day each Ringkasan pagi section is for: ``Kamis, 3 Desember 2026``."""
+    return [block.split("Ringkasan pagi ", 1)[1].split(":")[0] for block in mornings]
+
+
 def told(server: TelegramServer, chat: str, title: str, doc_id: str = "") -> int:
     """Messages to ``chat`` with a section ``title`` (naming ``doc_id`` in that section)."""
     return sum(
@@ -212,8 +217,7 @@ def test_the_morning_queue_once_per_working_day_not_on_saturday_or_a_holiday(off
     ):
         office.cycle(when)
     mornings = [block for t in telegram.texts_to(ANI) for block in sections(t, "Ringkasan pagi")]
-    days = [block.split("Ringkasan pagi ", 1)[1].split(":")[0] for block in mornings]
-    assert days == [
+    assert morning_days(mornings) == [
         "Kamis, 3 Desember 2026",
         "Jumat, 4 Desember 2026",
         "Senin, 7 Desember 2026",

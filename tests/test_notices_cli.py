@@ -22,7 +22,7 @@ from tests.fake_clock import FakeClock
 from tests.notice_servers import HOST, MailServer, TelegramServer, self_signed
 from tests.sheets import GoogleSheet, XlsxSheet, run_cli, said
 from tests.test_contract import doc, synced
-from tests.test_notices import sections, told
+from tests.test_notices import morning_days, sections, told
 
 AHMAD, SITI, BUDI, RINA, ANI, DEDI, JOKO = "1001", "1002", "1003", "1004", "1005", "1006", "1007"
 STAFF = [
@@ -165,8 +165,7 @@ def test_the_morning_queue_once_per_working_day_not_on_saturday_or_a_holiday(off
         synced(office, when)
     for chat in (ANI, DEDI):
         mornings = [b for t in telegram.texts_to(chat) for b in sections(t, "Ringkasan pagi")]
-        days = [block.split("Ringkasan pagi ", 1)[1].split(":")[0] for block in mornings]
-        assert days == [
+        assert morning_days(mornings) == [
             "Kamis, 3 Desember 2026",
             "Jumat, 4 Desember 2026",
             "Senin, 7 Desember 2026",
