@@ -27,6 +27,8 @@ from syncer.backends import Backend, BackendError, Busy, Misconfigured, NeedsIni
 from syncer.config import Config, ConfigError, load_config
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
+from syncer.monitoring.refresh import KinerjaTerms
+from syncer.monitoring.refresh_record import RefreshRecord
 from syncer.people import Directory, catalog_roles, find_role, unknown_role_problems
 from syncer.suggest import either
 from syncer.summary import render_report
@@ -192,21 +194,25 @@ def sync_once(
     dry_run: bool = False,
     sleep: Callable[[float], None] = time.sleep,
     backend: Backend | None = None,
+    record: RefreshRecord | None = None,
 ) -> Report:
     """One cycle under the sheet's lock, then its notices; raises BackendError.
 
     A sheet that changed under the cycle is read again (a file another program is
     still writing, after a pause that doubles each time: 1 s, 2 s, 4 s …). ``run``
     passes the same backend to every cycle: a Google backend keeps its credentials
-    and connection between cycles, nothing else. Notices follow a completed cycle
-    (never a failed or dry one), still under the lock, so that two workers never send
-    from one outbox at once; they never raise.
+    and connection between cycles, nothing else; and the same ``record`` of when the
+    Kinerja tab is next due, which a ``sync`` reads from the local state file. Notices
+    follow a completed cycle (never a failed or dry one), still under the lock, so that
+    two workers never send from one outbox at once; they never raise.
     """
     from syncer.runlock import held
 
     backend = backend or make_backend(config, rules)
     notices = config.notices.enabled and not dry_run
+    record = record or RefreshRecord(config.worker.state_file)
     with held(backend.target):
+        terms = KinerjaTerms(record.due(backend.target), config.laporan.good_share)
         report = run_cycle(
             backend,
             rules,
@@ -215,7 +221,10 @@ def sync_once(
             attempts=config.worker.retries + 1,
             sleep=sleep,
             documents=notices,
+            kinerja=terms,
         )
+        if report.kinerja_due is not None and not dry_run:
+            record.keep(backend.target, report.kinerja_due)
         if notices:
             from syncer.notices.after_cycle import notify_after_cycle
 
@@ -252,10 +261,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     rules = make_rules(config)
     stop = stop_on_signals()
     backend = make_backend(config, rules)
+    record = RefreshRecord(config.worker.state_file)
     with held(backend.target):
         return run_forever(
             config,
-            lambda: sync_once(config, rules, parse_now(None, rules), backend=backend),
+            lambda: sync_once(
+                config, rules, parse_now(None, rules), backend=backend, record=record
+            ),
             stop,
         )
 

@@ -244,12 +244,18 @@ class GoogleConfig(_Section):
     """API requests the worker allows itself per minute (Google's default quota is 60)."""
 
 
+STATE_FILE = "sopsync-state.sqlite3"
+
+
 class WorkerConfig(_Section):
     interval_seconds: float = Field(300.0, ge=1)
     retries: int = Field(4, ge=0, le=10)
     failures_before_error: int = Field(3, ge=1)
     """`run` logs a failed cycle as a warning, as an error from this many failures in a row."""
     log_format: Literal["auto", "console", "json"] = "auto"
+    state_file: Path | None = None
+    """The worker's local notes (when the Kinerja tab is next due); default: beside the
+    configuration file, ``STATE_FILE``. None without a configuration file: kept in memory."""
 
 
 class SopConfig(_Section):
@@ -386,6 +392,9 @@ def _anchor(config: Config, base: Path) -> Config:
                 update={"credentials": at(config.google.credentials)}
             ),
             "sop": config.sop.model_copy(update={"folders": [at(f) for f in config.sop.folders]}),
+            "worker": config.worker.model_copy(
+                update={"state_file": at(config.worker.state_file or Path(STATE_FILE))}
+            ),
             "notices": _anchor_notices(config.notices, at),
         }
     )

@@ -38,6 +38,8 @@ from syncer.engine import (
 )
 from syncer.identity import reconcile
 from syncer.ledger import local
+from syncer.monitoring.kinerja import KINERJA
+from syncer.monitoring.refresh import NOT_TOLD, KinerjaTerms, refresh, wants_riwayat
 from syncer.notices.documents import OpenDocument, open_documents
 from syncer.office import read_office
 
@@ -75,6 +77,10 @@ class Report:
     cycle was asked for them (``run_cycle(documents=True)``)."""
     notices: DeliveryReport | None = None
     """What the notices that followed the cycle did (``sync`` and ``run`` with notices on)."""
+    kinerja_due: datetime | None = None
+    """When the Kinerja tab is next due (``KinerjaTerms.due`` of the next cycle)."""
+    history_read: int | None = None
+    """Riwayat entries the cycle's read brought (None: Riwayat was not read)."""
 
     @property
     def rows(self) -> int:
@@ -224,8 +230,8 @@ def run_cycle(
     dry_run: bool = False,
     attempts: int = 3,
     sleep: Callable[[float], None] = time.sleep,
-    full_history: bool = False,
     documents: bool = False,
+    kinerja: KinerjaTerms = NOT_TOLD,
 ) -> Report:
     """Read, decide, write. ``now`` is the cycle's clock (aware).
 
@@ -234,8 +240,8 @@ def run_cycle(
     which writes only what is still missing: each document's Riwayat rows and
     record travel in one atomic request, so a read tells exactly what landed. A
     file another program is still writing is read again after a pause that doubles
-    each time. At most ``attempts`` rounds. With ``full_history`` the cycle's one read
-    brings Riwayat whole (``Snapshot.history``), for a caller that knows it needs it. With
+    each time. At most ``attempts`` rounds. When ``kinerja`` says the Kinerja tab is due,
+    the cycle's one read brings Riwayat whole to refresh it (``monitoring.refresh``). With
     ``documents`` the report lists the open documents as decided (``Report.documents``), for
     the notices that follow the cycle.
     """
@@ -243,7 +249,7 @@ def run_cycle(
     report = Report(now=now, target=backend.target, documents=[] if documents else None)
     with cyclic_gc_paused(), structlog.contextvars.bound_contextvars(**context):
         rounds = max(1, attempts)
-        return _run_cycle(backend, rules, now, dry_run, rounds, sleep, full_history, report)
+        return _run_cycle(backend, rules, now, dry_run, rounds, sleep, kinerja, report)
 
 
 def _run_cycle(
@@ -253,14 +259,14 @@ def _run_cycle(
     dry_run: bool,
     attempts: int,
     sleep: Callable[[float], None],
-    full_history: bool,
+    kinerja: KinerjaTerms,
     report: Report,
 ) -> Report:
     lost: Changes | None = None
     """Changes whose write's answer was lost: they may have landed."""
     for attempt in range(1, attempts + 1):
         try:
-            _round(backend, rules, now, dry_run, report, full_history)
+            _round(backend, rules, now, dry_run, report, kinerja)
         except NeedsInit as exc:  # the write found part of the layout gone
             if dry_run or attempt == attempts:  # a dry run writes nothing, init included
                 raise
@@ -293,6 +299,7 @@ def _run_cycle(
         history=len(report.changes.history),
         tabs=sorted(report.changes.tabs),
         dropdowns=len(report.changes.choices),
+        riwayat_read=report.history_read,
         written=report.written,
         dry_run=dry_run,
     )
@@ -305,11 +312,11 @@ def _round(
     now: datetime,
     dry_run: bool,
     report: Report,
-    full_history: bool,
+    kinerja: KinerjaTerms,
 ) -> None:
     """One read, plan and (unless nothing changed, or a dry run) write."""
     report.changes = Changes()
-    basis = _read_and_decide(backend, rules, now, dry_run, report, full_history)
+    basis = _read_and_decide(backend, rules, now, dry_run, report, kinerja)
     if report.changes and not dry_run:
         backend.write(report.changes, basis)
 
@@ -320,23 +327,34 @@ def _read_and_decide(
     now: datetime,
     dry_run: bool,
     report: Report,
-    full_history: bool = False,
+    kinerja: KinerjaTerms,
 ) -> object:
     """Fill ``report`` with the changes, counts and rows to look at; return the write's basis.
 
     What was read and decided is dropped on return, before the write: a
     workbook's save is the cycle's peak of memory.
     """
-    snapshot = _read(backend, rules, dry_run, report, full_history)
+    snapshot = _read(
+        backend,
+        rules,
+        dry_run,
+        report,
+        kinerja.reads_riwayat(now),
+        lambda read: wants_riwayat(read, rules, now, kinerja),
+    )
+    report.history_read = None if snapshot.history is None else len(snapshot.history)
     office = read_office(snapshot.tables, rules)
     rules = report.rules = office.rules
     records = _with_rebuilt(snapshot)
     rows, decisions, id_writes = decide(rules, staff_rows(snapshot), records, now)
     report.changes = plan_changes(snapshot, decisions, records, rules, id_writes)
-    tabs, digests = worker_tabs(snapshot, rules, rows, decisions, now)
+    kinerja_tab = refresh(snapshot, rules, now, kinerja, report.changes.history)
+    report.kinerja_due = kinerja_tab.due
+    tabs, digests = worker_tabs(snapshot, rules, rows, decisions, now, kinerja_tab.content)
     report.changes.tabs = tabs
     report.changes.pesan = office.pesan
     report.changes.meta.update(digests)
+    report.changes.meta.update(kinerja_tab.meta(now))
     pointed = views.choices_digest(rules.catalog)
     if snapshot.meta.get(meta.CHOICES) != pointed:  # the steps moved: every dropdown anew
         blocks = views.sop_choices(rules.catalog)
@@ -356,12 +374,18 @@ def _read_and_decide(
 
 
 def _read(
-    backend: Backend, rules: Rules, dry_run: bool, report: Report, full_history: bool
+    backend: Backend,
+    rules: Rules,
+    dry_run: bool,
+    report: Report,
+    full_history: bool,
+    riwayat_wanted: Callable[[Snapshot], str],
 ) -> Snapshot:
     """The cycle's read; ``init`` first when the sheet lacks part of the layout.
 
-    When Riwayat is needed whole (a record lost or damaged), a second read brings it:
-    the one exception to one read per cycle, once per loss.
+    When Riwayat is needed whole and was not read (a record lost or damaged; the Kinerja
+    tab due on a cycle not told so, ``riwayat_wanted``), a second read brings it: the one
+    exception to one read per cycle, once per loss, at most once a working day for Kinerja.
     """
     try:
         snapshot = backend.read(full_history)
@@ -371,7 +395,7 @@ def _read(
         log.info("initialising", reason=str(exc))
         report.initialised = backend.init(rules)
         snapshot = backend.read(full_history)
-    reason = history_wanted(snapshot)
+    reason = history_wanted(snapshot) or riwayat_wanted(snapshot)
     if reason:
         log.warning("reading Riwayat whole", reason=reason)
         snapshot = backend.read(full_history=True)
@@ -410,18 +434,24 @@ def _with_rebuilt(snapshot: Snapshot) -> dict[str, Record]:
 
 
 def worker_tabs(
-    snapshot: Snapshot, rules: Rules, rows: list[StaffRow], decisions: Decisions, now: datetime
+    snapshot: Snapshot,
+    rules: Rules,
+    rows: list[StaffRow],
+    decisions: Decisions,
+    now: datetime,
+    kinerja: views.TabContent | None = None,
 ) -> tuple[dict[str, views.Grid], dict[str, str]]:
     """The worker tabs whose content changed, and their digests for the key→value area.
 
-    A tab is compared through its digest: it is never read. A new worker tab (Kinerja)
-    adds its ``TabContent`` here (or leaves it out on a cycle that need not refresh it).
+    A tab is compared through its digest: it is never read. Kinerja is there only on the
+    cycle that refreshes it (``kinerja``).
     """
     wanted = {
         views.RINGKASAN: views.TabContent(
             views.ringkasan_grid(rules, rows, decisions.outcomes, now), views.UPDATED_AT
         ),
         views.SOP: views.sop_tab(rules.catalog, views.coming_days_off(rules.calendar, now)),
+        **({KINERJA: kinerja} if kinerja is not None else {}),
     }
     tabs: dict[str, views.Grid] = {}
     digests: dict[str, str] = {}

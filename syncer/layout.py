@@ -22,6 +22,7 @@ from sop_models import Catalog
 from syncer import contract as c
 from syncer import kalender, people, views
 from syncer.calendar import DayKind
+from syncer.monitoring import kinerja
 
 
 class Kind(Enum):
@@ -36,7 +37,7 @@ class Kind(Enum):
     ADMIN = "admin"
     """Rows admins edit; a worker column Pesan says why a row cannot be used."""
     WORKER = "worker"
-    """Wholly the worker's: rewritten whole when its content changes (Ringkasan, SOP)."""
+    """Wholly the worker's: rewritten whole when its content changes (Ringkasan, SOP, Kinerja)."""
 
 
 class Format(StrEnum):
@@ -195,6 +196,9 @@ RINGKASAN = Tab(
     views.RINGKASAN, Kind.WORKER, widths=(40, 34, 22, 17, 22, 12, 10), frozen_rows=0,
     protect=Protect.SHEET,
 )  # fmt: skip
+KINERJA = Tab(
+    kinerja.KINERJA, Kind.WORKER, widths=kinerja.WIDTHS, frozen_rows=0, protect=Protect.SHEET
+)
 SOP = Tab(
     views.SOP, Kind.WORKER, widths=(18, 34, 5, 22, 48, 28, 10, 30, 22, 20, 40), frozen_rows=2,
     protect=Protect.SHEET,
@@ -242,7 +246,7 @@ STATE = Tab(
     landscape=False,
 )
 
-TABS: tuple[Tab, ...] = (DOKUMEN, RIWAYAT, RINGKASAN, SOP, PEGAWAI, KALENDER, STATE)
+TABS: tuple[Tab, ...] = (DOKUMEN, RIWAYAT, RINGKASAN, KINERJA, SOP, PEGAWAI, KALENDER, STATE)
 """Every tab, in the order a new sheet shows them."""
 BY_TITLE = {tab.title: tab for tab in TABS}
 ADMIN_TABS = tuple(tab for tab in TABS if tab.kind is Kind.ADMIN)

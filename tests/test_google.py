@@ -39,6 +39,7 @@ from syncer.backends.google import (
 from syncer.cli import make_rules
 from syncer.config import load_config
 from syncer.cycle import run_cycle
+from syncer.monitoring.refresh import NOT_TOLD, KinerjaTerms
 from syncer.pacing import Pacer
 from syncer.worker import retry_delay
 from tests.emulator import Emulator
@@ -96,8 +97,9 @@ def backend(
     return GoogleBackend(config.google.spreadsheet or "", ZONE, made)
 
 
-def cycle(sheet: GoogleSheet, made: GoogleBackend, now: str):
-    return run_cycle(made, make_rules(load_config(sheet.config)), moment(now), attempts=5)
+def cycle(sheet: GoogleSheet, made: GoogleBackend, now: str, kinerja=NOT_TOLD):
+    rules = make_rules(load_config(sheet.config))
+    return run_cycle(made, rules, moment(now), attempts=5, kinerja=kinerja)
 
 
 def riwayat(sheet: GoogleSheet) -> list[tuple]:
@@ -198,13 +200,14 @@ def test_a_split_first_sync_takes_the_fewest_requests(sheet):
 
 
 def test_a_cycle_may_bring_riwayat_whole_in_its_one_read(sheet):
-    """What a module that needs the whole ledger on some cycles (Kinerja) asks for."""
+    """A cycle told that Kinerja is due; the sheet says it was refreshed already: no write."""
     fill(sheet, 3)
     assert sheet.sync(MON).code == 0
     sheet.emu.reset_counters()
     report = run_cycle(backend(sheet), make_rules(load_config(sheet.config)), moment(MON),
-                       full_history=True)  # fmt: skip
+                       kinerja=KinerjaTerms(due=moment(MON)))  # fmt: skip
     assert not report.written and api_calls(sheet.emu) == {READS: 1}
+    assert report.history_read == 3
     (read,) = [r for r in sheet.emu.request_log if r.method_id == READS]
     assert f"'{c.RIWAYAT}'" in read.query["ranges"]
 
@@ -298,7 +301,9 @@ def test_a_write_applied_whose_answer_is_lost_is_not_applied_again(sheet, kind):
     edit(sheet)
     sheet.emu.reset_counters()
     sheet.emu.inject_faults("apply-drop", methods=[WRITES])  # applied, then its answer lost
-    report = cycle(sheet, backend(sheet), "2026-12-08T09:00")
+    # The day's first cycle, told so as `sync` is by its local record: Kinerja is due.
+    due = KinerjaTerms(due=moment("2026-12-08T00:00"))
+    report = cycle(sheet, backend(sheet), "2026-12-08T09:00", due)
     assert report.written and writes_sent(sheet.emu) in (1, 2)
     assert len(riwayat(sheet)) == expected
     assert len(set(riwayat(sheet))) == expected

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
+from syncer.calendar import DayKind, OfficeDate
 from syncer.contract import Status
-from syncer.monitoring.kinerja import (
-    UPDATED_AT,
-    WIDTHS,
-    computed_at,
-    kinerja_tab,
-    refresh_due,
-)
+from syncer.monitoring.kinerja import WIDTHS, kinerja_tab
+from syncer.monitoring.refresh import next_refresh, refresh_due
 from syncer.views import HEADER, TITLE, values_of
 from tests.test_monitoring_measures import CALENDAR, CATALOG, HAND, NOW, at
 
@@ -68,18 +64,28 @@ def test_the_tab_shows_the_semester_slowest_steps_first_and_orange_over_standard
     assert all(len(row) <= len(WIDTHS) for row in grid)
 
 
-def test_the_tab_is_refreshed_at_most_once_a_working_day():
-    tab = values_of(kinerja_tab(HAND, CATALOG, CALENDAR, at("2026-11-27T07:35")))  # a Friday
-    last = computed_at(tab)
-    assert last == datetime(2026, 11, 27, 7, 35)  # as the cell holds it: local time
+def test_the_tab_is_due_by_the_first_cycle_of_each_working_day_after_its_refresh():
+    friday = at("2026-11-27T07:35")
+    monday = at("2026-11-30T00:00")
     assert refresh_due(None, at("2026-11-27T08:00"), CALENDAR)  # never refreshed
-    assert not refresh_due(last, at("2026-11-27T15:00"), CALENDAR)  # same day
-    assert not refresh_due(last, at("2026-11-28T09:00"), CALENDAR)  # Saturday: no work
-    assert refresh_due(last, at("2026-11-30T00:05"), CALENDAR)  # Monday's first cycle
+    assert not refresh_due(friday, at("2026-11-27T15:00"), CALENDAR)  # the same day
+    assert not refresh_due(friday, at("2026-11-28T09:00"), CALENDAR)  # Saturday: no work
+    assert next_refresh(friday, at("2026-11-28T09:00"), CALENDAR) == monday
+    assert refresh_due(friday, at("2026-11-30T00:05"), CALENDAR)  # Monday's first cycle
     assert not refresh_due(at("2026-11-30T00:05"), at("2026-11-30T16:00"), CALENDAR)
-    broken = [row[:] for row in tab]
-    broken[UPDATED_AT[0]][UPDATED_AT[1]] = "kemarin"  # not a date-time: not known
-    assert computed_at(broken) is None and computed_at(None) is None
+    # The worker was off on Thursday and Friday: due again on the next working day.
+    assert next_refresh(at("2026-11-25T10:00"), at("2026-11-28T09:00"), CALENDAR) == monday
+    # The office's Kalender: Monday off, Saturday 5 December worked.
+    office = CALENDAR.with_office_dates(
+        {
+            date(2026, 11, 30): OfficeDate(DayKind.LIBUR),
+            date(2026, 12, 5): OfficeDate(DayKind.MASUK),
+        }
+    )
+    assert next_refresh(friday, at("2026-11-28T09:00"), office) == at("2026-12-01T00:00")
+    assert next_refresh(at("2026-12-04T09:00"), at("2026-12-04T15:00"), office) == at(
+        "2026-12-05T00:00"
+    )
 
 
 def test_the_benchmark_of_a_refresh_runs(tmp_path):

@@ -152,7 +152,9 @@ def test_temporary_files_of_a_killed_save_are_removed_by_the_next_cycle(sheet):
 def test_no_lock_file_stays_in_the_shared_folder_after_a_cycle(sheet):
     assert sheet.sync(MON).code == 0
     assert sheet.cli("init").code == 0
-    assert sorted(p.name for p in sheet.path.parent.iterdir()) == ["kantor.xlsx", "sopsync.toml"]
+    # Here the configuration is in the workbook's folder, and the worker's notes beside it.
+    names = ["kantor.xlsx", "sopsync-state.sqlite3", "sopsync.toml"]
+    assert sorted(p.name for p in sheet.path.parent.iterdir()) == names
 
 
 def test_a_lock_file_left_by_a_killed_worker_does_not_block_the_next(sheet):

@@ -2,9 +2,7 @@
 
 Pure, like Ringkasan: ``kinerja_tab`` turns Riwayat entries into ``views.Styled`` cells
 that either backend writes as it writes any worker tab. The tab says when it was
-computed (the ``Diperbarui`` cell); ``refresh_due`` says
-from that moment whether a cycle should refresh it: at most once a working day, so the
-other cycles need not read Riwayat.
+computed (the ``Diperbarui`` cell); when a cycle refreshes it is ``monitoring.refresh``'s.
 
 Readable at a glance: first each SOP's Penilaian, then every step moved out of, the
 slowest against its Mutu Baku first, then each role. What is over standard is orange,
@@ -33,8 +31,6 @@ from syncer.monitoring.measures import (
 from syncer.views import HEADER, TITLE, TOTAL, Grid, Styled, step_label
 
 KINERJA = "Kinerja"
-UPDATED_AT = (1, 1)
-"""The ``Diperbarui`` cell (row, column): a date-time."""
 WIDTHS = (42, 52, 20, 14, 16, 16, 12, 16, 13)
 """Column widths (characters) for a backend's worker-tab table."""
 OVER = Status.TERLAMBAT.value
@@ -52,30 +48,6 @@ def kinerja_tab(
     period = Period.semester(now.astimezone(calendar.zone).date())
     measures = measure(entries, catalog, calendar, period, now)
     return kinerja_grid(measures, calendar, now, good_share)
-
-
-def refresh_due(last: datetime | None, now: datetime, calendar: WorkingCalendar) -> bool:
-    """Whether a cycle at ``now`` should refresh a tab last refreshed at ``last`` (None:
-    never, or not known): at most once a working day, by the first cycle of the day.
-
-    ``last`` may come from the tab as read (``computed_at``) or from wherever the worker
-    keeps it; a naive moment is local time, as a cell holds it.
-    """
-    if last is None:
-        return True
-    zone = calendar.zone
-    day = (last.replace(tzinfo=zone) if last.tzinfo is None else last.astimezone(zone)).date()
-    today = now.astimezone(zone).date()
-    return day < today and calendar.is_working_day(today)
-
-
-def computed_at(tab: Sequence[Sequence[object]] | None) -> datetime | None:
-    """The tab's ``Diperbarui`` moment as its cell holds it (naive local), or None."""
-    row, col = UPDATED_AT
-    if tab is None or len(tab) <= row or len(tab[row]) <= col:
-        return None
-    value = tab[row][col]
-    return value if isinstance(value, datetime) else None
 
 
 def kinerja_grid(
