@@ -395,11 +395,15 @@ def _read(
         log.info("initialising", reason=str(exc))
         report.initialised = backend.init(rules)
         snapshot = backend.read(full_history)
-    reason = history_wanted(snapshot) or riwayat_wanted(snapshot)
-    if reason:
-        log.warning("reading Riwayat whole", reason=reason)
-        snapshot = backend.read(full_history=True)
-    return snapshot
+    lost = history_wanted(snapshot)
+    if lost:
+        log.warning("reading Riwayat whole", reason=lost)
+    else:
+        wanted = riwayat_wanted(snapshot)
+        if not wanted:
+            return snapshot
+        log.info("reading Riwayat whole", reason=wanted)
+    return backend.read(full_history=True)
 
 
 def history_wanted(snapshot: Snapshot) -> str:

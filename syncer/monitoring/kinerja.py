@@ -31,8 +31,9 @@ from syncer.monitoring.measures import (
 from syncer.views import HEADER, TITLE, TOTAL, Grid, Styled, step_label
 
 KINERJA = "Kinerja"
-WIDTHS = (42, 52, 20, 14, 16, 16, 12, 16, 13)
-"""Column widths (characters) for a backend's worker-tab table."""
+WIDTHS = (30, 44, 16, 16, 15, 16, 12, 16, 13)
+"""Column widths (characters): each header fits its column, SOP titles and step labels
+wrap, and the whole prints on A4 landscape at 8 points or more."""
 OVER = Status.TERLAMBAT.value
 """Over standard is shown as Terlambat is: orange."""
 
@@ -186,7 +187,7 @@ def _roles(measures: Measures, good_share: float) -> Grid:
     grid: Grid = [
         _header(
             "Pelaksana",
-            "Langkah yang paling lambat terhadap Mutu Baku",
+            "Langkah paling lambat terhadap Mutu Baku",
             "Dokumen terbuka",
             "Terlambat",
             "Langkah selesai",
