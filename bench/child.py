@@ -184,6 +184,8 @@ def sync(config_path: str, now_text: str, capture: str | None = None) -> dict[st
         "records": len(changes.records),
         "history": len(changes.history),
         "written": report.written,
+        "tabs": sorted(changes.tabs),
+        "riwayat_read": report.history_read,
     }
 
 

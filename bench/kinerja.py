@@ -11,6 +11,13 @@ step adds to the cycle's peak. The child's whole peak resident set is reported t
 
 The Riwayat is a semester of documents walked through the catalog's steps (times drawn
 around Mutu Baku, some returns, about 5% rejected attempts), about ten entries each.
+
+Then the refresh inside a real cycle (``--cycles``, on by default): an office on each
+backend with one Dokumen row for every ten Riwayat rows, taken over by the worker, its
+Riwayat filled to the size; on each measured day the first cycle (09:00, told by the
+local record that Kinerja is due: Riwayat in its one read, the tab rewritten) and a plain
+cycle five minutes later (Riwayat not read), each a ``sopsync sync`` in its own child
+process (``bench.child``), the Google one against the Sheets API emulator.
 """
 
 from __future__ import annotations
@@ -146,6 +153,137 @@ def child(size: int, folder: Path) -> dict[str, Any]:
     return figures
 
 
+FIRST_SYNC = "2026-09-01T09:00"
+SETTLE = "2026-12-14T09:00"
+"""A Monday: the worker's first cycle of the day after Riwayat was filled (it refreshes)."""
+DAYS = ("2026-12-15", "2026-12-16", "2026-12-17")
+"""Measured days: the refresh at 09:00, the plain cycle at 09:05."""
+
+
+def fill_riwayat(office: Any, rows: list[list[object]]) -> None:
+    """Append ``rows`` to the office's Riwayat as if earlier cycles had logged them."""
+    if office.kind == "xlsx":
+        from openpyxl import load_workbook
+
+        from syncer.backends.xlsx_cells import set_value
+
+        book = load_workbook(office.path)
+        sheet = book["Riwayat"]
+        start = sheet.max_row + 1
+        for r, values in enumerate(rows, start=start):
+            for col, value in enumerate(values, start=1):
+                set_value(sheet.cell(r, col), value)
+        book.save(office.path)
+        return
+    sheet = office.emu.spreadsheet(office.id).sheet("Riwayat")
+    start = sheet.used_rows()
+    for r, values in enumerate(rows, start=start):
+        for col, value in enumerate(values):
+            sheet.set_value(r, col, value)
+
+
+def riwayat_count(office: Any) -> int:
+    if office.kind == "xlsx":
+        from openpyxl import load_workbook
+
+        return int(load_workbook(office.path, read_only=True)["Riwayat"].max_row) - 1
+    return int(office.emu.spreadsheet(office.id).sheet("Riwayat").used_rows()) - 1
+
+
+def office_cycles(office: Any, size: int, runs: int) -> dict[str, Any]:
+    """The refresh cycle and the plain cycle of an office whose Riwayat has ``size`` rows."""
+    from bench.measure import progress
+    from bench.run import cycle_figures, medians
+    from bench.sheets import documents, moves
+    from sop_models import load_catalog
+
+    label = f"{office.kind} {size:,} Riwayat rows"
+    catalog = load_catalog()
+    docs = documents(max(10, size // 10), catalog)
+    rng = random.Random(f"kinerja:{size}")
+
+    def sync_after_moves(now: str) -> Any:
+        """Staff moved 1% of the documents: the cycle writes, refresh or not."""
+        office.edit(moves(docs, catalog, max(1, len(docs) // 100), rng))
+        return office.sync(now)
+
+    office.build(docs)
+    office.init()
+    office.sync(FIRST_SYNC)
+    fill_riwayat(office, riwayat_rows(size - riwayat_count(office)))
+    progress(f"{label}: settling")
+    office.sync(SETTLE)
+    refresh, plain = [], []
+    for day in DAYS[:runs]:
+        first, later = sync_after_moves(f"{day}T09:00"), sync_after_moves(f"{day}T09:05")
+        for child, refreshed in ((first, True), (later, False)):
+            read = child.result["riwayat_read"]
+            planned = (read is not None, "Kinerja" in child.result["tabs"], True)
+            if planned != (refreshed, refreshed, child.result["written"]):
+                raise SystemExit(f"{label} {day}: the cycle did not go as planned")
+        refresh.append({**cycle_figures(first), "riwayat_read": first.result["riwayat_read"]})
+        plain.append(cycle_figures(later))
+        progress(
+            f"{label} {day}: refresh {refresh[-1]['cpu']:.2f} s CPU {refresh[-1]['rss_mb']:.0f} MB,"
+            f" plain {plain[-1]['cpu']:.2f} s CPU {plain[-1]['rss_mb']:.0f} MB"
+        )
+    return {"refresh": medians(refresh), "plain": medians(plain)}
+
+
+def cycles(sizes: list[int], runs: int) -> dict[int, dict[str, Any]]:
+    import shutil
+    import tempfile
+
+    from bench.office import GoogleOffice, XlsxOffice
+    from tests.emulator import Emulator
+
+    work = Path(tempfile.mkdtemp(prefix="sopsync-kinerja-"))
+    emu = Emulator(check_responses=False)
+    emu.start()
+    try:
+        return {
+            size: {
+                "xlsx": office_cycles(XlsxOffice(work / f"xlsx-{size}"), size, runs),
+                "google": office_cycles(GoogleOffice(emu, work / f"google-{size}"), size, runs),
+            }
+            for size in sizes
+        }
+    finally:
+        emu.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _cycle_table(results: dict[int, dict[str, Any]], runs: int) -> str:
+    lines = [
+        f"Medians of {runs} days per size. Before each cycle staff moved 1% of the documents,"
+        " so both cycles write. A cycle's own CPU and wall time (start-up apart), the child's"
+        " peak RSS; on Google the read requests and the bytes they brought (the wall time"
+        " includes the emulator's serving, in the parent process).",
+        "",
+        "| Riwayat rows | Dokumen rows | backend | plain cycle | refresh cycle"
+        " | the refresh adds |",
+        "|---|---|---|---|---|---|",
+    ]
+    for size, by_backend in results.items():
+        for name, f in by_backend.items():
+            plain, refresh = f["plain"], f["refresh"]
+            cells = [_cycle_cell(plain, name), _cycle_cell(refresh, name)]
+            added = (
+                f"{refresh['cpu'] - plain['cpu']:+.2f} s CPU,"
+                f" {refresh['rss_mb'] - plain['rss_mb']:+.0f} MB"
+            )
+            docs = f"{max(10, size // 10):,}"
+            lines.append(f"| {size:,} | {docs} | {name} | " + " | ".join(cells) + f" | {added} |")
+    return "\n".join(lines)
+
+
+def _cycle_cell(f: dict[str, Any], backend: str) -> str:
+    text = f"{f['cpu']:.2f} s CPU, {f['wall']:.2f} s wall, {f['rss_mb']:.0f} MB"
+    if backend == "google":
+        text += f", {f['reads']:.0f} read ({f['read_bytes'] / 2**20:.1f} MiB)"
+    return text
+
+
 def _medians(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Each figure's median over the runs (nested step figures included)."""
     first = runs[0]
@@ -189,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.kinerja", description=__doc__)
     parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
     parser.add_argument("--runs", type=int, default=3, help="children per size (medians)")
+    parser.add_argument(
+        "--no-cycles", action="store_true", help="the steps alone, not inside real cycles"
+    )
     parser.add_argument("--out", type=Path, help="also write the Markdown table here")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
@@ -217,7 +358,11 @@ def main(argv: list[str] | None = None) -> int:
                 runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
             results[size] = _medians(runs)
             print(f"[bench.kinerja] {size:,} rows: {json.dumps(results[size])}", file=sys.stderr)
-    table = _table(results, args.runs)
+    table = "## The refresh's steps\n\n" + _table(results, args.runs)
+    if not args.no_cycles:
+        sizes = [int(s) for s in args.sizes.split(",")]
+        found = cycles(sizes, args.runs)
+        table += "\n\n## Inside a real cycle\n\n" + _cycle_table(found, args.runs)
     print(table)
     if args.out:
         args.out.write_text(f"# Kinerja refresh and laporan: cost by Riwayat size\n\n{table}\n")

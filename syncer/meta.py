@@ -10,11 +10,11 @@ read and upserted in its one write. Keys in use:
   when it changes without reading it;
 - ``layout:<tab>``: the column formats and dropdowns last applied by ``init``;
 - ``choices``: where the Langkah dropdowns point (``views.choices_digest``), so the cycle
-  points them anew only when the SOP tab's steps moved (blank: point them all anew).
+  points them anew only when the SOP tab's steps moved (blank: point them all anew);
+- ``refreshed:Kinerja``: when the Kinerja tab was last refreshed (``monitoring.refresh``).
 
-Values are text. Another module may add its keys (the day Kinerja was last
-refreshed, SOP versions in use): read them from ``Snapshot.meta`` and put new
-values in ``Changes.meta``.
+Values are text. Another module may add its keys (SOP versions in use): read them
+from ``Snapshot.meta`` and put new values in ``Changes.meta``.
 """
 
 from __future__ import annotations
