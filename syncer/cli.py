@@ -390,8 +390,11 @@ def _notify_preview(config: Config, rules: Rules, now: datetime) -> int:
 
     backend = make_backend(config, rules)
     attempts = config.worker.retries + 1
+    kinerja = KinerjaTerms(RefreshRecord(config.worker.state_file).due(backend.target))
     try:
-        report = run_cycle(backend, rules, now, dry_run=True, attempts=attempts, documents=True)
+        report = run_cycle(
+            backend, rules, now, dry_run=True, attempts=attempts, documents=True, kinerja=kinerja
+        )
     except NeedsInit as exc:
         raise CommandError(
             f"{exc}: run `sopsync init` (or a first sync) to make the sheet"
