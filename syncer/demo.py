@@ -18,9 +18,10 @@ from sop_models import Duration
 from syncer import contract as c
 from syncer.backends import Changes
 from syncer.backends.xlsx import XlsxBackend
-from syncer.backends.xlsx_cells import set_value
+from syncer.backends.xlsx_cells import set_cell
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
+from syncer.layout import DOKUMEN
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,8 @@ def _type(path: Path, cells: dict[tuple[int, str], object]) -> None:
     book = load_workbook(path)
     sheet = book[c.DOKUMEN]
     cols = c.column_map([cell.value for cell in sheet[1]])
-    for (row, header), value in cells.items():
-        set_value(sheet.cell(row, cols[header.casefold()] + 1), value)
+    for (row, header), value in cells.items():  # a cell typed in takes its column's look
+        set_cell(sheet.cell(row, cols[header.casefold()] + 1), value, DOKUMEN.column(header))
     book.save(path)
 
 

@@ -13,8 +13,9 @@ read, and worker tabs are written whole when their content changes.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
@@ -22,6 +23,7 @@ from sop_models import Catalog
 from syncer import contract as c
 from syncer import kalender, people, views
 from syncer.calendar import DayKind
+from syncer.meta import digest
 from syncer.monitoring import kinerja
 
 
@@ -80,7 +82,12 @@ class Column:
     worker: bool = False
     format: Format | None = None
     wrap: bool = False
+    """Long text: wrapped within the column (on screen and on paper) rather than cut."""
     dropdown: Dropdown | None = None
+    centred: bool = False
+    """A short code (Langkah, Dari, Ke, No): centred in its column."""
+    hidden: bool = False
+    """Kept out of sight and off the printout (the SOP tab's dropdown helper column)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +105,9 @@ class Tab:
     filters: bool = False
     """AutoFilter on a workbook; filter views for each actor's queue on Google."""
     landscape: bool = True
-    """Printed landscape on A4, fitted to the page width, header row repeated."""
+    """Printed landscape on A4, fitted to the page width (``printed_points``)."""
+    header_row: int = 1
+    """The row of column headers (1-based), repeated on every printed page; 0: none."""
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -120,10 +129,40 @@ class Tab:
     def all_widths(self) -> tuple[int, ...]:
         return self.widths or tuple(col.width for col in self.columns)
 
+    @property
+    def hidden_columns(self) -> tuple[int, ...]:
+        """0-based positions of the columns kept out of sight (a worker tab's own layout)."""
+        return tuple(i for i, col in enumerate(self.columns) if col.hidden)
+
 
 def pixels(width: int) -> int:
     """A workbook column width (characters) as Google's pixel size."""
     return 7 * width + 12
+
+
+# --- the look: one font, and printouts a person reads ------------------------------------
+
+FONT = "Arial"
+"""The one font of every tab. Arial is on every Windows and Mac, is Google Sheets' default,
+and LibreOffice shows it as Liberation Sans, which has Arial's metrics: widths chosen for
+it hold in Excel, LibreOffice and Google alike (Calibri falls back to a wider font on
+computers without it, and dates then no longer fit their column)."""
+FONT_SIZE = 10
+MARGIN_INCHES = 0.25
+"""Left and right page margins (Excel's "narrow"): more of the page for the columns."""
+A4_LANDSCAPE_INCHES = 11.69
+PIXELS_PER_WIDTH = 7
+"""A column of width 1 is one digit of the workbook's font wide: 7 pixels for Arial 10."""
+SMALLEST_PRINTED = 8.0
+"""Points: the smallest text a person reads on paper."""
+
+
+def printed_points(tab: Tab) -> float:
+    """The size the tab's text prints at: fitted to the width of A4 landscape, a tab
+    whose visible columns are wider than the page shrinks (never grows)."""
+    width = sum(w for i, w in enumerate(tab.all_widths()) if i not in tab.hidden_columns)
+    page = (A4_LANDSCAPE_INCHES - 2 * MARGIN_INCHES) * 96
+    return FONT_SIZE * min(1.0, page / (width * PIXELS_PER_WIDTH))
 
 
 # --- dropdowns ------------------------------------------------------------------------------
@@ -161,58 +200,80 @@ PROTECTED = "sopsync: diisi otomatis, jangan diubah"
 TOKEN = "sopsync: penanda tulis, jangan dihapus"
 """The state tab's one-cell protected range that every Google write replaces (google.plan)."""
 
-PESAN = Column(c.PESAN, 60, worker=True, wrap=True)
+PESAN = Column(c.PESAN, 40, worker=True, wrap=True)
 
+# Widths are chosen for the printout as much as for the screen: each tab's visible columns
+# fit A4 landscape at 8 points or more (``printed_points``; tests hold every tab to it),
+# long text wraps instead of widening its column.
 DOKUMEN = Tab(
     c.DOKUMEN,
     Kind.DOKUMEN,
     (
-        Column(c.ID, 18),
-        Column(c.PROSEDUR, 22, dropdown=PROSEDUR_CHOICES),
-        Column(c.JUDUL, 40),
-        Column(c.LANGKAH, 10, format=Format.TEXT, dropdown=LANGKAH_CHOICES),
-        Column(c.CATATAN, 30),
-        Column(c.KEGIATAN, 45, worker=True, wrap=True),
-        Column(c.PELAKSANA, 24, worker=True),
-        Column(c.MULAI, 17, worker=True, format=Format.DATE_TIME),
-        Column(c.TENGGAT, 17, worker=True, format=Format.DATE_TIME),
-        Column(c.STATUS, 15, worker=True),
-        Column(c.PESAN, 70, worker=True, wrap=True),
+        Column(c.ID, 18, wrap=True),
+        Column(c.PROSEDUR, 14, wrap=True, dropdown=PROSEDUR_CHOICES),
+        Column(c.JUDUL, 19, wrap=True),
+        Column(c.LANGKAH, 8, format=Format.TEXT, dropdown=LANGKAH_CHOICES, centred=True),
+        Column(c.CATATAN, 14, wrap=True),
+        Column(c.KEGIATAN, 23, worker=True, wrap=True),
+        Column(c.PELAKSANA, 16, worker=True, wrap=True),
+        Column(c.MULAI, 16, worker=True, format=Format.DATE_TIME, centred=True),
+        Column(c.TENGGAT, 16, worker=True, format=Format.DATE_TIME, centred=True),
+        Column(c.STATUS, 14, worker=True, wrap=True),
+        Column(c.PESAN, 30, worker=True, wrap=True),
     ),
     protect=Protect.WORKER_COLUMNS,
     status_colours=True,
     filters=True,
 )
+_DATED = ("Waktu", "Tenggat")
 RIWAYAT = Tab(
     c.RIWAYAT,
     Kind.LEDGER,
     tuple(
-        Column(header, width, format=Format.DATE_TIME if header in ("Waktu", "Tenggat") else None)
-        for header, width in zip(c.RIWAYAT_COLUMNS, (17, 18, 20, 7, 9, 24, 17, 60), strict=True)
+        Column(
+            header,
+            width,
+            format=Format.DATE_TIME if header in _DATED else None,
+            wrap=header == "Keterangan",
+            centred=header in ("Dari", "Ke", *_DATED),
+        )
+        for header, width in zip(c.RIWAYAT_COLUMNS, (16, 18, 16, 6, 8, 18, 16, 48), strict=True)
     ),
     protect=Protect.SHEET,
 )
 RINGKASAN = Tab(
-    views.RINGKASAN, Kind.WORKER, widths=(40, 34, 22, 17, 22, 12, 10), frozen_rows=0,
-    protect=Protect.SHEET,
+    views.RINGKASAN, Kind.WORKER, widths=(36, 30, 20, 17, 22, 14, 10), frozen_rows=0,
+    protect=Protect.SHEET, header_row=0,
 )  # fmt: skip
 KINERJA = Tab(
-    kinerja.KINERJA, Kind.WORKER, widths=kinerja.WIDTHS, frozen_rows=0, protect=Protect.SHEET
+    kinerja.KINERJA,
+    Kind.WORKER,
+    widths=kinerja.WIDTHS,
+    frozen_rows=0,
+    protect=Protect.SHEET,
+    header_row=0,
 )
 SOP = Tab(
-    views.SOP, Kind.WORKER, widths=(18, 34, 5, 22, 48, 28, 10, 30, 22, 20, 40), frozen_rows=2,
+    views.SOP,
+    Kind.WORKER,
+    tuple(
+        Column(header, width, hidden=header == views.CHOICES_HEADER)
+        for header, width in zip(views.SOP_HEADERS, (7, 18, 40, 24, 9, 26, 18, 24, 30), strict=True)
+    ),
+    frozen_rows=2,
     protect=Protect.SHEET,
-)  # fmt: skip
+    header_row=2,
+)
 PEGAWAI = Tab(
     people.PEGAWAI,
     Kind.ADMIN,
     (
-        Column(people.PERAN, 22, dropdown=Dropdown(actors, "Peran menurut katalog SOP.")),
-        Column(people.NAMA, 30),
-        Column(people.NIP, 21, format=Format.TEXT),
-        Column(people.EMAIL, 30),
-        Column(people.WHATSAPP, 17, format=Format.TEXT),
-        Column(people.TELEGRAM, 15, format=Format.TEXT),
+        Column(people.PERAN, 16, dropdown=Dropdown(actors, "Peran menurut katalog SOP.")),
+        Column(people.NAMA, 24, wrap=True),
+        Column(people.NIP, 20, format=Format.TEXT),
+        Column(people.EMAIL, 26),
+        Column(people.WHATSAPP, 15, format=Format.TEXT),
+        Column(people.TELEGRAM, 13, format=Format.TEXT),
         Column(people.MULAI, 12, format=Format.DATE),
         Column(people.SAMPAI, 12, format=Format.DATE),
         Column(
@@ -221,6 +282,7 @@ PEGAWAI = Tab(
             dropdown=Dropdown(
                 _fixed(*(j.value for j in people.Jenis if j.value)), "Kosong: pejabat definitif."
             ),
+            centred=True,
         ),
         PESAN,
     ),
@@ -232,7 +294,7 @@ KALENDER = Tab(
     (
         Column(kalender.TANGGAL, 12, format=Format.DATE),
         Column(kalender.JENIS, 10, dropdown=Dropdown(_fixed(*(k.value for k in DayKind)))),
-        Column(kalender.KETERANGAN, 40),
+        Column(kalender.KETERANGAN, 40, wrap=True),
         PESAN,
     ),
     protect=Protect.WORKER_COLUMNS,
@@ -246,13 +308,71 @@ STATE = Tab(
     landscape=False,
 )
 
-TABS: tuple[Tab, ...] = (DOKUMEN, RIWAYAT, RINGKASAN, KINERJA, SOP, PEGAWAI, KALENDER, STATE)
-"""Every tab, in the order a new sheet shows them."""
+TABS: tuple[Tab, ...] = (DOKUMEN, RINGKASAN, KINERJA, SOP, RIWAYAT, PEGAWAI, KALENDER, STATE)
+"""Every tab, in the order a supervisor wants them: the documents, then their summaries."""
 BY_TITLE = {tab.title: tab for tab in TABS}
 ADMIN_TABS = tuple(tab for tab in TABS if tab.kind is Kind.ADMIN)
 WORKER_TABS = tuple(tab for tab in TABS if tab.kind is Kind.WORKER)
 READ_TABS = (DOKUMEN, STATE, *ADMIN_TABS)
 """What the cycle's one read brings in whole (and Riwayat when it asks for the full history)."""
+
+EARLIER_WIDTHS: dict[str, dict[str, int]] = {
+    c.DOKUMEN: dict(
+        zip(
+            (*c.STAFF_COLUMNS, *c.WORKER_COLUMNS),
+            (18, 22, 40, 10, 30, 45, 24, 17, 17, 15, 70),
+            strict=True,
+        )
+    ),
+    c.RIWAYAT: dict(zip(c.RIWAYAT_COLUMNS, (17, 18, 20, 7, 9, 24, 17, 60), strict=True)),
+    PEGAWAI.title: dict(zip(PEGAWAI.headers, (22, 30, 21, 30, 17, 15, 12, 12, 8, 60), strict=True)),
+    KALENDER.title: dict(zip(KALENDER.headers, (12, 10, 40, 60), strict=True)),
+}
+"""The widths sopsync gave before it remembered them (``given_widths``): still its own."""
+
+
+def given_widths(tab: Tab, remembered: str | None) -> dict[str, int]:
+    """Header -> the width ``init`` last gave that column of ``tab``."""
+    if remembered:
+        try:
+            found = json.loads(remembered)
+        except ValueError:
+            found = None
+        if isinstance(found, dict):
+            return {str(k): v for k, v in found.items() if isinstance(v, int)}
+    return EARLIER_WIDTHS.get(tab.title, {})
+
+
+def widths_value(tab: Tab) -> str:
+    """The layout's widths of ``tab``, as remembered in the key→value area."""
+    return json.dumps({col.header: col.width for col in tab.columns}, ensure_ascii=False)
+
+
+def look_digest(tab: Tab) -> str:
+    """What a worker tab looks like beyond its content: font, widths, hidden columns."""
+    return digest([FONT, FONT_SIZE, list(tab.all_widths()), list(tab.hidden_columns)])
+
+
+TAB_ORDER = "|".join(tab.title for tab in TABS)
+"""The layout's order of tabs, remembered in the key→value area once a sheet is in it."""
+
+
+def in_order(titles: Sequence[str]) -> list[str]:
+    """A sheet's tabs with the layout's in layout order, in the places the layout's hold now.
+
+    Staff's own tabs stay where they are; ours are sorted among the places ours take.
+    ``init`` does this once for each order of the layout (``TAB_ORDER``): an order staff
+    give the tabs afterwards is theirs to keep."""
+    ours = iter(sorted((t for t in titles if t in BY_TITLE), key=list(BY_TITLE).index))
+    return [next(ours) if t in BY_TITLE else t for t in titles]
+
+
+def place_for(title: str, titles: Sequence[str]) -> int:
+    """Where a new tab of the layout goes: after the last of the layout's tabs before it."""
+    before = list(BY_TITLE)[: list(BY_TITLE).index(title)]
+    present = [i for i, t in enumerate(titles) if t in before]
+    return present[-1] + 1 if present else 0
+
 
 DEFAULT_TAB = re.compile(
     r"^(sheet|lembar|hoja|feuille|tabelle|foglio|planilha|blad|arkusz)\s?1?$", re.IGNORECASE
@@ -295,6 +415,8 @@ class FilterView:
     """Column -> a role: rows showing that role, alone or with whoever holds it
     (``Camat``, ``Camat — Plh. Siti Aminah``), so the view outlives a change of people."""
     sort_by: str = c.TENGGAT
+    formerly: tuple[str, ...] = ()
+    """Titles earlier versions gave this view: renamed, not added beside."""
 
 
 def filter_views(catalog: Catalog) -> tuple[FilterView, ...]:
@@ -306,6 +428,10 @@ def filter_views(catalog: Catalog) -> tuple[FilterView, ...]:
     others = tuple(s.value for s in c.Status if s not in (c.Status.TERLAMBAT, c.Status.TIDAK_VALID))
     return (
         *queues,
-        FilterView("Terlambat dan tidak valid", hides={c.STATUS: (*others, "")}),
+        FilterView(
+            "Terlambat dan tidak valid",
+            hides={c.STATUS: (*others, "")},
+            formerly=("Terlambat & tidak valid",),
+        ),
         FilterView("Selesai", {c.STATUS: c.SELESAI}),
     )

@@ -8,7 +8,11 @@ read and upserted in its one write. Keys in use:
 - ``records``: how many records the state tab should hold, to notice one lost;
 - ``digest:<tab>``: a worker tab's content as last written, to rewrite it only
   when it changes without reading it;
-- ``layout:<tab>``: the column formats and dropdowns last applied by ``init``;
+- ``layout:<tab>``: the column formats and dropdowns last applied by ``init``
+  (a worker tab: its look, widths and hidden columns);
+- ``widths:<tab>``: the column widths ``init`` last gave a tab, so that it can tell
+  a width it gave from one staff chose;
+- ``tabs``: the layout's order of tabs when ``init`` last put them in it;
 - ``choices``: where the Langkah dropdowns point (``views.choices_digest``), so the cycle
   points them anew only when the SOP tab's steps moved (blank: point them all anew);
 - ``refreshed:Kinerja``: when the Kinerja tab was last refreshed (``monitoring.refresh``).
@@ -30,6 +34,7 @@ from syncer.contract import META_COLUMNS, column_map
 TOKEN = "token"
 RECORDS = "records"
 CHOICES = "choices"
+TAB_ORDER = "tabs"
 
 
 def sheet_key(title: str) -> str:
@@ -42,6 +47,10 @@ def digest_key(title: str) -> str:
 
 def layout_key(title: str) -> str:
     return f"layout:{title}"
+
+
+def widths_key(title: str) -> str:
+    return f"widths:{title}"
 
 
 def digest(value: object) -> str:

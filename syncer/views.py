@@ -26,7 +26,8 @@ SOP = "SOP"
 MAX_LATE = 300
 """Late documents listed on Ringkasan; beyond this, a line says how many more."""
 
-TITLE, HEADER, TOTAL = "title", "header", "total"
+TITLE, HEADER, TOTAL, CODE = "title", "header", "total", "code"
+"""Styles of a worker tab's cells; CODE is a short code (a step number, a Waktu), centred."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +140,7 @@ def _late_row(rules: Rules, row: StaffRow, outcome: Outcome) -> list[Styled]:
 
 def centred(value: object, style: str, column: int) -> bool:
     """Counts and the headers above them are centred: they read as a table."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    if style == CODE or (isinstance(value, int) and not isinstance(value, bool)):
         return True
     return style in (HEADER, TOTAL) and column > 0 and value in COUNT_HEADERS
 
@@ -159,9 +160,9 @@ def step_label(proc: Procedure, number: int) -> str:
     return f"{number} - {proc.step(number).activity}"
 
 
+CHOICES_HEADER = "Pilihan Langkah"
+"""The SOP tab's column of what each SOP's Langkah dropdown offers (hidden: ``layout.SOP``)."""
 SOP_HEADERS = (
-    "Kode",
-    "Prosedur",
     "No",
     "Pelaksana",
     "Kegiatan",
@@ -170,9 +171,8 @@ SOP_HEADERS = (
     "Output",
     "Keputusan",
     "Keterangan",
-    "Pilihan Langkah",
+    CHOICES_HEADER,
 )
-CHOICES_HEADER = "Pilihan Langkah"
 
 
 def sop_grid(catalog: Catalog, days_off: Sequence[DayOff] | None = None) -> Grid:
@@ -243,13 +243,11 @@ def _step_row(proc: Procedure, number: int) -> list[Styled]:
     step = proc.step(number)
     actor = step.actor + (f" (dipimpin {step.led_by})" if step.led_by else "")
     return [
-        Styled(proc.code),
-        Styled(proc.title),
-        Styled(step.number),
+        Styled(step.number, CODE),
         Styled(actor),
         Styled(step.activity),
         Styled(step.kelengkapan),
-        Styled(step.waktu or "-"),
+        Styled(step.waktu or "-", CODE),
         Styled(step.output),
         Styled(_decision(proc, step.number)),
         Styled(step.keterangan),
@@ -259,8 +257,8 @@ def _step_row(proc: Procedure, number: int) -> list[Styled]:
 
 def _choice_row(proc: Procedure, choice: str, meaning: str) -> list[Styled]:
     """Selesai or an answer: in No, what it means in Kegiatan, offered in the dropdown."""
-    values = [proc.code, proc.title, choice, "", meaning, "", "", "", "", "", choice]
-    return [Styled(v) for v in values]
+    values = ["", meaning, "", "", "", "", "", choice]
+    return [Styled(choice, CODE), *(Styled(v) for v in values)]
 
 
 def _decisions(proc: Procedure) -> list[tuple[int, Decision]]:
@@ -285,7 +283,9 @@ def _answer_text(proc: Procedure, answer: Answer) -> str:
 DAYS_OFF_SHOWN = 10
 """The coming days off the SOP tab lists."""
 DAYS_OFF_TITLE = "Hari libur berikutnya (tidak dihitung dalam tenggat)"
-DAYS_OFF_HEADERS = ("Hari", "Tanggal", "", "Jenis", "Keterangan")
+DAYS_OFF_HEADERS = ("Hari", "Tanggal", "Keterangan", "Jenis")
+"""Over the SOP tab's columns No, Pelaksana, Kegiatan and Kelengkapan (``layout.SOP``):
+a day's name in the narrow first, the holiday's name in the widest."""
 DAYS_OFF_NOTES = ("Sabtu dan Minggu juga tidak dihitung.", "Libur kantor dicatat di tab Kalender.")
 DAYS_OFF_ROWS = 2 + DAYS_OFF_SHOWN + len(DAYS_OFF_NOTES)
 """The block's rows whatever it lists (title, header, days, notes): the steps never move."""
@@ -312,15 +312,20 @@ def days_off_block(days_off: Sequence[DayOff] | None) -> Grid:
     """
     grid: Grid = [[Styled(DAYS_OFF_TITLE, TITLE)], _header(*DAYS_OFF_HEADERS)]
     if days_off is None:
-        grid.append([Styled(""), Styled("Diisi pada sinkronisasi berikutnya.")])
+        grid.append(_note("Diisi pada sinkronisasi berikutnya."))
     elif not days_off:
-        grid.append([Styled(""), Styled("Tidak ada hari libur yang tercatat.")])
+        grid.append(_note("Tidak ada hari libur yang tercatat."))
     for off in (days_off or ())[:DAYS_OFF_SHOWN]:
-        day = [DAYS[off.day.weekday()], tanggal(off.day), "", SOURCE_TEXT[off.source], off.name]
+        day = [DAYS[off.day.weekday()], tanggal(off.day), off.name, SOURCE_TEXT[off.source]]
         grid.append([Styled(value) for value in day])
     grid += [[] for _ in range(DAYS_OFF_ROWS - len(DAYS_OFF_NOTES) - len(grid))]
-    grid += [[Styled(""), Styled(note)] for note in DAYS_OFF_NOTES]
+    grid += [_note(note) for note in DAYS_OFF_NOTES]
     return grid
+
+
+def _note(text: str) -> list[Styled]:
+    """A line of the days-off block, under Keterangan."""
+    return [Styled(""), Styled(""), Styled(text)]
 
 
 def values_of(grid: Grid) -> list[list[object]]:

@@ -627,35 +627,41 @@ def test_ringkasan_is_rewritten_only_when_it_changes(sheet):
 
 
 def test_the_sop_tab_explains_every_step_one_sop_after_another(sheet):
+    """Each SOP under its own title row (its code and title said once, there), its steps,
+    then Selesai and the answers its Langkah dropdown offers (a hidden column)."""
     sheet.cli("init")
     from sop_models import load_catalog
 
-    grid = [list(r) + [None] * (11 - len(r)) for r in sheet.grid("SOP")]
-    assert grid[1][:5] == ["Kode", "Prosedur", "No", "Pelaksana", "Kegiatan"]
+    grid = [list(r) + [None] * (9 - len(r)) for r in sheet.grid("SOP")]
+    assert grid[1] == [
+        "No", "Pelaksana", "Kegiatan", "Kelengkapan", "Waktu", "Output", "Keputusan",
+        "Keterangan", "Pilihan Langkah",
+    ]  # fmt: skip
     # then the coming days off, on rows of their own (filled by the first cycle)
     assert grid[3][0] == "Hari libur berikutnya (tidak dihitung dalam tenggat)"
-    assert grid[5][1] == "Diisi pada sinkronisasi berikutnya."
+    assert grid[4][:4] == ["Hari", "Tanggal", "Keterangan", "Jenis"]
+    assert grid[5][2] == "Diisi pada sinkronisasi berikutnya."
     note = "Libur kantor dicatat di tab Kalender."  # the block's last row
-    row = next(r for r in range(4, len(grid)) if grid[r][1] == note) + 1
+    row = next(r for r in range(4, len(grid)) if grid[r][2] == note) + 1
+    blocks = {}
     for proc in load_catalog():  # each SOP: a blank row, its title, its steps, Selesai, answers
         assert not any(grid[row]), grid[row]
         assert grid[row + 1][0] == f"{proc.title} ({proc.code})" and not any(grid[row + 1][1:])
         steps = grid[row + 2 : row + 2 + proc.last]
-        assert [r[0] for r in steps] == [proc.code] * proc.last
-        assert [r[2] for r in steps] == list(range(1, proc.last + 1))
-        assert [r[10] for r in steps] == [f"{s.number} - {s.activity}" for s in proc.steps]
-        row += 2 + proc.last
+        assert [r[0] for r in steps] == list(range(1, proc.last + 1))
+        assert [r[8] for r in steps] == [f"{s.number} - {s.activity}" for s in proc.steps]
         answers = ["Ya", "Tidak"] if any(s.decision for s in proc.steps) else []
-        tail = grid[row : row + 1 + len(answers)]
-        assert [(r[0], r[2], r[10]) for r in tail] == [
-            (proc.code, choice, choice) for choice in ["Selesai", *answers]
+        tail = grid[row + 2 + proc.last : row + 3 + proc.last + len(answers)]
+        assert [(r[0], r[8]) for r in tail] == [
+            (choice, choice) for choice in ["Selesai", *answers]
         ]
-        row += 1 + len(answers)
+        blocks[proc.code] = steps + tail
+        row += 3 + proc.last + len(answers)
     assert not any(any(r) for r in grid[row:])
-    rka6 = next(r for r in grid if r[0] == "rka" and r[2] == 6)
-    assert rka6[3] == "Kasubag Evapor" and rka6[8] == "Ya → 7; Tidak → 5"
-    rka_ya = next(r for r in grid if r[0] == "rka" and r[2] == "Ya")
-    assert rka_ya[4] == (
+    rka6 = next(r for r in blocks["rka"] if r[0] == 6)
+    assert rka6[1] == "Kasubag Evapor" and rka6[6] == "Ya → 7; Tidak → 5"
+    rka_ya = next(r for r in blocks["rka"] if r[0] == "Ya")
+    assert rka_ya[2] == (
         "Jawaban pada langkah keputusan: dari langkah 6 lanjut ke 7; dari langkah 7 lanjut ke 8."
     )
 

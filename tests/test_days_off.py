@@ -37,15 +37,15 @@ def days_off(sheet) -> list[tuple[object, ...]]:
     """The block's days: (Hari, Tanggal, Jenis, Keterangan)."""
     grid = sop_tab(sheet)
     top = next(i for i, r in enumerate(grid) if r[0] == TITLE)
-    assert grid[top + 1][:5] == ["Hari", "Tanggal", None, "Jenis", "Keterangan"]
+    assert grid[top + 1][:4] == ["Hari", "Tanggal", "Keterangan", "Jenis"]
     rows = grid[top + 2 : top + 12]
-    return [(r[0], r[1], r[3], r[4]) for r in rows if any(r)]
+    return [(r[0], r[1], r[3], r[2]) for r in rows if any(r)]
 
 
 def steps(sheet) -> list[list[object]]:
     """The SOP tab below the block: every SOP's steps, on the rows the dropdowns point at."""
     grid = sop_tab(sheet)
-    end = next(i for i, r in enumerate(grid) if r[1] == LAST_NOTE)
+    end = next(i for i, r in enumerate(grid) if r[2] == LAST_NOTE)
     return grid[end + 1 :]
 
 
@@ -59,7 +59,7 @@ def test_the_steps_keep_their_rows_whatever_the_block_lists():
     coming = WorkingCalendar().days_off(date(2026, 12, 1), 10)
     grids = [views.sop_grid(catalog, listed) for listed in (None, (), coming[:1], coming)]
     below = 3 + views.DAYS_OFF_ROWS  # the title, the header, a blank row, the block
-    assert grids[3][below - 1] == [views.Styled(""), views.Styled(LAST_NOTE)]
+    assert grids[3][below - 1] == [views.Styled(""), views.Styled(""), views.Styled(LAST_NOTE)]
     assert all(grid[below:] == grids[0][below:] for grid in grids)
     first_step = min(start for start, _ in views.sop_choices(catalog).values())
     assert first_step == below + 2  # a blank row and the first SOP's title

@@ -17,18 +17,16 @@ from syncer import contract as c
 from syncer import layout
 from syncer.backends import Changes, NeedsInit, Snapshot, Table, workbook_file
 from syncer.backends.xlsx_cells import (
-    WRAP,
-    fit_height,
+    set_cell,
     set_value,
     sheet_values,
     write_meta,
     write_tab,
 )
+from syncer.backends.xlsx_rows import fit_height
 from syncer.engine import Record, Rules
 from syncer.ledger import history_cells, read_history, read_records, record_cells
 from syncer.meta import MetaArea, read_meta
-
-WRAPPED = tuple(col.header for col in layout.DOKUMEN.columns if col.wrap)
 
 
 @dataclass(frozen=True)
@@ -119,14 +117,13 @@ class XlsxBackend:
         book = basis.book
         dokumen = book[c.DOKUMEN]
         cols = c.column_map([cell.value for cell in dokumen[1]])
-        wrapped = [cols[c.header_key(name)] for name in WRAPPED]
+        wrapped = _wrapped(layout.DOKUMEN, cols)
         for change in changes.cells:
             col = cols[c.header_key(change.column)]
             cell = dokumen.cell(change.row + 2, col + 1)
-            set_value(cell, change.value)
-            if col in wrapped:
-                cell.alignment = WRAP
-                fit_height(dokumen, change.row + 2, wrapped)
+            set_cell(cell, change.value, layout.DOKUMEN.column(change.column))
+        for row in sorted({change.row for change in changes.cells}):
+            fit_height(dokumen, row + 2, wrapped)
         state = book[c.STATE]
         _write_records(state, basis.record_rows, changes.records)
         write_meta(state, basis.meta, changes.meta)
@@ -134,15 +131,28 @@ class XlsxBackend:
             write_tab(book, title, grid)
         for title, texts in changes.pesan.items():
             sheet = book[title]
-            pesan = c.column_map(basis.tables[title])[c.header_key(c.PESAN)]
+            tab = layout.BY_TITLE[title]
+            cols = c.column_map(basis.tables[title])
+            pesan = cols[c.header_key(c.PESAN)]
             for row, text in texts.items():
-                set_value(sheet.cell(row + 2, pesan + 1), text)
+                set_cell(sheet.cell(row + 2, pesan + 1), text, tab.column(c.PESAN))
+                fit_height(sheet, row + 2, _wrapped(tab, cols))
         riwayat = book[c.RIWAYAT]
         last = riwayat.max_row  # openpyxl scans every cell for it: once, not per entry
+        ledger = layout.RIWAYAT.columns
+        wrapped = [i for i, col in enumerate(ledger) if col.wrap]
         for row, entry in enumerate(changes.history, start=last + 1):
-            for col, value in enumerate(history_cells(entry, self.zone), start=1):
-                set_value(riwayat.cell(row, col), value)
+            cells = history_cells(entry, self.zone)
+            for col, (value, column) in enumerate(zip(cells, ledger, strict=True), start=1):
+                set_cell(riwayat.cell(row, col), value, column)
+            fit_height(riwayat, row, wrapped)
         workbook_file.save(self.path, book, basis.stat)
+
+
+def _wrapped(tab: layout.Tab, cols: dict[str, int]) -> list[int]:
+    """Where the tab's wrapped columns are."""
+    found = (cols.get(c.header_key(col.header)) for col in tab.columns if col.wrap)
+    return [index for index in found if index is not None]
 
 
 def _write_records(state: Worksheet, rows: dict[str, int], records: list[Record]) -> None:

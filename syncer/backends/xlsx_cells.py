@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any, TypeAlias, cast
 
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from syncer import contract as c
 from syncer import layout, views
+from syncer.backends.xlsx_rows import fit_height
 from syncer.meta import MetaArea, placed
 
-LINE_HEIGHT = 15.0
-FONT = "Calibri"
-"""A workbook's default font: headers and titles in it too, not the reader's fallback."""
-HEADER_FONT = Font(name=FONT, bold=True)
+FONT = layout.FONT
+BASE_FONT = Font(name=FONT, sz=layout.FONT_SIZE, family=2)
+"""The workbook's own font (``xlsx_layout``): every cell without a font of its own."""
+HEADER_FONT = Font(name=FONT, sz=layout.FONT_SIZE, bold=True)
+TITLE_FONT = Font(name=FONT, sz=layout.FONT_SIZE + 2, bold=True)
 GREY_FILL = PatternFill("solid", start_color=layout.HEADER_FILL, end_color=layout.HEADER_FILL)
-WRAP = Alignment(wrap_text=True)
-CENTRE = Alignment(horizontal="center")
+TOP = Alignment(vertical="top")
 NUMBER_FORMATS = layout.PATTERNS
 
 
@@ -52,16 +53,25 @@ def sheet_values(sheet: Worksheet) -> list[list[object]]:
     return rows
 
 
-def fit_height(sheet: Worksheet, row: int, columns: list[int]) -> None:
-    """Spreadsheets do not re-measure wrapped rows on opening: size the row for its text."""
-    lines = 1
-    for col in columns:
-        text = sheet.cell(row, col + 1).value
-        if isinstance(text, str) and text:
-            width = sheet.column_dimensions[get_column_letter(col + 1)].width or 13
-            per_line = max(8, int(width * 1.1))
-            lines = max(lines, -(-len(text) // per_line))
-    sheet.row_dimensions[row].height = LINE_HEIGHT * lines if lines > 1 else None
+@cache
+def look(col: layout.Column) -> tuple[str | None, Alignment]:
+    """A column's number format (None: any) and alignment: top, centred or wrapped."""
+    number = NUMBER_FORMATS[col.format] if col.format is not None else None
+    alignment = Alignment(
+        vertical="top",
+        horizontal="center" if col.centred else None,
+        wrap_text=True if col.wrap else None,
+    )
+    return number, alignment
+
+
+def set_cell(cell: AnyCell, value: object, col: layout.Column) -> None:
+    """Write a value with its column's look (cells typed in Excel take it from the column)."""
+    set_value(cell, value)
+    number, alignment = look(col)
+    if number is not None:
+        cell.number_format = number
+    cell.alignment = alignment
 
 
 def write_meta(state: Worksheet, area: MetaArea, updates: Mapping[str, str]) -> None:
@@ -77,6 +87,7 @@ def write_meta(state: Worksheet, area: MetaArea, updates: Mapping[str, str]) -> 
 def write_tab(book: Workbook, title: str, grid: views.Grid) -> None:
     """Replace a worker tab's contents, styled (the tab itself is made by ``init``)."""
     sheet = book[title]
+    hidden = layout.BY_TITLE[title].hidden_columns
     if sheet.max_row > 0:
         sheet.delete_rows(1, sheet.max_row)
     for r, row in enumerate(grid, start=1):
@@ -84,19 +95,33 @@ def write_tab(book: Workbook, title: str, grid: views.Grid) -> None:
             cell = sheet.cell(r, col)
             set_value(cell, styled.value)
             _style(cell, styled.style)
-        fit_height(sheet, r, [i for i, x in enumerate(row) if x.style != views.TITLE])
+        fit_height(sheet, r, [i for i, x in enumerate(row) if _wrapped(x, i) and i not in hidden])
+
+
+def _wrapped(styled: views.Styled, column: int) -> bool:
+    """Long text of a worker tab wraps (a title or a centred code runs on)."""
+    return (
+        isinstance(styled.value, str)
+        and len(styled.value) > 20
+        and styled.style != views.TITLE
+        and not views.centred(styled.value, styled.style, column)
+    )
 
 
 def _style(cell: AnyCell, style: str) -> None:
     if style == views.TITLE:
-        cell.font = Font(name=FONT, bold=True, size=13)
-    elif style in (views.HEADER, views.TOTAL):
+        cell.font = TITLE_FONT
+        return
+    if style in (views.HEADER, views.TOTAL):
         cell.font = HEADER_FONT
         cell.fill = GREY_FILL
     elif style in c.STATUS_COLOURS:
         colour = c.STATUS_COLOURS[c.Status(style)]
         cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
-    if views.centred(cell.value, style, (cell.column or 1) - 1):
-        cell.alignment = CENTRE
-    elif style != views.TITLE and isinstance(cell.value, str) and len(cell.value) > 20:
-        cell.alignment = WRAP
+    column = (cell.column or 1) - 1
+    centred = views.centred(cell.value, style, column)
+    cell.alignment = Alignment(
+        vertical="top",
+        horizontal="center" if centred else None,
+        wrap_text=True if _wrapped(views.Styled(cell.value, style), column) else None,
+    )

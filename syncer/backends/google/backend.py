@@ -31,6 +31,7 @@ from syncer.backends import (
 from syncer.backends.google.init import (
     CELL_FIELDS,
     LAYOUT_FIELDS,
+    LEDGER_FIELDS,
     META_RANGE,
     InitPlan,
     cell_ranges,
@@ -127,6 +128,18 @@ class GoogleBackend:
             )
         editors = sorted({self.transport.email, *self.admins} - {""})
         plan = InitPlan(rules, self.zone.key, sheet, cells, editors, self.warning_only)
+        if plan.needs_ledger_formats():
+            plan.ledger_formats(
+                self.transport.get(
+                    self.spreadsheet,
+                    "reading the format of Riwayat's rows",
+                    {
+                        "ranges": [f"{quoted(c.RIWAYAT)}!A2:A"],
+                        "includeGridData": "true",
+                        "fields": LEDGER_FIELDS,
+                    },
+                )
+            )
         requests, done = plan.build()
         planned[:] = planned or done
         if requests:

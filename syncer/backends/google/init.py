@@ -24,9 +24,10 @@ from syncer import contract as c
 from syncer import layout, meta, views
 from syncer.backends.google.plan import (
     Request,
-    column_formats,
     column_letter,
+    column_looks,
     columns,
+    dropdown_rule,
     marker_step,
     meta_requests,
     new_token,
@@ -36,8 +37,11 @@ from syncer.backends.google.plan import (
 from syncer.backends.google.values import (
     HEADER_FIELDS,
     CellData,
+    appended_look,
+    column_look,
     header_cell,
     header_looks_right,
+    look_fields,
     rgb,
 )
 from syncer.engine import Rules
@@ -52,9 +56,16 @@ LAYOUT_FIELDS = (
     "filterViews(filterViewId,title))"
 )
 CELL_FIELDS = (
-    "sheets(properties.title,data(startRow,startColumn,"
+    "sheets(properties.title,data(startRow,startColumn,columnMetadata.pixelSize,"
     "rowData.values(userEnteredValue,userEnteredFormat(textFormat,backgroundColor),note)))"
 )
+LEDGER_FIELDS = (
+    "sheets.data.rowData.values.userEnteredFormat(numberFormat.pattern,horizontalAlignment)"
+)
+"""What init reads of Riwayat's first column, once after the layout's look of it changed:
+how many rows it has, and whether their dates show as the layout says."""
+DEFAULT_PIXELS = 100
+"""A Google column's width until someone sets it."""
 META_RANGE = "C:D"
 """Where the state tab's key→value area is (its Kunci and Nilai columns)."""
 NEW_GRID = (1000, 26)
@@ -97,6 +108,8 @@ class Sheet:
     new: bool = False
     cells: list[list[CellData]] = field(default_factory=list)
     """Rows of CellData read (the header row; the whole tab for a default tab)."""
+    pixels: list[int] = field(default_factory=list)
+    """Each column's width as read with the header row."""
     conditional: list[dict[str, Any]] = field(default_factory=list)
     protected: list[dict[str, Any]] = field(default_factory=list)
     filter_views: list[dict[str, Any]] = field(default_factory=list)
@@ -170,12 +183,35 @@ class InitPlan:
                     state_rows = rows
                 elif title in self.sheets and not self.sheets[title].cells:
                     self.sheets[title].cells = rows
+                    self.sheets[title].pixels = [
+                        int(m.get("pixelSize", DEFAULT_PIXELS))
+                        for m in block.get("columnMetadata", [])
+                    ]
         values = [[_plain(cell) for cell in row] for row in state_rows]
         if values:
             self.area = _shifted(meta.read_meta(values[0], values[1:]), by=2)
         self.requests: list[Request] = []
         self.done: list[str] = []
         self.meta: dict[str, str] = {}
+        self.ledger_rows: list[list[CellData]] | None = None
+        """Riwayat's first column below the header, when read (``needs_ledger_formats``)."""
+        self.order = [
+            s.title
+            for s in sorted(self.sheets.values(), key=lambda s: s.properties.get("index", 0))
+        ]
+        """The tabs' titles in the order they will be in."""
+
+    def needs_ledger_formats(self) -> bool:
+        """Whether Riwayat's look changed since init last applied it: its dates are then read
+        (``LEDGER_FIELDS``), as Google cannot format an appended tab's rows without knowing
+        where they end (see ``values.appended``)."""
+        key = meta.layout_key(c.RIWAYAT)
+        return c.RIWAYAT in self.sheets and self.area.values.get(key) != _ledger_look()
+
+    def ledger_formats(self, answer: dict[str, Any]) -> None:
+        """What was read of Riwayat's first column (``LEDGER_FIELDS``)."""
+        sheets = answer.get("sheets", [])
+        self.ledger_rows = _rows(sheets[0]) if sheets else []
 
     # --- the whole ---------------------------------------------------------------------------
 
@@ -190,25 +226,29 @@ class InitPlan:
                 }
             )
             self.done.append(f"set the time zone to {self.zone}")
-        for position, tab in enumerate(layout.TABS):
-            sheet = self._tab(tab, position)
+        for tab in layout.TABS:
+            sheet = self._tab(tab)
             headers: list[object] = []
             if tab.kind is layout.Kind.WORKER:
                 self._worker_tab(sheet, tab)
             else:
                 headers = self._table(sheet, tab)
             self._protect(sheet, tab, headers)
+        self._ledger_formats()
+        self._tab_order()
         self._remove_default_tabs()
         self._marker()
         return self.requests, self.done
 
     # --- tabs ---------------------------------------------------------------------------------
 
-    def _tab(self, tab: layout.Tab, position: int) -> Sheet:
+    def _tab(self, tab: layout.Tab) -> Sheet:
         sheet = self.sheets.get(tab.title)
         if sheet is None:
             taken = {s.id for s in self.sheets.values()}
             sheet_id = _new_id(taken)
+            position = layout.place_for(tab.title, self.order)
+            self.order.insert(position, tab.title)
             props: dict[str, Any] = {
                 "sheetId": sheet_id,
                 "title": tab.title,
@@ -225,8 +265,6 @@ class InitPlan:
             self.requests.append({"addSheet": {"properties": props}})
             sheet = self.sheets[tab.title] = Sheet(sheet_id, tab.title, props, new=True)
             self.done.append(f"created tab {tab.title}")
-            if tab.kind is layout.Kind.WORKER:
-                self._widths(sheet, tab.widths, range(len(tab.widths)))
             return sheet
         grid = sheet.properties.get("gridProperties", {})
         changed: dict[str, Any] = {}
@@ -250,6 +288,25 @@ class InitPlan:
             )
         return sheet
 
+    def _hide(self, sheet: Sheet, indexes: Iterable[int], hidden: Iterable[int]) -> None:
+        """Columns kept out of sight (``hidden``) and shown (the others of ``indexes``)."""
+        hidden = set(hidden)
+        for index in indexes:
+            self.requests.append(
+                {
+                    "updateDimensionProperties": {
+                        "range": {
+                            "sheetId": sheet.id,
+                            "dimension": "COLUMNS",
+                            "startIndex": index,
+                            "endIndex": index + 1,
+                        },
+                        "properties": {"hiddenByUser": index in hidden},
+                        "fields": "hiddenByUser",
+                    }
+                }
+            )
+
     def _widths(self, sheet: Sheet, widths: Iterable[int], indexes: Iterable[int]) -> None:
         for width, index in zip(widths, indexes, strict=True):
             self.requests.append(
@@ -271,8 +328,21 @@ class InitPlan:
         """A new or emptied worker tab: init writes what depends on the catalog alone (SOP,
         its days off left to the cycle), and has the cycle write the rest. A change of
         content is the cycle's, which points the Langkah dropdowns anew when the steps move
-        (or, ``meta.CHOICES`` blank, when the tab they pointed at was made anew)."""
+        (or, ``meta.CHOICES`` blank, when the tab they pointed at was made anew). A change
+        of the tab's look (widths, hidden columns, cell styles) has the cycle write it anew.
+        """
         key = meta.digest_key(tab.title)
+        look_key, look = meta.layout_key(tab.title), layout.look_digest(tab)
+        restyled = self.area.values.get(look_key) != look
+        if restyled:
+            widths = tab.all_widths()
+            self._widths(sheet, widths, range(len(widths)))
+            self._hide(sheet, range(len(widths)), tab.hidden_columns)
+            self.meta[look_key] = look
+            if not sheet.new:
+                self.meta[key] = ""
+                if self.area.values.get(look_key):
+                    self.done.append(f"updated the look of {tab.title}")
         blank = sheet.new or not sheet.header_cells or _plain(sheet.header_cells[0]) in (None, "")
         if not blank:
             return
@@ -331,6 +401,7 @@ class InitPlan:
                 repaired.append(col.header)
         if repaired:
             self.done.append(f"repaired the header format of {', '.join(repaired)} in {tab.title}")
+        self._table_widths(sheet, tab, cols, added)
         if not tab.appended:
             self._formats_and_dropdowns(sheet, tab, all_headers, bool(added))
         if tab.status_colours:
@@ -340,6 +411,25 @@ class InitPlan:
         if tab.kind is layout.Kind.STATE:
             self._key_value_area(cols)
         return all_headers
+
+    def _table_widths(
+        self, sheet: Sheet, tab: layout.Tab, cols: dict[str, int], added: list[str]
+    ) -> None:
+        """The layout's widths on the columns whose width is still one sopsync gave
+        (or Google's default): a column staff resized keeps their width."""
+        key = meta.widths_key(tab.title)
+        given = layout.given_widths(tab, self.area.values.get(key))
+        for col in tab.columns:
+            index = cols[c.header_key(col.header)]
+            if col.header in added or index >= len(sheet.pixels):
+                continue
+            now = sheet.pixels[index]
+            ours = now == DEFAULT_PIXELS or now == layout.pixels(given.get(col.header, -1))
+            if ours and now != layout.pixels(col.width):
+                self._widths(sheet, [col.width], [index])
+        value = layout.widths_value(tab)
+        if self.area.values.get(key) != value:
+            self.meta[key] = value
 
     def _key_value_area(self, cols: dict[str, int]) -> None:
         """Where the key→value area is; what was read of it counts only if it is there."""
@@ -354,13 +444,18 @@ class InitPlan:
         catalog = self.rules.catalog
         cols = c.column_map(headers)
         wanted = [
-            (col.header, col.format, col.dropdown.values(catalog) if col.dropdown else None)
+            (
+                col.header,
+                column_look(col),
+                col.dropdown.values(catalog) if col.dropdown else None,
+                col.dropdown.prompt if col.dropdown else None,
+            )
             for col in tab.columns
         ]
         key, value = meta.layout_key(tab.title), meta.digest([wanted, headers])
         if self.area.values.get(key) == value and not added:
             return
-        self.requests.extend(column_formats(sheet.id, tab, headers))
+        self.requests.extend(column_looks(sheet.id, tab, headers))
         for col in tab.columns:
             if col.dropdown is None:
                 continue
@@ -370,14 +465,13 @@ class InitPlan:
                 {
                     "setDataValidation": {
                         "range": columns(sheet.id, index, index + 1, start_row=1),
-                        "rule": {
-                            "condition": {
+                        "rule": dropdown_rule(
+                            {
                                 "type": "ONE_OF_LIST",
                                 "values": [{"userEnteredValue": v} for v in values],
                             },
-                            "strict": False,
-                            "showCustomUi": True,
-                        },
+                            col.dropdown.prompt,
+                        ),
                     }
                 }
             )
@@ -386,7 +480,7 @@ class InitPlan:
             # the column's list replaced each row's own Langkah list: the cycle points them anew
             self.meta[meta.CHOICES] = ""
         if not sheet.new and self.area.values.get(key):
-            self.done.append(f"updated the formats and dropdowns of {tab.title}")
+            self.done.append(f"updated the cell formats and dropdowns of {tab.title}")
 
     def _status_colours(self, sheet: Sheet, cols: dict[str, int], width: int) -> None:
         letter = column_letter(cols[c.header_key(c.STATUS)])
@@ -436,6 +530,18 @@ class InitPlan:
         width = max(cols.values()) + 1
         for view in layout.filter_views(self.rules.catalog):
             if view.title in existing:
+                continue
+            former = next((v for v in sheet.filter_views if v.get("title") in view.formerly), None)
+            if former is not None:  # ours, under a title an earlier version gave it
+                self.requests.append(
+                    {
+                        "updateFilterView": {
+                            "filter": {"filterViewId": former["filterViewId"], "title": view.title},
+                            "fields": "title",
+                        }
+                    }
+                )
+                self.done.append(f"renamed filter view {former.get('title')} to {view.title}")
                 continue
             specs: list[dict[str, Any]] = [
                 {"columnIndex": cols[c.header_key(name)], "filterCriteria": _equals(text)}
@@ -548,6 +654,63 @@ class InitPlan:
 
     # --- the rest -----------------------------------------------------------------------------
 
+    def _tab_order(self) -> None:
+        """The layout's tabs in its order, once per order of the layout (``layout.in_order``).
+
+        Google counts a move's index before the move: only moves to an earlier place are
+        sent, where that is the same as after it."""
+        if self.area.values.get(meta.TAB_ORDER) == layout.TAB_ORDER:
+            return
+        wanted = layout.in_order(self.order)
+        moved = False
+        for position, title in enumerate(wanted):
+            if self.order[position] != title:
+                self.order.remove(title)
+                self.order.insert(position, title)
+                self.requests.append(
+                    {
+                        "updateSheetProperties": {
+                            "properties": {"sheetId": self.sheets[title].id, "index": position},
+                            "fields": "index",
+                        }
+                    }
+                )
+                moved = True
+        if moved and not all(s.new for s in self.sheets.values() if s.title in layout.BY_TITLE):
+            self.done.append(f"put the tabs in the order {', '.join(self.order)}")
+        self.meta[meta.TAB_ORDER] = layout.TAB_ORDER
+
+    def _ledger_formats(self) -> None:
+        """Riwayat's rows as the layout shows them (``values.appended_look``), when read."""
+        sheet = self.sheets[c.RIWAYAT]
+        if sheet.new:
+            self.meta[meta.layout_key(c.RIWAYAT)] = _ledger_look()
+        if self.ledger_rows is None:
+            return
+        first = appended_look(layout.RIWAYAT.columns[0])
+        wanted = (first["numberFormat"]["pattern"], first.get("horizontalAlignment"))
+        found = [(row[0] if row else {}).get("userEnteredFormat", {}) for row in self.ledger_rows]
+        count = len(found)
+        if any((f.get("numberFormat", {}).get("pattern"), f.get("horizontalAlignment")) != wanted
+               for f in found):  # fmt: skip
+            for index, col in enumerate(layout.RIWAYAT.columns):
+                look = appended_look(col)
+                if not look:
+                    continue
+                grid = columns(sheet.id, index, index + 1, start_row=1)
+                grid["endRowIndex"] = 1 + count
+                self.requests.append(
+                    {
+                        "repeatCell": {
+                            "range": grid,
+                            "cell": {"userEnteredFormat": look},
+                            "fields": look_fields(look),
+                        }
+                    }
+                )
+            self.done.append(f"repaired the cell formats of {count} rows of {c.RIWAYAT}")
+        self.meta[meta.layout_key(c.RIWAYAT)] = _ledger_look()
+
     def _remove_default_tabs(self) -> None:
         """The empty tab a new spreadsheet starts with goes; never a tab with anything in it."""
         for sheet in list(self.sheets.values()):
@@ -564,6 +727,11 @@ class InitPlan:
             key, value = meta.sheet_key(tab.title), str(self.sheets[tab.title].id)
             if self.area.values.get(key) != value:
                 self.meta[key] = value
+
+
+def _ledger_look() -> str:
+    """Riwayat's look as init last applied it to the rows it has."""
+    return meta.digest([appended_look(col) for col in layout.RIWAYAT.columns])
 
 
 def _shifted(area: MetaArea, by: int) -> MetaArea:

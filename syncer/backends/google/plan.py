@@ -29,10 +29,13 @@ from syncer import contract as c
 from syncer import layout, meta, views
 from syncer.backends import Changes
 from syncer.backends.google.values import (
+    APPENDED_FIELDS,
     NUMBER_FORMATS,
     CellData,
     appended,
     cell_data,
+    column_look,
+    look_fields,
     styled_cell,
 )
 from syncer.ledger import history_cells, record_cells
@@ -103,7 +106,7 @@ class Unit:
                 rows.append({"values": [cells[k] for k in range(first, last + 1)]})
         rows += [{"values": [cell_data(v) for v in vals]} for _, vals in self.record_updates]
         rows += [{"values": [cell_data(v) for v in vals]} for vals in self.record_appends]
-        rows += [appended(vals) for vals in self.history]
+        rows += [appended(vals, layout.RIWAYAT.columns) for vals in self.history]
         rows += [{"values": [data]} for *_, data in self.pesan]
         total = sum(len(encoded(row)) + 1 for row in rows)
         if self.tabs:
@@ -152,10 +155,18 @@ def _choices(block: tuple[int, int]) -> CellData:
 
     Only the cell's validation is set (fields=dataValidation), never what staff typed.
     """
-    col = column_letter(views.SOP_HEADERS.index("Pilihan Langkah"))
+    col = column_letter(views.SOP_HEADERS.index(views.CHOICES_HEADER))
     source = f"='{views.SOP}'!${col}${block[0] + 1}:${col}${block[1]}"
     condition = {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": source}]}
-    return {RULE: {"condition": condition, "strict": False, "showCustomUi": True}}
+    return {RULE: dropdown_rule(condition, layout.LANGKAH_CHOICES.prompt)}
+
+
+def dropdown_rule(condition: dict[str, Any], prompt: str) -> dict[str, Any]:
+    """A dropdown of suggestions (free text still allowed), with its help text when given."""
+    rule: dict[str, Any] = {"condition": condition, "strict": False, "showCustomUi": True}
+    if prompt:
+        rule["inputMessage"] = prompt
+    return rule
 
 
 # --- bodies ----------------------------------------------------------------------------------
@@ -339,6 +350,28 @@ def column_formats(sheet_id: int, tab: layout.Tab, headers: list[object]) -> lis
     return out
 
 
+def column_looks(sheet_id: int, tab: layout.Tab, headers: list[object]) -> list[Request]:
+    """Each of the layout's columns formatted below the header (``values.column_look``),
+    over whole columns: rows staff add later included. Set by ``init``."""
+    cols = c.column_map(headers)
+    out = []
+    for col in tab.columns:
+        index = cols.get(c.header_key(col.header))
+        if index is None:
+            continue
+        look = column_look(col)
+        out.append(
+            {
+                "repeatCell": {
+                    "range": columns(sheet_id, index, index + 1, start_row=1),
+                    "cell": {"userEnteredFormat": look},
+                    "fields": look_fields(look),
+                }
+            }
+        )
+    return out
+
+
 def tab_requests(
     default_id: int, tabs: dict[str, views.Grid], ids: dict[str, int] | None = None
 ) -> list[Request]:
@@ -387,8 +420,8 @@ def update_cells(
 def append_cells(sheet_id: int, rows: list[list[object]], dated: bool = False) -> Request:
     """appendCells after the tab's last row with data; date cells formatted when ``dated``."""
     if dated:
-        body = [appended(values) for values in rows]
-        fields = "userEnteredValue,userEnteredFormat.numberFormat"
+        body = [appended(values, layout.RIWAYAT.columns) for values in rows]
+        fields = APPENDED_FIELDS
     else:
         body = [{"values": [cell_data(v) for v in values]} for values in rows]
         fields = VALUE

@@ -23,9 +23,6 @@ NUMBER_FORMATS: dict[layout.Format, dict[str, str]] = {
     kind: {"type": kind.name, "pattern": pattern} for kind, pattern in layout.PATTERNS.items()
 }
 """The layout's formats as Google's NumberFormat (type DATE_TIME, DATE or TEXT)."""
-APPENDED_DATE = {"numberFormat": NUMBER_FORMATS[layout.Format.DATE_TIME]}
-"""A date cell appended to Riwayat carries its own format, shown as Dokumen's are."""
-
 CellData = dict[str, Any]
 
 
@@ -87,17 +84,45 @@ def cell_data(value: object) -> CellData:
     return {"userEnteredValue": {"stringValue": str(value)}}
 
 
-def appended(values: Iterable[object]) -> dict[str, list[CellData]]:
-    """One appended row; each date cell carries its own format.
+def column_look(col: layout.Column) -> CellData:
+    """A column's cell format: its number format, top-aligned, centred or wrapped."""
+    fmt: CellData = {"verticalAlignment": "TOP"}
+    if col.format is not None:
+        fmt["numberFormat"] = NUMBER_FORMATS[col.format]
+    if col.centred:
+        fmt["horizontalAlignment"] = "CENTER"
+    if col.wrap:
+        fmt["wrapStrategy"] = "WRAP"
+    return fmt
 
-    Google does not document whether a formatted empty row counts as "data" for
-    appendCells, so no tab appended to ever has its empty rows formatted.
-    """
+
+def look_fields(look: CellData) -> str:
+    """The field mask that sets exactly the parts of a format given."""
+    return f"userEnteredFormat({','.join(sorted(look))})"
+
+
+APPENDED_LOOK = ("horizontalAlignment", "numberFormat")
+"""What an appended cell's own format carries: how its number shows, whether it is centred.
+
+Google does not document whether a formatted empty row counts as "data" for
+appendCells, so no tab appended to ever has its empty rows formatted: each appended
+cell carries its format. Not top alignment or wrapping: a ledger's rows are one line
+on screen, and those would double the bytes of every row."""
+APPENDED_FIELDS = f"userEnteredValue,{look_fields(dict.fromkeys(APPENDED_LOOK))}"
+
+
+def appended_look(col: layout.Column) -> CellData:
+    return {k: v for k, v in column_look(col).items() if k in APPENDED_LOOK}
+
+
+def appended(values: Iterable[object], cols: Iterable[layout.Column]) -> dict[str, list[CellData]]:
+    """One appended row; each cell with a value carries its column's format."""
     cells = []
-    for value in values:
+    for value, col in zip(values, cols, strict=True):
         data = cell_data(value)
-        if isinstance(value, datetime):
-            data["userEnteredFormat"] = APPENDED_DATE
+        look = appended_look(col)
+        if data and look:
+            data["userEnteredFormat"] = look
         cells.append(data)
     return {"values": cells}
 
@@ -127,6 +152,8 @@ def styled_cell(styled: views.Styled, column: int = 0) -> CellData:
         fmt["horizontalAlignment"] = "CENTER"
     if isinstance(styled.value, str) and len(styled.value) > 20 and styled.style != views.TITLE:
         fmt["wrapStrategy"] = "WRAP"
+    if data:
+        fmt["verticalAlignment"] = "TOP"
     if fmt:
         data["userEnteredFormat"] = fmt
     return data
