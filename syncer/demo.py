@@ -1,9 +1,10 @@
 """`sopsync demo`: a workbook with example documents, synced, for a first look.
 
 It plays two working days of an office: documents are entered and synced
-two working days ago, then staff move some of them (one wrongly, one sent
-back, one by answering Ya), add two rows (one with a typo) and the worker syncs again now, so
-every status shows.
+two working days ago; an hour and a half of working time ago one is moved to a
+two-hour step (nearly due by now); then staff move some others (one wrongly, one
+sent back, one by answering Ya), add two rows (one with a typo) and the worker
+syncs again now, so every status shows, whatever the clock.
 """
 
 from __future__ import annotations
@@ -36,12 +37,22 @@ class Example:
     catatan: str = ""
     entered_later: bool = False
     """Added only after the first sync."""
+    nearly_due: bool = False
+    """Moved (to a step of a few hours) so long ago that it is nearly due now."""
 
 
 EXAMPLES = (
     Example("rka", "RKA Kecamatan 2027", None, 2),
     Example("Penyusunan DPA", "DPA Kecamatan 2027", 5, 6, "Menunggu daftar harga satuan"),
     Example("laporan-bulanan", "Laporan Bulanan Oktober 2026", 3, 2, "Angka belum cocok"),
+    Example(
+        "laporan-bulanan",
+        "Laporan Bulanan September 2026",
+        6,
+        7,
+        "Tinggal dikirim",
+        nearly_due=True,
+    ),
     Example("Laporan Bulanan", "Laporan Bulanan November 2026", None, None),
     Example("lakip", "LAKIP 2026", 4, 4),
     Example("IKU", "IKU 2027-2031", 9, "Selesai", "Sudah dikirim ke Bagian Organisasi"),
@@ -97,9 +108,12 @@ def build_demo(path: Path, rules: Rules, now: datetime, history: bool = False) -
         typed |= _entry(row, example, example.first)
     _type(path, typed)
     run_cycle(XlsxBackend(path, rules.calendar.zone), rules, first_cycle)
-    moved = {
-        (row, c.LANGKAH): e.then for row, e in enumerate(early, start=top) if e.then != e.first
-    }
+    rows = list(enumerate(early, start=top))
+    nearly = {(row, c.LANGKAH): e.then for row, e in rows if e.nearly_due}
+    if nearly:
+        _type(path, nearly)
+        run_cycle(XlsxBackend(path, rules.calendar.zone), rules, _nearly_due_since(rules, now))
+    moved = {(row, c.LANGKAH): e.then for row, e in rows if e.then != e.first and not e.nearly_due}
     for row, example in enumerate([e for e in EXAMPLES if e.entered_later], start=len(early) + top):
         moved |= _entry(row, example, example.then)
     _type(path, moved)
@@ -123,6 +137,29 @@ def _fill_history(path: Path, rules: Rules, now: datetime, until: datetime) -> i
     changes = Changes(records=list(semester.records.values()), history=semester.history)
     backend.write(changes, snapshot.basis)
     return len(semester.rows)
+
+
+NEARLY_DUE_STEP = 120
+"""Working minutes of the step a nearly-due example moves to (laporan-bulanan's 7, 2 jam)."""
+
+
+def _nearly_due_since(rules: Rules, now: datetime) -> datetime:
+    """When a step of ``NEARLY_DUE_STEP`` began if it is nearly due (DESIGN §2) at ``now``:
+    half of what counts as nearly due is left."""
+    left = min(rules.due_soon_minutes, NEARLY_DUE_STEP / 2) / 2
+    return _working_before(rules, now, NEARLY_DUE_STEP - left)
+
+
+def _working_before(rules: Rules, now: datetime, minutes: float) -> datetime:
+    """The latest whole minute from which ``minutes`` working minutes have passed by ``now``."""
+    low, high = now - timedelta(days=60), now
+    while high - low > timedelta(minutes=1):
+        middle = low + (high - low) / 2
+        if rules.calendar.working_minutes(middle, now) >= minutes:
+            low = middle
+        else:
+            high = middle
+    return low.replace(second=0, microsecond=0)
 
 
 def _days_before(rules: Rules, now: datetime, days: int) -> datetime:

@@ -81,16 +81,27 @@ def test_logs_are_json_when_configured(tmp_path):
     assert cycle["rows"] == 1 and cycle["written"] is True and cycle["level"] == "info"
 
 
-def test_the_demo_gives_a_new_user_a_synced_workbook_with_every_status(tmp_path):
+@pytest.mark.parametrize(
+    "now",
+    [
+        "2026-11-24T10:00",  # a Tuesday morning
+        "2026-11-30T12:30",  # the lunch break
+        "2026-12-05T22:00",  # a Saturday night
+        "2026-12-07T07:31",  # a minute after Monday's opening
+        "2026-12-25T12:00",  # Christmas
+    ],
+)
+def test_the_demo_gives_a_new_user_a_synced_workbook_with_every_status(tmp_path, now):
     path = tmp_path / "demo.xlsx"
-    result = run_cli("demo", path, "--now", "2026-11-24T10:00")
+    result = run_cli("demo", path, "--now", now)
     assert result.code == 0, result.err
     book = load_workbook(path)
     rows = list(book[c.DOKUMEN].iter_rows(values_only=True))
     status = rows[0].index("Status")
     shown = {r[status] for r in rows[1:]}
-    assert {"Berjalan", "Terlambat", "Tidak valid", "Selesai"} <= shown
-    assert {"Ringkasan", "SOP", c.RIWAYAT} <= set(book.sheetnames)
+    assert shown == {s.value for s in c.Status}
+    assert book.sheetnames[:2] == [c.DOKUMEN, "Ringkasan"]
+    assert {"SOP", c.RIWAYAT} <= set(book.sheetnames)
     assert "Needs attention" in result.out
 
 
