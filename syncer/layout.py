@@ -151,8 +151,10 @@ FONT_SIZE = 10
 MARGIN_INCHES = 0.25
 """Left and right page margins (Excel's "narrow"): more of the page for the columns."""
 A4_LANDSCAPE_INCHES = 11.69
-PIXELS_PER_WIDTH = 7
-"""A column of width 1 is one digit of the workbook's font wide: 7 pixels for Arial 10."""
+PIXELS_PER_WIDTH = 7.41
+"""A column of width 1 is one digit of the workbook's font wide: 7 pixels for Arial 10 in
+Excel, which rounds the digit to whole pixels, 7.41 in LibreOffice, which does not (and so
+prints the same columns wider, at a smaller scale: the larger counts)."""
 SMALLEST_PRINTED = 8.0
 """Points: the smallest text a person reads on paper."""
 
@@ -200,7 +202,7 @@ PROTECTED = "sopsync: diisi otomatis, jangan diubah"
 TOKEN = "sopsync: penanda tulis, jangan dihapus"
 """The state tab's one-cell protected range that every Google write replaces (google.plan)."""
 
-PESAN = Column(c.PESAN, 40, worker=True, wrap=True)
+PESAN = Column(c.PESAN, 36, worker=True, wrap=True)
 
 # Widths are chosen for the printout as much as for the screen: each tab's visible columns
 # fit A4 landscape at 8 points or more (``printed_points``; tests hold every tab to it),
@@ -210,16 +212,16 @@ DOKUMEN = Tab(
     Kind.DOKUMEN,
     (
         Column(c.ID, 18, wrap=True),
-        Column(c.PROSEDUR, 14, wrap=True, dropdown=PROSEDUR_CHOICES),
-        Column(c.JUDUL, 19, wrap=True),
+        Column(c.PROSEDUR, 13, wrap=True, dropdown=PROSEDUR_CHOICES),
+        Column(c.JUDUL, 18, wrap=True),
         Column(c.LANGKAH, 8, format=Format.TEXT, dropdown=LANGKAH_CHOICES, centred=True),
-        Column(c.CATATAN, 14, wrap=True),
-        Column(c.KEGIATAN, 23, worker=True, wrap=True),
+        Column(c.CATATAN, 13, wrap=True),
+        Column(c.KEGIATAN, 21, worker=True, wrap=True),
         Column(c.PELAKSANA, 16, worker=True, wrap=True),
         Column(c.MULAI, 16, worker=True, format=Format.DATE_TIME, centred=True),
         Column(c.TENGGAT, 16, worker=True, format=Format.DATE_TIME, centred=True),
         Column(c.STATUS, 14, worker=True, wrap=True),
-        Column(c.PESAN, 30, worker=True, wrap=True),
+        Column(c.PESAN, 26, worker=True, wrap=True),
     ),
     protect=Protect.WORKER_COLUMNS,
     status_colours=True,
@@ -269,9 +271,9 @@ PEGAWAI = Tab(
     Kind.ADMIN,
     (
         Column(people.PERAN, 16, dropdown=Dropdown(actors, "Peran menurut katalog SOP.")),
-        Column(people.NAMA, 24, wrap=True),
+        Column(people.NAMA, 23, wrap=True),
         Column(people.NIP, 20, format=Format.TEXT),
-        Column(people.EMAIL, 26),
+        Column(people.EMAIL, 24),
         Column(people.WHATSAPP, 15, format=Format.TEXT),
         Column(people.TELEGRAM, 13, format=Format.TEXT),
         Column(people.MULAI, 12, format=Format.DATE),

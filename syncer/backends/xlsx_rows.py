@@ -20,6 +20,9 @@ LINE_POINTS = 12.75
 """The height of one line of Arial 10 in a row (Excel's default row height for it)."""
 PADDING_PIXELS = 6
 """What a cell keeps free beside its text."""
+PIXELS_PER_WIDTH = 7
+"""Excel's measure of a column (``layout.PIXELS_PER_WIDTH``): the narrower, so the more
+lines; LibreOffice shows the same rows with a little room to spare."""
 DEFAULT_WIDTH = 13.0
 
 _ASCII_WIDTHS = (
@@ -46,7 +49,7 @@ def text_pixels(text: str) -> float:
 
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes in a column of ``width`` (a workbook's width unit)."""
-    room = max(1.0, width * layout.PIXELS_PER_WIDTH - PADDING_PIXELS)
+    room = max(1.0, width * PIXELS_PER_WIDTH - PADDING_PIXELS)
     lines = 0
     for paragraph in text.splitlines() or [""]:
         count, used = 1, 0.0
