@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +19,9 @@ from openpyxl import load_workbook
 from syncer import contract as c
 from syncer.backends.google import from_serial
 from syncer.cli import main
+
+OLD_DATE_FORMAT = "dd/mm/yyyy hh:mm"
+"""How date-times showed before DESIGN §2 v2."""
 
 
 @dataclass
@@ -169,6 +172,37 @@ class XlsxSheet:
         for title in ("Pegawai", "Kalender"):
             del book[title]
         book[c.STATE].delete_cols(3, 2)
+        book.save(self.path)
+
+    def forget(self, key: str) -> None:
+        """The key→value area without ``key``, as an earlier sopsync left it."""
+        book = load_workbook(self.path)
+        state = book[c.STATE]
+        for row in range(2, state.max_row + 1):
+            if state.cell(row, 3).value == key:
+                state.cell(row, 4).value = None
+        book.save(self.path)
+
+    def add_tab(self, title: str, index: int) -> None:
+        book = load_workbook(self.path)
+        book.create_sheet(title, index)
+        book.save(self.path)
+
+    def move_tab(self, title: str, index: int) -> None:
+        """Staff drag a tab to another place."""
+        book = load_workbook(self.path)
+        book.move_sheet(title, index - book.sheetnames.index(title))
+        book.save(self.path)
+
+    def age_formats(self) -> None:
+        """Dates as an earlier sopsync showed them (``hh:mm``), in Dokumen and Riwayat."""
+        book = load_workbook(self.path)
+        for tab, columns in ((c.DOKUMEN, (c.MULAI, c.TENGGAT)), (c.RIWAYAT, ("Waktu", "Tenggat"))):
+            sheet = book[tab]
+            cols = c.column_map([x.value for x in sheet[1]])
+            for name in columns:
+                for row in range(2, sheet.max_row + 1):
+                    sheet.cell(row, cols[name.casefold()] + 1).number_format = OLD_DATE_FORMAT
         book.save(self.path)
 
     def lose_record(self, doc_id: str, how: str) -> None:
@@ -372,6 +406,45 @@ class GoogleSheet:
             state.protected_ranges[:] = [
                 p for p in state.protected_ranges if "penanda" not in p["description"]
             ]
+
+    def forget(self, key: str) -> None:
+        state = self.book.sheet(c.STATE)
+        for row in range(1, len(state.rows)):
+            cell = state.get_cell(row, 2)
+            if cell is not None and cell.python_value() == key:
+                state.put_cell(row, 3, None)
+
+    def add_tab(self, title: str, index: int) -> None:
+        with self.book.lock():
+            self.book.add_sheet({"title": title, "index": index})
+
+    def move_tab(self, title: str, index: int) -> None:
+        book = self.book
+        with book.lock():
+            sheet = book.sheet(title)
+            book.sheets.remove(sheet)
+            book.sheets.insert(index, sheet)
+            book.reindex()
+
+    def age_formats(self) -> None:
+        """Dates as an earlier sopsync showed them (``hh:mm``), in Dokumen and Riwayat, and
+        the key→value area as it left it (no digest of the layout in this version's shape)."""
+        old = {"numberFormat": {"type": "DATE_TIME", "pattern": OLD_DATE_FORMAT}}
+        book = self.book
+        with book.lock():
+            for tab, columns in ((c.DOKUMEN, (c.MULAI, c.TENGGAT)), (c.RIWAYAT, (0, 6))):
+                sheet = book.sheet(tab)
+                for col in columns:
+                    index = col if isinstance(col, int) else self._col(col, tab)
+                    for row in range(1, len(sheet.rows)):
+                        cell = sheet.get_cell(row, index)
+                        if cell is not None and cell.has_value():
+                            sheet.put_cell(row, index, replace(cell, user_entered_format=old))
+            state = book.sheet(c.STATE)
+            for row in range(1, len(state.rows)):
+                key = state.get_cell(row, 2)
+                if key is not None and str(key.python_value()).startswith("layout:"):
+                    state.put_cell(row, 3, None)
 
     def lose_record(self, doc_id: str, how: str) -> None:
         state = self.book.sheet(c.STATE)

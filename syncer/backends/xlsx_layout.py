@@ -219,7 +219,9 @@ def _table(
     ]
     if repaired:
         done.append(f"repaired the header format of {', '.join(repaired)} in {tab.title}")
-    _table_widths(sheet, tab, placed, area, updates)
+    resized = _table_widths(sheet, tab, placed, area, updates)
+    if resized and not new:
+        done.append(f"set the widths of {', '.join(resized)} in {tab.title}")
     restyled = _column_looks(sheet, placed) if not tab.hidden else []
     if restyled and not new:
         done.append(f"repaired the cell formats of {', '.join(restyled)} in {tab.title}")
@@ -268,17 +270,22 @@ def _table_widths(
     placed: list[tuple[layout.Column, int]],
     area: MetaArea,
     updates: dict[str, str],
-) -> None:
+) -> list[str]:
     """The layout's widths, on every column whose width is still one sopsync gave it:
-    a column staff widened or narrowed keeps their width."""
+    a column staff widened or narrowed keeps their width. Returns the columns resized."""
     given = layout.given_widths(tab, area.values.get(meta.widths_key(tab.title)))
+    resized = []
     for col, index in placed:
         dimension = sheet.column_dimensions[get_column_letter(index + 1)]
-        if dimension.width in DEFAULT_WIDTHS or dimension.width == given.get(col.header):
+        ours = dimension.width in DEFAULT_WIDTHS or dimension.width == given.get(col.header)
+        if ours and dimension.width != col.width:
+            if dimension.width not in DEFAULT_WIDTHS:
+                resized.append(col.header)
             dimension.width = col.width
     value = layout.widths_value(tab)
     if area.values.get(meta.widths_key(tab.title)) != value:
         updates[meta.widths_key(tab.title)] = value
+    return resized
 
 
 def _worker_columns(sheet: Worksheet, tab: layout.Tab) -> None:
