@@ -19,7 +19,7 @@ from sop_models import Duration
 from syncer import contract as c
 from syncer.backends import Changes
 from syncer.backends.xlsx import XlsxBackend
-from syncer.backends.xlsx_cells import set_cell
+from syncer.backends.xlsx_cells import Looks
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
 from syncer.layout import DOKUMEN
@@ -84,8 +84,9 @@ def _type(path: Path, cells: dict[tuple[int, str], object]) -> None:
     book = load_workbook(path)
     sheet = book[c.DOKUMEN]
     cols = c.column_map([cell.value for cell in sheet[1]])
+    looks = Looks(sheet)
     for (row, header), value in cells.items():  # a cell typed in takes its column's look
-        set_cell(sheet.cell(row, cols[header.casefold()] + 1), value, DOKUMEN.column(header))
+        looks.set(sheet.cell(row, cols[header.casefold()] + 1), value, DOKUMEN.column(header))
     book.save(path)
 
 

@@ -17,7 +17,7 @@ from syncer import contract as c
 from syncer import layout
 from syncer.backends import Changes, NeedsInit, Snapshot, Table, workbook_file
 from syncer.backends.xlsx_cells import (
-    set_cell,
+    Looks,
     set_value,
     sheet_values,
     write_meta,
@@ -118,10 +118,11 @@ class XlsxBackend:
         dokumen = book[c.DOKUMEN]
         cols = c.column_map([cell.value for cell in dokumen[1]])
         wrapped = _wrapped(layout.DOKUMEN, cols)
+        looks = Looks(dokumen)
         for change in changes.cells:
             col = cols[c.header_key(change.column)]
             cell = dokumen.cell(change.row + 2, col + 1)
-            set_cell(cell, change.value, layout.DOKUMEN.column(change.column))
+            looks.set(cell, change.value, layout.DOKUMEN.column(change.column))
         for row in sorted({change.row for change in changes.cells}):
             fit_height(dokumen, row + 2, wrapped)
         state = book[c.STATE]
@@ -134,17 +135,19 @@ class XlsxBackend:
             tab = layout.BY_TITLE[title]
             cols = c.column_map(basis.tables[title])
             pesan = cols[c.header_key(c.PESAN)]
+            looks = Looks(sheet)
             for row, text in texts.items():
-                set_cell(sheet.cell(row + 2, pesan + 1), text, tab.column(c.PESAN))
+                looks.set(sheet.cell(row + 2, pesan + 1), text, tab.column(c.PESAN))
                 fit_height(sheet, row + 2, _wrapped(tab, cols))
         riwayat = book[c.RIWAYAT]
         last = riwayat.max_row  # openpyxl scans every cell for it: once, not per entry
         ledger = layout.RIWAYAT.columns
         wrapped = [i for i, col in enumerate(ledger) if col.wrap]
+        looks = Looks(riwayat)
         for row, entry in enumerate(changes.history, start=last + 1):
             cells = history_cells(entry, self.zone)
             for col, (value, column) in enumerate(zip(cells, ledger, strict=True), start=1):
-                set_cell(riwayat.cell(row, col), value, column)
+                looks.set(riwayat.cell(row, col), value, column)
             fit_height(riwayat, row, wrapped)
         workbook_file.save(self.path, book, basis.stat)
 

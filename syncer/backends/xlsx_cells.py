@@ -9,6 +9,7 @@ from typing import Any, TypeAlias, cast
 
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -30,12 +31,13 @@ NUMBER_FORMATS = layout.PATTERNS
 AnyCell: TypeAlias = "Cell | MergedCell"
 
 
-def set_value(cell: AnyCell, value: object) -> None:
-    """Write a value as data: text stays text even when it starts with '='."""
+def set_value(cell: AnyCell, value: object, dated: bool = True) -> None:
+    """Write a value as data: text stays text even when it starts with '='; a date-time
+    shown as the contract says (unless ``dated`` is False: its column's look does)."""
     cell.value = cast(Any, None if value == "" else value)
     if isinstance(value, str) and value:
         cell.data_type = "s"
-    elif isinstance(value, datetime):
+    elif dated and isinstance(value, datetime):
         cell.number_format = c.DATE_FORMAT
 
 
@@ -65,13 +67,46 @@ def look(col: layout.Column) -> tuple[str | None, Alignment]:
     return number, alignment
 
 
-def set_cell(cell: AnyCell, value: object, col: layout.Column) -> None:
-    """Write a value with its column's look (cells typed in Excel take it from the column)."""
-    set_value(cell, value)
-    number, alignment = look(col)
-    if number is not None:
-        cell.number_format = number
-    cell.alignment = alignment
+class Looks:
+    """The layout's column looks as one workbook's style ids.
+
+    A cell takes its column's look by two numbers, without openpyxl hashing a style
+    object for each cell (a first sync writes a hundred thousand cells)."""
+
+    def __init__(self, sheet: Worksheet):
+        self.sheet = sheet
+        self.ids: dict[layout.Column, tuple[int | None, int]] = {}
+
+    def _ids(self, col: layout.Column) -> tuple[int | None, int]:
+        found = self.ids.get(col)
+        if found is None:
+            probe = Cell(self.sheet)  # registers the look's parts with the workbook
+            number, alignment = look(col)
+            if number is not None:
+                probe.number_format = number
+            probe.alignment = alignment
+            style: Any = probe._style
+            found = self.ids[col] = (style.numFmtId if number else None, style.alignmentId)
+        return found
+
+    def has(self, cell: AnyCell, col: layout.Column) -> bool:
+        number, alignment = self._ids(col)
+        style: Any = cell._style or StyleArray()
+        return style.alignmentId == alignment and number in (None, style.numFmtId)
+
+    def give(self, cell: AnyCell, col: layout.Column) -> None:
+        number, alignment = self._ids(col)
+        if cell._style is None:  # a cell without a style of its own
+            cell._style = StyleArray()
+        style: Any = cell._style
+        style.alignmentId = alignment
+        if number is not None:
+            style.numFmtId = number
+
+    def set(self, cell: AnyCell, value: object, col: layout.Column) -> None:
+        """Write a value with its column's look (cells typed in Excel take it from the column)."""
+        set_value(cell, value, dated=False)
+        self.give(cell, col)
 
 
 def write_meta(state: Worksheet, area: MetaArea, updates: Mapping[str, str]) -> None:

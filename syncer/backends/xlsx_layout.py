@@ -31,6 +31,7 @@ from syncer.backends.xlsx_cells import (
     GREY_FILL,
     HEADER_FONT,
     AnyCell,
+    Looks,
     look,
     sheet_values,
     write_meta,
@@ -302,17 +303,14 @@ def _column_looks(sheet: Worksheet, placed: Sequence[tuple[layout.Column, int]])
     in, and on every cell it has (a date written before the format changed, a cell written
     before cells were top-aligned). Returns the columns whose cells had to change."""
     by_index = {index: col for col, index in placed}
+    looks = Looks(sheet)
     changed: dict[int, None] = {}
     for (row, column), cell in sheet._cells.items():
         col = by_index.get(column - 1)
-        if row == 1 or col is None:
+        if row == 1 or col is None or looks.has(cell, col):
             continue
-        number, alignment = look(col)
-        if (number is not None and cell.number_format != number) or cell.alignment != alignment:
-            if number is not None:
-                cell.number_format = number
-            cell.alignment = alignment
-            changed[column - 1] = None
+        looks.give(cell, col)
+        changed[column - 1] = None
     for col, index in placed:
         number, alignment = look(col)
         dimension = sheet.column_dimensions[get_column_letter(index + 1)]
