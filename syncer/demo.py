@@ -152,7 +152,8 @@ def _nearly_due_since(rules: Rules, now: datetime) -> datetime:
 
 
 def _working_before(rules: Rules, now: datetime, minutes: float) -> datetime:
-    """The latest whole minute from which ``minutes`` working minutes have passed by ``now``."""
+    """The latest five-minute mark from which ``minutes`` working minutes have passed by
+    ``now`` (a time a person would note)."""
     low, high = now - timedelta(days=60), now
     while high - low > timedelta(minutes=1):
         middle = low + (high - low) / 2
@@ -160,7 +161,7 @@ def _working_before(rules: Rules, now: datetime, minutes: float) -> datetime:
             low = middle
         else:
             high = middle
-    return low.replace(second=0, microsecond=0)
+    return low.replace(minute=low.minute - low.minute % 5, second=0, microsecond=0)
 
 
 def _days_before(rules: Rules, now: datetime, days: int) -> datetime:

@@ -239,12 +239,12 @@ RIWAYAT = Tab(
             wrap=header == "Keterangan",
             centred=header in ("Dari", "Ke", *_DATED),
         )
-        for header, width in zip(c.RIWAYAT_COLUMNS, (16, 18, 16, 6, 8, 18, 16, 48), strict=True)
+        for header, width in zip(c.RIWAYAT_COLUMNS, (16, 19, 16, 6, 8, 18, 16, 48), strict=True)
     ),
     protect=Protect.SHEET,
 )
 RINGKASAN = Tab(
-    views.RINGKASAN, Kind.WORKER, widths=(36, 30, 20, 17, 22, 14, 10), frozen_rows=0,
+    views.RINGKASAN, Kind.WORKER, widths=(38, 30, 20, 17, 22, 14, 10), frozen_rows=0,
     protect=Protect.SHEET, header_row=0,
 )  # fmt: skip
 KINERJA = Tab(

@@ -139,8 +139,11 @@ def _late_row(rules: Rules, row: StaffRow, outcome: Outcome) -> list[Styled]:
 
 
 def centred(value: object, style: str, column: int) -> bool:
-    """Counts and the headers above them are centred: they read as a table."""
-    if style == CODE or (isinstance(value, int) and not isinstance(value, bool)):
+    """Counts and the headers above them are centred: they read as a table; so are codes
+    and date-times (a date right-aligned runs into the text beside it)."""
+    if style == CODE or isinstance(value, datetime):
+        return True
+    if isinstance(value, int) and not isinstance(value, bool):
         return True
     return style in (HEADER, TOTAL) and column > 0 and value in COUNT_HEADERS
 
