@@ -292,37 +292,27 @@ class InitPlan:
         """Columns kept out of sight (``hidden``) and shown (the others of ``indexes``)."""
         hidden = set(hidden)
         for index in indexes:
-            self.requests.append(
-                {
-                    "updateDimensionProperties": {
-                        "range": {
-                            "sheetId": sheet.id,
-                            "dimension": "COLUMNS",
-                            "startIndex": index,
-                            "endIndex": index + 1,
-                        },
-                        "properties": {"hiddenByUser": index in hidden},
-                        "fields": "hiddenByUser",
-                    }
-                }
-            )
+            self._column(sheet, index, {"hiddenByUser": index in hidden})
 
     def _widths(self, sheet: Sheet, widths: Iterable[int], indexes: Iterable[int]) -> None:
         for width, index in zip(widths, indexes, strict=True):
-            self.requests.append(
-                {
-                    "updateDimensionProperties": {
-                        "range": {
-                            "sheetId": sheet.id,
-                            "dimension": "COLUMNS",
-                            "startIndex": index,
-                            "endIndex": index + 1,
-                        },
-                        "properties": {"pixelSize": layout.pixels(width)},
-                        "fields": "pixelSize",
-                    }
+            self._column(sheet, index, {"pixelSize": layout.pixels(width)})
+
+    def _column(self, sheet: Sheet, index: int, properties: dict[str, Any]) -> None:
+        self.requests.append(
+            {
+                "updateDimensionProperties": {
+                    "range": {
+                        "sheetId": sheet.id,
+                        "dimension": "COLUMNS",
+                        "startIndex": index,
+                        "endIndex": index + 1,
+                    },
+                    "properties": properties,
+                    "fields": ",".join(properties),
                 }
-            )
+            }
+        )
 
     def _worker_tab(self, sheet: Sheet, tab: layout.Tab) -> None:
         """A new or emptied worker tab: init writes what depends on the catalog alone (SOP,
