@@ -14,7 +14,7 @@ from syncer import layout, views
 from tests.sheets import OLD_DATE_FORMAT, GoogleSheet, XlsxSheet
 
 MON = "2026-11-30T08:00"
-ORDER = [c.DOKUMEN, "Ringkasan", "SOP", c.RIWAYAT, "Pegawai", "Kalender"]
+ORDER = [c.DOKUMEN, "Ringkasan", "Kinerja", "SOP", c.RIWAYAT, "Pegawai", "Kalender"]
 NEW_DATES = layout.PATTERNS[layout.Format.DATE_TIME]
 
 
@@ -39,11 +39,12 @@ def test_an_older_sheet_is_put_in_order_once_and_staff_keep_the_order_they_choos
     sheet.move_tab(c.RIWAYAT, 1)  # as sopsync used to order them, with a tab of the Camat's
     sheet.add_tab("Catatan Camat", 3)
     sheet.forget("tabs")
-    old = [c.DOKUMEN, c.RIWAYAT, "Ringkasan", "Catatan Camat", "SOP", "Pegawai", "Kalender"]
+    old = [c.DOKUMEN, c.RIWAYAT, "Ringkasan", "Catatan Camat", "Kinerja", "SOP", "Pegawai"]
     assert sheet.tabs()[:7] == old
     assert "put the tabs in the order" in init(sheet)
-    assert sheet.tabs()[:7] == [
-        c.DOKUMEN, "Ringkasan", "SOP", "Catatan Camat", c.RIWAYAT, "Pegawai", "Kalender",
+    assert sheet.tabs()[:8] == [
+        c.DOKUMEN, "Ringkasan", "Kinerja", "Catatan Camat", "SOP", c.RIWAYAT, "Pegawai",
+        "Kalender",
     ]  # fmt: skip
     sheet.move_tab("Ringkasan", 5)  # the Camat's office prefers it further on
     assert "already up to date" in init(sheet)
