@@ -81,6 +81,13 @@ class Procedure(_Frozen):
             raise DefinitionError(problems)
         return self
 
+    @cached_property
+    def version(self) -> str:
+        """The version of its steps (``sop_models.version``): ``3f9a0c1e``."""
+        from sop_models.version import version_of
+
+        return version_of(self)
+
     @property
     def last(self) -> int:
         return len(self.steps)
