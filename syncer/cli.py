@@ -27,6 +27,7 @@ from syncer.backends import Backend, BackendError, Busy, Misconfigured, NeedsIni
 from syncer.config import Config, ConfigError, load_config
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
+from syncer.migration import Migration
 from syncer.monitoring.refresh import KinerjaTerms
 from syncer.monitoring.refresh_record import RefreshRecord
 from syncer.people import Directory, catalog_roles, find_role, unknown_role_problems
@@ -92,6 +93,22 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--out", type=Path, default=Path("."), metavar="DIR", help="folder (.)")
     render.add_argument("--format", choices=("pdf", "svg"), default="pdf")
     render.add_argument("--paper", choices=("a4", "f4"), default="a4", help="landscape (a4)")
+    migrate = sop_sub.add_parser(
+        "migrate", help="move an SOP's documents in flight to its current version"
+    )
+    migrate.add_argument("code", metavar="CODE")
+    migrate.add_argument(
+        "--map",
+        default="",
+        metavar="OLD=NEW,…",
+        help="the current version's step for each older step documents are at (e.g. 4=5,5=6);"
+        " a step whose work, actor and time are unchanged needs none",
+    )
+    migrate.add_argument("--dry-run", action="store_true", help="print the moves, write nothing")
+    migrate.add_argument("--now", help="the clock (ISO 8601) of the cycle that migrates")
+    sheet = migrate.add_mutually_exclusive_group()
+    sheet.add_argument("--workbook", type=Path, help="local .xlsx workbook")
+    sheet.add_argument("--spreadsheet", help="Google spreadsheet id")
 
     notify = sub.add_parser("notify", help="notices to people: preview them, send a test message")
     notify.add_argument("--config", type=Path, help="TOML configuration with [notices]")
@@ -195,6 +212,7 @@ def sync_once(
     sleep: Callable[[float], None] = time.sleep,
     backend: Backend | None = None,
     record: RefreshRecord | None = None,
+    migration: Migration | None = None,
 ) -> Report:
     """One cycle under the sheet's lock, then its notices; raises BackendError.
 
@@ -222,6 +240,7 @@ def sync_once(
             sleep=sleep,
             documents=notices,
             kinerja=terms,
+            migration=migration,
         )
         if report.kinerja_due is not None and not dry_run:
             record.keep(backend.target, report.kinerja_due)
@@ -285,6 +304,10 @@ def cmd_sop(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         print(f"{args.file}: ok: {checked.code} ({checked.title}), {checked.last} steps")
         return 0
+    if args.sop_command == "migrate":
+        from syncer.sop_migrate import migrate_documents
+
+        return migrate_documents(args)
     config = load_config(args.config)
     catalog = load_catalog(config.sop.folders)
     if args.sop_command == "list":

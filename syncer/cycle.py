@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import structlog
 
 from syncer import contract as c
-from syncer import meta, views
+from syncer import meta, versions, views
 from syncer.backends import (
     Backend,
     BackendError,
@@ -38,6 +38,7 @@ from syncer.engine import (
 )
 from syncer.identity import reconcile
 from syncer.ledger import local
+from syncer.migration import Migration, migrate
 from syncer.monitoring.kinerja import KINERJA
 from syncer.monitoring.refresh import NOT_TOLD, KinerjaTerms, refresh, wants_riwayat
 from syncer.notices.documents import OpenDocument, open_documents
@@ -133,9 +134,14 @@ def _same(current: object, wanted: object) -> bool:
 
 
 def decide(
-    rules: Rules, rows: list[StaffRow], records: dict[str, Record], now: datetime
+    rules: Rules,
+    rows: list[StaffRow],
+    records: dict[str, Record],
+    now: datetime,
+    migration: Migration | None = None,
 ) -> tuple[list[StaffRow], Decisions, dict[int, str]]:
-    """Settle IDs that a racing write put on the wrong row, then decide every row.
+    """Settle IDs that a racing write put on the wrong row, then decide every row (and
+    migrate the documents of ``migration``).
 
     Returns the rows as decided, the decisions with every record's fingerprints
     brought up to date, and the ID cells to write (settled or newly assigned).
@@ -158,7 +164,10 @@ def decide(
             confirmed = record.claim == sidik and i not in id_writes
             claim = "" if confirmed else record.claim
             stamped[record.id] = replace(record, sidik=sidik, claim=claim)
-    return settled.rows, Decisions(decisions.outcomes, stamped), id_writes
+    decided = Decisions(decisions.outcomes, stamped)
+    if migration is not None:
+        decided = migrate(rules, settled.rows, decided, migration, now)
+    return settled.rows, decided, id_writes
 
 
 def plan_changes(
@@ -232,6 +241,7 @@ def run_cycle(
     sleep: Callable[[float], None] = time.sleep,
     documents: bool = False,
     kinerja: KinerjaTerms = NOT_TOLD,
+    migration: Migration | None = None,
 ) -> Report:
     """Read, decide, write. ``now`` is the cycle's clock (aware).
 
@@ -243,13 +253,14 @@ def run_cycle(
     each time. At most ``attempts`` rounds. When ``kinerja`` says the Kinerja tab is due,
     the cycle's one read brings Riwayat whole to refresh it (``monitoring.refresh``). With
     ``documents`` the report lists the open documents as decided (``Report.documents``), for
-    the notices that follow the cycle.
+    the notices that follow the cycle. With ``migration`` the cycle also migrates documents
+    (``syncer.migration``).
     """
     context = {"target": backend.target, "cycle": now.isoformat(timespec="seconds")}
     report = Report(now=now, target=backend.target, documents=[] if documents else None)
     with cyclic_gc_paused(), structlog.contextvars.bound_contextvars(**context):
         rounds = max(1, attempts)
-        return _run_cycle(backend, rules, now, dry_run, rounds, sleep, kinerja, report)
+        return _run_cycle(backend, rules, now, dry_run, rounds, sleep, kinerja, report, migration)
 
 
 def _run_cycle(
@@ -261,12 +272,13 @@ def _run_cycle(
     sleep: Callable[[float], None],
     kinerja: KinerjaTerms,
     report: Report,
+    migration: Migration | None = None,
 ) -> Report:
     lost: Changes | None = None
     """Changes whose write's answer was lost: they may have landed."""
     for attempt in range(1, attempts + 1):
         try:
-            _round(backend, rules, now, dry_run, report, kinerja)
+            _round(backend, rules, now, dry_run, report, kinerja, migration)
         except NeedsInit as exc:  # the write found part of the layout gone
             if dry_run or attempt == attempts:  # a dry run writes nothing, init included
                 raise
@@ -313,10 +325,11 @@ def _round(
     dry_run: bool,
     report: Report,
     kinerja: KinerjaTerms,
+    migration: Migration | None = None,
 ) -> None:
     """One read, plan and (unless nothing changed, or a dry run) write."""
     report.changes = Changes()
-    basis = _read_and_decide(backend, rules, now, dry_run, report, kinerja)
+    basis = _read_and_decide(backend, rules, now, dry_run, report, kinerja, migration)
     if report.changes and not dry_run:
         backend.write(report.changes, basis)
 
@@ -328,6 +341,7 @@ def _read_and_decide(
     dry_run: bool,
     report: Report,
     kinerja: KinerjaTerms,
+    migration: Migration | None = None,
 ) -> object:
     """Fill ``report`` with the changes, counts and rows to look at; return the write's basis.
 
@@ -344,17 +358,21 @@ def _read_and_decide(
     )
     report.history_read = None if snapshot.history is None else len(snapshot.history)
     office = read_office(snapshot.tables, rules)
-    rules = report.rules = office.rules
-    records = _with_rebuilt(snapshot)
-    rows, decisions, id_writes = decide(rules, staff_rows(snapshot), records, now)
+    kept = versions.read_kept(snapshot.meta)
+    rules = report.rules = replace(office.rules, versions=kept.versions)
+    records = _with_rebuilt(snapshot, kept)
+    rows, decisions, id_writes = decide(rules, staff_rows(snapshot), records, now, migration)
     report.changes = plan_changes(snapshot, decisions, records, rules, id_writes)
     kinerja_tab = refresh(snapshot, rules, now, kinerja, report.changes.history)
     report.kinerja_due = kinerja_tab.due
-    tabs, digests = worker_tabs(snapshot, rules, rows, decisions, now, kinerja_tab.content)
+    tabs, digests = worker_tabs(snapshot, rules, rows, decisions, now, kinerja_tab.content, kept)
     report.changes.tabs = tabs
     report.changes.pesan = office.pesan
     report.changes.meta.update(digests)
     report.changes.meta.update(kinerja_tab.meta(now))
+    report.changes.meta.update(
+        versions.kept_updates(kept, decisions.records.values(), rules.catalog, now)
+    )
     pointed = views.choices_digest(rules.catalog)
     if snapshot.meta.get(meta.CHOICES) != pointed:  # the steps moved: every dropdown anew
         blocks = views.sop_choices(rules.catalog)
@@ -424,12 +442,13 @@ def history_wanted(snapshot: Snapshot) -> str:
     return ""
 
 
-def _with_rebuilt(snapshot: Snapshot) -> dict[str, Record]:
+def _with_rebuilt(snapshot: Snapshot, kept: versions.Kept) -> dict[str, Record]:
     """The records read, with each one lost or damaged rebuilt from Riwayat."""
     if snapshot.history is None:
         return snapshot.records
     found = records_from_history(snapshot.history)
-    rebuilt = {doc_id: r for doc_id, r in found.items() if doc_id not in snapshot.records}
+    lost = {doc_id: r for doc_id, r in found.items() if doc_id not in snapshot.records}
+    rebuilt = versions.rebuilt_versions(lost, snapshot.history, kept)
     if rebuilt:
         log.warning(
             "records rebuilt from Riwayat", documents=len(rebuilt), ids=sorted(rebuilt)[:20]
@@ -444,17 +463,21 @@ def worker_tabs(
     decisions: Decisions,
     now: datetime,
     kinerja: views.TabContent | None = None,
+    kept: versions.Kept | None = None,
 ) -> tuple[dict[str, views.Grid], dict[str, str]]:
     """The worker tabs whose content changed, and their digests for the key→value area.
 
     A tab is compared through its digest: it is never read. Kinerja is there only on the
-    cycle that refreshes it (``kinerja``).
+    cycle that refreshes it (``kinerja``). The SOP tab lists the versions in use under the
+    steps (``kept``: the older ones kept in the sheet).
     """
+    sop = views.sop_tab(rules.catalog, views.coming_days_off(rules.calendar, now))
+    below = versions.sop_block(rules.catalog, decisions.records.values(), kept or versions.Kept())
     wanted = {
         views.RINGKASAN: views.TabContent(
             views.ringkasan_grid(rules, rows, decisions.outcomes, now), views.UPDATED_AT
         ),
-        views.SOP: views.sop_tab(rules.catalog, views.coming_days_off(rules.calendar, now)),
+        views.SOP: views.TabContent(sop.grid + below),
         **({KINERJA: kinerja} if kinerja is not None else {}),
     }
     tabs: dict[str, views.Grid] = {}

@@ -16,6 +16,9 @@ from datetime import datetime
 from enum import Enum
 
 from sop_models import Catalog, Done, Position, Procedure, Step
+from sop_models.validation import name_key
+from sop_models.version import Versions, label
+from syncer import contract as c
 from syncer import idtime
 from syncer.calendar import WorkingCalendar
 from syncer.cells import Answer, BadValue, Entered, is_blank, parse_langkah, shown, text_of
@@ -30,6 +33,8 @@ class Rules:
     due_soon_minutes: float = 60.0
     people: Directory = field(default_factory=Directory)
     """Who holds each role (the Pegawai tab over the configuration's ``[people]``)."""
+    versions: Versions = field(default_factory=Versions)
+    """Older versions of SOPs that documents in flight still run on (kept in the sheet)."""
 
     def person(self, actor: str, at: datetime) -> str:
         """Pelaksana as staff read it at ``at``: ``Camat — Plh. Siti Aminah``, or the role."""
@@ -52,6 +57,13 @@ class Record:
     """Fingerprint of the document's row as last read (see ``identity``)."""
     claim: str = ""
     """Fingerprint of the row a new ID was written into, until a cycle sees it there."""
+    version: str = ""
+    """The version of its SOP the document runs on (``Procedure.version``); "" on a record
+    written before versions, which runs on the current one and is stamped with it."""
+    alias: str = ""
+    """A Langkah that still means the current step (``langkah_key``): what the cell held
+    when the document was migrated to a version that numbers the step otherwise, until
+    the document moves on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +114,13 @@ class EntryKind(Enum):
     """A transition (a start, a move, a return, Selesai): the ledger of record."""
     REJECTED = "rejected"
     """An attempt the rules refused; logged once per distinct value, changes nothing."""
+    MIGRATED = "migrated"
+    """A document renumbered onto the current version of its SOP (``sop migrate``): the
+    ledger of record, but no move: the document stays at the same work, Mulai kept."""
+
+
+MIGRATION_MARK = "migrasi SOP"
+"""Riwayat's Keterangan of a migration starts with these words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +374,7 @@ def decide_new(rules: Rules, row: StaffRow, doc_id: str, now: datetime) -> Outco
     except _Rejected as exc:
         allowed = f"Isi nomor langkah 1–{proc.last} atau Selesai; jika kosong, dianggap langkah 1."
         return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=f"{exc} {allowed}"))
-    record = Record(doc_id, proc.code, target, now)
+    record = Record(doc_id, proc.code, target, now, version=proc.version)
     if isinstance(target, Done):
         note = "dicatat langsung sebagai Selesai"
     else:
@@ -364,18 +383,75 @@ def decide_new(rules: Rules, row: StaffRow, doc_id: str, now: datetime) -> Outco
     return Outcome(_current_cells(rules, proc, record, now), record, (entry,))
 
 
-def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> Outcome:
-    """A row with a record: the transition rules of DESIGN §2."""
-    proc = rules.catalog.procedures.get(record.procedure)
+def pinned(rules: Rules, record: Record) -> Procedure | str:
+    """The SOP a document runs on: the version it started on (DESIGN §9); a finished
+    document, or one recorded before versions, the current one. A text: why none can be
+    used, as the Pesan of its row."""
+    current = rules.catalog.procedures.get(record.procedure)
+    proc = current
+    if isinstance(record.step, int) and record.version:
+        if current is None or current.version != record.version:
+            proc = rules.versions.get(record.procedure, record.version)
+        if proc is None and (current is not None or _damaged(rules, record)):
+            why = _damaged(rules, record)
+            kept = f"tidak dapat dibaca ({why})" if why else "tidak tersimpan lagi"
+            return (
+                f"Dokumen berjalan pada SOP {record.procedure} versi {record.version}, yang"
+                f" langkah-langkahnya {kept} di tab {c.STATE}. Hubungi admin sopsync:"
+                " dokumen dapat dipindahkan ke versi berlaku dengan sopsync sop migrate"
+                f" {record.procedure}."
+            )
     if proc is None or (isinstance(record.step, int) and not proc.has_step(record.step)):
-        where = f"langkah {record.step} SOP {record.procedure}"
-        message = (
-            f"Dokumen tercatat di {where}, yang tidak ada lagi di katalog SOP."
-            " Hubungi admin sopsync."
+        return (
+            f"Dokumen tercatat di langkah {record.step} SOP {record.procedure}, yang tidak ada"
+            " lagi di katalog SOP. Hubungi admin sopsync."
         )
-        return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=message), record)
+    return proc
+
+
+def _damaged(rules: Rules, record: Record) -> str:
+    return rules.versions.damaged.get((record.procedure, record.version), "")
+
+
+def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> Outcome:
+    """A row with a record: the transition rules of DESIGN §2, on the document's version."""
+    proc = pinned(rules, record)
+    if isinstance(proc, str):
+        return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=proc), record)
+    if not record.version and isinstance(record.step, int):
+        record = replace(record, version=proc.version)
+    outcome = _decide_known(rules, proc, row, record, now)
+    note = older_version_note(rules, proc, outcome.record)
+    if not note:
+        return outcome
+    cells = replace(outcome.cells, pesan=f"{outcome.cells.pesan} {note}".strip())
+    return replace(outcome, cells=cells)
+
+
+def older_version_note(rules: Rules, proc: Procedure, record: Record | None) -> str:
+    """What a document in flight on an older version says once in its Pesan: which version
+    it follows until Selesai, and which is in force (DESIGN §9)."""
+    if record is None or not isinstance(record.step, int):
+        return ""
+    current = rules.catalog.procedures.get(proc.code)
+    if current is not None and current.version == proc.version:
+        return ""
+    if current is None:
+        return (
+            f"Dokumen mengikuti SOP versi {label(proc)}, yang tidak ada lagi di katalog,"
+            " sampai Selesai."
+        )
+    return (
+        f"Dokumen mengikuti SOP versi lama {label(proc)} sampai Selesai; versi berlaku:"
+        f" {label(current)}. Admin dapat memindahkannya dengan sopsync sop migrate."
+    )
+
+
+def _decide_known(
+    rules: Rules, proc: Procedure, row: StaffRow, record: Record, now: datetime
+) -> Outcome:
     current = _current_cells(rules, proc, record, now)
-    if _resolve_quiet(rules, row.prosedur) is not proc:
+    if not _names(rules, row.prosedur, proc):
         typed = "(kosong)" if is_blank(row.prosedur) else shown(row.prosedur)
         message = (
             f"Prosedur diganti menjadi {typed}"
@@ -383,6 +459,8 @@ def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> 
             f' kembalikan ke "{proc.code}", atau buat baris baru untuk dokumen lain.'
         )
         return _reject(rules, proc, record, row, current, message, now)
+    if record.alias and langkah_key(row.langkah) == record.alias:
+        return Outcome(current, record)  # the step as numbered before a migration
     # Blank means step 1, as on a new row: the worker never fills Langkah in.
     blank: Position | str = 1
     if record.step != 1:
@@ -416,10 +494,30 @@ def decide_known(rules: Rules, row: StaffRow, record: Record, now: datetime) -> 
         note = f"Ya: lanjut ke langkah {target}"
     else:
         note = f"lanjut ke langkah {target}"
-    new = replace(record, step=target, since=now, came_from=record.step, rejected=())
+    new = replace(record, step=target, since=now, came_from=record.step, rejected=(), alias="")
     entry = _entry(rules, proc, record.id, now, record.step, target, note)
     cells = _answered_already(proc, new, row, _current_cells(rules, proc, new, now))
     return Outcome(cells, new, (entry,))
+
+
+def langkah_key(langkah: object) -> str:
+    """A Langkah as a record remembers it (``Record.alias``): ``4``, ``Ya``, ``kosong``;
+    "" for a cell that cannot be read."""
+    parsed = parse_langkah(langkah)
+    if parsed is None:
+        return "kosong"
+    return "" if isinstance(parsed, BadValue) else str(parsed)
+
+
+def _names(rules: Rules, prosedur: object, proc: Procedure) -> bool:
+    """Whether a Prosedur cell names ``proc`` (by the catalog's names, or its own code and
+    title when the catalog no longer has it)."""
+    found = _resolve_quiet(rules, prosedur)
+    if found is not None:
+        return found.code == proc.code
+    if proc.code in rules.catalog.procedures or not isinstance(prosedur, str):
+        return False
+    return name_key(prosedur) in {name_key(proc.code), name_key(proc.title)}
 
 
 def _answered_already(
@@ -620,10 +718,18 @@ def _copy(
 
 
 def records_from_history(entries: Iterable[HistoryEntry]) -> dict[str, Record]:
-    """Rebuild the recorded states from Riwayat, the ledger (accepted entries only)."""
+    """Rebuild the recorded states from Riwayat, the ledger (accepted entries and
+    migrations). Versions are not in Riwayat: see ``syncer.versions``."""
     records: dict[str, Record] = {}
     for entry in entries:
-        if entry.accepted and entry.target is not None:
-            source = entry.source if isinstance(entry.source, int) else None
-            records[entry.id] = Record(entry.id, entry.procedure, entry.target, entry.when, source)
+        if entry.kind is EntryKind.REJECTED or entry.target is None:
+            continue
+        if entry.kind is EntryKind.MIGRATED:
+            before = records.get(entry.id)
+            since = before.since if before is not None else entry.when
+            alias = "" if entry.source is None else str(entry.source)
+            records[entry.id] = Record(entry.id, entry.procedure, entry.target, since, alias=alias)
+            continue
+        source = entry.source if isinstance(entry.source, int) else None
+        records[entry.id] = Record(entry.id, entry.procedure, entry.target, entry.when, source)
     return records

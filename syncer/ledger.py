@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sop_models import DONE, Position
 from syncer.cells import text_of
 from syncer.contract import RIWAYAT_COLUMNS, STATE_COLUMNS, column_map
-from syncer.engine import EntryKind, HistoryEntry, Record
+from syncer.engine import MIGRATION_MARK, EntryKind, HistoryEntry, Record
 
 SAME = "*"
 """Claim field: the claim equals the sidik (a new ID not yet seen on its row), written short."""
@@ -22,6 +22,10 @@ SEP = "|"
 REJECTED_SEP = "\n"
 REJECTED_MARK = "ditolak"
 """Riwayat's Keterangan of a rejected attempt starts with this word (DESIGN §2)."""
+VERSION_SEP = "@"
+"""Prosedur field: ``rka@3f9a0c1e``, the SOP and the version the document runs on."""
+ALIAS_SEP = "~"
+"""Langkah field: ``5~4``, at step 5, its Langkah cell may still say 4 (``Record.alias``)."""
 
 
 def _position_cell(position: Position | None) -> object:
@@ -56,12 +60,15 @@ def record_cells(record: Record) -> list[object]:
     Rekaman packs ``prosedur|langkah|mulai|dari|sidik|klaim|ditolak`` into one
     text cell: a first sync of a large sheet writes one record per document,
     and every cell costs about 40 bytes of envelope on Google. Ditolak comes
-    last and may hold anything.
+    last and may hold anything. Prosedur carries the version (``rka@3f9a0c1e``) and
+    Langkah an alias after a migration (``5~4``); a record written before either is
+    read as it was.
     """
     claim = SAME if record.claim and record.claim == record.sidik else record.claim
+    step = str(_position_cell(record.step))
     fields = [
-        record.procedure,
-        str(_position_cell(record.step)),
+        f"{record.procedure}{VERSION_SEP}{record.version}" if record.version else record.procedure,
+        f"{step}{ALIAS_SEP}{record.alias}" if record.alias else step,
         record.since.isoformat(timespec="seconds"),
         "" if record.came_from is None else str(record.came_from),
         record.sidik,
@@ -148,6 +155,8 @@ def _record(doc_id: str, data: object) -> Record | None:
     if len(fields) != 7:
         return None
     procedure, step, since, came_from, sidik, claim, rejected = fields
+    procedure, _, version = procedure.partition(VERSION_SEP)
+    step, _, alias = step.partition(ALIAS_SEP)
     try:
         position = _position(step)
         source = _position(came_from) if came_from else None
@@ -165,6 +174,8 @@ def _record(doc_id: str, data: object) -> Record | None:
         rejected=tuple(rejected.split(REJECTED_SEP)) if rejected else (),
         sidik=sidik,
         claim=sidik if claim == SAME else claim,
+        version=version,
+        alias=alias,
     )
 
 
@@ -200,6 +211,9 @@ def read_history(
             continue
         text = text_of(note)
         rejected = goes_to is None or text.casefold().startswith(REJECTED_MARK)
+        kind = EntryKind.REJECTED if rejected else EntryKind.ACCEPTED
+        if not rejected and text.startswith(MIGRATION_MARK):
+            kind = EntryKind.MIGRATED
         try:
             came_from = _position(source)
         except ValueError:
@@ -216,7 +230,7 @@ def read_history(
                 actor=text_of(actor),
                 due=None,
                 note=text,
-                kind=EntryKind.REJECTED if rejected else EntryKind.ACCEPTED,
+                kind=kind,
             )
         )
     return entries

@@ -15,17 +15,20 @@ read and upserted in its one write. Keys in use:
 - ``tabs``: the layout's order of tabs when ``init`` last put them in it;
 - ``choices``: where the Langkah dropdowns point (``views.choices_digest``), so the cycle
   points them anew only when the SOP tab's steps moved (blank: point them all anew);
-- ``refreshed:Kinerja``: when the Kinerja tab was last refreshed (``monitoring.refresh``).
+- ``refreshed:Kinerja``: when the Kinerja tab was last refreshed (``monitoring.refresh``);
+- ``versi:<sop>:<version>``: the steps of an SOP version documents in flight run on
+  (``syncer.versions``).
 
-Values are text. Another module may add its keys (SOP versions in use): read them
-from ``Snapshot.meta`` and put new values in ``Changes.meta``.
+Values are text. Another module may add its keys: read them from ``Snapshot.meta`` and
+put new values in ``Changes.meta``; a key set to None is removed (its row is blanked, and
+taken by the next new key).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from syncer.cells import text_of
@@ -65,9 +68,11 @@ class MetaArea:
     rows: dict[str, int] = field(default_factory=dict)
     """Key -> 0-based index into the rows it was read from (the header excluded)."""
     end: int = 0
-    """The index after the last row of the area: where a new key goes."""
+    """The index after the last row of the area: where a new key goes when no row is free."""
     columns: tuple[int, int] | None = None
     """The 0-based Kunci and Nilai columns; None when the state tab has no such headers."""
+    free: tuple[int, ...] = ()
+    """Blank rows inside the area (a key removed): new keys go there first."""
 
 
 def read_meta(headers: Sequence[object], rows: Sequence[Sequence[object]]) -> MetaArea:
@@ -85,16 +90,29 @@ def read_meta(headers: Sequence[object], rows: Sequence[Sequence[object]]) -> Me
         values[key] = text_of(row[value_col]) if value_col < len(row) else ""
         where[key] = index
         end = index + 1
-    return MetaArea(values, where, end, (key_col, value_col))
+    free = tuple(sorted(set(range(end)) - set(where.values())))
+    return MetaArea(values, where, end, free=free, columns=(key_col, value_col))
 
 
-def placed(area: MetaArea, updates: dict[str, str]) -> list[tuple[int, str, str]]:
-    """(row index, key, value) of each update: a known key in place, a new one below the area."""
-    out: list[tuple[int, str, str]] = []
+def placed(area: MetaArea, updates: Mapping[str, str | None]) -> list[tuple[int, str, str]]:
+    """(row index, key, value) of each update: a known key in place, a new one in a free row
+    (one removed by this update included) or below the area; a removed key (None) blanked."""
+    removed = [
+        area.rows[key] for key, value in updates.items() if value is None and key in area.rows
+    ]
+    free = sorted([*area.free, *removed])
     end = area.end
+    out: dict[int, tuple[str, str]] = {}
     for key, value in updates.items():
+        if value is None:
+            continue
         row = area.rows.get(key)
         if row is None:
-            row, end = end, end + 1
-        out.append((row, key, value))
-    return out
+            if free:
+                row = free.pop(0)
+            else:
+                row, end = end, end + 1
+        out[row] = (key, value)
+    for row in removed:
+        out.setdefault(row, ("", ""))
+    return [(row, key, value) for row, (key, value) in sorted(out.items())]

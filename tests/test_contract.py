@@ -676,7 +676,10 @@ def office_sop(tmp_path, text_change) -> str:
     return f'\n[sop]\nfolders = ["{folder}"]\n'
 
 
-def test_an_office_sop_changes_pelaksana_and_tenggat_on_the_next_cycle(sheet, tmp_path):
+def test_an_office_sop_changes_pelaksana_and_tenggat_of_documents_started_after_it(
+    sheet, tmp_path
+):
+    """DESIGN §9: a document in flight keeps the version it started on (tests/test_versions)."""
     sheet.add_rows({"Prosedur": "laporan-bulanan", "Judul": "x", "Langkah": 3})
     synced(sheet, MON_0800)
     assert doc(sheet, "x")["Pelaksana"] == "Kasubag Evapor"
@@ -696,9 +699,12 @@ def test_an_office_sop_changes_pelaksana_and_tenggat_on_the_next_cycle(sheet, tm
     )
     listed = sheet.cli("sop", "list")
     assert "sop-kantor" in listed.out and "bawaan" in listed.out
+    sheet.add_rows({"Prosedur": "laporan-bulanan", "Judul": "y", "Langkah": 3})
     synced(sheet, "2026-11-30T08:05")
-    assert doc(sheet, "x")["Pelaksana"] == "Sekcam"
-    assert doc(sheet, "x")["Tenggat"] == datetime(2026, 11, 30, 10, 0)
+    assert doc(sheet, "x")["Pelaksana"] == "Kasubag Evapor"
+    assert doc(sheet, "x")["Tenggat"] == datetime(2026, 11, 30, 8, 30)
+    assert doc(sheet, "y")["Pelaksana"] == "Sekcam"
+    assert doc(sheet, "y")["Tenggat"] == datetime(2026, 11, 30, 10, 5)
 
 
 def test_a_broken_office_sop_stops_the_cycle_before_any_cell_is_touched(sheet, tmp_path):

@@ -110,8 +110,8 @@ class Changes:
     """Row index -> the rows of the SOP tab whose steps its Langkah dropdown offers."""
     pesan: dict[str, dict[int, str]] = field(default_factory=dict)
     """Admin tab -> row index (into its ``Table.rows``) -> its Pesan text ("" to clear)."""
-    meta: dict[str, str] = field(default_factory=dict)
-    """Keys of the state tab's key→value area to set."""
+    meta: dict[str, str | None] = field(default_factory=dict)
+    """Keys of the state tab's key→value area to set (None: to remove)."""
 
     def __bool__(self) -> bool:
         return bool(

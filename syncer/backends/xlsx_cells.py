@@ -109,12 +109,12 @@ class Looks:
         self.give(cell, col)
 
 
-def write_meta(state: Worksheet, area: MetaArea, updates: Mapping[str, str]) -> None:
+def write_meta(state: Worksheet, area: MetaArea, updates: Mapping[str, str | None]) -> None:
     """Upsert keys of the state tab's key→value area."""
     if not updates or area.columns is None:
         return
     key_col, value_col = area.columns
-    for index, key, value in placed(area, dict(updates)):
+    for index, key, value in placed(area, updates):
         set_value(state.cell(index + 2, key_col + 1), key)
         set_value(state.cell(index + 2, value_col + 1), value)
 

@@ -11,6 +11,7 @@ not ask for the spreadsheet's layout.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo
 
@@ -272,9 +273,7 @@ class GoogleBackend:
         area = meta.read_meta(rows[0], rows[1:]) if rows else meta.MetaArea()
         if area.columns is None:
             raise NeedsInit("the state tab has no key→value area")
-        return meta.MetaArea(
-            area.values, area.rows, area.end, (area.columns[0] + 2, area.columns[1] + 2)
-        )
+        return replace(area, columns=(area.columns[0] + 2, area.columns[1] + 2))
 
 
 def _require(tab: layout.Tab, headers: list[object]) -> None:

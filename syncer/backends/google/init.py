@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from syncer import contract as c
@@ -426,7 +426,7 @@ class InitPlan:
         key_col, value_col = (cols[c.header_key(name)] for name in c.META_COLUMNS)
         if (key_col, value_col) != (2, 3):  # read from C:D: not the area
             self.area = MetaArea()
-        self.area = MetaArea(self.area.values, self.area.rows, self.area.end, (key_col, value_col))
+        self.area = replace(self.area, columns=(key_col, value_col))
 
     def _formats_and_dropdowns(
         self, sheet: Sheet, tab: layout.Tab, headers: list[object], added: bool
@@ -727,9 +727,7 @@ def _ledger_look() -> str:
 def _shifted(area: MetaArea, by: int) -> MetaArea:
     """A key→value area read from columns C:D, with its columns as the whole tab counts them."""
     cols = area.columns
-    return MetaArea(
-        area.values, area.rows, area.end, (cols[0] + by, cols[1] + by) if cols else None
-    )
+    return replace(area, columns=(cols[0] + by, cols[1] + by) if cols else None)
 
 
 def _formula(rule: dict[str, Any]) -> str:

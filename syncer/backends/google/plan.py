@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -284,7 +284,7 @@ class Planner:
         for u in chunk:
             if u.tabs:
                 requests.extend(tab_requests(0, u.tabs, ids))
-        values = {meta.TOKEN: str(following), **(self.meta if last else {})}
+        values: dict[str, str | None] = {meta.TOKEN: str(following), **(self.meta if last else {})}
         requests.extend(meta_requests(ids[c.STATE], self.basis.meta, values))
         return {"requests": requests}
 
@@ -315,7 +315,7 @@ def marker_step(state_id: int, previous: int | None, following: int) -> list[Req
     return steps
 
 
-def meta_requests(state_id: int, area: MetaArea, values: dict[str, str]) -> list[Request]:
+def meta_requests(state_id: int, area: MetaArea, values: Mapping[str, str | None]) -> list[Request]:
     """Upsert keys of the key→value area (two cells a key)."""
     if area.columns is None:
         raise ValueError("the state tab has no key→value area")

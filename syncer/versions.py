@@ -1,0 +1,214 @@
+"""SOP versions in the sheet (DESIGN §9): the steps documents in flight run on, kept where
+the documents are, so that a catalog edit or a new machine does not lose them.
+
+Each version that a document in flight runs on is kept in the state tab's key→value
+area under ``versi:<sop>:<version>``, its value a compact JSON of the SOP's title, when
+it was first kept, its revision date and its steps in canonical form
+(``sop_models.version.steps_data``): about 0.5–1 kB an SOP. A version no document in
+flight runs on is removed. Read back, a kept version is checked: its steps must be a
+valid SOP whose digest is the version in its key; one that is not is ``damaged``, and
+the documents on it get a clear Pesan (``engine.pinned``) until an admin migrates them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from sop_models import Catalog, Procedure
+from sop_models.identity import Identity
+from sop_models.version import (
+    VersionError,
+    Versions,
+    label,
+    procedure_from_data,
+    steps_data,
+)
+from syncer.contract import Status
+from syncer.engine import MIGRATION_MARK, EntryKind, HistoryEntry, Record
+from syncer.views import HEADER, TITLE, Grid, Styled
+
+PREFIX = "versi:"
+Key = tuple[str, str]
+"""(SOP code, version)."""
+
+
+def version_key(code: str, version: str) -> str:
+    return f"{PREFIX}{code}:{version}"
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The versions read from the state tab."""
+
+    versions: Versions = field(default_factory=Versions)
+    since: Mapping[Key, datetime] = field(default_factory=dict)
+    """When each readable version was first kept (its first document started on it)."""
+    keys: frozenset[Key] = frozenset()
+    """Every version the area has a key for, readable or not."""
+
+
+def stored(proc: Procedure, now: datetime) -> str:
+    """The value a version is kept as."""
+    value: dict[str, object] = {"judul": proc.title, "sejak": now.isoformat(timespec="seconds")}
+    if proc.identity.tanggal_revisi:
+        value["revisi"] = proc.identity.tanggal_revisi.isoformat()
+    value["langkah"] = steps_data(proc)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def read_kept(meta: Mapping[str, str]) -> Kept:
+    """Every version the key→value area holds; one that cannot be used is named with why."""
+    procedures: dict[Key, Procedure] = {}
+    damaged: dict[Key, str] = {}
+    since: dict[Key, datetime] = {}
+    for name, text in meta.items():
+        if not name.startswith(PREFIX):
+            continue
+        code, _, version = name.removeprefix(PREFIX).rpartition(":")
+        key = (code, version)
+        try:
+            procedures[key], since[key] = _version(code, version, text)
+        except VersionError as exc:
+            damaged[key] = str(exc)
+    keys = frozenset([*procedures, *damaged])
+    return Kept(Versions(procedures, damaged), since, keys)
+
+
+def _version(code: str, version: str, text: str) -> tuple[Procedure, datetime]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise VersionError("isinya bukan JSON yang terbaca") from None
+    if not isinstance(value, dict):
+        raise VersionError("isinya tidak terbaca")
+    title, when, revised = value.get("judul"), value.get("sejak"), value.get("revisi")
+    try:
+        since = datetime.fromisoformat(when) if isinstance(when, str) else None
+        day = date.fromisoformat(revised) if isinstance(revised, str) else None
+    except ValueError:
+        raise VersionError("tanggalnya tidak terbaca") from None
+    if since is None or since.tzinfo is None or not isinstance(title, str):
+        raise VersionError("judul atau tanggalnya tidak terbaca")
+    proc = procedure_from_data(code, title, version, value.get("langkah"))
+    if day is not None:
+        proc = proc.model_copy(update={"identity": Identity(tanggal_revisi=day)})
+    return proc, since
+
+
+def in_flight(records: Iterable[Record]) -> set[Key]:
+    """The versions documents in flight run on."""
+    return {(r.procedure, r.version) for r in records if isinstance(r.step, int) and r.version}
+
+
+def kept_updates(
+    kept: Kept, records: Iterable[Record], catalog: Catalog, now: datetime
+) -> dict[str, str | None]:
+    """What the area should change: each version in use and not kept yet, added (the
+    catalog's own: an older one missing cannot be made up); each kept and no longer in
+    use, removed. Nothing when no document started, finished or migrated."""
+    used = in_flight(records)
+    updates: dict[str, str | None] = {version_key(*key): None for key in sorted(kept.keys - used)}
+    for code, version in sorted(used - kept.keys):
+        proc = catalog.procedures.get(code)
+        if proc is not None and proc.version == version:
+            updates[version_key(code, version)] = stored(proc, now)
+    return updates
+
+
+_MIGRATED_TO = re.compile(r"\bke versi ([0-9a-f]+)\b")
+
+
+def rebuilt_versions(
+    rebuilt: Mapping[str, Record], history: Iterable[HistoryEntry], kept: Kept
+) -> dict[str, Record]:
+    """Records rebuilt from Riwayat, with the version each document runs on.
+
+    Riwayat does not name versions at a start: a document is on the version kept for its
+    SOP that was first kept last before its start (versions are kept from their first
+    document on), or before any, on the earliest kept; with none kept, on the current one
+    (the engine stamps it). A migration names the version it went to.
+    """
+    began: dict[str, HistoryEntry] = {}
+    for entry in history:
+        if entry.id in rebuilt and (
+            (entry.kind is EntryKind.ACCEPTED and entry.source is None)
+            or entry.kind is EntryKind.MIGRATED
+        ):
+            began[entry.id] = entry
+    out: dict[str, Record] = {}
+    for doc_id, record in rebuilt.items():
+        start = began.get(doc_id)
+        version = ""
+        if start is not None and start.kind is EntryKind.MIGRATED:
+            found = _MIGRATED_TO.search(start.note)
+            version = found.group(1) if found else ""
+        elif start is not None:
+            version = _version_at(kept, record.procedure, start.when)
+        out[doc_id] = replace(record, version=version if isinstance(record.step, int) else "")
+    return out
+
+
+def _version_at(kept: Kept, code: str, moment: datetime) -> str:
+    known = sorted((when, key[1]) for key, when in kept.since.items() if key[0] == code)
+    earlier = [version for when, version in known if when <= moment]
+    if earlier:
+        return earlier[-1]
+    return known[0][1] if known else ""
+
+
+def migration_note(old: str, new: Procedure, source: int, target: int) -> str:
+    """Riwayat's Keterangan of a migration: ``migrasi SOP ke versi … (dari versi …): …``."""
+    return (
+        f"{MIGRATION_MARK} ke versi {new.version} (dari versi {old}): langkah {source} → {target}"
+    )
+
+
+# --- the SOP tab's block: versions in force, documents on older ones ----------------------
+
+OLDER = Status.HAMPIR_TENGGAT.value
+"""Documents on an older version are shown yellow: worth a look, nothing wrong yet."""
+HEADERS = ("Kode", "Prosedur", "", "Versi berlaku", "Dokumen pada versi lama")
+SHOWN_IDS = 10
+"""Documents named per older version; beyond this, how many more."""
+
+
+def sop_block(catalog: Catalog, records: Iterable[Record], kept: Kept) -> Grid:
+    """Below the steps: each SOP's version in force (with its revision date) and how many
+    documents in flight run on an older one, which, and on what version. Under the steps,
+    it moves none of their rows: a change here does not point the Langkah dropdowns anew
+    (``meta.CHOICES``)."""
+    older: dict[str, dict[str, list[str]]] = {}
+    for record in records:
+        if not isinstance(record.step, int) or not record.version:
+            continue
+        current = catalog.procedures.get(record.procedure)
+        if current is None or current.version != record.version:
+            older.setdefault(record.procedure, {}).setdefault(record.version, []).append(record.id)
+    grid: Grid = [
+        [],
+        [Styled("Versi SOP: dokumen berjalan tetap pada versi saat dimulai", TITLE)],
+        [Styled(name, HEADER) for name in HEADERS],
+    ]
+    for proc in catalog:
+        grid.append(_piece_row(proc.code, proc.title, label(proc), older.get(proc.code, {})))
+    for code in sorted(older.keys() - catalog.procedures.keys()):
+        title = next((p.title for (c, _), p in kept.versions.procedures.items() if c == code), code)
+        grid.append(_piece_row(code, title, "(tidak ada lagi di katalog)", older[code]))
+    return grid
+
+
+def _piece_row(code: str, title: str, current: str, older: dict[str, list[str]]) -> list[Styled]:
+    count = sum(len(ids) for ids in older.values())
+    if not count:
+        return [Styled(code), Styled(title), Styled(""), Styled(current), Styled("Tidak ada")]
+    parts = []
+    for version, ids in sorted(older.items()):
+        ids = sorted(ids)
+        more = f" dan {len(ids) - SHOWN_IDS} lainnya" if len(ids) > SHOWN_IDS else ""
+        parts.append(f"versi {version}: {', '.join(ids[:SHOWN_IDS])}{more}")
+    text = f"{count} dokumen ({'; '.join(parts)})"
+    return [Styled(code), Styled(title), Styled(""), Styled(current), Styled(text, OLDER)]
