@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from sop_models.catalog import BUILTIN_SOURCE, Catalog
 from sop_models.procedure import Procedure, Step
+from sop_models.version import label
 from syncer.idtime import tanggal
 
 WIDTH = 120
@@ -153,6 +154,7 @@ def render_procedure(proc: Procedure, width: int = WIDTH) -> str:
 
     summary = [
         f"{len(proc.steps)} langkah, waktu baku {total_standard_time(proc)}",
+        f"Versi {label(proc)}",
         f"Pelaksana: {', '.join(proc.actors)}",
     ]
     summary.extend(_identity(proc))

@@ -347,7 +347,8 @@ def cmd_laporan(args: argparse.Namespace) -> int:
     from syncer.monitoring.laporan import make_laporan
     from syncer.monitoring.laporan_pdf import write_pdf
     from syncer.monitoring.laporan_xlsx import write_xlsx
-    from syncer.monitoring.measures import Period
+    from syncer.monitoring.measures import Period, Pins
+    from syncer.versions import read_kept
 
     out: Path = args.out
     writers = {".xlsx": write_xlsx, ".pdf": write_pdf}
@@ -361,9 +362,13 @@ def cmd_laporan(args: argparse.Namespace) -> int:
         period = Period.between(first, last, now.date())
     except ValueError as exc:
         raise CommandError(f"--sampai is before --dari: {exc}", EXIT_USAGE) from None
-    history = make_backend(config, rules).read(full_history=True).history
-    entries = history or []
-    report = make_laporan(entries, rules.catalog, rules.calendar, config.laporan, period, now)
+    snapshot = make_backend(config, rules).read(full_history=True)
+    entries = snapshot.history or []
+    pins = Pins(
+        {doc_id: r.version for doc_id, r in snapshot.records.items()},
+        read_kept(snapshot.meta).versions,
+    )
+    report = make_laporan(entries, rules.catalog, rules.calendar, config.laporan, period, now, pins)
     try:
         writers[out.suffix.lower()](report, out)
     except OSError as exc:

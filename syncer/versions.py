@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 
 from sop_models import Catalog, Procedure
 from sop_models.identity import Identity
@@ -78,10 +79,12 @@ def read_kept(meta: Mapping[str, str]) -> Kept:
     return Kept(Versions(procedures, damaged), since, keys)
 
 
+@lru_cache(maxsize=256)
 def _version(code: str, version: str, text: str) -> tuple[Procedure, datetime]:
+    """A kept version from its value (remembered: a ``run`` reads the same ones each cycle)."""
     try:
         value = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise VersionError("isinya bukan JSON yang terbaca") from None
     if not isinstance(value, dict):
         raise VersionError("isinya tidak terbaca")
@@ -119,7 +122,13 @@ def kept_updates(
     return updates
 
 
-_MIGRATED_TO = re.compile(r"\bke versi ([0-9a-f]+)\b")
+_MIGRATED = re.compile(r"ke versi ([0-9a-f]+) \(dari versi ([0-9a-f]+)\)")
+
+
+def migrated(note: str) -> tuple[str, str]:
+    """The versions a migration's Keterangan names: (left, reached); "" when it names none."""
+    found = _MIGRATED.search(note)
+    return (found.group(2), found.group(1)) if found else ("", "")
 
 
 def rebuilt_versions(
@@ -144,8 +153,7 @@ def rebuilt_versions(
         start = began.get(doc_id)
         version = ""
         if start is not None and start.kind is EntryKind.MIGRATED:
-            found = _MIGRATED_TO.search(start.note)
-            version = found.group(1) if found else ""
+            version = migrated(start.note)[1]
         elif start is not None:
             version = _version_at(kept, record.procedure, start.when)
         out[doc_id] = replace(record, version=version if isinstance(record.step, int) else "")

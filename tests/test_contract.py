@@ -676,9 +676,7 @@ def office_sop(tmp_path, text_change) -> str:
     return f'\n[sop]\nfolders = ["{folder}"]\n'
 
 
-def test_an_office_sop_changes_pelaksana_and_tenggat_of_documents_started_after_it(
-    sheet, tmp_path
-):
+def test_an_office_sop_changes_pelaksana_and_tenggat_of_documents_started_after_it(sheet, tmp_path):
     """DESIGN §9: a document in flight keeps the version it started on (tests/test_versions)."""
     sheet.add_rows({"Prosedur": "laporan-bulanan", "Judul": "x", "Langkah": 3})
     synced(sheet, MON_0800)

@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sop_models import DONE, Duration, Position, Procedure, load_catalog
+from sop_models import DONE, Duration, Position, Procedure, build_procedure, load_catalog
+from sop_models.version import Versions
 from syncer.calendar import WorkingCalendar
 from syncer.engine import EntryKind, HistoryEntry
-from syncer.monitoring.measures import Measures, Penilaian, Period, StepFigures, measure
+from syncer.monitoring.measures import Measures, Penilaian, Period, Pins, StepFigures, measure
+from syncer.versions import migration_note
 
 WIB = ZoneInfo("Asia/Jakarta")
 CATALOG = load_catalog()
@@ -303,3 +305,59 @@ def test_within_mutu_baku_means_by_the_tenggat_the_sheet_showed():
     assert CALENDAR.working_minutes(start1.when, on_time.when) == 460
     assert step_within([start1, on_time], 1) == 1
     assert step_within([start1, entry("2026-11-30T16:05", "H", hari, 1, 2)], 1) == 0
+
+
+# --- migrations and versions (DESIGN §9) -------------------------------------------------------
+
+
+def _older(change) -> Procedure:
+    """laporan-bulanan as it was before an edit: ``change`` applied to its steps."""
+    data = CATALOG.get(LB).model_dump(exclude={"identity"})
+    change(data["steps"])
+    return build_procedure(data, "lama.yaml")
+
+
+def _migration(when: str, doc: str, source: int, target: int, old: str) -> HistoryEntry:
+    note = migration_note(old, CATALOG.get(LB), source, target)
+    return replace(entry(when, doc, LB, source, target, EntryKind.MIGRATED), note=note)
+
+
+def test_a_migration_is_no_move_and_the_stay_runs_from_when_the_step_was_reached():
+    walk = [
+        entry("2026-11-30T08:00", "M", LB, None, 2),
+        entry("2026-11-30T09:00", "M", LB, 2, 3),
+        _migration("2026-11-30T10:00", "M", 3, 4, old="00aa00aa"),
+        entry("2026-11-30T10:30", "M", LB, 4, 5),
+    ]
+    figures = measure(walk, CATALOG, CALENDAR, SEMESTER_II, at("2026-12-01T08:00"))
+    assert step(figures, LB, 3).moves == 0  # the migration moved nothing out of step 3
+    assert step(figures, LB, 4).times == (90.0,)  # at the work since 09.00, renumbered 4
+    assert step(figures, LB, 2).times == (60.0,)
+    assert step(figures, LB, 5).moves == 0 and figures.skipped == 0
+    assert next(p for p in figures.procedures if p.procedure.code == LB).load.open == 1
+
+
+def test_stays_on_an_older_version_count_only_where_the_step_means_the_same():
+    # The older version: step 2 the same work; step 3 reviewed by the Sekcam.
+    older = _older(lambda steps: steps[2].update(actor="Sekcam"))
+    walk = [
+        entry("2026-11-30T08:00", "M", LB, None, 2),
+        entry("2026-11-30T09:00", "M", LB, 2, 3),
+        _migration("2026-11-30T10:00", "M", 3, 3, old=older.version),
+        entry("2026-11-30T10:30", "M", LB, 3, 4),
+        entry("2026-11-30T08:00", "O", LB, None, 2),  # still on the older version
+        entry("2026-11-30T08:30", "O", LB, 2, 3),
+        entry("2026-11-30T08:40", "O", LB, 3, 4),
+    ]
+    now = at("2026-12-01T08:00")
+    kept = Pins(
+        {"M": CATALOG.get(LB).version, "O": older.version}, Versions({(LB, older.version): older})
+    )
+    figures = measure(walk, CATALOG, CALENDAR, SEMESTER_II, now, kept)
+    assert step(figures, LB, 2).times == (30.0, 60.0)  # the same work on both versions
+    assert step(figures, LB, 3).times == (90.0,)  # M's, migrated; O's review was the Sekcam's
+    assert figures.skipped == 1
+    forgotten = Pins({"M": CATALOG.get(LB).version, "O": older.version})  # its steps let go
+    figures = measure(walk, CATALOG, CALENDAR, SEMESTER_II, now, forgotten)
+    assert step(figures, LB, 2).moves == 0 and step(figures, LB, 3).times == (90.0,)
+    assert figures.skipped == 4  # M's and O's stays at 2, O's at 3, O open at 4

@@ -12,12 +12,15 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
 from sop_models import load_catalog, load_file
 from syncer import contract as c
+from syncer.meta import placed, read_meta
+from syncer.versions import read_kept, stored
 from tests.sheets import said
 from tests.test_contract import doc, history, moves, one_record_each, synced
 
@@ -342,3 +345,72 @@ def test_a_migration_whose_answer_is_lost_is_logged_once(sheet, tmp_path):
     assert len(sheet.table(c.RIWAYAT)) == riwayat + 2
     assert len(one_record_each(sheet)) == 2
     assert "Nothing changed" in synced(sheet, "2026-11-30T08:10").out
+
+
+def test_init_after_a_catalog_change_leaves_the_versions_for_the_next_cycle(sheet, tmp_path):
+    sheet.add_rows({"Prosedur": LB, "Judul": "lama", "Langkah": 3})
+    synced(sheet, MON_0800)
+    new = load_file(edited(tmp_path, step3_by_sekcam))
+    use_folder(sheet, tmp_path / "sop-kantor")
+    assert sheet.cli("init").code == 0
+    synced(sheet, "2026-11-30T08:05")
+    assert versions_block(sheet)[LB][3:] == [
+        f"{new.version} (revisi 15 November 2026)",
+        f"1 dokumen (versi {BUILT_IN.version}: LB-2026-0001)",
+    ]
+    shown = sheet.cli("sop", "show", LB)
+    assert f"Versi {new.version} (revisi 15 November 2026)" in shown.out.splitlines()
+
+
+# --- kept versions read back: the sheet is not trusted ---------------------------------------
+
+
+def steps(text: str) -> str:
+    """A kept version's value with these steps."""
+    return '{"judul": "x", "sejak": "2026-11-30T08:00:00+07:00", "langkah": ' + text + "}"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "rusak",
+        "[" * 100_000,
+        "[]",
+        '{"judul": "x"}',
+        '{"judul": "x", "sejak": "kemarin", "langkah": []}',
+        steps('[["a", "Staf"]]'),
+        steps('[["a", "Staf", "2 minggu"]]'),
+        steps('[["a", "Staf", "", 9, 1]]'),
+        steps('[["a", "Staf", ""]]'),  # an SOP, but not this version
+        '{"judul": 7, "sejak": "2026-11-30T08:00:00+07:00", "langkah": [["a", "Staf", ""]]}',
+    ],
+)
+def test_a_kept_version_that_is_not_what_it_claims_is_damaged_never_a_crash(value):
+    kept = read_kept({f"versi:{LB}:{BUILT_IN.version}": value, "token": "1"})
+    assert kept.versions.procedures == {}
+    assert set(kept.versions.damaged) == {(LB, BUILT_IN.version)}
+    assert kept.keys == {(LB, BUILT_IN.version)}
+
+
+def test_a_kept_version_reads_back_as_the_sop_it_was():
+    moment = datetime(2026, 11, 30, 8, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    kept = read_kept({f"versi:{LB}:{BUILT_IN.version}": stored(BUILT_IN, moment)})
+    again = kept.versions.get(LB, BUILT_IN.version)
+    assert again is not None and again.version == BUILT_IN.version
+    assert [(s.activity, s.actor, s.waktu) for s in again.steps] == [
+        (s.activity, s.actor, s.waktu) for s in BUILT_IN.steps
+    ]
+    assert kept.since == {(LB, BUILT_IN.version): moment}
+    assert len(stored(BUILT_IN, moment)) < 700  # what each SOP in flight adds to every read
+
+
+def test_a_removed_key_leaves_its_row_to_the_next_new_key():
+    area = read_meta(["Kunci", "Nilai"], [["a", "1"], ["b", "2"], [None, None], ["d", "4"]])
+    assert area.free == (2,)
+    assert placed(area, {"b": None, "e": "5", "f": "6", "g": "7"}) == [
+        (1, "e", "5"),
+        (2, "f", "6"),
+        (4, "g", "7"),
+    ]
+    assert placed(area, {"a": None}) == [(0, "", "")]

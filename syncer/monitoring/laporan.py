@@ -28,6 +28,7 @@ from syncer.monitoring.measures import (
     Measures,
     Penilaian,
     Period,
+    Pins,
     ProcedureFigures,
     StepFigures,
     measure,
@@ -99,7 +100,8 @@ class Laporan:
                 (
                     "Tidak dihitung",
                     f"{self.measures.skipped} catatan Riwayat pada langkah atau SOP"
-                    " yang tidak ada lagi di katalog SOP",
+                    " yang tidak ada lagi di katalog SOP, atau pada versi SOP lain yang"
+                    " langkahnya berbeda",
                 )
             )
         return lines
@@ -239,10 +241,12 @@ def make_laporan(
     settings: LaporanConfig,
     period: Period,
     now: datetime,
+    pins: Pins | None = None,
 ) -> Laporan:
-    """The form for ``period`` from Riwayat, as printed at ``now``."""
+    """The form for ``period`` from Riwayat, as printed at ``now`` (``pins``: the versions
+    documents ran on, see ``measures``)."""
     return Laporan(
-        measures=measure(entries, catalog, calendar, period, now),
+        measures=measure(entries, catalog, calendar, period, now, pins),
         unit=tuple(settings.unit) or sop_unit(catalog),
         printed=now.astimezone(calendar.zone).date(),
         evaluator=settings.evaluator,

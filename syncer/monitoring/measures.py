@@ -19,6 +19,17 @@ Pure: no I/O, the clock passed in. Where §10 is silent, this module decides:
 * Steps are the current catalog's, looked up by the SOP code and step number Riwayat
   stores. A stay at a step or SOP the catalog no longer has is counted in
   :attr:`Measures.skipped` and nowhere else; so is an open document at such a step.
+* A **migration** (``sop migrate``, DESIGN §9) is no move: the stay goes on at the step's
+  new number from the moment the document reached it (Mulai is kept), and counts once,
+  when the document moves on.
+* **Versions** (given ``pins``: which version each document runs on, and the older
+  versions kept in the sheet): a stay on a version other than the current one counts at
+  the current step of the same number only when that step asks the same work of the
+  same actor in the same time (``same_work``), its returns by its own version's
+  decision; otherwise, or when that version's steps are no longer kept (no document runs
+  on it any more), it is counted in :attr:`Measures.skipped`. Which version a stay ran
+  on: before a migration, the one the migration names as left; after the last, the
+  document's record's. Without ``pins`` every stay is taken to be on the current version.
 * **Median**: the middle time (the mean of the two middle ones for an even count).
   **90th percentile**: nearest rank, the shortest observed time that at least 90% of
   the moves took no longer than.
@@ -28,8 +39,8 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from itertools import pairwise
@@ -37,9 +48,11 @@ from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from sop_models import Catalog, Duration, Procedure, Step
+from sop_models.version import Versions, same_work
 from syncer.calendar import WorkingCalendar
-from syncer.engine import HistoryEntry
+from syncer.engine import EntryKind, HistoryEntry
 from syncer.idtime import tanggal
+from syncer.versions import migrated
 
 
 class Penilaian(StrEnum):
@@ -238,7 +251,8 @@ class Measures:
     roles: tuple[RoleFigures, ...]
     """Every role of the catalog, in order of first appearance."""
     skipped: int
-    """Moves out of, and open documents at, steps the current catalog no longer has."""
+    """Moves out of, and open documents at, steps the current catalog no longer has, or
+    steps of another version that do not mean the current step of the same number."""
 
     @property
     def as_of_day(self) -> date:
@@ -291,12 +305,23 @@ class _LoadTally:
             self.within += step.within
 
 
+@dataclass(frozen=True)
+class Pins:
+    """Which version of its SOP each document runs on (its record's), and the older
+    versions whose steps the sheet keeps."""
+
+    documents: Mapping[str, str] = field(default_factory=dict)
+    """Document ID -> version ("" or absent: the current one)."""
+    versions: Versions = field(default_factory=Versions)
+
+
 def measure(
     entries: Iterable[HistoryEntry],
     catalog: Catalog,
     calendar: WorkingCalendar,
     period: Period,
     now: datetime,
+    pins: Pins | None = None,
 ) -> Measures:
     """The figures of ``period`` (see the module's definitions); ``now`` is aware."""
     zone = calendar.zone
@@ -304,35 +329,75 @@ def measure(
     as_of = min(now, end)
     by_document: dict[str, list[HistoryEntry]] = {}
     for entry in entries:
-        if entry.accepted and entry.target is not None and entry.when < end and entry.when <= now:
+        if (
+            entry.kind is not EntryKind.REJECTED
+            and entry.target is not None
+            and entry.when < end
+            and entry.when <= now
+        ):
             by_document.setdefault(entry.id, []).append(entry)
     tallies: dict[tuple[str, int], _Tally] = {}
     loads: dict[tuple[str, int], _LoadTally] = {}
     skipped = 0
     when = attrgetter("when")
-    for history in by_document.values():
+    for doc_id, history in by_document.items():
         history.sort(key=when)  # stable: entries of one cycle keep their Riwayat order
-        for here, then in pairwise(history):
+        pinned = pins.documents.get(doc_id, "") if pins is not None else ""
+        stays = _stays(history, pinned)
+        for (here, version), (then, _) in pairwise(stays):
             if not start <= then.when < end or not isinstance(here.target, int):
                 continue
-            proc = catalog.procedures.get(here.procedure)
-            if proc is None or not proc.has_step(here.target):
+            judged = _judged(catalog, pins, here.procedure, here.target, version)
+            if judged is None:
                 skipped += 1
                 continue
-            tally = tallies.setdefault((proc.code, here.target), _Tally())
-            _count_stay(tally, proc.step(here.target), here.when, then, calendar)
-        last = history[-1]
+            tally = tallies.setdefault((here.procedure, here.target), _Tally())
+            _count_stay(tally, judged, here.when, then, calendar)
+        last, version = stays[-1]
         if isinstance(last.target, int):
-            proc = catalog.procedures.get(last.procedure)
-            if proc is None or not proc.has_step(last.target):
+            judged = _judged(catalog, pins, last.procedure, last.target, version)
+            if judged is None:
                 skipped += 1
                 continue
-            load = loads.setdefault((proc.code, last.target), _LoadTally())
+            load = loads.setdefault((last.procedure, last.target), _LoadTally())
             load.open += 1
-            duration = proc.step(last.target).duration
+            duration = judged.duration
             if duration is not None and calendar.add(last.when, duration) < as_of:
                 load.late += 1
     return _assemble(catalog, calendar, period, as_of, tallies, loads, skipped)
+
+
+def _stays(history: list[HistoryEntry], pinned: str) -> list[tuple[HistoryEntry, str]]:
+    """A document's entries, each the start of a stay with the version it ran on ("":
+    the current one). A migration is folded into the stay it renumbered: that stay goes
+    on at the new number from its real start, on the version migrated to."""
+    out: list[tuple[HistoryEntry, str | None]] = []
+    for entry in history:
+        if entry.kind is not EntryKind.MIGRATED or not out:
+            out.append((entry, None))
+            continue
+        left = migrated(entry.note)[0]
+        out = [(e, left if v is None else v) for e, v in out]
+        arrived = out[-1][0]
+        out[-1] = (replace(arrived, target=entry.target, procedure=entry.procedure), None)
+    return [(e, pinned if v is None else v) for e, v in out]
+
+
+def _judged(
+    catalog: Catalog, pins: Pins | None, code: str, number: int, version: str
+) -> Step | None:
+    """The step a stay is measured as (the current step ``number``), judged by its own
+    version's step; None when it cannot be (see the module's definitions)."""
+    proc = catalog.procedures.get(code)
+    if proc is None or not proc.has_step(number):
+        return None
+    if pins is None or not version or version == proc.version:
+        return proc.step(number)
+    old = pins.versions.get(code, version)
+    if old is None or not old.has_step(number):
+        return None
+    step = old.step(number)
+    return step if same_work(step, proc.step(number)) else None
 
 
 def _count_stay(
