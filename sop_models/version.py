@@ -81,17 +81,18 @@ class VersionError(ValueError):
     """A stored version that cannot be used; the message says why, in Indonesian."""
 
 
-def procedure_from_data(code: str, title: str, version: str, data: object) -> Procedure:
+def procedure_from_data(
+    code: str, title: str, version: str, data: object, aliases: object = ()
+) -> Procedure:
     """The SOP ``code`` at ``version`` from its stored steps (``steps_data``); VersionError
     when they are not a valid SOP, or not that version (edited or damaged where kept)."""
     from sop_models.procedure import Procedure
 
     steps = _steps(data)
     actors = tuple(dict.fromkeys(str(s["actor"]) for s in steps))
+    fields = {"code": code, "title": title, "aliases": aliases, "actors": actors, "steps": steps}
     try:
-        proc = Procedure.model_validate(
-            {"code": code, "title": title or code, "actors": actors, "steps": steps}
-        )
+        proc = Procedure.model_validate(fields)
     except (ValidationError, CatalogError) as exc:
         raise VersionError("langkah-langkahnya bukan SOP yang sah") from exc
     if version_of(proc) != version:

@@ -510,14 +510,14 @@ def langkah_key(langkah: object) -> str:
 
 
 def _names(rules: Rules, prosedur: object, proc: Procedure) -> bool:
-    """Whether a Prosedur cell names ``proc`` (by the catalog's names, or its own code and
-    title when the catalog no longer has it)."""
+    """Whether a Prosedur cell names ``proc`` (by the catalog's names, or by its own when
+    the catalog no longer has it: a kept version's)."""
     found = _resolve_quiet(rules, prosedur)
     if found is not None:
         return found.code == proc.code
     if proc.code in rules.catalog.procedures or not isinstance(prosedur, str):
         return False
-    return name_key(prosedur) in {name_key(proc.code), name_key(proc.title)}
+    return name_key(prosedur) in {name_key(n) for n in (proc.code, proc.title, *proc.aliases)}
 
 
 def _answered_already(

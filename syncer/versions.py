@@ -53,8 +53,12 @@ class Kept:
 
 
 def stored(proc: Procedure, now: datetime) -> str:
-    """The value a version is kept as."""
+    """The value a version is kept as: its title and aliases (the names staff may have
+    typed in Prosedur, for when the catalog no longer has the SOP), when it was first kept,
+    its revision date, its steps."""
     value: dict[str, object] = {"judul": proc.title, "sejak": now.isoformat(timespec="seconds")}
+    if proc.aliases:
+        value["alias"] = list(proc.aliases)
     if proc.identity.tanggal_revisi:
         value["revisi"] = proc.identity.tanggal_revisi.isoformat()
     value["langkah"] = steps_data(proc)
@@ -96,7 +100,7 @@ def _version(code: str, version: str, text: str) -> tuple[Procedure, datetime]:
         raise VersionError("tanggalnya tidak terbaca") from None
     if since is None or since.tzinfo is None or not isinstance(title, str):
         raise VersionError("judul atau tanggalnya tidak terbaca")
-    proc = procedure_from_data(code, title, version, value.get("langkah"))
+    proc = procedure_from_data(code, title, version, value.get("langkah"), value.get("alias", []))
     if day is not None:
         proc = proc.model_copy(update={"identity": Identity(tanggal_revisi=day)})
     return proc, since

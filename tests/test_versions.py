@@ -362,6 +362,64 @@ def test_init_after_a_catalog_change_leaves_the_versions_for_the_next_cycle(shee
     assert f"Versi {new.version} (revisi 15 November 2026)" in shown.out.splitlines()
 
 
+def state_row(sheet, column: str, value: str) -> int:
+    """The state tab's sheet row whose ``column`` holds ``value``."""
+    return next(n for n, r in enumerate(sheet.table(c.STATE), start=2) if r[column] == value)
+
+
+def test_a_record_from_before_versions_runs_on_the_current_one_and_is_stamped(sheet, tmp_path):
+    sheet.add_rows({"Prosedur": LB, "Judul": "lama", "Langkah": 3})
+    synced(sheet, MON_0800)
+    row = state_row(sheet, "ID", "LB-2026-0001")
+    rekaman = sheet.table(c.STATE)[row - 2]["Rekaman"]
+    assert rekaman.startswith(f"{LB}@{BUILT_IN.version}|3|")
+    sheet.set(row, "Rekaman", rekaman.replace(f"@{BUILT_IN.version}", ""), tab=c.STATE)
+    key_row = state_row(sheet, "Kunci", f"versi:{LB}:{BUILT_IN.version}")
+    sheet.set(key_row, "Kunci", None, tab=c.STATE)
+    sheet.set(key_row, "Nilai", None, tab=c.STATE)
+    synced(sheet, "2026-11-30T08:05")  # the sheet as an older sopsync left it
+    assert sheet.table(c.STATE)[row - 2]["Rekaman"].startswith(f"{LB}@{BUILT_IN.version}|3|")
+    assert set(kept_versions(sheet)) == {f"versi:{LB}:{BUILT_IN.version}"}
+    edited(tmp_path, step3_by_sekcam)
+    use_folder(sheet, tmp_path / "sop-kantor")
+    synced(sheet, "2026-11-30T08:10")
+    assert doc(sheet, "lama")["Pelaksana"] == "Kasubag Evapor"
+
+
+def test_a_document_outlives_its_sop_leaving_the_catalog(sheet, tmp_path):
+    def weekly(data: dict) -> None:
+        data.update(code="laporan-mingguan", title="Penyusunan Laporan Mingguan")
+        data["aliases"] = ["Laporan Mingguan", "Lapming"]
+
+    weekly_sop = load_file(edited(tmp_path, weekly))
+    (tmp_path / "sop-kantor" / f"{LB}.yaml").rename(tmp_path / "sop-kantor" / "mingguan.yaml")
+    use_folder(sheet, tmp_path / "sop-kantor")
+    sheet.add_rows({"Prosedur": "Lapming", "Judul": "minggu 48", "Langkah": 2})
+    synced(sheet, MON_0800)
+    assert doc(sheet, "minggu 48")["ID"] == "LM-2026-0001"
+    use_folder(sheet, None)  # the office drops its SOP: the document in flight finishes on it
+    sheet.add_rows({"Prosedur": "Lapming", "Judul": "minggu 49"})
+    synced(sheet, "2026-11-30T08:05")
+    row = doc(sheet, "minggu 48")
+    assert (row["Status"], row["Pelaksana"]) == ("Berjalan", "Staf")
+    assert row["Pesan"] == (
+        f"Dokumen mengikuti SOP versi {weekly_sop.version}, yang tidak ada lagi di katalog,"
+        " sampai Selesai."
+    )
+    assert doc(sheet, "minggu 49")["Status"] == "Tidak valid"  # no new document on it
+    assert versions_block(sheet)["laporan-mingguan"] == [
+        "laporan-mingguan",
+        "Penyusunan Laporan Mingguan",
+        None,
+        "(tidak ada lagi di katalog)",
+        f"1 dokumen (versi {weekly_sop.version}: LM-2026-0001)",
+    ]
+    sheet.set(2, "Langkah", 3)
+    synced(sheet, "2026-11-30T08:10")
+    assert moves(sheet, "LM-2026-0001") == [(None, 2), (2, 3)]
+    assert doc(sheet, "minggu 48")["Pelaksana"] == "Kasubag Evapor"
+
+
 # --- kept versions read back: the sheet is not trusted ---------------------------------------
 
 
