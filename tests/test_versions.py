@@ -17,9 +17,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from sop_models import load_catalog, load_file
+from sop_models import Catalog, load_catalog, load_file
+from sop_models.version import Versions
 from syncer import contract as c
+from syncer.calendar import WorkingCalendar
+from syncer.cycle import decide
+from syncer.engine import EntryKind, Rules, StaffRow
 from syncer.meta import placed, read_meta
+from syncer.migration import Migration
 from syncer.versions import read_kept, stored
 from tests.sheets import said
 from tests.test_contract import doc, history, moves, one_record_each, synced
@@ -472,3 +477,32 @@ def test_a_removed_key_leaves_its_row_to_the_next_new_key():
         (4, "g", "7"),
     ]
     assert placed(area, {"a": None}) == [(0, "", "")]
+
+
+# --- the migration inside a cycle, decided in memory ---------------------------------------
+
+
+def test_a_move_staff_made_meanwhile_is_decided_on_its_version_then_migrated(tmp_path):
+    new = load_file(edited(tmp_path, checked_first))
+    zone = ZoneInfo("Asia/Jakarta")
+    before = Rules(load_catalog(), WorkingCalendar())
+    after = Rules(
+        Catalog({**before.catalog.procedures, LB: new}),
+        WorkingCalendar(),
+        versions=Versions({(LB, BUILT_IN.version): BUILT_IN}),
+    )
+    t0, t1, t2 = (datetime(2026, 11, 30, h, 0, tzinfo=zone) for h in (8, 9, 10))
+    _, started, _ = decide(before, [StaffRow(2, "", LB, 3, "x")], {}, t0)
+    (doc_id,) = started.records
+    rows = [StaffRow(2, doc_id, LB, "Ya", "x")]  # old 3 (the review) → old 4, meanwhile
+    _, moved, _ = decide(after, rows, started.records, t1, Migration(LB, {4: 5}))
+    (outcome,) = moved.outcomes
+    assert [(e.source, e.target, e.kind) for e in outcome.history] == [
+        (3, 4, EntryKind.ACCEPTED),
+        (4, 5, EntryKind.MIGRATED),
+    ]
+    record = moved.records[doc_id]
+    assert (record.step, record.version, record.since, record.alias) == (5, new.version, t1, "Ya")
+    assert outcome.cells.pelaksana == new.step(5).actor and outcome.cells.mulai == t1
+    _, again, _ = decide(after, rows, moved.records, t2)  # "Ya" still in the cell: no move
+    assert again.outcomes[0].history == () and again.records[doc_id] == record
