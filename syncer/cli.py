@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     migrate.add_argument("--dry-run", action="store_true", help="print the moves, write nothing")
     migrate.add_argument("--now", help="the clock (ISO 8601) of the cycle that migrates")
+    migrate.add_argument(  # here too, as on sync: `sop --config F migrate` works as well
+        "--config", type=Path, default=argparse.SUPPRESS, help="TOML configuration file"
+    )
     sheet = migrate.add_mutually_exclusive_group()
     sheet.add_argument("--workbook", type=Path, help="local .xlsx workbook")
     sheet.add_argument("--spreadsheet", help="Google spreadsheet id")
