@@ -27,6 +27,7 @@ from tests.test_contract import synced
 
 TITLE = "Hari libur berikutnya (tidak dihitung dalam tenggat)"
 LAST_NOTE = "Libur kantor dicatat di tab Kalender."
+VERSIONS = "Versi SOP: dokumen berjalan tetap pada versi saat dimulai"
 
 
 def sop_tab(sheet) -> list[list[object]]:
@@ -43,10 +44,15 @@ def days_off(sheet) -> list[tuple[object, ...]]:
 
 
 def steps(sheet) -> list[list[object]]:
-    """The SOP tab below the block: every SOP's steps, on the rows the dropdowns point at."""
+    """The SOP tab below the block: every SOP's steps, on the rows the dropdowns point at
+    (the SOP versions a cycle lists under them left out)."""
     grid = sop_tab(sheet)
     end = next(i for i, r in enumerate(grid) if r[2] == LAST_NOTE)
-    return grid[end + 1 :]
+    below = next((i for i, r in enumerate(grid) if r[0] == VERSIONS), len(grid))
+    found = grid[end + 1 : below]
+    while found and not any(found[-1]):
+        found.pop()
+    return found
 
 
 def cycle_log(result) -> dict:
