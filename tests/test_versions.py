@@ -25,6 +25,7 @@ from syncer.cycle import decide
 from syncer.engine import EntryKind, Rules, StaffRow
 from syncer.meta import placed, read_meta
 from syncer.migration import Migration
+from syncer.notices.documents import open_documents
 from syncer.versions import read_kept, stored
 from tests.sheets import run_cli, said
 from tests.test_contract import doc, history, moves, one_record_each, synced
@@ -506,3 +507,22 @@ def test_a_move_staff_made_meanwhile_is_decided_on_its_version_then_migrated(tmp
     assert outcome.cells.pelaksana == new.step(5).actor and outcome.cells.mulai == t1
     _, again, _ = decide(after, rows, moved.records, t2)  # "Ya" still in the cell: no move
     assert again.outcomes[0].history == () and again.records[doc_id] == record
+
+
+def test_notices_name_the_actor_of_the_documents_own_version(tmp_path):
+    new = load_file(edited(tmp_path, step3_by_sekcam))
+    zone = ZoneInfo("Asia/Jakarta")
+    before = Rules(load_catalog(), WorkingCalendar())
+    after = Rules(
+        Catalog({**before.catalog.procedures, LB: new}),
+        WorkingCalendar(),
+        versions=Versions({(LB, BUILT_IN.version): BUILT_IN}),
+    )
+    t0, t1 = (datetime(2026, 11, 30, h, 0, tzinfo=zone) for h in (8, 9))
+    _, started, _ = decide(before, [StaffRow(2, "", LB, 3, "lama")], {}, t0)
+    (doc_id,) = started.records
+    rows = [StaffRow(2, doc_id, LB, 3, "lama"), StaffRow(3, "", LB, 3, "baru")]
+    rows, decided, _ = decide(after, rows, started.records, t1)
+    lama, baru = open_documents(after, rows, decided)
+    assert (lama.role, lama.activity) == ("Kasubag Evapor", BUILT_IN.step(3).activity)
+    assert (baru.role, baru.due) == ("Sekcam", datetime(2026, 11, 30, 11, 0, tzinfo=zone))

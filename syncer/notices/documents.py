@@ -15,7 +15,7 @@ from datetime import datetime
 from sop_models import Done
 from syncer.cells import text_of
 from syncer.contract import Status
-from syncer.engine import Decisions, Rules, StaffRow
+from syncer.engine import Decisions, Rules, StaffRow, pinned
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +55,8 @@ def open_documents(
         status = outcome.cells.status
         if record is None or isinstance(record.step, Done) or status is None or record.id in seen:
             continue
-        proc = rules.catalog.procedures.get(record.procedure)
-        if proc is None or not proc.has_step(record.step):
+        proc = pinned(rules, record)  # the version it runs on (DESIGN §9)
+        if isinstance(proc, str):
             continue
         seen.add(record.id)
         step = proc.step(record.step)
