@@ -40,6 +40,7 @@ from syncer.identity import reconcile
 from syncer.ledger import local
 from syncer.migration import Migration, migrate
 from syncer.monitoring.kinerja import KINERJA
+from syncer.monitoring.measures import Pins
 from syncer.monitoring.refresh import NOT_TOLD, KinerjaTerms, refresh, wants_riwayat
 from syncer.notices.documents import OpenDocument, open_documents
 from syncer.office import read_office
@@ -363,7 +364,8 @@ def _read_and_decide(
     records = _with_rebuilt(snapshot, kept)
     rows, decisions, id_writes = decide(rules, staff_rows(snapshot), records, now, migration)
     report.changes = plan_changes(snapshot, decisions, records, rules, id_writes)
-    kinerja_tab = refresh(snapshot, rules, now, kinerja, report.changes.history)
+    pins = Pins({i: r.version for i, r in decisions.records.items()}, kept.versions)
+    kinerja_tab = refresh(snapshot, rules, now, kinerja, report.changes.history, pins)
     report.kinerja_due = kinerja_tab.due
     tabs, digests = worker_tabs(snapshot, rules, rows, decisions, now, kinerja_tab.content, kept)
     report.changes.tabs = tabs

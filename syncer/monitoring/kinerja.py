@@ -24,6 +24,7 @@ from syncer.monitoring.measures import (
     Measures,
     Penilaian,
     Period,
+    Pins,
     ProcedureFigures,
     StepFigures,
     measure,
@@ -44,10 +45,12 @@ def kinerja_tab(
     calendar: WorkingCalendar,
     now: datetime,
     good_share: float = DEFAULT_GOOD_SHARE,
+    pins: Pins | None = None,
 ) -> Grid:
-    """The Kinerja tab for the semester of ``now`` (aware), from every Riwayat entry."""
+    """The Kinerja tab for the semester of ``now`` (aware), from every Riwayat entry
+    (``pins``: the SOP versions documents run on, see ``measures``)."""
     period = Period.semester(now.astimezone(calendar.zone).date())
-    measures = measure(entries, catalog, calendar, period, now)
+    measures = measure(entries, catalog, calendar, period, now, pins)
     return kinerja_grid(measures, calendar, now, good_share)
 
 

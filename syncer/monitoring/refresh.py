@@ -28,7 +28,7 @@ from syncer.backends import Snapshot
 from syncer.calendar import WorkingCalendar
 from syncer.engine import HistoryEntry, Rules
 from syncer.monitoring.kinerja import KINERJA, kinerja_tab
-from syncer.monitoring.measures import DEFAULT_GOOD_SHARE
+from syncer.monitoring.measures import DEFAULT_GOOD_SHARE, Pins
 from syncer.office import read_office
 from syncer.views import TabContent
 
@@ -124,10 +124,12 @@ def refresh(
     now: datetime,
     terms: KinerjaTerms,
     appended: Sequence[HistoryEntry] = (),
+    pins: Pins | None = None,
 ) -> Refresh:
     """The tab anew when it is due and Riwayat was read (or is empty); when next due.
 
-    ``appended`` are the entries this cycle adds to Riwayat: the tab counts them too.
+    ``appended`` are the entries this cycle adds to Riwayat: the tab counts them too;
+    ``pins`` the SOP versions documents run on (``measures``).
     """
     calendar = rules.calendar
     last = last_refresh(snapshot)
@@ -137,5 +139,5 @@ def refresh(
     if history is None and snapshot.ledger_has_entries:
         return Refresh(None, now)  # due, unexpected: the next cycle reads Riwayat
     entries = [*(history or ()), *appended]
-    grid = kinerja_tab(entries, rules.catalog, calendar, now, terms.good_share)
+    grid = kinerja_tab(entries, rules.catalog, calendar, now, terms.good_share, pins)
     return Refresh(TabContent(grid), next_refresh(now, now, calendar))
