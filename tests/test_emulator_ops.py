@@ -155,6 +155,13 @@ def test_faults_can_target_methods(emu, api, sid):
     assert api.batch(sid, {"addSheet": {}}).status_code == 200
 
 
+def test_faults_can_target_one_spreadsheet_while_the_others_answer(emu, api, sid):
+    other = emu.create_spreadsheet("Kecamatan Lain", sheets=["Dokumen"])
+    emu.inject_faults("500", count=3, spreadsheets=[other])
+    assert api.values(sid, "Dokumen!A1").status_code == 200
+    assert [api.values(other, "Dokumen!A1").status_code for _ in range(4)] == [500] * 3 + [200]
+
+
 def test_slow_fault_times_out_a_client_then_answers_when_released(emu, key, sid):
     gc = emu.gspread_client(key, timeout=1)
     ws = gc.open_by_key(sid).worksheet("Dokumen")

@@ -173,6 +173,17 @@ class Emulator:
             self.spreadsheets[sid] = ss
         return sid
 
+    def copy_spreadsheet(self, spreadsheet_id: str, title: str) -> str:
+        """A copy under a new id, as Drive's ``files.copy`` makes one: the same tabs, cells,
+        protections and sharing (tests that need many alike spreadsheets prepare one)."""
+        sid = "1" + "".join(self.rng.choice(_ID_CHARS) for _ in range(43))
+        with self.lock:
+            copy = self.spreadsheets[spreadsheet_id].clone()
+            copy.spreadsheet_id = sid
+            copy.properties["title"] = title
+            self.spreadsheets[sid] = copy
+        return sid
+
     def spreadsheet(self, spreadsheet_id: str) -> Spreadsheet:
         return self.spreadsheets[spreadsheet_id]
 
@@ -233,15 +244,17 @@ class Emulator:
         delay: float = 5.0,
         retry_after: int | None = None,
         release: threading.Event | None = None,
+        spreadsheets: list[str] | None = None,
     ) -> Fault:
-        """Fault the next `count` API calls (optionally only these method ids) with `kind`:
+        """Fault the next `count` API calls (optionally only these method ids, only on these
+        spreadsheets) with `kind`:
         "429", "500", "503", "slow" (hold the answer), "drop" (close the connection), or, after
         running the call as usual (a write is applied), "apply-drop" (close the connection
         instead of answering) or "apply-slow" (hold the answer). Held answers wait until
         `release` is set, `delay` seconds at most. The token endpoint is faulted only when
         "token" is in `methods`. Returns the fault: its `applied` event is set once an apply-*
         fault has run its call."""
-        return self.faults.add(kind, count, methods, delay, retry_after, release)
+        return self.faults.add(kind, count, methods, delay, retry_after, release, spreadsheets)
 
     def clear_faults(self) -> None:
         self.faults.clear()

@@ -15,7 +15,9 @@ Google committed a write but the client never heard back:
 (default 5) at most: a test sets `release` once the client has given up, rather than sleeping.
 `Fault.applied` is set each time an apply-* fault has run its call, so a test can look at the
 state while the answer is held.
-The token endpoint is only faulted when "token" is named in `methods`.
+The token endpoint is only faulted when "token" is named in `methods`. A fault given
+`spreadsheets` strikes only calls on those spreadsheets (one office's sheet failing while
+the others answer).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Fault:
     retry_after: int | None = None
     release: threading.Event | None = None
     applied: threading.Event = field(default_factory=threading.Event)
+    spreadsheets: frozenset[str] | None = None
 
     @property
     def after_apply(self) -> bool:
@@ -66,6 +69,7 @@ class Faults:
         delay: float = 5.0,
         retry_after: int | None = None,
         release: threading.Event | None = None,
+        spreadsheets: list[str] | None = None,
     ) -> Fault:
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {KINDS}")
@@ -74,7 +78,8 @@ class Faults:
         if release is not None and kind not in HOLDING:
             raise ValueError(f"release goes with the {sorted(HOLDING)} faults only")
         chosen = frozenset(methods) if methods else None
-        fault = Fault(kind, count, chosen, delay, retry_after, release)
+        sheets = frozenset(spreadsheets) if spreadsheets else None
+        fault = Fault(kind, count, chosen, delay, retry_after, release, spreadsheets=sheets)
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -83,13 +88,16 @@ class Faults:
         with self._lock:
             self._faults.clear()
 
-    def take(self, method_id: str) -> Fault | None:
-        """The fault to apply to this call, if any (consumes one of its count)."""
+    def take(self, method_id: str, spreadsheet: str | None = None) -> Fault | None:
+        """The fault to apply to this call (on ``spreadsheet``), if any (consumes one of its
+        count)."""
         with self._lock:
             for fault in self._faults:
                 if fault.methods is None and method_id == "token":
                     continue
                 if fault.methods is not None and method_id not in fault.methods:
+                    continue
+                if fault.spreadsheets is not None and spreadsheet not in fault.spreadsheets:
                     continue
                 fault.remaining -= 1
                 if fault.remaining <= 0:

@@ -59,6 +59,9 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    """An answer goes out in two writes (headers, body): with Nagle's algorithm the body
+    waits for the client's delayed ACK of the headers, 40 ms an answer on Linux."""
     server: EmulatorHTTPServer
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
@@ -162,9 +165,9 @@ class Handler(BaseHTTPRequestHandler):
             fault.hold()
         record.response_size = self.send(status, payload, headers)
 
-    def apply_fault(self, method_id: str, record: Any) -> None:
+    def apply_fault(self, method_id: str, record: Any, spreadsheet: str | None = None) -> None:
         emu = self.server.emu
-        fault = emu.faults.take(method_id)
+        fault = emu.faults.take(method_id, spreadsheet)
         if fault is None:
             return
         record.fault = fault.kind
@@ -212,7 +215,7 @@ class Handler(BaseHTTPRequestHandler):
         path_params = {k: urllib.parse.unquote(v) for k, v in path_params.items()}
         record.method_id = method.id
         emu._count(method.id)
-        self.apply_fault(method.id, record)
+        self.apply_fault(method.id, record, path_params.get("spreadsheetId"))
 
         access = self.authenticate(query)
         record.email = access.email
