@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -241,7 +241,10 @@ class GoogleConfig(_Section):
     None = Google."""
     timeout_seconds: float = Field(30.0, gt=0)
     requests_per_minute: int = Field(60, ge=1)
-    """API requests the worker allows itself per minute (Google's default quota is 60)."""
+    """Read requests, and apart write requests, the worker allows itself per minute per
+    service account (Google's quota per user: 60 of each)."""
+    project_requests_per_minute: int = Field(300, ge=1)
+    """The same across the service accounts of one Google Cloud project (Google's: 300)."""
 
 
 STATE_FILE = "sopsync-state.sqlite3"
@@ -410,11 +413,21 @@ def _anchor_notices(
 
 
 def load_config(path: Path | None) -> Config:
-    """The file's configuration, or the defaults when ``path`` is None."""
+    """The file's own settings, or the defaults when ``path`` is None.
+
+    Its ``[[sheets]]`` are left to :func:`syncer.sheets.load_sheets`.
+    """
     if path is None:
         return Config()
+    raw = read_toml(path)
+    raw.pop("sheets", None)
+    return validated(raw, path)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The file as TOML tables; a file that cannot be read is one ConfigError."""
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: no such configuration file") from exc
     except OSError as exc:
@@ -423,9 +436,14 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: not a text file (save it as UTF-8)") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def validated(raw: Mapping[str, Any], path: Path, where: str = "") -> Config:
+    """``raw`` as a Config, its relative paths taken from ``path``'s folder; each mistake
+    one line naming the file (and ``where`` in it) and the key."""
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        lines = [f"{path}: {explain(err, Config)}" for err in exc.errors(include_url=False)]
+        lines = [f"{path}: {where}{explain(err, Config)}" for err in exc.errors(include_url=False)]
         raise ConfigError("\n".join(lines)) from exc
     return _anchor(config, Path(path).resolve().parent)

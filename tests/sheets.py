@@ -275,6 +275,7 @@ class GoogleSheet:
             f'backend = "google"\n[google]\nspreadsheet = "{self.id}"\n'
             f'credentials = "{Path(key).resolve()}"\nendpoint = "{emulator.base_url}"\n'
             "requests_per_minute = 1000000\n"  # one test process plays many offices
+            "project_requests_per_minute = 1000000\n"
             f"{config_text}"
         )
         self.path = None

@@ -1,8 +1,8 @@
-"""The pacer keeps the worker inside Google's per-minute quota, on a fake clock."""
+"""The pacer keeps the worker inside Google's per-minute quotas, on a fake clock."""
 
 from __future__ import annotations
 
-from syncer.pacing import Pacer
+from syncer.pacing import Kind, Pacer, Quotas
 from tests.fake_clock import FakeClock
 
 
@@ -44,3 +44,34 @@ def test_no_more_than_the_limit_in_any_window_however_requests_come():
     busiest = max(sum(t <= s < t + 60 for s in sent) for t in sent)
     assert busiest == 60
     assert clock.pauses  # the branch that waits did run
+
+
+def test_reads_and_writes_are_counted_apart_as_google_counts_them():
+    clock = FakeClock()
+    pacer = paced(clock, limit=3)
+    for _ in range(3):
+        pacer.wait(Kind.READ)
+    for _ in range(3):
+        assert pacer.wait(Kind.WRITE) == 0  # the reads filled their window, not this one
+    assert pacer.wait(Kind.READ) == 60
+    assert clock.pauses == [60]
+
+
+def test_one_pacer_per_service_account_whatever_the_sheets_reached_with_it():
+    quotas = Quotas(FakeClock())
+    one = quotas.pacer("kab@proyek.iam.gserviceaccount.com", "proyek")
+    assert quotas.pacer("kab@proyek.iam.gserviceaccount.com", "proyek") is one
+    assert quotas.pacer("lain@proyek.iam.gserviceaccount.com", "proyek") is not one
+
+
+def test_the_accounts_of_one_project_share_its_own_limit():
+    clock = FakeClock()
+    quotas = Quotas(clock, clock.sleep)
+    first = quotas.pacer("a@proyek.iam.gserviceaccount.com", "proyek", per_user=3, per_project=4)
+    second = quotas.pacer("b@proyek.iam.gserviceaccount.com", "proyek", per_user=3, per_project=4)
+    other = quotas.pacer("c@lain.iam.gserviceaccount.com", "lain", per_user=3, per_project=4)
+    for _ in range(3):
+        first.wait(Kind.WRITE)
+    assert second.wait(Kind.WRITE) == 0  # the project's fourth write
+    assert other.wait(Kind.WRITE) == 0  # another project counts apart
+    assert second.wait(Kind.WRITE) == 60  # the fifth waits for the project, not for b

@@ -8,7 +8,13 @@ Reads are retried on any transient failure. A write is retried in place only
 when the failure proves it was not applied (429, a token that could not be
 had, a connection never made); after a failure that may hide an applied write
 (a timeout, a dropped connection, a 5xx) it is never sent again: the caller
-gets ``WriteUncertain`` and reads the sheet again.
+gets ``WriteUncertain`` and reads the sheet again. A transport that serves one
+sheet among many (``retry_faults=False``) resends in place only what Google
+refused for its quota: any other failure ends the request at once, and the
+worker retries that sheet on its own backoff while it serves the others.
+
+Every request first waits for the quota of the service account
+(:mod:`syncer.pacing`), as a read or as a write.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import structlog
 from requests.adapters import HTTPAdapter
 
 from syncer.backends import BackendError, Misconfigured, NeedsInit, WriteUncertain
-from syncer.pacing import Pacer, pacer_for
+from syncer.pacing import PER_PROJECT, PER_USER, QUOTAS, Kind, Pacer, Quotas
 
 if TYPE_CHECKING:
     from syncer.config import Config
@@ -83,6 +89,8 @@ class Attempt:
     resend: bool
     """False when a write may have been applied (never sent again)."""
     retry_after: float | None = None
+    quota: bool = False
+    """Google refused it for its quota (429): resent in place, whatever ``retry_faults``."""
 
 
 class SheetsTransport:
@@ -96,7 +104,13 @@ class SheetsTransport:
         pacer: Pacer | None = None,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
+        quotas: Quotas = QUOTAS,
+        per_user: int = PER_USER,
+        per_project: int = PER_PROJECT,
+        retry_faults: bool = True,
     ):
+        """``pacer``: the one to wait on; by default the pacer of the key's service
+        account in ``quotas`` (known once the key is read), with these limits."""
         if endpoint is not None:
             parts = urlsplit(endpoint)
             if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -105,22 +119,36 @@ class SheetsTransport:
         self.endpoint = endpoint
         self.timeout = timeout
         self.retries = retries
-        self.pacer = pacer or pacer_for(60)
+        self.pacer = pacer
         self.sleep = sleep
         self.jitter = jitter
+        self.quotas = quotas
+        self.limits = (per_user, per_project)
+        self.retry_faults = retry_faults
         self.email = ""
+        self.project = ""
         self._session: requests.Session | None = None
         self._failures = 0
 
     @classmethod
-    def from_config(cls, config: Config) -> SheetsTransport:
+    def from_config(
+        cls,
+        config: Config,
+        quotas: Quotas = QUOTAS,
+        sleep: Callable[[float], None] = time.sleep,
+        retry_faults: bool = True,
+    ) -> SheetsTransport:
         google = config.google
         return cls(
             config.credentials_path(),
             endpoint=google.endpoint,
             timeout=google.timeout_seconds,
             retries=config.worker.retries,
-            pacer=pacer_for(google.requests_per_minute),
+            sleep=sleep,
+            quotas=quotas,
+            per_user=google.requests_per_minute,
+            per_project=google.project_requests_per_minute,
+            retry_faults=retry_faults,
         )
 
     # --- calls --------------------------------------------------------------------------------
@@ -154,12 +182,13 @@ class SheetsTransport:
         spreadsheet: str,
     ) -> Any:
         session = self.session()
+        pacer = self._pacer()
         write = body is not None
         attempts = self.retries + 1
         self._failures = 0
         headers = {"Content-Type": "application/json; charset=utf-8"} if write else None
         for attempt in range(1, attempts + 1):
-            waited = self.pacer.wait()
+            waited = pacer.wait(Kind.WRITE if write else Kind.READ)
             if waited:
                 log.info("pacing: waiting for the quota", request=what, seconds=round(waited, 1))
             try:
@@ -190,8 +219,9 @@ class SheetsTransport:
                 )
                 self.sleep(delay)
                 raise WriteUncertain(failure.problem)
-            if attempt == attempts:
-                raise BackendError(f"{what} failed after {attempts} attempts: {failure.problem}")
+            if attempt == attempts or not (failure.quota or self.retry_faults):
+                tries = f" after {attempt} attempts" if attempt > 1 else ""
+                raise BackendError(f"{what} failed{tries}: {failure.problem}")
             log.warning(
                 "request failed; retrying",
                 request=what,
@@ -228,7 +258,8 @@ class SheetsTransport:
             header = response.headers.get("Retry-After", "").strip()
             retry_after = float(header) if header.isdigit() else None
             problem = f"HTTP {code}" + (f": {message}" if message else "")
-            return Attempt(problem, resend=code == 429 or not write, retry_after=retry_after)
+            quota = code == 429
+            return Attempt(problem, resend=quota or not write, retry_after=retry_after, quota=quota)
         if code == 404:
             raise BackendError(f"spreadsheet {spreadsheet} not found: check the id")
         if code == 403:
@@ -266,12 +297,19 @@ class SheetsTransport:
                 f"{self.credentials} is not a service-account JSON key: {_reason(exc)}"
             ) from exc
         self.email = creds.service_account_email
+        self.project = str(info.get("project_id") or "")
         token_session = requests.Session()
         session = AuthorizedSession(creds, auth_request=Request(token_session))  # type: ignore[no-untyped-call]
         if self.endpoint:
             session.mount(API_HOST, RedirectAdapter(self.endpoint))
         self._session = session
         return session
+
+    def _pacer(self) -> Pacer:
+        """The pacer of the key's service account, shared with every sheet it reaches."""
+        if self.pacer is None:
+            self.pacer = self.quotas.pacer(self.email, self.project, *self.limits)
+        return self.pacer
 
     def _key(self) -> dict[str, Any]:
         if self.credentials is None:
