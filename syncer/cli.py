@@ -6,12 +6,19 @@ configuration (argparse's own code; a missing key file, an invalid SOP file or
 workbook path included); 75 the sheet is busy (open in Excel or LibreOffice, being
 written, or held by another worker): try again later. Whatever fails, an admin reads
 one sentence on stderr, never a traceback (that goes to the log, see ``logs``).
+
+With ``[[sheets]]`` (``syncer.sheets``) `init` and `sync` do each sheet in turn (or the
+one ``--sheet`` names): a sheet that fails is one sentence naming it, the others go on,
+and the exit code is the most severe of the sheets' (2 over 1 over 75 over 0). `run`
+serves them all (``syncer.worker``); `status` prints what their cycles recorded.
 """
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -30,11 +37,16 @@ from syncer.engine import Rules
 from syncer.migration import Migration
 from syncer.monitoring.refresh import KinerjaTerms
 from syncer.monitoring.refresh_record import RefreshRecord
-from syncer.people import Directory, catalog_roles, find_role, unknown_role_problems
-from syncer.suggest import either
+from syncer.people import Directory, catalog_roles
+from syncer.service import Shared, SheetService, Transports, make_rules
+from syncer.sheets import Sheet, load_sheets
+from syncer.status import Last, StatusBook, render_status
+from syncer.suggest import did_you_mean, either
 from syncer.summary import render_report
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 75
+SEVERITY = {0: 0, EXIT_BUSY: 1, EXIT_FAILED: 2, EXIT_USAGE: 3}
+"""Of several sheets' exit codes, `sync` and `init` exit with the most severe."""
 
 log = structlog.get_logger("sopsync")
 
@@ -56,6 +68,9 @@ def _target_options(parser: argparse.ArgumentParser, config_default: object = No
         help="local .xlsx workbook (created if missing; its folder must exist)",
     )
     target.add_argument("--spreadsheet", help="Google spreadsheet id")
+    target.add_argument(
+        "--sheet", metavar="NAME", help="only this sheet of the configuration's [[sheets]]"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     sheet = migrate.add_mutually_exclusive_group()
     sheet.add_argument("--workbook", type=Path, help="local .xlsx workbook")
     sheet.add_argument("--spreadsheet", help="Google spreadsheet id")
+    sheet.add_argument(
+        "--sheet", metavar="NAME", help="this sheet of the configuration's [[sheets]]"
+    )
 
     notify = sub.add_parser("notify", help="notices to people: preview them, send a test message")
     notify.add_argument("--config", type=Path, help="TOML configuration with [notices]")
@@ -133,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     laporan.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx|FILE.pdf")
     laporan.add_argument("--now", help="the clock (ISO 8601): printing date, open documents")
 
+    status = sub.add_parser("status", help="each sheet's last cycle, as the worker recorded it")
+    status.add_argument("--config", type=Path, help="TOML configuration file")
+
     demo = sub.add_parser("demo", help="create a demo workbook with example documents and sync it")
     demo.add_argument("path", type=Path, nargs="?", default=Path("sopsync-demo.xlsx"))
     demo.add_argument("--now", help="the demo's clock (ISO 8601); default: now")
@@ -144,8 +165,45 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _sheets(args: argparse.Namespace) -> tuple[Sheet, ...]:
+    """The sheets a command is for: the configuration's (or the one ``--sheet`` names),
+    with the command line's ``--workbook``, ``--spreadsheet`` and ``--every``."""
+    sheets = load_sheets(args.config)
+    listed = bool(sheets[0].name)
+    if listed and (getattr(args, "workbook", None) or getattr(args, "spreadsheet", None)):
+        raise CommandError(
+            f"{args.config} lists [[sheets]]: choose one with --sheet NAME,"
+            " not --workbook or --spreadsheet",
+            EXIT_USAGE,
+        )
+    name = getattr(args, "sheet", None)
+    if name is not None:
+        sheets = (_named(sheets, name, args.config),)
+    return tuple(Sheet(sheet.name, _overridden(sheet.config, args)) for sheet in sheets)
+
+
 def _config(args: argparse.Namespace) -> Config:
-    config = load_config(args.config)
+    """The settings of the one sheet a command is for (`laporan`, `notify`, `sop migrate`):
+    of a file that lists several, the one ``--sheet`` names."""
+    sheets = _sheets(args)
+    if len(sheets) > 1:
+        names = either([f'"{sheet.name}"' for sheet in sheets])
+        raise CommandError(f"this command is for one sheet: add --sheet {names}", EXIT_USAGE)
+    return sheets[0].config
+
+
+def _named(sheets: Sequence[Sheet], name: str, path: Path | None) -> Sheet:
+    if not sheets[0].name:
+        where = path or "no configuration file"
+        raise CommandError(f"--sheet {name}: {where} lists no [[sheets]]", EXIT_USAGE)
+    for sheet in sheets:
+        if sheet.name.casefold() == name.strip().casefold():
+            return sheet
+    hint = did_you_mean(name, [s.name for s in sheets], "sheets", lambda s: f'"{s}"')
+    raise CommandError(f'--sheet "{name}" is not a sheet of {path}; {hint}', EXIT_USAGE)
+
+
+def _overridden(config: Config, args: argparse.Namespace) -> Config:
     updates: dict[str, object] = {}
     if getattr(args, "workbook", None):
         updates["backend"] = "xlsx"
@@ -161,43 +219,18 @@ def _config(args: argparse.Namespace) -> Config:
     return config.model_copy(update=updates) if updates else config
 
 
-def make_rules(config: Config) -> Rules:
-    catalog = load_catalog(config.sop.folders)
-    calendar = config.calendar.build()
-    return Rules(
-        catalog=catalog,
-        calendar=calendar,
-        due_soon_minutes=config.calendar.due_soon_minutes,
-        people=Directory(names=config_people(config, catalog_roles(catalog)), zone=calendar.zone),
-    )
+def make_backend(config: Config, rules: Rules, transports: Transports | None = None) -> Backend:
+    from syncer.service import make_backend as backend_of
 
-
-def config_people(config: Config, roles: Sequence[str]) -> dict[str, str]:
-    """``[people]`` keyed by the catalog's spelling of each role; refuses unknown roles."""
-    bosses = config.notices.supervisors
-    problems = unknown_role_problems("people", config.people, roles)
-    problems += unknown_role_problems("notices.supervisors", bosses, roles)
-    problems += unknown_role_problems(
-        "notices.supervisors", [b for b in bosses.values() if b], roles
-    )
-    if problems:
-        raise ConfigError("\n".join(problems))
-    return {find_role(role, roles) or role: name for role, name in config.people.items()}
-
-
-def make_backend(config: Config, rules: Rules) -> Backend:
-    zone = rules.calendar.zone
-    if config.backend == "google":
-        from syncer.backends.google import GoogleBackend
-
-        return GoogleBackend.from_config(config, zone)
-    from syncer.backends.xlsx import XlsxBackend
-
-    return XlsxBackend(config.xlsx.path, zone)
+    return backend_of(config, rules.calendar.zone, transports)
 
 
 def parse_now(text: str | None, rules: Rules) -> datetime:
-    zone = rules.calendar.zone
+    return parse_at(text, rules.calendar.zone)
+
+
+def parse_at(text: str | None, zone: ZoneInfo) -> datetime:
+    """``--now`` in ``zone`` (the clock's now without it)."""
     if text is None:
         return datetime.now(zone)
     try:
@@ -254,44 +287,120 @@ def sync_once(
         return report
 
 
+def each_sheet(sheets: Sequence[Sheet], command: str, action: Callable[[Sheet], None]) -> int:
+    """``action`` for each sheet in turn. One sheet raises what it raises, as ever; of
+    several, each failure is one sentence naming its sheet, the others go on, and the
+    exit code is the most severe of theirs."""
+    if len(sheets) == 1:
+        action(sheets[0])
+        return 0
+    codes: dict[str, int] = {}
+    for sheet in sheets:
+        try:
+            action(sheet)
+        except Exception as exc:
+            code, text = failure(exc, command)
+            print(f"sopsync: {sheet.label}: {text}", file=sys.stderr)
+        else:
+            code = 0
+        codes[sheet.label] = code
+    failed = [name for name, code in codes.items() if code]
+    tail = f"; not done: {', '.join(failed)}" if failed else ""
+    print(f"\n{len(sheets)} sheets: {len(sheets) - len(failed)} done{tail}")
+    return max(codes.values(), key=SEVERITY.__getitem__)
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from syncer.runlock import held
 
-    config = _config(args)
-    rules = make_rules(config)
-    backend = make_backend(config, rules)
-    with held(backend.target):
-        done = backend.init(rules)
-    print(f"{backend.target}: " + ("; ".join(done) if done else "already up to date"))
-    return 0
+    sheets = _sheets(args)
+    shared = Shared()
+
+    def init(sheet: Sheet) -> None:
+        rules = make_rules(sheet.config, shared.catalogs)
+        backend = make_backend(sheet.config, rules, shared.transports)
+        with held(backend.target):
+            done = backend.init(rules)
+        where = f"{sheet.name} · {backend.target}" if sheet.name else backend.target
+        print(f"{where}: " + ("; ".join(done) if done else "already up to date"))
+
+    return each_sheet(sheets, "init", init)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    config = _config(args)
-    rules = make_rules(config)
-    now = parse_now(args.now, rules)
-    report = sync_once(config, rules, now, args.dry_run)
-    print(render_report(report, dry_run=args.dry_run))
-    return 0
+    sheets = _sheets(args)
+    parse_at(args.now, sheets[0].config.calendar.zone)  # a bad --now: before any sheet
+    shared = Shared()
+
+    def sync(sheet: Sheet) -> None:
+        service = SheetService(
+            sheet,
+            sync_once,
+            now=lambda zone: parse_at(args.now, zone),
+            shared=shared,
+            dry_run=args.dry_run,
+        )
+        report = service.cycle()
+        if len(sheets) > 1:
+            print()
+        print(render_report(report, dry_run=args.dry_run, name=sheet.name))
+
+    return each_sheet(sheets, "sync", sync)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from syncer.runlock import held
-    from syncer.worker import run_forever, stop_on_signals
+    from syncer.worker import stop_on_signals
 
-    config = _config(args)
-    rules = make_rules(config)
-    stop = stop_on_signals()
-    backend = make_backend(config, rules)
-    record = RefreshRecord(config.worker.state_file)
-    with held(backend.target):
-        return run_forever(
-            config,
-            lambda: sync_once(
-                config, rules, parse_now(None, rules), backend=backend, record=record
-            ),
-            stop,
+    sheets = _sheets(args)
+    # Of many sheets, one that fails is retried on its own backoff, not inside its cycle.
+    shared = Shared(Transports(retry_faults=len(sheets) == 1))
+    return serve(sheets, shared, datetime.now, stop_on_signals())
+
+
+def serve(
+    sheets: Sequence[Sheet],
+    shared: Shared,
+    now: Callable[[ZoneInfo], datetime],
+    stop: threading.Event,
+    clock: Callable[[], float] = time.monotonic,
+    wait: Callable[[float], object] | None = None,
+) -> int:
+    """`run`: the loop over these sheets until ``stop`` (``worker.run_forever``)."""
+    from syncer.worker import Job, run_forever
+
+    many = len(sheets) > 1
+    services = [
+        SheetService(sheet, sync_once, now=now, shared=shared, hold=True, keep_backend=not many)
+        for sheet in sheets
+    ]
+    try:
+        if not many:  # as ever: an unusable configuration or a busy sheet stops it here
+            services[0].open()
+        jobs = [Job.of(s.config, s.cycle, s.sheet.name) for s in services]
+        return run_forever(jobs, stop, clock, wait)
+    finally:
+        for service in services:
+            service.close()
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Each sheet's last cycle, from the worker's state file its cycles were recorded in."""
+    if args.config is None:
+        raise CommandError(
+            "status reads what `sync` and `run` recorded beside their configuration file:"
+            " give it with --config F",
+            EXIT_USAGE,
         )
+    sheets = load_sheets(args.config)
+    recorded: dict[str, Last] = {}
+    for path in dict.fromkeys(sheet.config.worker.state_file for sheet in sheets):
+        names = [sheet.name for sheet in sheets if sheet.config.worker.state_file == path]
+        try:
+            recorded.update(StatusBook(path).last(names) if path else {})
+        except sqlite3.Error as exc:
+            raise CommandError(f"{path} cannot be read: {exc}") from exc
+    print(render_status(sheets, recorded))
+    return 0
 
 
 def cmd_sop(args: argparse.Namespace) -> int:
@@ -498,6 +607,7 @@ COMMANDS = {
     "notify": cmd_notify,
     "laporan": cmd_laporan,
     "demo": cmd_demo,
+    "status": cmd_status,
 }
 
 
@@ -506,34 +616,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logs(args)
     try:
         return COMMANDS[args.command](args)
-    except (ConfigError, Misconfigured) as exc:
-        print(f"sopsync: configuration error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except CatalogError as exc:
-        where = " " if len(exc.problems) == 1 else "\n"
-        print(f"sopsync: invalid SOP definitions:{where}{exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except Busy as exc:
-        log.warning("sheet busy", reason=str(exc))
-        print(f"sopsync: {exc}; nothing written, try again later", file=sys.stderr)
-        return EXIT_BUSY
-    except BackendError as exc:
-        log.error("sync failed", reason=str(exc))
-        print(f"sopsync: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    except CommandError as exc:
-        print(f"sopsync: {exc}", file=sys.stderr)
-        return exc.code
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # a bug: one sentence here, the traceback in the log
-        logs.crashed(log, "command crashed", command=args.command)
-        print(
-            f"sopsync: unexpected error ({type(exc).__name__}: {exc}); nothing more was done."
-            " Please report it with the log of the same command run with -v.",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
+    except Exception as exc:
+        code, text = failure(exc, args.command)
+        print(f"sopsync: {text}", file=sys.stderr)
+        return code
+
+
+def failure(exc: Exception, command: str) -> tuple[int, str]:
+    """The exit code of what stopped a command, and the sentence an admin reads (after
+    "sopsync: "); called while ``exc`` is being handled (a bug's traceback is logged)."""
+    if isinstance(exc, ConfigError | Misconfigured):
+        return EXIT_USAGE, f"configuration error: {exc}"
+    if isinstance(exc, CatalogError):
+        where = " " if len(exc.problems) == 1 else "\n"
+        return EXIT_USAGE, f"invalid SOP definitions:{where}{exc}"
+    if isinstance(exc, Busy):
+        log.warning("sheet busy", reason=str(exc))
+        return EXIT_BUSY, f"{exc}; nothing written, try again later"
+    if isinstance(exc, BackendError):
+        log.error("sync failed", reason=str(exc))
+        return EXIT_FAILED, str(exc)
+    if isinstance(exc, CommandError):
+        return exc.code, str(exc)
+    logs.crashed(log, "command crashed", command=command)  # a bug: its traceback in the log
+    return EXIT_FAILED, (
+        f"unexpected error ({type(exc).__name__}: {exc}); nothing more was done."
+        " Please report it with the log of the same command run with -v."
+    )
 
 
 def _configure_logs(args: argparse.Namespace) -> None:

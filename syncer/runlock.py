@@ -31,6 +31,11 @@ def lock_path(target: str) -> Path:
 _held: set[Path] = set()
 
 
+def is_held(target: str) -> bool:
+    """This process holds the sheet's lock."""
+    return lock_path(target) in _held
+
+
 @contextmanager
 def held(target: str) -> Iterator[None]:
     """Hold the sheet's lock; re-entrant within one process (``run`` calls ``sync``)."""

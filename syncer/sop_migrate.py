@@ -8,10 +8,11 @@ import re
 
 from sop_models import Procedure
 from sop_models.version import label
-from syncer.cli import EXIT_USAGE, CommandError, _config, make_rules, parse_now, sync_once
+from syncer.cli import EXIT_USAGE, CommandError, _config, parse_now, sync_once
 from syncer.cycle import Report
 from syncer.engine import EntryKind
 from syncer.migration import Migration, MigrationRefused
+from syncer.service import make_rules
 from syncer.summary import render_report
 
 _PAIR = re.compile(r"^\s*(\d{1,3})\s*=\s*(\d{1,3})\s*$")

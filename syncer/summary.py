@@ -22,8 +22,10 @@ def _value(value: object) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def render_report(report: Report, dry_run: bool = False) -> str:
-    lines = [f"sopsync · {report.target} · {report.now:%Y-%m-%d %H:%M %Z}"]
+def render_report(report: Report, dry_run: bool = False, name: str = "") -> str:
+    """``name``: the sheet's in ``[[sheets]]``, shown before its target."""
+    sheet = f"{name} · " if name else ""
+    lines = [f"sopsync · {sheet}{report.target} · {report.now:%Y-%m-%d %H:%M %Z}"]
     if report.initialised:
         lines.append("Initialised: " + "; ".join(report.initialised) + ".")
     counts = " · ".join(f"{s.value} {report.counts.get(s, 0)}" for s in Status)

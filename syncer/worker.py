@@ -1,14 +1,19 @@
-"""`sopsync run`: repeat the cycle until stopped.
+"""`sopsync run`: serve every sheet of the configuration, each on its own pace, until stopped.
 
-One timer: the next cycle starts an interval after the last one started or, after a
-failed cycle, sooner (5 s, 10 s, 20 s … never longer than the interval): a retry and
-the regular cycle never both run. A failure is a warning, and an error once
-``[worker] failures_before_error`` cycles in a row have failed. Each cycle that
-completes is logged with its counts and the IDs of late and invalid documents.
+One loop, one sheet at a time: it serves the sheet whose turn is oldest, then the next.
+Each sheet has one timer: its next cycle starts an interval after its last one started
+or, after a failed cycle, sooner (5 s, 10 s, 20 s … never longer than its interval): a
+retry and the regular cycle never both run. When cycles fall behind (the quota makes
+them wait), the sheet that has waited longest goes first, so sheets are served in turn
+and none waits more than its interval plus its share of the quota. A failure is a
+warning, and an error once ``[worker] failures_before_error`` cycles of that sheet in a
+row have failed; it touches only that sheet's timer. Each completed cycle is logged with
+its counts and the IDs of late and invalid documents.
 
 Time is read from a monotonic clock and waited out on the stop event, both passed in,
 so that tests drive the loop with a fake clock; SIGINT and SIGTERM set the event, and
-the loop stops between cycles.
+the loop stops between cycles. The ``schedule`` library is not used: it reads the
+wall clock itself and cannot be driven by a fake one.
 """
 
 from __future__ import annotations
@@ -18,14 +23,17 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
 
 import structlog
 
+from sop_models import CatalogError
 from syncer import contract as c
 from syncer import logs
 from syncer.backends import BackendError, Misconfigured
-from syncer.config import Config
+from syncer.config import Config, ConfigError
 from syncer.cycle import Attention, Report
 
 log = structlog.get_logger("sopsync.worker")
@@ -33,6 +41,35 @@ log = structlog.get_logger("sopsync.worker")
 FIRST_BACKOFF = 5.0
 SHOWN_IDS = 10
 """Late and invalid documents named per cycle in the log; more are counted."""
+UNUSABLE = (Misconfigured, ConfigError, CatalogError)
+"""A sheet's settings cannot work (a missing key file, an invalid SOP folder): the admin's
+to fix. While no sheet has ever worked for that reason, the worker does not start."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One sheet the loop serves: its name (for the log), its cycle and its pace."""
+
+    cycle: Callable[[], Report]
+    interval: float
+    failures_before_error: int = 3
+    name: str = ""
+
+    @classmethod
+    def of(cls, config: Config, cycle: Callable[[], Report], name: str = "") -> Job:
+        worker = config.worker
+        return cls(cycle, worker.interval_seconds, worker.failures_before_error, name)
+
+
+@dataclass
+class _Turn:
+    """Where a job stands: when its next cycle is due, its failures in a row."""
+
+    job: Job
+    due: float = 0.0
+    failures: int = 0
+    first: bool = True
+    """Its first cycle is still to come."""
 
 
 def retry_delay(failures: int, interval: float) -> float:
@@ -54,60 +91,85 @@ def stop_on_signals() -> threading.Event:
 
 
 def run_forever(
-    config: Config,
-    cycle: Callable[[], Report],
+    jobs: Sequence[Job],
     stop: threading.Event,
     clock: Callable[[], float] = time.monotonic,
     wait: Callable[[float], object] | None = None,
 ) -> int:
     """Cycles until ``stop`` is set. ``wait(seconds)`` returns early when it is (default:
-    ``stop.wait``). A configuration that cannot work on the first cycle raises
-    Misconfigured: the worker does not start."""
+    ``stop.wait``). When the settings of every sheet proved unusable (``UNUSABLE``) at its
+    first cycle, and none has completed a cycle since, that error is raised: the worker
+    does not start. Later, or while another sheet works, it is one more failed cycle."""
     pause = stop.wait if wait is None else wait
-    interval = config.worker.interval_seconds
-    failures = 0
-    first = True
-    log.info("worker started", interval=interval, backend=config.backend)
+    turns = [_Turn(job) for job in jobs]
+    unusable: set[int] = set()
+    """Turns whose settings proved unusable, with no cycle completed since."""
+    intervals = sorted({job.interval for job in jobs})
+    log.info("worker started", sheets=len(jobs), interval=_one_or_all(intervals))
     while not stop.is_set():
+        turn = min(turns, key=lambda t: t.due)  # the oldest turn; on a tie, the file's order
+        if turn.due > clock():
+            pause(turn.due - clock())
+            continue
         started = clock()
-        try:
-            report = cycle()
-        except Misconfigured:
-            if first:
-                raise
-            failures = _failed(config, failures + 1)
-        except BackendError:
-            failures = _failed(config, failures + 1)
-        except Exception:  # a bug must not stop the office's worker
-            failures = _failed(config, failures + 1, crashed=True)
-        else:
-            failures = 0
-            log.info("cycle done", **summary(report))
-        finally:
-            # A cycle runs with the cyclic collector paused, and a workbook is full of
-            # reference cycles: free the last one now, not after the next is loaded.
-            gc.collect()
-        first = False
+        _serve(turn, unusable, id(turn), len(turns))
+        # A cycle runs with the cyclic collector paused, and a workbook is full of
+        # reference cycles: free the last one now, not after the next is loaded. All it
+        # made is young: collecting the youngest generation frees it, without walking
+        # every object the process keeps (a full collection would, once per sheet).
+        gc.collect(0)
         # From the start of a good cycle (a steady pace), from the end of a failed one
         # (the log's retry_in).
-        next_at = clock() + retry_delay(failures, interval) if failures else started + interval
-        if not stop.is_set() and next_at > clock():
-            pause(next_at - clock())
+        interval = turn.job.interval
+        turn.due = (
+            clock() + retry_delay(turn.failures, interval)
+            if turn.failures
+            else (started + interval)
+        )
     log.info("worker stopped")
     return 0
 
 
-def _failed(config: Config, failures: int, crashed: bool = False) -> int:
+def _serve(turn: _Turn, unusable: set[int], key: int, count: int) -> None:
+    """One cycle of a turn's sheet; its outcome logged and counted on the turn."""
+    job = turn.job
+    named = structlog.contextvars.bound_contextvars(sheet=job.name) if job.name else nullcontext()
+    with named:
+        try:
+            report = job.cycle()
+        except UNUSABLE:
+            if turn.first:
+                unusable.add(key)
+                if len(unusable) == count:
+                    raise
+            turn.failures = _failed(job, turn.failures + 1)
+        except BackendError:
+            turn.failures = _failed(job, turn.failures + 1)
+        except Exception:  # a bug must not stop the office's worker
+            turn.failures = _failed(job, turn.failures + 1, crashed=True)
+        else:
+            turn.failures = 0
+            unusable.discard(key)
+            log.info("cycle done", **summary(report))
+        finally:
+            turn.first = False
+
+
+def _one_or_all(values: list[float]) -> float | list[float]:
+    return values[0] if len(values) == 1 else values
+
+
+def _failed(job: Job, failures: int, crashed: bool = False) -> int:
     """Log the cycle that just failed (the exception being handled); returns ``failures``."""
     fields: dict[str, object] = {
         "failures": failures,
-        "retry_in": retry_delay(failures, config.worker.interval_seconds),
+        "retry_in": retry_delay(failures, job.interval),
     }
     if crashed:
         logs.crashed(log, "cycle crashed", **fields)
         return failures
     reason = str(sys.exc_info()[1])
-    if failures >= config.worker.failures_before_error:
+    if failures >= job.failures_before_error:
         log.error("cycle failed", reason=reason, **fields)
     else:
         log.warning("cycle failed", reason=reason, **fields)

@@ -232,7 +232,7 @@ def test_an_unknown_role_in_people_is_refused_at_load_with_the_closest_role(tmp_
 
 
 def test_people_roles_are_taken_in_any_case():
-    from syncer.cli import config_people
+    from syncer.service import config_people
 
     config = Config.model_validate({"people": {"sekcam": "Budi Santoso"}})
     assert config_people(config, ROLES) == {"Sekcam": "Budi Santoso"}

@@ -14,16 +14,18 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 import pytest
+import structlog
 from openpyxl.workbook.workbook import Workbook as Book
 from structlog.testing import capture_logs
 
+from sop_models import CatalogError
 from syncer import contract as c
 from syncer import logs
 from syncer.backends import BackendError, Busy, Misconfigured
 from syncer.cli import make_rules, parse_now, sync_once
 from syncer.config import Config, WorkerConfig, load_config
 from syncer.cycle import Attention, Report
-from syncer.worker import run_forever
+from syncer.worker import Job, run_forever
 from tests.fake_clock import FakeClock
 from tests.sheets import XlsxSheet
 
@@ -58,11 +60,16 @@ def config(interval: float = 300, failures_before_error: int = 3) -> Config:
     return Config(worker=worker)
 
 
+def one(settings: Config, cycle: Callable[[], Report]) -> list[Job]:
+    """The loop of a configuration without [[sheets]]: one sheet."""
+    return [Job.of(settings, cycle)]
+
+
 def play(outcomes: list[Report | Exception], **settings: float) -> tuple[Script, FakeClock, list]:
     clock = FakeClock()
     script = Script(clock, outcomes)
     with capture_logs() as captured:
-        assert run_forever(config(**settings), script, script.stop, clock, clock.wait) == 0
+        assert run_forever(one(config(**settings), script), script.stop, clock, clock.wait) == 0
     return script, clock, captured
 
 
@@ -78,7 +85,7 @@ def test_cycles_start_every_interval_from_the_start_of_the_last_one():
     clock = FakeClock()
     script = Script(clock, [ok()] * 3, takes=40)
     with capture_logs():
-        run_forever(config(300), script, script.stop, clock, clock.wait)
+        run_forever(one(config(300), script), script.stop, clock, clock.wait)
     assert script.starts == [0, 300, 600]
     assert clock.pauses == [260, 260]
 
@@ -128,6 +135,66 @@ def test_a_configuration_that_cannot_work_stops_the_worker_at_its_first_cycle():
         "cycle failed",
         "cycle done",
     ]
+
+
+# --- many sheets ------------------------------------------------------------------------------
+
+
+def test_each_sheet_keeps_its_pace_while_others_fail_back_off_and_crash_on_their_own():
+    clock, stop = FakeClock(), threading.Event()
+    starts: dict[str, list[float]] = {}
+
+    def sheet(name: str, interval: float, outcome: Callable[[int], Report]) -> Job:
+        def cycle() -> Report:
+            starts.setdefault(name, []).append(clock.now)
+            if clock.now >= 600:
+                stop.set()
+            return outcome(len(starts[name]))
+
+        return Job(cycle, interval, failures_before_error=3, name=name)
+
+    def unreachable(n: int) -> Report:
+        raise BackendError("the Sheets API could not be reached")
+
+    def bug_once(n: int) -> Report:
+        return 1 / 0 if n == 1 else ok()  # type: ignore[return-value]
+
+    def bad_sop_folder(n: int) -> Report:
+        raise CatalogError(["sop-kantor/rka.yaml: step 3: [actor] 'Lurah' is not declared"])
+
+    jobs = [
+        sheet("ayah", 60, lambda n: ok()),
+        sheet("buayan", 300, unreachable),
+        sheet("cilacap", 120, bug_once),
+        sheet("dayeuh", 300, bad_sop_folder),
+    ]
+    with capture_logs([structlog.contextvars.merge_contextvars]) as logs:  # the sheet's name
+        assert run_forever(jobs, stop, clock, clock.wait) == 0
+    assert starts["ayah"] == [60.0 * n for n in range(11)]  # never held up by the others
+    assert starts["buayan"] == [0, 5, 15, 35, 75, 155, 315, 615][: len(starts["buayan"])]
+    assert starts["cilacap"][:3] == [0, 5, 125]  # retried once, then its own pace
+    assert starts["dayeuh"][:3] == [0, 5, 15]  # the admin may fix it: tried again
+    failed = events(logs, "cycle failed")
+    assert {e["sheet"] for e in failed} == {"buayan", "dayeuh"}
+    assert [e["log_level"] for e in failed if e["sheet"] == "buayan"][2:4] == ["error"] * 2
+    assert [e["sheet"] for e in events(logs, "cycle crashed")] == ["cilacap"]
+
+
+def test_a_worker_whose_every_sheet_cannot_work_does_not_start():
+    tried: list[str] = []
+
+    def unusable(name: str) -> Callable[[], Report]:
+        def cycle() -> Report:
+            tried.append(name)
+            raise Misconfigured("service-account key k.json not found")
+
+        return cycle
+
+    clock = FakeClock()
+    jobs = [Job(unusable("a"), 60, name="a"), Job(unusable("b"), 60, name="b")]
+    with capture_logs(), pytest.raises(Misconfigured):
+        run_forever(jobs, threading.Event(), clock, clock.wait)
+    assert tried == ["a", "b"]  # each tried once: neither can work
 
 
 def attention(status: c.Status, n: int, start: int = 2) -> list[Attention]:
@@ -188,7 +255,7 @@ def test_run_survives_a_broken_workbook_until_the_admin_removes_it(tmp_path):
         return report
 
     with capture_logs() as logs:
-        assert run_forever(settings, watched, stop, clock, clock.wait) == 0
+        assert run_forever(one(settings, watched), stop, clock, clock.wait) == 0
     assert outcomes == [f"{sheet.path} is not an Excel workbook"] * 2 + ["done"]
     assert c.DOKUMEN in sheet.tabs()  # the next cycle made the workbook
     assert [e["log_level"] for e in events(logs, "cycle failed")] == ["warning", "warning"]
@@ -208,7 +275,7 @@ def test_run_picks_up_staff_moves_cycle_after_cycle(tmp_path):
         return clock.wait(seconds)
 
     with capture_logs():
-        run_forever(settings, cycle, stop, clock, staff_between_cycles)
+        run_forever(one(settings, cycle), stop, clock, staff_between_cycles)
     assert seen == ["Camat", "Sekcam", "Tim"]  # rka steps 1, 2, 3
     assert [r["Ke"] for r in sheet.table(c.RIWAYAT)] == [1, 2, 3]
 
@@ -228,7 +295,7 @@ def test_a_run_loop_frees_each_cycles_workbook_before_the_next(tmp_path):
 
     gc.collect()  # the workbooks this test wrote
     with capture_logs():
-        assert run_forever(settings, counted, stop, clock, clock.wait) == 0
+        assert run_forever(one(settings, counted), stop, clock, clock.wait) == 0
     assert alive == [0, 0, 0]
     assert sheet.table()[0]["Status"] == "Berjalan"
 

@@ -89,12 +89,15 @@ class GoogleBackend:
         """Records parsed by the last read: a ``run`` parses only the records that changed."""
 
     @classmethod
-    def from_config(cls, config: Config, zone: ZoneInfo) -> GoogleBackend:
+    def from_config(
+        cls, config: Config, zone: ZoneInfo, transport: SheetsTransport | None = None
+    ) -> GoogleBackend:
+        """``transport``: one shared with other sheets of the same key (default: its own)."""
         google = config.google
         return cls(
             google.spreadsheet or "",
             zone,
-            SheetsTransport.from_config(config),
+            transport or SheetsTransport.from_config(config),
             admins=google.admins,
             warning_only=google.protection == "warning",
         )
