@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from syncer import contract as c
 from syncer.config import load_config
+from syncer.sheets import load_sheets
 from tests.sheets import XlsxSheet, run_cli, said
 from tests.test_catalog import EXPECTED_STEPS  # DESIGN §4, written out once
 
@@ -61,6 +62,13 @@ def test_the_example_configurations_load():
     assert workbook.backend == "xlsx" and workbook.xlsx.path.name == "sopsync.xlsx"
     assert google.backend == "google" and google.google.protection == "enforce"
     assert workbook.calendar.build().day_minutes == 450
+    kabupaten = load_sheets(ROOT / "config" / "kabupaten.example.toml")
+    assert [s.name for s in kabupaten] == [
+        "Kecamatan Ayah",
+        "Kecamatan Buayan",
+        "Kecamatan Cilacap",
+    ]
+    assert [s.config.backend for s in kabupaten] == ["google", "google", "xlsx"]
 
 
 def test_a_bad_configuration_value_names_the_key(tmp_path):
