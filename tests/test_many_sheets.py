@@ -6,6 +6,8 @@ from __future__ import annotations
 import bisect
 import gc
 import json
+import subprocess
+import sys
 import threading
 import time
 import tracemalloc
@@ -169,6 +171,23 @@ def test_sheet_chooses_one_sheet_and_an_unknown_name_is_refused_with_the_closest
     assert overridden.code == 2 and "choose one with --sheet NAME" in overridden.err
     status = kabupaten.cli("status").out
     assert "Ayah · " in status and "no cycle recorded yet" in status
+
+
+def test_a_run_holds_every_sheets_lock_until_it_stops(kabupaten):
+    clock, stop, meanwhile = FakeClock(), threading.Event(), []
+
+    def cron_between_cycles(seconds: float) -> bool:
+        cron = [sys.executable, "-m", "syncer.cli", "sync", "--config", str(kabupaten.config)]
+        done = subprocess.run([*cron, "--sheet", "buayan"], capture_output=True, timeout=120)
+        meanwhile.append(done.returncode)
+        stop.set()
+        return clock.wait(seconds)
+
+    sheets = load_sheets(kabupaten.config)
+    with capture_logs():
+        serve(sheets, Shared(), None, lambda zone: MONDAY, stop, clock, cron_between_cycles)
+    assert meanwhile == [75]  # another worker serves it: busy
+    assert kabupaten.cli("sync", "--sheet", "buayan", "--now", MON).code == 0  # let go
 
 
 def test_status_without_a_configuration_says_where_it_reads(tmp_path):
