@@ -185,7 +185,7 @@ def test_a_run_holds_every_sheets_lock_until_it_stops(kabupaten):
 
     sheets = load_sheets(kabupaten.config)
     with capture_logs():
-        serve(sheets, Shared(), None, lambda zone: MONDAY, stop, clock, cron_between_cycles)
+        serve(sheets, Shared(), lambda zone: MONDAY, stop, clock, cron_between_cycles)
     assert meanwhile == [75]  # another worker serves it: busy
     assert kabupaten.cli("sync", "--sheet", "buayan", "--now", MON).code == 0  # let go
 
