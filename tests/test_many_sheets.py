@@ -167,6 +167,11 @@ def test_sheet_chooses_one_sheet_and_an_unknown_name_is_refused_with_the_closest
     assert said(wrong.err) == [
         f'sopsync: --sheet "Cilacab" is not a sheet of {kabupaten.config}; did you mean "Cilacap"?'
     ]
+    report = kabupaten.cli("laporan", "--out", kabupaten.config.with_name("lap.xlsx"))
+    assert report.code == 2
+    assert said(report.err) == [
+        'sopsync: this command is for one sheet: add --sheet "Ayah", "Buayan" or "Cilacap"'
+    ]
     overridden = kabupaten.cli("sync", "--workbook", "lain.xlsx")
     assert overridden.code == 2 and "choose one with --sheet NAME" in overridden.err
     status = kabupaten.cli("status").out
