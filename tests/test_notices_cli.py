@@ -17,7 +17,7 @@ from syncer.config import load_config
 from syncer.cycle import Report
 from syncer.kalender import KALENDER
 from syncer.people import PEGAWAI
-from syncer.worker import run_forever
+from syncer.worker import Job, run_forever
 from tests.fake_clock import FakeClock
 from tests.notice_servers import HOST, MailServer, TelegramServer, self_signed
 from tests.sheets import GoogleSheet, XlsxSheet, run_cli, said
@@ -386,7 +386,7 @@ def test_run_sends_after_each_cycle_and_a_channel_down_fails_none(tmp_path, tele
         return clock.wait(seconds)
 
     with capture_logs() as logs:
-        assert run_forever(settings, cycle, stop, clock, staff) == 0
+        assert run_forever([Job.of(settings, cycle)], stop, clock, staff) == 0
     assert [e["event"] for e in logs if e["event"].startswith("cycle ")] == ["cycle done"] * 3
     assert [e["failed"] for e in logs if e["event"] == "notices"] == [0, 2, 0]
     doc_id = doc(sheet, "Laporan November")["ID"]
