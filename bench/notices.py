@@ -51,11 +51,12 @@ MOVED = {"09:00": 20, "10:00": 1}
 def measure(size: int, server_url: str, folder: Path) -> list[dict[str, float]]:
     from sop_models import load_catalog
     from syncer.calendar import WorkingCalendar
+    from syncer.config import TelegramConfig
     from syncer.cycle import cyclic_gc_paused
     from syncer.engine import Rules, StaffRow, decide_rows
-    from syncer.notices.channels.telegram import TelegramChannel
     from syncer.notices.delivery import Notifier
     from syncer.notices.documents import open_documents
+    from syncer.notices.setup import channel_of
     from syncer.people import COLUMNS, catalog_roles, read_pegawai
 
     catalog, calendar = load_catalog(), WorkingCalendar()
@@ -70,7 +71,8 @@ def measure(size: int, server_url: str, folder: Path) -> list[dict[str, float]]:
         for i in range(2)
     ]
     people = read_pegawai(list(COLUMNS), pegawai, roles, zone=zone).directory
-    channel = TelegramChannel(token_env="BENCH_TELEGRAM_TOKEN", base_url=server_url)
+    settings = TelegramConfig(token_env="BENCH_TELEGRAM_TOKEN", base_url=server_url)
+    channel = channel_of(settings, timeout=10)
     notifier = Notifier((channel,), folder / f"outbox-{size}.sqlite3", calendar)
     codes = [p.code for p in catalog]
     rows = [

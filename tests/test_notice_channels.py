@@ -7,14 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from syncer.config import EmailConfig, TelegramConfig, WhatsAppCloudConfig, WhatsAppGatewayConfig
 from syncer.contract import Status
-from syncer.notices.channels import ChannelError
-from syncer.notices.channels.email import EmailChannel
-from syncer.notices.channels.telegram import TelegramChannel
-from syncer.notices.channels.whatsapp import CloudChannel, GatewayChannel
+from syncer.notices.channels import Channel, ChannelError
 from syncer.notices.documents import OpenDocument
 from syncer.notices.messages import Item, Message, Style, compose
 from syncer.notices.planner import Kind
+from syncer.notices.setup import channel_of
 from tests.notice_servers import (
     HOST,
     CloudApiServer,
@@ -60,7 +59,7 @@ def mail_env(monkeypatch):
     monkeypatch.setenv("TEST_SMTP_PASSWORD", "rahasia-kantor")
 
 
-def _email(server: MailServer, cert, **options) -> EmailChannel:
+def _email(server: MailServer, cert, **options) -> Channel:
     settings = dict(
         host=HOST,
         port=server.port,
@@ -70,10 +69,9 @@ def _email(server: MailServer, cert, **options) -> EmailChannel:
         username_env="TEST_SMTP_USER",
         password_env="TEST_SMTP_PASSWORD",
         ca_file=cert[0],
-        timeout=30,
     )
     settings.update(options)
-    return EmailChannel(**settings)  # type: ignore[arg-type]
+    return channel_of(EmailConfig(**settings), timeout=30)
 
 
 def test_email_over_starttls_with_login_carries_utf8_names_text_and_html(cert, mail_env):
@@ -156,11 +154,14 @@ def test_a_wrong_password_is_the_servers_answer_and_not_final(cert, monkeypatch)
 def test_a_login_variable_missing_from_the_environment_is_named(cert, monkeypatch):
     monkeypatch.delenv("TEST_SMTP_USER", raising=False)
     monkeypatch.setenv("TEST_SMTP_PASSWORD", "x")
-    channel = EmailChannel(
-        host=HOST,
-        from_address="a@b.go.id",
-        username_env="TEST_SMTP_USER",
-        password_env="TEST_SMTP_PASSWORD",
+    channel = channel_of(
+        EmailConfig(
+            host=HOST,
+            from_address="a@b.go.id",
+            username_env="TEST_SMTP_USER",
+            password_env="TEST_SMTP_PASSWORD",
+        ),
+        timeout=30,
     )
     assert channel.problems() == [
         "environment variable TEST_SMTP_USER (notices.email.username_env) is not set"
@@ -170,8 +171,8 @@ def test_a_login_variable_missing_from_the_environment_is_named(cert, monkeypatc
 # --- Telegram -------------------------------------------------------------------------------
 
 
-def _telegram(server: TelegramServer) -> TelegramChannel:
-    return TelegramChannel(token_env="TEST_TELEGRAM_TOKEN", base_url=server.url, timeout=30)
+def _telegram(server: TelegramServer) -> Channel:
+    return channel_of(TelegramConfig(token_env="TEST_TELEGRAM_TOKEN", base_url=server.url), 30)
 
 
 def test_telegram_send_message_posts_the_chat_id_and_plain_text(telegram):
@@ -224,13 +225,14 @@ def cloud(monkeypatch):
     server.stop()
 
 
-def _cloud(server: CloudApiServer) -> CloudChannel:
-    return CloudChannel(
+def _cloud(server: CloudApiServer) -> Channel:
+    settings = WhatsAppCloudConfig(
+        provider="cloud",
         phone_number_id=server.phone_number_id,
         token_env="TEST_WA_TOKEN",
         base_url=f"{server.url}/v21.0",
-        timeout=30,
     )
+    return channel_of(settings, timeout=30)
 
 
 def test_cloud_api_sends_the_template_in_indonesian_with_name_and_one_line_summary(cloud):
@@ -266,7 +268,10 @@ def test_cloud_api_bad_token_is_not_final(cloud, monkeypatch):
 def test_gateway_posts_number_and_text_with_the_token_header(monkeypatch):
     server = GatewayServer().start()
     monkeypatch.setenv("TEST_GATEWAY_TOKEN", server.token)
-    channel = GatewayChannel(url=f"{server.url}/send", token_env="TEST_GATEWAY_TOKEN", timeout=30)
+    settings = WhatsAppGatewayConfig(
+        provider="gateway", url=f"{server.url}/send", token_env="TEST_GATEWAY_TOKEN"
+    )
+    channel = channel_of(settings, timeout=30)
     try:
         channel.send("6281234567890", _message())
         monkeypatch.setenv("TEST_GATEWAY_TOKEN", "salah")

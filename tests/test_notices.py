@@ -16,16 +16,15 @@ import pytest
 
 from sop_models import Duration, load_catalog
 from syncer.calendar import WorkingCalendar
+from syncer.config import EmailConfig, TelegramConfig, WhatsAppCloudConfig
 from syncer.engine import Record, Rules, StaffRow, decide_rows
 from syncer.notices.channels import Channel
-from syncer.notices.channels.email import EmailChannel
-from syncer.notices.channels.telegram import TelegramChannel
-from syncer.notices.channels.whatsapp import CloudChannel
 from syncer.notices.delivery import DeliveryReport, Notifier, render_preview
 from syncer.notices.documents import open_documents
 from syncer.notices.messages import Message
 from syncer.notices.outbox import REFUSED, SENT, Outbox
 from syncer.notices.planner import Settings
+from syncer.notices.setup import channel_of
 from syncer.people import COLUMNS, catalog_roles, read_pegawai
 from tests.notice_servers import (
     HOST,
@@ -92,8 +91,8 @@ class Office:
         return (notifier or self.notifier).after_cycle("kantor", documents, directory, now, LINK)
 
 
-def telegram_channel(server: TelegramServer) -> TelegramChannel:
-    return TelegramChannel(token_env="TEST_TELEGRAM_TOKEN", base_url=server.url, timeout=30)
+def telegram_channel(server: TelegramServer) -> Channel:
+    return channel_of(TelegramConfig(token_env="TEST_TELEGRAM_TOKEN", base_url=server.url), 30)
 
 
 @pytest.fixture
@@ -154,13 +153,10 @@ def test_a_document_already_open_when_notices_are_enabled_is_not_announced(offic
 def test_one_message_per_person_per_channel_per_cycle(tmp_path, telegram, monkeypatch):
     cert = self_signed(tmp_path)
     mail = MailServer(cert, "starttls").start()
-    email = EmailChannel(
-        host=HOST,
-        port=mail.port,
-        from_address="sopsync@sukamaju.go.id",
-        ca_file=cert[0],
-        timeout=30,
+    settings = EmailConfig(
+        host=HOST, port=mail.port, from_address="sopsync@sukamaju.go.id", ca_file=cert[0]
     )
+    email = channel_of(settings, timeout=30)
     office = Office(tmp_path / "outbox.sqlite3", (email, telegram_channel(telegram)))
     for n in (1, 2, 3):
         office.put(f"LB-{n}", "laporan-bulanan", 1)
@@ -319,7 +315,7 @@ def test_a_notice_due_at_night_goes_out_at_the_next_opening(office, telegram):
 class KilledAfterSending:
     """A channel that delivers, then the process dies before the outbox records it."""
 
-    def __init__(self, channel: TelegramChannel):
+    def __init__(self, channel: Channel):
         self.channel = channel
         self.name = channel.name
 
@@ -354,9 +350,13 @@ def test_a_crash_between_sending_and_recording_repeats_only_that_message(office,
 def test_a_re_engagement_error_is_reported_and_not_retried(tmp_path, monkeypatch):
     cloud = CloudApiServer().start()
     monkeypatch.setenv("TEST_WA_TOKEN", cloud.token)
-    channel = CloudChannel(
-        cloud.phone_number_id, token_env="TEST_WA_TOKEN", base_url=f"{cloud.url}/v21.0", timeout=30
+    settings = WhatsAppCloudConfig(
+        provider="cloud",
+        phone_number_id=cloud.phone_number_id,
+        token_env="TEST_WA_TOKEN",
+        base_url=f"{cloud.url}/v21.0",
     )
+    channel = channel_of(settings, timeout=30)
     office = Office(tmp_path / "o.sqlite3", (channel,))
     office.pegawai[4][4] = "0812-3456-7890"  # Ani
     office.pegawai[5][4] = "+62 813 1111 2222"  # Dedi

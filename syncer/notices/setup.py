@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sop_models import Duration
 from syncer.calendar import WorkingCalendar
+from syncer.config import (
+    EmailConfig,
+    NoticesConfig,
+    TelegramConfig,
+    WhatsAppCloudConfig,
+    WhatsAppGatewayConfig,
+)
 from syncer.notices.channels import Channel
 from syncer.notices.channels.email import EmailChannel
 from syncer.notices.channels.telegram import TelegramChannel
@@ -13,23 +18,28 @@ from syncer.notices.channels.whatsapp import CloudChannel, GatewayChannel
 from syncer.notices.delivery import Notifier
 from syncer.notices.planner import DEFAULT_SUPERVISORS, Settings
 
-if TYPE_CHECKING:
-    from syncer.config import NoticesConfig
+ChannelConfig = EmailConfig | TelegramConfig | WhatsAppCloudConfig | WhatsAppGatewayConfig
 
 
 def build_channels(config: NoticesConfig) -> tuple[Channel, ...]:
     """The channels the configuration enables, in the order e-mail, Telegram, WhatsApp."""
-    timeout = config.timeout_seconds
-    channels: list[Channel] = []
-    if config.email is not None:
-        channels.append(EmailChannel(**config.email.model_dump(), timeout=timeout))
-    if config.telegram is not None:
-        channels.append(TelegramChannel(**config.telegram.model_dump(), timeout=timeout))
-    if config.whatsapp is not None:
-        kind = CloudChannel if config.whatsapp.provider == "cloud" else GatewayChannel
-        fields = config.whatsapp.model_dump(exclude={"provider"})
-        channels.append(kind(**fields, timeout=timeout))
-    return tuple(channels)
+    sections = (config.email, config.telegram, config.whatsapp)
+    return tuple(channel_of(s, config.timeout_seconds) for s in sections if s is not None)
+
+
+def channel_of(section: ChannelConfig, timeout: float) -> Channel:
+    """The channel one section configures (its settings, defaults included, are the
+    section's: the channels have none of their own)."""
+    fields = section.model_dump(exclude={"provider"})
+    match section:
+        case EmailConfig():
+            return EmailChannel(**fields, timeout=timeout)
+        case TelegramConfig():
+            return TelegramChannel(**fields, timeout=timeout)
+        case WhatsAppCloudConfig():
+            return CloudChannel(**fields, timeout=timeout)
+        case WhatsAppGatewayConfig():
+            return GatewayChannel(**fields, timeout=timeout)
 
 
 def settings(config: NoticesConfig) -> Settings:

@@ -26,15 +26,15 @@ Security = Literal["starttls", "tls", "none"]
 class EmailChannel:
     host: str
     from_address: str
-    port: int | None = None
-    """Default: 587 for STARTTLS, 465 for TLS, 25 for none."""
-    security: Security = "starttls"
-    from_name: str = "sopsync"
-    username_env: str | None = None
-    password_env: str | None = None
-    ca_file: Path | None = None
+    port: int | None
+    """None: 587 for STARTTLS, 465 for TLS, 25 for none."""
+    security: Security
+    from_name: str
+    username_env: str | None
+    password_env: str | None
+    ca_file: Path | None
     """Certificates to trust besides the system's (a self-hosted server's own CA)."""
-    timeout: float = 10.0
+    timeout: float
     name: str = "email"
 
     def address_of(self, person: Person) -> str:

@@ -22,9 +22,9 @@ TEXT_LIMIT = 4096
 
 @dataclass(frozen=True)
 class TelegramChannel:
-    token_env: str = "SOPSYNC_TELEGRAM_TOKEN"
-    base_url: str = "https://api.telegram.org"
-    timeout: float = 10.0
+    token_env: str
+    base_url: str
+    timeout: float
     name: str = "telegram"
 
     def address_of(self, person: Person) -> str:

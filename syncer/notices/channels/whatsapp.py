@@ -47,11 +47,11 @@ class _WhatsApp:
 @dataclass(frozen=True)
 class CloudChannel(_WhatsApp):
     phone_number_id: str
-    template: str = "sopsync_pemberitahuan"
-    language: str = "id"
-    token_env: str = "SOPSYNC_WHATSAPP_TOKEN"
-    base_url: str = "https://graph.facebook.com/v21.0"
-    timeout: float = 10.0
+    template: str
+    language: str
+    token_env: str
+    base_url: str
+    timeout: float
 
     def body(self, address: str, message: Message) -> dict[str, Any]:
         parameters = [message.recipient, message.summary]
@@ -114,14 +114,14 @@ def _cloud_error(status: int, body: dict[str, Any]) -> ChannelError:
 @dataclass(frozen=True)
 class GatewayChannel(_WhatsApp):
     url: str
-    number_field: str = "target"
-    text_field: str = "message"
-    token_header: str = "Authorization"
-    token_prefix: str = ""
+    number_field: str
+    text_field: str
+    token_header: str
+    token_prefix: str
     """Put before the token in its header: "" (Fonnte) or "Bearer "."""
-    token_env: str | None = "SOPSYNC_WHATSAPP_TOKEN"
-    body: Literal["form", "json"] = "form"
-    timeout: float = 10.0
+    token_env: str | None
+    body: Literal["form", "json"]
+    timeout: float
 
     def send(self, address: str, message: Message) -> str:
         headers: dict[str, str] = {}
