@@ -4,6 +4,7 @@
     python -m bench.child init CONFIG                 `sopsync init`
     python -m bench.child floor-json FILE REPS        json.loads of a read response
     python -m bench.child floor-xlsx PATH REPS        openpyxl load_workbook + save
+    python -m bench.child peer HOW URL KEY ID ROWS COL  a peer gspread script (bench.naive)
     python -m bench.child profile CONFIG NOW OUT      the cycle under cProfile
 
 Each prints one JSON object on its last stdout line. CPU is this process's own
@@ -200,42 +201,39 @@ def _median_laps(laps: list[dict[str, float]]) -> dict[str, float]:
     return {k: statistics.median(lap[k] for lap in laps) for k in ("cpu", "wall")}
 
 
-def floor_json(path: str, reps: int) -> dict[str, Any]:
-    """json.loads of the read response; then the worker's own read of the same bytes."""
-    data = Path(path).read_bytes()
-    decode = []
-    for _ in range(reps):
-        clock = Clock()
-        json.loads(data)
-        decode.append(clock.lap())
-    out: dict[str, Any] = {"bytes": len(data), "decode": _median_laps(decode)}
-    out["decode_peak_rss_mb"] = peak_rss_mb()  # an interpreter, the bytes and their objects
-    paused = []  # as the worker's cycle decodes: the cyclic collector paused
+def decode_floor(data: bytes, reps: int) -> dict[str, Any]:
+    """``json.loads`` of a read's exact bytes: the Google floor with the cyclic collector
+    paused, as the worker's cycle decodes; also with it on, as a plain script decodes."""
+    paused = []
     for _ in range(reps):
         gc.disable()
         clock = Clock()
         json.loads(data)
         paused.append(clock.lap())
         gc.enable()
-    out["decode_paused"] = _median_laps(paused)
-    # Google pretty-prints responses unless asked prettyPrint=false: the same data indented.
-    pretty = json.dumps(json.loads(data), indent=2, ensure_ascii=False).encode()
-    laps = []
+    plain = []
     for _ in range(reps):
         clock = Clock()
-        json.loads(pretty)
-        laps.append(clock.lap())
-    out["pretty_bytes"], out["pretty_decode"] = len(pretty), _median_laps(laps)
-    del pretty
+        json.loads(data)
+        plain.append(clock.lap())
+    return {"bytes": len(data), "decode": _median_laps(paused), "decode_gc_on": _median_laps(plain)}
+
+
+def floor_json(path: str, reps: int) -> dict[str, Any]:
+    """The decode floor of a read response in a fresh process; then the worker's own read
+    of the same bytes."""
+    data = Path(path).read_bytes()
+    out = decode_floor(data, reps)
+    out["decode_peak_rss_mb"] = peak_rss_mb()  # an interpreter, the bytes and their objects
     try:
-        out["read"] = _median_laps(_worker_reads(data, reps))
+        out["read"] = worker_reads(data, reps)
     except Exception as exc:  # the backend's internals moved: the decode floor still stands
         out["read_error"] = repr(exc)
     return out
 
 
-def _worker_reads(data: bytes, reps: int) -> list[dict[str, float]]:
-    """GoogleBackend.read() on these bytes: decode plus the worker's parse, no HTTP.
+def worker_reads(data: bytes, reps: int) -> dict[str, float]:
+    """GoogleBackend.read() on these bytes (median): decode plus the worker's parse, no HTTP.
 
     Bench-only: the backend gets a transport that answers the read with these bytes."""
     from zoneinfo import ZoneInfo
@@ -257,7 +255,7 @@ def _worker_reads(data: bytes, reps: int) -> list[dict[str, float]]:
             clock = Clock()
             backend.read()
             laps.append(clock.lap())
-    return laps
+    return _median_laps(laps)
 
 
 def floor_xlsx(path: str, reps: int) -> dict[str, Any]:
@@ -297,6 +295,21 @@ def _load_save(target: Path) -> dict[str, dict[str, float]]:
     total = clock.lap()
     os.unlink(tmp)
     return {"load": loaded, "save": saved, "total": total}
+
+
+def peer(how: str, base_url: str, key: str, spreadsheet: str, rows: str, first: str) -> dict:
+    """A peer gspread script (``bench.naive``): its CPU from after its imports."""
+    import gspread  # noqa: F401  (a script's imports are its start-up, not its cycle)
+
+    from bench import naive
+    from tests.emulator import transport  # noqa: F401
+
+    seen: dict[str, Any] = {"http": []}
+    _watch_http(seen, None)
+    clock = Clock()
+    naive.script(base_url, key, spreadsheet, rows, int(first), how)
+    wait = sum(max(0.0, h["wall"] - h["cpu"]) for h in seen["http"])
+    return {"cycle": clock.lap(), "server_wait": wait, "http": len(seen["http"])}
 
 
 def profile(config_path: str, now_text: str, out: str) -> dict[str, Any]:
@@ -341,6 +354,8 @@ def main(argv: list[str]) -> int:
         result = floor_json(args[0], int(args[1]))
     elif command == "floor-xlsx":
         result = floor_xlsx(args[0], int(args[1]))
+    elif command == "peer":
+        result = peer(*args)
     elif command == "profile":
         result = profile(*args)
     else:

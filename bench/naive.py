@@ -1,20 +1,23 @@
-"""The naive baseline: the same busy cycle written the way most gspread scripts are.
+"""The peers: the same busy cycle's cell changes made by a gspread script, two ways.
 
-Open the spreadsheet, read every row with ``worksheet.get_all_records()``, then update
-each changed row with its own ``worksheet.update(...)`` call. It writes exactly the rows
-sopsync's busy cycle changed, with the values sopsync wrote, through gspread and real
-HTTP against the emulator (gspread's session mounted on the emulator's transport
-adapter), so its requests are counted the same way as sopsync's.
+Both open the spreadsheet and read every row with ``worksheet.get_all_records()``; then
+the **naive** script (the common case) updates each changed row with its own
+``worksheet.update(...)`` call, and the **batched** one sends all of them in one
+``worksheet.batch_update(...)``. They write exactly the Dokumen cells sopsync's busy
+cycle changed, with the values sopsync wrote (not its records or Riwayat rows), through
+gspread and real HTTP against the emulator (gspread's session mounted on the emulator's
+transport adapter), in a child process (``bench.child peer``) so that their CPU is
+their own; the emulator counts their requests as it counts sopsync's.
 """
 
 from __future__ import annotations
 
-import time
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from bench.measure import is_read
-from tests.emulator.transport import gspread_client
+from bench.measure import is_read, run_child
 
 QUOTA_PER_MINUTE = 60
 """Google's default: 60 read and 60 write requests per minute per user, counted apart."""
@@ -26,6 +29,10 @@ class Naive:
     writes: int
     tokens: int
     wall: float
+    cpu: float
+    """The script's own CPU (its imports apart)."""
+    wall_no_wait: float
+    """Wall time without waiting for the server's answers."""
 
     @property
     def requests(self) -> int:
@@ -60,18 +67,53 @@ def _letter(index: int) -> str:
     return letters
 
 
-def run(emu: Any, key: str, spreadsheet: str, rows: dict[int, list[Any]], first_col: int) -> Naive:
-    """One naive cycle: read everything, then one ``update`` per changed row."""
-    client = gspread_client(key, emu.base_url)
-    emu.reset_counters()
-    wall0 = time.perf_counter()
+PEERS = ("naive", "batched")
+TIMEOUT = 600.0
+"""gspread's per-request timeout: generous, for a slow emulator."""
+
+
+def script(base_url: str, key: str, spreadsheet: str, rows_file: str, first: int, how: str) -> None:
+    """One peer cycle (in ``bench.child``): read everything, then write the changed rows."""
+    from tests.emulator.transport import gspread_client
+
+    rows = {int(k): v for k, v in json.loads(Path(rows_file).read_text()).items()}
+    client = gspread_client(key, base_url, timeout=TIMEOUT)
     worksheet = client.open_by_key(spreadsheet).worksheet("Dokumen")
     worksheet.get_all_records()
-    for number, values in sorted(rows.items()):
-        first, last = _letter(first_col), _letter(first_col + len(values) - 1)
-        worksheet.update([values], f"{first}{number}:{last}{number}")
-    wall = time.perf_counter() - wall0
+    ranges = [
+        (f"{_letter(first)}{n}:{_letter(first + len(values) - 1)}{n}", values)
+        for n, values in sorted(rows.items())
+    ]
+    if how == "naive":
+        for where, values in ranges:
+            worksheet.update([values], where)
+    elif ranges:
+        worksheet.batch_update([{"range": where, "values": [values]} for where, values in ranges])
+
+
+def run(
+    emu: Any,
+    key: str,
+    spreadsheet: str,
+    rows: dict[int, list[Any]],
+    first_col: int,
+    how: str,
+    folder: Path,
+) -> Naive:
+    """One peer cycle in a child process; its requests as the emulator counted them."""
+    rows_file = folder / f"peer-{how}-rows.json"
+    rows_file.write_text(json.dumps(rows, default=str))
+    emu.reset_counters()
+    child = run_child("peer", how, emu.base_url, key, spreadsheet, rows_file, first_col)
     counters = dict(emu.counters)
     tokens = counters.pop("token", 0)
     reads = sum(n for method, n in counters.items() if is_read(method))
-    return Naive(reads, sum(counters.values()) - reads, tokens, wall)
+    result = child.result
+    return Naive(
+        reads,
+        sum(counters.values()) - reads,
+        tokens,
+        result["cycle"]["wall"],
+        result["cycle"]["cpu"],
+        result["cycle"]["wall"] - result["server_wait"],
+    )

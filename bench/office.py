@@ -22,6 +22,8 @@ from bench.sheets import STAFF_HEADERS, Doc, Move
 
 LANGKAH_COLUMN = STAFF_HEADERS.index("Langkah")
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
+TIMEOUT = 600.0
+"""The worker's HTTP timeout in the bench: generous, so that a slow emulator is waited for."""
 
 
 class XlsxOffice:
@@ -73,17 +75,19 @@ class XlsxOffice:
 class GoogleOffice:
     kind = "google"
 
-    def __init__(self, emu: Any, folder: Path):
+    def __init__(self, emu: Any, folder: Path, key: Path | None = None, title: str = "Kantor"):
+        """``key``: a service-account key shared with other offices (default: its own)."""
         folder.mkdir(parents=True, exist_ok=True)
         self.emu = emu
         self.folder = folder
-        self.key = Path(emu.make_service_account_key(folder)).resolve()
+        self.key = key or Path(emu.make_service_account_key(folder)).resolve()
         email = json.loads(self.key.read_text())["client_email"]
-        self.id = emu.create_spreadsheet("Kantor", shared_with=[email], sheets=["Dokumen"])
+        self.id = emu.create_spreadsheet(title, shared_with=[email], sheets=["Dokumen"])
         self.config = folder / "sopsync.toml"
         self.config.write_text(
             f'backend = "google"\n[google]\nspreadsheet = "{self.id}"\n'
             f'credentials = "{self.key}"\nendpoint = "{emu.base_url}"\n'
+            f"timeout_seconds = {TIMEOUT:g}\n"
         )
         self.session = emu.session(self.key)
 
@@ -99,6 +103,7 @@ class GoogleOffice:
             f"{SHEETS}/{self.id}/values/{rng}",
             params={"valueInputOption": "RAW"},
             json={"values": rows},
+            timeout=TIMEOUT,
         )
         resp.raise_for_status()
 

@@ -11,8 +11,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench.naive import QUOTA_PER_MINUTE
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("gspread", "openpyxl", "requests", "google-auth", "pydantic", "sopsync")
 WRITE_LIMIT = 2_000_000
@@ -81,6 +79,8 @@ def machine(label: str = "") -> list[tuple[str, str]]:
 def _s(seconds: float) -> str:
     if seconds is None or math.isnan(seconds):
         return "–"
+    if seconds < 0.01:
+        return f"{seconds:.5f}"
     return f"{seconds:.3f}" if seconds < 10 else f"{seconds:.1f}"
 
 
@@ -90,6 +90,15 @@ def _mb(size: float) -> str:
 
 def _x(ratio: float) -> str:
     return "–" if ratio is None or math.isnan(ratio) else f"{ratio:.2f}×"
+
+
+def ok(results: dict[int, dict[str, Any]], kind: str) -> list[tuple[int, dict[str, Any]]]:
+    """(rows, figures) of each size whose ``kind`` case was measured (not failed)."""
+    return [
+        (n, per[kind])
+        for n, per in sorted(results.items())
+        if isinstance(per.get(kind), dict) and "failed" not in per[kind]
+    ]
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -111,155 +120,65 @@ def _rw(figures: dict[str, Any]) -> str:
     return f"{figures['reads']:g} + {figures['writes']:g}"
 
 
-# --- targets --------------------------------------------------------------------------------
-
-
-def targets(results: dict[int, dict[str, Any]]) -> list[tuple[str, str, str]]:
-    """(target, figures, verdict) for each target of issue 5."""
-    out = []
-    bad = []
-    for n, per in sorted(results.items()):
-        for kind in ("xlsx", "google"):
-            idle, busy = per[kind]["idle"], per[kind]["busy"]
-            if idle["requests_all"] != [1] or busy["requests_all"] != [2]:
-                bad.append(f"{kind} {n:,}: idle {_requests(idle)}, busy {_requests(busy)}")
-    sizes = sorted(results)
-    span = f"{sizes[0]:,}–{sizes[-1]:,} rows" if sizes else "no sizes"
-    out.append(
-        (
-            "Requests per cycle: 1 idle, 2 busy, at every size",
-            "; ".join(bad) if bad else f"idle 1, busy 2 on both backends at {span}",
-            "missed" if bad else "met",
-        )
-    )
-    if 20_000 in results:
-        first = results[20_000]["google"]["first"]
-        total = sum(first["write_bodies"])
-        fewest = max(1, math.ceil(total / WRITE_LIMIT))
-        bodies = ", ".join(_mb(b) for b in first["write_bodies"])
-        out.append(
-            (
-                "First sync of 20,000 rows (Google): fewest writes under 2 MB",
-                f"{first['reads']} read + {first['writes']} writes of {bodies} MB"
-                f" ({_mb(total)} MB; fewest possible {fewest})",
-                "met" if first["writes"] <= fewest else f"missed ({first['writes']} > {fewest})",
-            )
-        )
-    if 10_000 in results:
-        google = results[10_000]["google"]
-        floor = google["floor"]["decode"]["cpu"]
-        busy, idle = google["busy"]["cpu"], google["idle"]["cpu"]
-        worst = max(busy, idle)
-        out.append(
-            (
-                f"10,000-row Google cycle ≤ {TARGET_CPU_10K} s worker CPU",
-                f"busy {_s(busy)} s, idle {_s(idle)} s",
-                "met" if worst <= TARGET_CPU_10K else "missed",
-            )
-        )
-        paused = google["floor"].get("decode_paused", {}).get("cpu")
-        for what, against in (
-            ("10,000-row Google cycle ≤ {:g}× the decode floor", floor),
-            ("… and ≤ {:g}× a decode with the collector paused, as the worker decodes", paused),
-        ):
-            if against:
-                out.append(
-                    (
-                        what.format(TARGET_DECODE_RATIO),
-                        f"floor {_s(against)} s: busy {_x(_ratio(busy, against))}, idle"
-                        f" {_x(_ratio(idle, against))}",
-                        "met" if _ratio(worst, against) <= TARGET_DECODE_RATIO else "missed",
-                    )
-                )
-        xlsx = results[10_000]["xlsx"]
-        xfloor = xlsx["floor"]["total"]["cpu"]
-        xbusy = xlsx["busy"]["cpu"]
-        out.append(
-            (
-                f"10,000-row workbook cycle ≤ {TARGET_XLSX_RATIO:g}× openpyxl load+save",
-                f"busy {_s(xbusy)} s vs floor {_s(xfloor)} s CPU: {_x(_ratio(xbusy, xfloor))}"
-                f" (wall {_x(_ratio(xlsx['busy']['wall'], xlsx['floor']['total']['wall']))})",
-                "met" if _ratio(xbusy, xfloor) <= TARGET_XLSX_RATIO else "missed",
-            )
-        )
-        xpaused = xlsx["floor"].get("total_paused", {}).get("cpu")
-        if xpaused:
-            out.append(
-                (
-                    f"… and ≤ {TARGET_XLSX_RATIO:g}× openpyxl load+save with the collector"
-                    " paused, as the worker runs it",
-                    f"busy {_s(xbusy)} s vs floor {_s(xpaused)} s CPU:"
-                    f" {_x(_ratio(xbusy, xpaused))}",
-                    "met" if _ratio(xbusy, xpaused) <= TARGET_XLSX_RATIO else "missed",
-                )
-            )
-    if 20_000 in results:
-        peaks = {
-            kind: max(results[20_000][kind][c]["rss_mb"] for c in ("busy", "idle"))
-            for kind in ("xlsx", "google")
-        }
-        out.append(
-            (
-                f"Peak RSS ≤ {TARGET_RSS_MB:g} MB at 20,000 rows",
-                ", ".join(f"{k} {v:.0f} MB" for k, v in peaks.items()),
-                "met" if max(peaks.values()) <= TARGET_RSS_MB else "missed",
-            )
-        )
-    if not (10_000 in results and 20_000 in results):
-        out.append(("CPU, floor and memory targets", "need 10,000 and 20,000 rows", "not run"))
-    return out
-
-
-def targets_text(results: dict[int, dict[str, Any]]) -> str:
-    return "\n".join(
-        f"{verdict:>7}  {name}: {figures}" for name, figures, verdict in targets(results)
-    )
-
-
 # --- the report -----------------------------------------------------------------------------
 
 
 def load_figures(path: Path) -> dict[str, Any]:
-    """Raw figures written by ``--json``: {"meta": {...}, "results": {rows: ...}}."""
+    """Raw figures written by ``bench.run``: {"meta": {...}, "results": {rows: ...}, ...}."""
     import json
 
     raw = json.loads(Path(path).read_text(encoding="utf-8"))
     if "results" not in raw:  # figures alone, as the first runs wrote them
         raw = {"meta": {}, "results": raw}
-    return {"meta": raw["meta"], "results": {int(n): per for n, per in raw["results"].items()}}
+    raw["results"] = {int(n): per for n, per in raw["results"].items()}
+    return raw
 
 
 def render(
-    results: dict[int, dict[str, Any]],
+    figures: dict[str, Any],
     elapsed: float,
-    argv: list[str],
     label: str = "",
     before: dict[str, Any] | None = None,
-    written: str = "",
-    machine_rows: list[Any] | None = None,
 ) -> str:
-    command = " ".join(["python -m bench.run", *argv])
+    from bench import sections
+    from bench.targets import targets
+
+    meta = figures.get("meta", {})
+    results = figures["results"]
+    command = " ".join(["python -m bench.run", *meta.get("argv", [])])
+    partial = []
+    if not meta.get("complete", True):
+        partial.append("**Partial run: it stopped before its last case.**")
+    if meta.get("argv") and any(a.startswith("--sizes") or a == "--quick" for a in meta["argv"]):
+        partial.append("**Partial run: not every size of the full benchmark.**")
     lines = [
         "# sopsync benchmarks: cost per cycle",
         "",
-        f"Measured by `{command}` on {written or time.strftime('%Y-%m-%d %H:%M %Z')} in"
-        f" {elapsed / 60:.1f} minutes. Do not edit: run the command again.",
+        f"Measured by `{command}` on {meta.get('date') or time.strftime('%Y-%m-%d %H:%M %Z')}"
+        f" in {elapsed / 60:.1f} minutes. Do not edit: run the command again.",
+        *(["", " ".join(partial)] if partial else []),
         "",
         "## Machine",
         "",
-        *_table(["", ""], [[k, v] for k, v in (machine_rows or machine(label))]),
+        *_table(["", ""], [[k, v] for k, v in (meta.get("machine") or machine(label))]),
         "",
-        "## Targets (issue 5)",
+        "## Targets (issues 5 and 19)",
         "",
         *_table(
             ["target", "measured", "verdict"],
-            [[name, figures, f"**{verdict}**"] for name, figures, verdict in targets(results)],
+            [[name, figs, f"**{verdict}**"] for name, figs, verdict in targets(figures)],
         ),
         "",
+        *sections.failed(figures),
         *_before_after_section(results, before),
         *_requests_section(results),
+        *sections.peers(results),
         *_google_section(results),
+        *sections.as_run(results),
         *_xlsx_section(results),
+        *sections.startup(figures.get("startup")),
+        *sections.many(figures.get("many"), results),
+        *sections.riwayat(figures.get("riwayat")),
         *_scaling_section(results),
         *_profile_section(results),
         *_method_section(results),
@@ -267,42 +186,36 @@ def render(
     return "\n".join(lines) + "\n"
 
 
+def targets_text(figures: dict[str, Any]) -> str:
+    from bench.targets import targets
+
+    return "\n".join(f"{verdict:>7}  {name}: {figs}" for name, figs, verdict in targets(figures))
+
+
 def _requests_section(results: dict[int, dict[str, Any]]) -> list[str]:
     rows = []
-    for n, per in sorted(results.items()):
-        for kind in ("xlsx", "google"):
-            fig = per[kind]
+    for kind in ("xlsx", "google"):
+        for n, fig in ok(results, kind):
             first, busy, idle = fig["first"], fig["busy"], fig["idle"]
-            naive = fig.get("naive")
-            body = sum(busy["write_bodies"])
-            row = [
-                f"{n:,}",
-                kind,
-                f"{_rw(first)} ({_mb(sum(first['write_bodies']))} MB)",
-                f"{_requests(idle)} ({_rw(idle)})",
-                f"{_requests(busy)} ({_rw(busy)})",
-                f"{body / 1e3:,.0f} kB",
-                f"{busy['cells']:,.0f} / {busy['records']:,.0f} / {busy['history']:,.0f}",
-            ]
-            if naive:
-                minutes = naive["quota_minutes"]
-                ours = max(busy["reads"], busy["writes"]) / QUOTA_PER_MINUTE
-                row += [
-                    f"{naive['reads']} + {naive['writes']:,}",
-                    f"{minutes:.1f} min (sopsync {ours * 60:.0f} s)",
-                    _x(_ratio(naive["reads"] + naive["writes"], busy["requests"])),
+            rows.append(
+                [
+                    f"{n:,}",
+                    kind,
+                    f"{_rw(first)} ({_mb(sum(first['write_bodies']))} MB)",
+                    f"{_requests(idle)} ({_rw(idle)})",
+                    f"{_requests(busy)} ({_rw(busy)})",
+                    f"{sum(busy['write_bodies']) / 1e3:,.0f} kB",
+                    f"{busy['cells']:,.0f} / {busy['records']:,.0f} / {busy['history']:,.0f}",
                 ]
-            else:
-                row += ["–", "–", "–"]
-            rows.append(row)
+            )
+    rows.sort(key=lambda row: int(row[0].replace(",", "")))
     return [
         "## Requests per cycle",
         "",
         "Google: Sheets API requests counted by the emulator (reads + writes; the OAuth",
         "token request of each process is not a Sheets API request and is not counted).",
         "Workbook: loads + saves of the file. First sync: the worker takes over an office's",
-        "existing sheet (every row gets an ID, a record and a Riwayat row). The naive baseline",
-        "does the busy cycle's writes with gspread, one `worksheet.update` per changed row.",
+        "existing sheet (every row gets an ID, a record and a Riwayat row).",
         "",
         *_table(
             [
@@ -313,9 +226,6 @@ def _requests_section(results: dict[int, dict[str, Any]]) -> list[str]:
                 "busy",
                 "busy write body",
                 "busy cells / records / Riwayat rows",
-                "naive reads + writes",
-                "naive at 60 writes/min",
-                "naive / sopsync requests",
             ],
             rows,
         ),
@@ -323,23 +233,38 @@ def _requests_section(results: dict[int, dict[str, Any]]) -> list[str]:
     ]
 
 
+def decode_floor(floor: dict[str, Any]) -> tuple[float, float]:
+    """(collector paused: the floor, collector on) CPU seconds of a decode-floor figure;
+    figures of runs before issue 19 kept the paused decode under another name."""
+    nan = float("nan")
+    if "decode_paused" in floor:
+        return floor["decode_paused"]["cpu"], floor.get("decode", {}).get("cpu", nan)
+    return (
+        floor.get("decode", {}).get("cpu", nan),
+        floor.get("decode_gc_on", {}).get("cpu", nan),
+    )
+
+
+def _worker_read(floor: dict[str, Any]) -> float:
+    read = floor.get("read", {})
+    return read.get("cpu", float("nan")) if isinstance(read, dict) else float("nan")
+
+
 def _google_section(results: dict[int, dict[str, Any]]) -> list[str]:
     rows = []
-    for n, per in sorted(results.items()):
-        fig = per["google"]
+    for n, fig in ok(results, "google"):
         busy, idle, floor = fig["busy"], fig["idle"], fig["floor"]
-        decode = floor["decode"]["cpu"]
-        read = floor.get("read", {}).get("cpu", float("nan"))
+        decode, gc_on = decode_floor(floor)
         rows.append(
             [
                 f"{n:,}",
-                f"{_mb(busy['read_bytes'])} ({_mb(floor.get('pretty_bytes', 0))})",
+                _mb(busy["read_bytes"]),
                 _s(idle["cpu"]),
                 _s(busy["cpu"]),
                 f"{_s(busy['wall'])} ({_s(busy['wall_no_wait'])})",
-                f"{_s(decode)} ({_s(floor.get('pretty_decode', {}).get('cpu', float('nan')))})",
-                _s(floor.get("decode_paused", {}).get("cpu", float("nan"))),
-                _s(read),
+                _s(decode),
+                _s(gc_on),
+                _s(_worker_read(floor)),
                 f"{_x(_ratio(idle['cpu'], decode))} / {_x(_ratio(busy['cpu'], decode))}",
                 _s(busy["process_cpu"]),
                 f"{max(busy['rss_mb'], idle['rss_mb']):.0f}"
@@ -349,16 +274,17 @@ def _google_section(results: dict[int, dict[str, Any]]) -> list[str]:
             ]
         )
     return [
-        "## Google Sheets backend (medians)",
+        "## Google Sheets backend: a cron `sync` (medians)",
         "",
-        "CPU is the worker process's own user + system time for the cycle (`sync_once`:",
-        "token, read, decide, write), measured in the child; start-up (interpreter, imports,",
-        "configuration, catalog) is in the process column. Wall in brackets: without the time",
-        "spent waiting for the emulator's answers. Decode floor: `json.loads` of the exact bytes",
-        "the busy cycle's read received (in brackets: the same data pretty-printed, as Google",
-        "sends it unless asked `prettyPrint=false`). Decode, collector paused: the same",
-        "`json.loads` with Python's cyclic garbage collector paused, as the worker's cycle runs",
-        "(the collector otherwise walks the growing result again and again). Worker read:",
+        "Each cycle in a fresh `sopsync sync` process, as cron runs it. CPU is the worker",
+        "process's own user + system time for the cycle (`sync_once`: token, read, decide,",
+        "write), measured in the child; start-up (interpreter, imports, configuration,",
+        "catalog) is in the process column. Wall in brackets: without the time spent waiting",
+        "for the emulator's answers. Decode floor: `json.loads` of the exact bytes the busy",
+        "cycle's one read received (`values.batchGet`, values as entered, serial date-times,",
+        "compact JSON), with Python's cyclic garbage collector paused as the worker's cycle",
+        "decodes, in a fresh process; beside it the same decode with the collector on, as a",
+        "plain script runs it (not the floor: the worker does not pay it). Worker read:",
         "`GoogleBackend.read()` on those bytes without HTTP, collector paused (decode plus the",
         "worker's parse). Decode floor peak RSS: a bare interpreter holding those bytes and the",
         "objects `json.loads` makes of them.",
@@ -366,12 +292,12 @@ def _google_section(results: dict[int, dict[str, Any]]) -> list[str]:
         *_table(
             [
                 "rows",
-                "read MB (pretty)",
+                "read MB",
                 "idle CPU s",
                 "busy CPU s",
                 "busy wall s (no wait)",
-                "decode floor s (pretty)",
-                "decode, collector paused s",
+                "decode floor s",
+                "decode, collector on s",
                 "worker read s",
                 "idle / busy vs floor",
                 "process CPU s",
@@ -387,8 +313,7 @@ def _google_section(results: dict[int, dict[str, Any]]) -> list[str]:
 
 def _xlsx_section(results: dict[int, dict[str, Any]]) -> list[str]:
     rows = []
-    for n, per in sorted(results.items()):
-        fig = per["xlsx"]
+    for n, fig in ok(results, "xlsx"):
         busy, idle, floor = fig["busy"], fig["idle"], fig["floor"]
         total = floor["total"]
         paused = floor.get("total_paused", {}).get("cpu", float("nan"))
@@ -451,6 +376,8 @@ def _scaling_section(results: dict[int, dict[str, Any]]) -> list[str]:
             [f"{n:,}"]
             + [
                 f"{1000 * per[kind][cycle]['cpu'] / n * 1000:.1f}"
+                if ok({n: per}, kind)
+                else "failed"
                 for kind in ("google", "xlsx")
                 for cycle in ("idle", "busy")
             ]
@@ -540,8 +467,8 @@ def _profile_section(results: dict[int, dict[str, Any]]) -> list[str]:
     headers = ["function", "calls", "cumulative s", "share of cycle", "own s"]
     for n, per in sorted(results.items()):
         for kind in ("google", "xlsx"):
-            prof = per[kind].get("profile")
-            if not prof:
+            prof = per.get(kind, {}).get("profile")
+            if not prof or "failed" in prof:
                 continue
             total = prof["cycle"]["cpu"]
             lines += [
@@ -567,7 +494,7 @@ def _profile_section(results: dict[int, dict[str, Any]]) -> list[str]:
 def _floor_cpu(figures: dict[str, Any]) -> float:
     """The floor a backend's cycle is compared with: decode (Google), load + save (xlsx)."""
     floor = figures["floor"]
-    return floor["decode"]["cpu"] if "decode" in floor else floor["total"]["cpu"]
+    return decode_floor(floor)[0] if "decode" in floor else floor["total"]["cpu"]
 
 
 def _before_after_section(
@@ -579,6 +506,8 @@ def _before_after_section(
     rows = []
     for n in sorted(set(results) & set(old)):
         for kind in ("google", "xlsx"):
+            if not ok({n: results[n]}, kind):
+                continue
             for cycle in ("busy", "idle"):
                 a, b = old[n][kind][cycle], results[n][kind][cycle]
                 floor_a, floor_b = _floor_cpu(old[n][kind]), _floor_cpu(results[n][kind])
@@ -600,7 +529,9 @@ def _before_after_section(
         "## Before and after",
         "",
         f"Before: {meta.get('source', '?')} ({meta.get('date', '?')}), figures kept in"
-        " `bench/baseline.json`. After: this run. Medians. Floor: the decode floor (Google),"
+        " `bench/baseline.json`. After: this run. Medians; cron cycles. Floor: the decode floor"
+        " with the collector paused, of each run's own read (Google: the read before issue 19"
+        " was the grid with its formats, larger and slower to decode),"
         " openpyxl load + save (workbook)."
         + (f" Note on before: {meta['note']}." if meta.get("note") else ""),
         "",

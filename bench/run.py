@@ -7,10 +7,18 @@ and an hour before the measured morning), settle it, then measure at the same cl
 - a **busy** cycle: staff moved about 5% of the rows (valid next steps, a few invalid);
 - an **idle** cycle: the second sync at the same ``--now``, nothing changed;
 
-each worker cycle in its own child process (``bench.child``), the Google one against
-the Sheets API emulator serving in this process. Then the floors on the very input of a
-busy cycle (json.loads of the read response; openpyxl load + save of the workbook) and,
-for Google, the naive gspread baseline doing that busy cycle's writes row by row.
+each as cron runs it, one ``sopsync sync`` per child process (``bench.child``), the
+Google one against the Sheets API emulator serving in this process. Then the floors on
+the very input of a busy cycle (json.loads of the read response, collector paused as
+the worker decodes; openpyxl load + save of the workbook) and, for Google, the two
+gspread peers doing that busy cycle's cell changes (``bench.naive``), and the cycle as
+``sopsync run`` runs it: one long-lived worker, several cycles (``bench.loop``).
+
+Then, once: cron's start-up (``bench.startup``), many sheets served by one ``run``
+(``bench.many``) and, when the module exists, Riwayat's growth (``bench.riwayat``).
+
+Each case's figures are written to the JSON file as soon as it ends; a case that fails
+is recorded as failed (and reported so) and the others go on.
 """
 
 from __future__ import annotations
@@ -22,10 +30,12 @@ import shutil
 import sys
 import tempfile
 import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import naive, report
+from bench import loop, many, naive, report, startup
 from bench.measure import Child, median, progress, run_child
 from bench.office import GoogleOffice, XlsxOffice
 from bench.sheets import STAFF_HEADERS, documents, moves
@@ -42,7 +52,13 @@ NOW = "2026-11-24T09:00"
 """The measured morning (a Tuesday): the settling sync, then every busy and idle cycle."""
 BUSY_SHARE = 0.05
 FLOOR_REPS = 5
+RUN_PLAN = ("idle", "busy", "idle", "busy", "idle", "busy")
+"""The cycles of one ``sopsync run`` process (bench.loop): staff move rows before each busy
+one; the last busy one is measured (its read kept for the floor)."""
+STARTUP_ROWS = 100
 BASELINE = Path(__file__).with_name("baseline.json")
+RESULTS_JSON = Path(__file__).with_name("results.json")
+QUICK_JSON = Path(tempfile.gettempdir()) / "sopsync-bench-quick.json"
 
 
 def cycle_figures(child: Child) -> dict[str, Any]:
@@ -138,29 +154,71 @@ def exercise(
         )
     out: dict[str, Any] = {"first": first, "busy": medians(busy), "idle": medians(idle)}
     if office.kind == "google":
-        floor = run_child("floor-json", office.folder / "busy-read.json", FLOOR_REPS)
-        out["floor"] = floor.result
+        out["floor"] = run_child("floor-json", office.folder / "busy-read.json", FLOOR_REPS).result
         assert before is not None and after is not None
         headers = [str(h) for h in after[0]]
         first_worker = len(STAFF_HEADERS)
-        columns = range(first_worker, len(headers))
-        rows = naive.changed_rows(before, after, columns)
-        progress(f"{label}: naive gspread baseline, {len(rows)} row updates")
-        baseline = naive.run(emu, str(office.key), office.id, rows, first_worker)
-        out["naive"] = {
-            **baseline.__dict__,
-            "rows": len(rows),
-            "requests": baseline.requests,
-            "quota_minutes": baseline.quota_minutes,
-        }
+        rows = naive.changed_rows(before, after, range(first_worker, len(headers)))
+        key, sid = str(office.key), office.id
+        for how in naive.PEERS:
+            progress(f"{label}: {how} gspread peer, {len(rows)} changed rows")
+            out[how] = attempt(
+                lambda how=how: peer_figures(
+                    naive.run(emu, key, sid, rows, first_worker, how, office.folder)
+                )
+            )
+        progress(f"{label}: as `sopsync run` runs it, {len(RUN_PLAN)} cycles in one process")
+        out["run"] = attempt(lambda: as_run(office, docs, catalog, rng))
     else:
         assert floor_input is not None
         floor = run_child("floor-xlsx", floor_input, max(2, min(reps, 3)))
         out["floor"] = floor.result
     if profile:
         progress(f"{label}: profiling a busy cycle")
-        out["profile"] = profile_cycle(office, docs, catalog, rng)
+        out["profile"] = attempt(lambda: profile_cycle(office, docs, catalog, rng))
     return out
+
+
+def peer_figures(peer: naive.Naive) -> dict[str, Any]:
+    return {**peer.__dict__, "requests": peer.requests, "quota_minutes": peer.quota_minutes}
+
+
+def as_run(office: Any, docs: list, catalog: Any, rng: random.Random) -> dict[str, Any]:
+    """The cycles of one ``sopsync run`` process on this office (``RUN_PLAN``)."""
+
+    def between(done: int, _clock: float) -> str:
+        if done >= len(RUN_PLAN):
+            return "stop"
+        if RUN_PLAN[done] == "busy":
+            office.edit(moves(docs, catalog, max(1, round(len(docs) * BUSY_SHARE)), rng))
+            return "capture" if done == len(RUN_PLAN) - 1 else "go"
+        return "go"
+
+    served = loop.serve(office.config, NOW, between)
+    cycles = served.cycles
+    kinds = dict(enumerate(RUN_PLAN))
+    last = {kind: max(k for k, v in kinds.items() if v == kind) for kind in ("busy", "idle")}
+    return {
+        "cycles": [{k: v for k, v in c.items() if k != "sent"} for c in cycles],
+        "plan": list(RUN_PLAN),
+        "first": cycles[0],
+        "busy": cycles[last["busy"]],
+        "idle": cycles[last["idle"]],
+        "floor": served.final.get("floor", {}),
+        "peak_rss_mb": served.final["peak_rss_mb"],
+        "process_cpu": served.cpu,
+        "emulator_cpu": served.parent_cpu,
+    }
+
+
+def attempt(case: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """A case's figures, or ``{"failed": what went wrong}``: the others go on."""
+    try:
+        return case()
+    except Exception as exc:  # a failed case is reported as failed, not dropped
+        progress(f"FAILED: {exc!r}")
+        tail = traceback.format_exception(exc)[-6:]
+        return {"failed": f"{type(exc).__name__}: {exc}".strip()[:2000], "trace": tail}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,8 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--json",
         type=Path,
-        help="raw figures as JSON (default bench/results.json; none with --quick);"
-        " copy to bench/baseline.json to compare later runs with it",
+        help="raw figures as JSON, rewritten after each case (default bench/results.json;"
+        f" with --quick {QUICK_JSON}); copy to bench/baseline.json to compare later runs with it",
     )
     parser.add_argument(
         "--before",
@@ -215,67 +273,97 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="sopsync-bench-"))
-    emu = Emulator(check_responses=False)  # its schema self-check is for tests, not timing
-    emu.start()
-    results: dict[int, dict[str, Any]] = {}
-    try:
-        for n, reps in plan:
-            results[n] = {
-                "reps": reps,
-                "xlsx": exercise(XlsxOffice(work / f"xlsx-{n}"), n, reps, None, n == args.profile),
-                "google": exercise(
-                    GoogleOffice(emu, work / f"google-{n}"), n, reps, emu, n == args.profile
-                ),
-            }
-    finally:
-        emu.stop()
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            progress(f"work folder kept: {work}")
-    elapsed = time.perf_counter() - started
-    before = report.load_figures(args.before) if args.before and args.before.exists() else None
+    raw = args.json or (QUICK_JSON if args.quick else RESULTS_JSON)
     meta = {
         "source": args.label or report.source_state(),
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
         "argv": sys.argv[1:] if argv is None else argv,
-        "elapsed": elapsed,
+        "elapsed": 0.0,
         "machine": report.machine(args.label),
+        "complete": False,
     }
-    text = report.render(
-        results,
-        elapsed,
-        argv=meta["argv"],
-        label=args.label,
-        before=before,
-        machine_rows=meta["machine"],
-    )
-    raw = args.json or (None if args.quick else Path(__file__).with_name("results.json"))
-    if raw is not None:
-        figures = {"meta": meta, "results": results}
+    figures: dict[str, Any] = {"meta": meta, "results": {}}
+
+    def keep() -> None:  # after each case: a failed or killed run keeps what it measured
+        meta["elapsed"] = time.perf_counter() - started
         raw.write_text(json.dumps(figures, indent=1, default=str), encoding="utf-8")
+
+    results: dict[int, dict[str, Any]] = figures["results"]
+    emu = Emulator(check_responses=False)  # its schema self-check is for tests, not timing
+    emu.start()
+    try:
+        for n, reps in plan:
+            results[n] = {"reps": reps}
+            for kind in ("xlsx", "google"):
+                progress(f"{kind} {n:,} rows")
+                office = (
+                    XlsxOffice(work / f"xlsx-{n}")
+                    if kind == "xlsx"
+                    else GoogleOffice(emu, work / f"google-{n}")
+                )
+                results[n][kind] = attempt(
+                    lambda o=office, n=n, r=reps: exercise(o, n, r, emu, n == args.profile)
+                )
+                keep()
+        progress(f"cron start-up: a {STARTUP_ROWS}-row sync against a bare openpyxl import")
+        figures["startup"] = attempt(lambda: cron_startup(emu, work / "startup", args.quick))
+        keep()
+        sheets, rows, minutes = many.QUICK if args.quick else many.FULL
+        progress(f"many sheets: {sheets} × {rows:,} rows, one `run`, {minutes} simulated minutes")
+        figures["many"] = attempt(lambda: many.measure(emu, work / "many", sheets, rows, minutes))
+        keep()
+        figures["riwayat"] = riwayat_growth(work / "riwayat", args.quick)
+        meta["complete"] = True
+        keep()
+    finally:
+        emu.stop()
+        if args.keep:
+            progress(f"work folder kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    elapsed = time.perf_counter() - started
+    before = report.load_figures(args.before) if args.before and args.before.exists() else None
+    text = report.render(figures, elapsed, label=args.label, before=before)
     out = args.out or (None if args.quick else Path(__file__).with_name("RESULTS.md"))
     if out is not None:
         out.write_text(text, encoding="utf-8")
-    print(text if out is None else report.targets_text(results))
-    progress(f"done in {elapsed / 60:.1f} min" + (f"; wrote {out}" if out else ""))
+    print(text if out is None else report.targets_text(figures))
+    wrote = f"; wrote {out}" if out else ""
+    progress(f"done in {elapsed / 60:.1f} min; figures in {raw}{wrote}")
     return 0
+
+
+def cron_startup(emu: Any, folder: Path, quick: bool) -> dict[str, Any]:
+    """``bench.startup.measure`` on a settled 100-row office of each backend."""
+    from sop_models import load_catalog
+
+    docs = documents(STARTUP_ROWS, load_catalog())
+    out = {}
+    for office in (XlsxOffice(folder / "xlsx"), GoogleOffice(emu, folder / "google")):
+        office.build(docs)
+        office.init()
+        office.sync(NOW)
+        out[office.kind] = startup.measure(office.config, NOW, pairs=3 if quick else 9)
+    return out
+
+
+def riwayat_growth(folder: Path, quick: bool) -> dict[str, Any]:
+    """Riwayat's growth (``bench.riwayat.measure(folder, quick)``, another branch's module),
+    when it exists."""
+    try:
+        from bench import riwayat  # type: ignore[attr-defined]
+    except ImportError:
+        return {"missing": "bench/riwayat.py is not on this branch yet"}
+    progress("Riwayat growth (bench.riwayat)")
+    return attempt(lambda: riwayat.measure(folder, quick))
 
 
 def rerender(args: argparse.Namespace) -> int:
     """The report from saved raw figures (after a change to the report itself)."""
     figures = report.load_figures(args.render)
-    meta = figures["meta"]
     before = report.load_figures(args.before) if args.before and args.before.exists() else None
-    text = report.render(
-        figures["results"],
-        meta.get("elapsed", float("nan")),
-        argv=meta.get("argv", []),
-        label=args.label or meta.get("source", ""),
-        before=before,
-        written=meta.get("date", ""),
-        machine_rows=meta.get("machine"),
-    )
+    elapsed = figures["meta"].get("elapsed", float("nan"))
+    text = report.render(figures, elapsed, label=args.label, before=before)
     out = args.out or Path(__file__).with_name("RESULTS.md")
     out.write_text(text, encoding="utf-8")
     progress(f"wrote {out} from {args.render}")
