@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bench import run
+from bench import many, naive, report, run, startup
 from bench.office import GoogleOffice, XlsxOffice
-from bench.sheets import documents, moves
+from bench.sheets import STAFF_HEADERS, documents, moves
 from sop_models import load_catalog
 from tests.emulator import Emulator
 from tests.sheets import run_cli
@@ -48,3 +48,84 @@ def test_the_report_renders_from_saved_figures(tmp_path):
     report = out.read_text()
     for section in ("## Machine", "## Requests per cycle", "## Google Sheets backend"):
         assert section in report
+
+
+def test_the_cycle_as_run_runs_it_is_measured_in_one_process(tmp_path):
+    catalog = load_catalog()
+    docs = documents(20, catalog)
+    with Emulator(check_responses=False) as emu:
+        office = GoogleOffice(emu, tmp_path)
+        office.build(docs)
+        office.init()
+        office.sync(run.NOW)
+        figures = run.as_run(office, docs, catalog, random.Random(2))
+    assert len(figures["cycles"]) == len(run.RUN_PLAN)
+    assert (figures["busy"]["reads"], figures["busy"]["writes"]) == (1, 1)
+    assert figures["busy"]["cells"] > 0 and figures["busy"]["cpu"] > 0
+    assert figures["floor"]["bytes"] == figures["busy"]["read_bytes"]
+    assert figures["floor"]["decode"]["cpu"] > 0
+
+
+def test_the_peers_write_row_by_row_and_in_one_batch(tmp_path):
+    catalog = load_catalog()
+    docs = documents(20, catalog)
+    with Emulator(check_responses=False) as emu:
+        office = GoogleOffice(emu, tmp_path)
+        office.build(docs)
+        office.init()
+        office.sync(run.NOW)
+        office.edit(moves(docs, catalog, 3, random.Random(3)))
+        before = office.worker_cells()
+        office.sync(run.NOW)
+        after = office.worker_cells()
+        first = len(STAFF_HEADERS)
+        rows = naive.changed_rows(before, after, range(first, len(after[0])))
+        # The peers write what sopsync wrote, over the values before it did.
+        for number, row in enumerate(before, start=1):
+            for col in range(first, len(row)):
+                office.dokumen.set_value(number - 1, col, row[col])
+        one_by_one = naive.run(emu, str(office.key), office.id, rows, first, "naive", tmp_path)
+        batched = naive.run(emu, str(office.key), office.id, rows, first, "batched", tmp_path)
+        written = office.worker_cells()
+    assert rows and (one_by_one.reads, one_by_one.writes) == (3, len(rows))
+    assert (batched.reads, batched.writes) == (3, 1)
+    assert all(written[n - 1][first:] == after[n - 1][first:] for n in rows)
+    assert one_by_one.cpu > 0 and batched.wall > 0
+
+
+def test_many_sheets_in_one_run_are_counted_per_minute(tmp_path):
+    with Emulator(check_responses=False) as emu:
+        figures = many.measure(emu, tmp_path, sheets=2, rows=20, minutes=2)
+    assert figures["cycles"] == 4 and figures["failed_sheets"] == 0
+    assert figures["max_reads_per_minute"] == 2
+    assert figures["longest_gap"] == many.INTERVAL
+    assert figures["peak_rss_mb"] > 0
+
+
+def test_the_most_requests_in_any_minute_slide_with_the_clock():
+    assert many.most_in_a_minute([]) == 0
+    assert many.most_in_a_minute([0, 30, 59.9, 60, 61]) == 4
+    assert many.most_in_a_minute([0, 60, 120]) == 1
+
+
+def test_a_cron_sync_is_timed_against_a_bare_openpyxl_import(tmp_path):
+    docs = documents(20, load_catalog())
+    office = XlsxOffice(tmp_path)
+    office.build(docs)
+    office.init()
+    figures = startup.measure(office.config, run.NOW, pairs=1)
+    assert figures["sync"]["cpu"] > 0 and figures["bare"]["cpu"] > 0
+    assert figures["cpu_ratio"] == figures["sync"]["cpu"] / figures["bare"]["cpu"]
+
+
+def test_a_failed_case_is_reported_and_the_others_kept(tmp_path):
+    def broken() -> dict:
+        raise RuntimeError("the emulator went away")
+
+    figures = report.load_figures(ROOT / "bench" / "results.json")
+    figures["results"][1_000]["google"] = run.attempt(broken)
+    figures["many"] = run.attempt(broken)
+    text = report.render(figures, 60.0)
+    assert "## Failed cases" in text and "the emulator went away" in text
+    assert "| google 1,000 rows |" in text and "| many |" in text
+    assert "| 1,000 | xlsx |" in text  # the case next to it is still there
