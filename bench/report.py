@@ -411,6 +411,11 @@ def _method_section(results: dict[int, dict[str, Any]]) -> list[str]:
         "  emulator, serving in the parent's threads, is never counted (its CPU is shown",
         "  apart). (`ru_maxrss` would not do: Linux carries the forking parent's resident set",
         "  into a child's maximum until the child's exec.)",
+        "- `sopsync run` (the cycle as run runs it, many sheets): one child process drives",
+        "  the run loop itself on a fake clock (`bench/loop.py`); before each wait it hands",
+        "  over to this process, which makes staff's moves in the emulator, then goes on.",
+        "- The worker and the peers talk to the emulator with generous timeouts (600 s): a",
+        "  slow machine makes the wall times longer, never a case fail.",
         "- The emulator runs without its response self-check (`check_responses=False`).",
         "",
     ]
