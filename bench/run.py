@@ -55,7 +55,6 @@ FLOOR_REPS = 5
 RUN_PLAN = ("idle", "busy", "idle", "busy", "idle", "busy")
 """The cycles of one ``sopsync run`` process (bench.loop): staff move rows before each busy
 one; the last busy one is measured (its read kept for the floor)."""
-STARTUP_ROWS = 100
 BASELINE = Path(__file__).with_name("baseline.json")
 RESULTS_JSON = Path(__file__).with_name("results.json")
 QUICK_JSON = Path(tempfile.gettempdir()) / "sopsync-bench-quick.json"
@@ -305,8 +304,9 @@ def main(argv: list[str] | None = None) -> int:
                     lambda o=office, n=n, r=reps: exercise(o, n, r, emu, n == args.profile)
                 )
                 keep()
-        progress(f"cron start-up: a {STARTUP_ROWS}-row sync against a bare openpyxl import")
-        figures["startup"] = attempt(lambda: cron_startup(emu, work / "startup", args.quick))
+        progress(f"cron start-up: a {startup.ROWS}-row sync against a bare openpyxl import")
+        rounds = 3 if args.quick else startup.ROUNDS
+        figures["startup"] = attempt(lambda: startup.measure(rounds))
         keep()
         sheets, rows, minutes = many.QUICK if args.quick else many.FULL
         progress(f"many sheets: {sheets} × {rows:,} rows, one `run`, {minutes} simulated minutes")
@@ -331,20 +331,6 @@ def main(argv: list[str] | None = None) -> int:
     wrote = f"; wrote {out}" if out else ""
     progress(f"done in {elapsed / 60:.1f} min; figures in {raw}{wrote}")
     return 0
-
-
-def cron_startup(emu: Any, folder: Path, quick: bool) -> dict[str, Any]:
-    """``bench.startup.measure`` on a settled 100-row office of each backend."""
-    from sop_models import load_catalog
-
-    docs = documents(STARTUP_ROWS, load_catalog())
-    out = {}
-    for office in (XlsxOffice(folder / "xlsx"), GoogleOffice(emu, folder / "google")):
-        office.build(docs)
-        office.init()
-        office.sync(NOW)
-        out[office.kind] = startup.measure(office.config, NOW, pairs=3 if quick else 9)
-    return out
 
 
 def riwayat_growth(folder: Path, quick: bool) -> dict[str, Any]:

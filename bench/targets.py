@@ -156,14 +156,17 @@ def _startup_targets(startup: dict[str, Any] | None) -> list[Target]:
         return []
     if "failed" in startup:
         return [(name, "the start-up case failed", "failed")]
+    commands = startup["commands"]
+    floor = commands["floor"]
     out = []
-    for kind, fig in startup.items():
+    for command, fig in commands.items():
+        if command == "floor":
+            continue
         out.append(
             (
-                f"{name}, {kind}",
-                f"{_s(fig['sync']['cpu'])} s vs {_s(fig['bare']['cpu'])} s CPU:"
-                f" {_x(fig['cpu_ratio'])} (wall {_x(fig['wall_ratio'])}; medians of"
-                f" {fig['pairs']} pairs)",
+                f"{name}: {command}",
+                f"{_s(fig['cpu'])} s vs {_s(floor['cpu'])} s CPU: {_x(fig['cpu_ratio'])}"
+                f" (wall {_x(fig['wall_ratio'])}; medians of {startup['rounds']} rounds)",
                 _verdict(fig["cpu_ratio"] <= TARGET_STARTUP_RATIO),
             )
         )
