@@ -27,7 +27,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,6 @@ class Served:
     wall: float
     parent_cpu: float
     """The parent meanwhile: the emulator serving the child, and staff's edits."""
-    waits: list[float] = field(default_factory=list)
 
 
 def serve(
@@ -74,7 +73,6 @@ def serve(
     reader = threading.Thread(target=lambda: errors.extend(proc.stderr or []), daemon=True)
     reader.start()
     cycles: list[dict[str, Any]] = []
-    waits: list[float] = []
     final: dict[str, Any] = {}
     try:
         for line in proc.stdout:
@@ -83,7 +81,6 @@ def serve(
             if "final" in message:
                 final = message["final"]
                 break
-            waits.append(message["clock"])
             proc.stdin.write(between(len(cycles), message["clock"]) + "\n")
             proc.stdin.flush()
         proc.stdin.close()
@@ -101,7 +98,6 @@ def serve(
         usage.ru_utime + usage.ru_stime,
         time.perf_counter() - wall0,
         time.process_time() - parent0,
-        waits,
     )
 
 
@@ -151,7 +147,7 @@ def child(config_path: str, start_text: str) -> dict[str, Any]:
         sheets_api = [h for h in http if h["api"]]
         pending.append(
             {
-                "sheet": str(report.target) if hasattr(report, "target") else "",
+                "sheet": report.target,
                 "clock": clock.now,
                 "cpu": spent["cpu"],
                 "wall": spent["wall"],

@@ -334,14 +334,24 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def riwayat_growth(folder: Path, quick: bool) -> dict[str, Any]:
-    """Riwayat's growth (``bench.riwayat.measure(folder, quick)``, another branch's module),
-    when it exists."""
+    """Riwayat's growth: a workbook cycle at 10,000 and 100,000 Riwayat rows, before and
+    after the workbook stopped rewriting Riwayat (``bench.riwayat``, from branch
+    ``workbookio``: its ``checkout``, ``office_cycles`` and ``table``), when it exists."""
     try:
         from bench import riwayat  # type: ignore[attr-defined]
     except ImportError:
-        return {"missing": "bench/riwayat.py is not on this branch yet"}
+        return {"missing": "bench/riwayat.py (branch workbookio) is not on this branch yet"}
+    if quick:
+        return {"missing": "not measured by a --quick run"}
     progress("Riwayat growth (bench.riwayat)")
-    return attempt(lambda: riwayat.measure(folder, quick))
+
+    def measure() -> dict[str, Any]:
+        before = riwayat.checkout(riwayat.BEFORE, folder / "before-checkout")
+        runs = 3
+        sizes = {n: riwayat.office_cycles(n, runs, folder, before) for n in riwayat.SIZES}
+        return {"sizes": sizes, "table": riwayat.table(sizes, runs)}
+
+    return attempt(measure)
 
 
 def rerender(args: argparse.Namespace) -> int:
