@@ -141,14 +141,20 @@ def child(config_path: str, start_text: str) -> dict[str, Any]:
     def timed(*args: Any, **kwargs: Any) -> Any:
         del http[:]
         rss0 = peak_rss_mb()
+        started_at = clock.now
         lap = Clock()
-        report = sync_once(*args, **kwargs)
+        try:
+            report = sync_once(*args, **kwargs)
+        except Exception as exc:  # the loop logs it and goes on: so does the bench
+            sent = [[h["clock"], h["kind"]] for h in http if h["api"]]
+            pending.append({"clock": started_at, "failed": repr(exc), "sent": sent, **lap.lap()})
+            raise
         spent = lap.lap()
         sheets_api = [h for h in http if h["api"]]
         pending.append(
             {
                 "sheet": report.target,
-                "clock": clock.now,
+                "clock": started_at,
                 "cpu": spent["cpu"],
                 "wall": spent["wall"],
                 "server_wait": sum(max(0.0, h["wall"] - h["cpu"]) for h in http),

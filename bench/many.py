@@ -88,10 +88,11 @@ def most_in_a_minute(times: list[float]) -> int:
 
 
 def figures(served: loop.Served, sheets: int, rows: int, minutes: int) -> dict[str, Any]:
-    cycles = served.cycles
+    failed = [c for c in served.cycles if "failed" in c]
+    cycles = [c for c in served.cycles if "failed" not in c]
     span = max(minutes, 1)
     sent: dict[str, list[float]] = {"read": [], "write": []}
-    for cycle in cycles:
+    for cycle in served.cycles:  # a failed cycle's requests count against the quota too
         for at, kind in cycle["sent"]:
             sent[kind].append(at)
     gaps = []
@@ -108,6 +109,8 @@ def figures(served: loop.Served, sheets: int, rows: int, minutes: int) -> dict[s
         "cycles": len(cycles),
         "busy_cycles": sum(1 for c in cycles if c["writes"]),
         "failed_sheets": sheets - len(by_sheet),
+        "failed_cycles": len(failed),
+        "failures": sorted({c["failed"] for c in failed})[:5],
         "reads": len(sent["read"]),
         "writes": len(sent["write"]),
         "max_reads_per_minute": most_in_a_minute(sent["read"]),

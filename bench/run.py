@@ -195,6 +195,9 @@ def as_run(office: Any, docs: list, catalog: Any, rng: random.Random) -> dict[st
 
     served = loop.serve(office.config, NOW, between)
     cycles = served.cycles
+    failed = [c["failed"] for c in cycles if "failed" in c]
+    if failed or len(cycles) != len(RUN_PLAN):
+        raise RuntimeError(f"{len(cycles)} cycles of {len(RUN_PLAN)} planned; failed: {failed}")
     kinds = dict(enumerate(RUN_PLAN))
     last = {kind: max(k for k, v in kinds.items() if v == kind) for kind in ("busy", "idle")}
     return {

@@ -202,7 +202,10 @@ def many(figures: dict[str, Any] | None, results: dict[int, dict[str, Any]]) -> 
     rows = [
         ["sheets × rows", f"{figures['sheets']} × {figures['rows']:,}"],
         ["simulated span, interval", f"{figures['minutes']} min, {figures['interval']} s"],
-        ["cycles (writing)", f"{figures['cycles']} ({figures['busy_cycles']})"],
+        [
+            "cycles (writing; failed)",
+            f"{figures['cycles']} ({figures['busy_cycles']}; {figures.get('failed_cycles', 0)})",
+        ],
         [
             "reads per minute: most in any minute / mean (quota 60 per user, 300 per project)",
             f"{figures['max_reads_per_minute']} / {figures['mean_reads_per_minute']:.1f}",

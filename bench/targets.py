@@ -195,7 +195,7 @@ def _many_targets(many: dict[str, Any] | None, results: dict[int, dict[str, Any]
             "… every sheet served within its interval plus its share",
             f"longest between two cycles of a sheet: {many['longest_gap']:.0f} s"
             f" (interval {many['interval']} s, share {share:.0f} s); sheets never served:"
-            f" {many['failed_sheets']}",
+            f" {many['failed_sheets']}; failed cycles: {many.get('failed_cycles', 0)}",
             _verdict(many["failed_sheets"] == 0 and late <= share),
         ),
     ]
