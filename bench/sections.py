@@ -39,17 +39,14 @@ def failed(figures: dict[str, Any]) -> list[str]:
 def peers(results: dict[int, dict[str, Any]]) -> list[str]:
     rows = []
     for n, fig in ok(results, "google"):
-        run = fig.get("run") if "failed" not in fig.get("run", {"failed": 1}) else None
-        ours = run["busy"] if run else None
-        cron = fig["busy"]
-        sopsync_requests = ours["reads"] + ours["writes"] if ours else cron["requests"]
-        sopsync_cpu = ours["cpu"] if ours else cron["cpu"]
+        busy = fig["busy"]  # the cron busy cycle whose cell changes the peers make
         row = [
             f"{n:,}",
-            f"{sopsync_requests} ({fig['busy']['cells']:,.0f} cells)",
-            _s(sopsync_cpu),
-            _s(ours["wall"] - ours["server_wait"]) if ours else _s(cron["wall_no_wait"]),
+            f"{busy['requests']:g} ({busy['cells']:,.0f} cells)",
+            _s(busy["cpu"]),
+            _s(busy["wall_no_wait"]),
         ]
+        sopsync_cpu, sopsync_requests = busy["cpu"], busy["requests"]
         for how in PEERS:
             peer = fig.get(how)
             if not peer or "failed" in peer or "cpu" not in peer:
@@ -73,11 +70,11 @@ def peers(results: dict[int, dict[str, Any]]) -> list[str]:
         "process, its CPU counted after its imports: the **naive** one, as most scripts are",
         "written, one `worksheet.update` per changed row; the **batched** one all of them in",
         "one `worksheet.batch_update`. Both read first (open the spreadsheet, the worksheet,",
-        "`get_all_records`). sopsync: its busy cycle as `sopsync run` runs it (below), which",
-        "also decides every row and writes records and Riwayat. Time at quota: the minutes",
-        f"the requests need at Google's {QUOTA_PER_MINUTE} reads and {QUOTA_PER_MINUTE} writes",
-        "per minute (counted apart), in seconds. Wall in brackets: without waiting for the",
-        "emulator.",
+        "`get_all_records`). sopsync: that busy cycle (`sync_once`, start-up apart, as the",
+        "peers' imports are), which also decides every row and writes records and Riwayat.",
+        f"Time at quota: what the requests need at Google's {QUOTA_PER_MINUTE} reads and",
+        f"{QUOTA_PER_MINUTE} writes per minute (counted apart). Wall in brackets: without",
+        "waiting for the emulator.",
         "",
         *_table(
             [
