@@ -157,6 +157,7 @@ def render(
         f"Measured by `{command}` on {meta.get('date') or time.strftime('%Y-%m-%d %H:%M %Z')}"
         f" in {elapsed / 60:.1f} minutes. Do not edit: run the command again.",
         *(["", " ".join(partial)] if partial else []),
+        *(["", *meta["notes"]] if meta.get("notes") else []),
         "",
         "## Machine",
         "",
