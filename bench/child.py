@@ -297,7 +297,9 @@ def _load_save(target: Path) -> dict[str, dict[str, float]]:
     return {"load": loaded, "save": saved, "total": total}
 
 
-def peer(how: str, base_url: str, key: str, spreadsheet: str, rows: str, first: str) -> dict:
+def peer(
+    how: str, base_url: str, key: str, spreadsheet: str, rows: str, first: str
+) -> dict[str, Any]:
     """A peer gspread script (``bench.naive``): its CPU from after its imports."""
     import gspread  # noqa: F401  (a script's imports are its start-up, not its cycle)
 

@@ -171,7 +171,7 @@ def child(config_path: str, start_text: str) -> dict[str, Any]:
         )
         return report
 
-    cli.sync_once = timed  # type: ignore[assignment]
+    cli.sync_once = timed
     stop = threading.Event()
 
     def wait(seconds: float) -> None:
