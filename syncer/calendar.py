@@ -32,6 +32,9 @@ from 1 January) are built once per calendar, set of office dates and year, so
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
 from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -40,8 +43,6 @@ from enum import StrEnum
 from functools import cached_property, lru_cache
 from typing import TypeVar
 from zoneinfo import ZoneInfo
-
-import holidays
 
 from sop_models.duration import Duration
 from syncer.hours import DEFAULT_WEEK, ClockSpans, HoursSpan, Ramadan, Week, micros
@@ -109,6 +110,8 @@ def _package_holidays(
 
     A date listed in several categories keeps the first category's name (public first).
     """
+    import holidays
+
     found: dict[int, tuple[str, OffSource]] = {}
     for category in sorted(categories, key=lambda each: each != "public"):
         listed = holidays.country_holidays(
@@ -122,6 +125,9 @@ def _package_holidays(
 
 @lru_cache(maxsize=16)
 def _check_holidays(country: str, categories: tuple[str, ...]) -> None:
+    import holidays
+
+    _import_country_alone(country)
     try:
         known = holidays.country_holidays(country).supported_categories
     except NotImplementedError:
@@ -132,6 +138,42 @@ def _check_holidays(country: str, categories: tuple[str, ...]) -> None:
             f"holiday_categories {unknown} are not known for {country!r}; "
             f"use {' and '.join(repr(c) for c in sorted(known))}"
         )
+
+
+def _import_country_alone(country: str) -> None:
+    """Import the ``holidays`` module of ``country`` without the package's other countries.
+
+    Importing ``holidays.countries`` imports all of the package's 250 countries (0.1 s of
+    CPU: more than a whole cycle of a small office, each time cron starts a sync), and
+    the package finds a country by the full name of its module
+    (``holidays.countries.indonesia``). So ``holidays.countries`` is made without running
+    its ``__init__``, the country's module is imported into it, and the ``__init__`` runs
+    at the first name anyone asks of the package that is not there: whoever uses
+    ``holidays.countries`` itself still finds all of it.
+    """
+    import holidays
+    import holidays.registry
+
+    if "holidays.countries" in sys.modules:
+        return
+    module = next(
+        (name for name, entry in holidays.registry.COUNTRIES.items() if country in entry[1:]),
+        None,
+    )
+    spec = importlib.util.find_spec("holidays.countries")
+    if module is None or spec is None or spec.loader is None:
+        return  # an unknown country: the package says so
+    loader = spec.loader
+    package = importlib.util.module_from_spec(spec)
+
+    def complete(name: str) -> object:
+        del vars(package)["__getattr__"]
+        loader.exec_module(package)
+        return getattr(package, name)
+
+    vars(package)["__getattr__"] = complete
+    sys.modules["holidays.countries"] = holidays.countries = package
+    importlib.import_module(f"holidays.countries.{module}")
 
 
 # ------------------------------------------------------------------ calendar
