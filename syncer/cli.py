@@ -28,7 +28,6 @@ from zoneinfo import ZoneInfo
 import structlog
 
 from sop_models import CatalogError, load_catalog, load_file
-from sop_models.render import render_list, render_procedure
 from syncer import logs
 from syncer.backends import Backend, BackendError, Busy, Misconfigured, NeedsInit
 from syncer.config import Config, ConfigError, load_config
@@ -420,6 +419,8 @@ def cmd_sop(args: argparse.Namespace) -> int:
         from syncer.sop_migrate import migrate_documents
 
         return migrate_documents(args)
+    from sop_models.render import render_list, render_mermaid, render_procedure
+
     config = load_config(args.config)
     catalog = load_catalog(config.sop.folders)
     if args.sop_command == "list":
@@ -435,8 +436,6 @@ def cmd_sop(args: argparse.Namespace) -> int:
         hint = f"did you mean {near}?" if near else "`sopsync sop list` shows them all"
         raise CommandError(f"no SOP {args.code!r}; {hint}", EXIT_USAGE)
     if args.mermaid:
-        from sop_models.render import render_mermaid
-
         print(render_mermaid(found))
     else:
         print(render_procedure(found))

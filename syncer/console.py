@@ -6,16 +6,20 @@ imports it walks, again and again, objects that all live as long as the process,
 the exit it walks everything once more, although the system frees it all. So the
 collector is paused while the modules are imported, what the imports made is then frozen
 out of its sight (it goes on collecting what commands make: a ``sopsync run`` runs for
-months), and at the exit so is everything else.
+months), and at the exit so is everything else. Nor does pydantic look through every
+installed package for plugins of its own (observability hooks: sopsync's settings and
+SOP files are validated without them) unless ``PYDANTIC_DISABLE_PLUGINS`` says otherwise.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import sys
 
 
 def main() -> int:
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     gc.disable()
     from syncer.cli import main as command
 

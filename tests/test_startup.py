@@ -1,0 +1,63 @@
+"""What a `sopsync sync` from cron loads (issue 19): its own backend's libraries, no others.
+
+A cron sync is a fresh process whose start-up costs more than its cycle of a small
+office. A workbook office has no use for Google's libraries (google-auth, requests and
+what they bring), a Google sheet none for openpyxl, a cycle none for the PDF library, and
+the calendar needs Indonesia's holidays, not the 250 countries of the ``holidays``
+package. Each sync here runs as cron runs it, the console script's ``main`` in a process
+of its own, which then lists the modules it had imported. (What it costs is measured by
+``python -m bench.startup``.)
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+MON = "2026-11-30T09:00"
+
+SCRIPT = """\
+import sys
+from syncer.console import main
+code = main()
+print(" ".join(sorted(sys.modules)))
+sys.exit(code)
+"""
+
+NOT_FOR = {
+    "xlsx": ("google", "gspread", "requests", "urllib3", "cryptography"),
+    "google": ("openpyxl",),
+}
+
+
+def cron_sync(config: object) -> set[str]:
+    """The modules a `sopsync sync --config F` process imported."""
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, "sync", "--config", str(config), "--now", MON],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.splitlines()[-1].split())
+
+
+def packages(modules: set[str], *names: str) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in names)
+
+
+def test_a_cron_sync_loads_its_own_backend_only(sheet):
+    sheet.add_rows(
+        {"Prosedur": "rka", "Judul": "RKA 2027"},
+        {"Prosedur": "renstra", "Judul": "Renstra 2026-2031", "Langkah": 2},
+    )
+    assert sheet.sync(MON).code == 0
+    sheet.set(3, "Langkah", 3)
+
+    modules = cron_sync(sheet.config)
+
+    assert packages(modules, *NOT_FOR[sheet.kind]) == []
+    assert packages(modules, "reportlab") == []
+    countries = [m for m in modules if m.startswith("holidays.countries.")]
+    assert countries == ["holidays.countries.indonesia"]
+    assert sheet.table()[1]["Langkah"] == 3  # the cycle did its work
