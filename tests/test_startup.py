@@ -61,3 +61,22 @@ def test_a_cron_sync_loads_its_own_backend_only(sheet):
     countries = [m for m in modules if m.startswith("holidays.countries.")]
     assert countries == ["holidays.countries.indonesia"]
     assert sheet.table()[1]["Langkah"] == 3  # the cycle did its work
+
+
+def test_the_holidays_package_stays_whole_for_whoever_imports_it_after_the_calendar():
+    """The calendar imports Indonesia's module alone; ``holidays.countries`` is still all
+    there for code of the same process that asks for it afterwards."""
+    script = """\
+from datetime import date
+from syncer.calendar import WorkingCalendar
+christmas = WorkingCalendar().days_off(date(2026, 12, 25), 1)[0].name
+import holidays.countries
+from holidays.countries import Japan
+print(christmas, "|", holidays.countries.Indonesia is holidays.countries.indonesia.Indonesia,
+      "|", date(2026, 1, 1) in Japan(years=2026))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("|") == ["Hari Raya Natal ", " True ", " True\n"]
