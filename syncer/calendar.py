@@ -152,14 +152,14 @@ def _import_country_alone(country: str) -> None:
     ``holidays.countries`` itself still finds all of it.
     """
     import holidays
-    import holidays.registry
 
     if "holidays.countries" in sys.modules:
         return
-    module = next(
-        (name for name, entry in holidays.registry.COUNTRIES.items() if country in entry[1:]),
-        None,
-    )
+    try:
+        from holidays.registry import COUNTRIES
+    except ImportError:  # another layout of the package: it finds its countries alone
+        return
+    module = next((name for name, entry in COUNTRIES.items() if country in entry[1:]), None)
     spec = importlib.util.find_spec("holidays.countries")
     if module is None or spec is None or spec.loader is None:
         return  # an unknown country: the package says so
