@@ -3,6 +3,8 @@
 - Its path names an ``.xlsx`` file in a folder that exists: the worker creates no folders.
 - Opening it tells a file that is not a workbook (one sentence) from a workbook another
   program is still writing (busy: read again a moment later).
+- The file is read once per cycle, whole, into memory; the write that follows builds the
+  new file from those bytes.
 - A save writes a temporary file beside the workbook, then replaces the workbook with it
   atomically, keeping the file's owner, group and mode; never while Excel or LibreOffice
   holds the file open (their lock files), nor when it changed since it was read. When the
@@ -20,7 +22,8 @@ import tempfile
 import time
 import zipfile
 import zlib
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -80,11 +83,21 @@ def _stamp_now(path: Path) -> Stamp | None:
         return None
 
 
-def load(path: Path) -> Workbook:
-    """The workbook, after removing what a killed save left beside it."""
+def read(path: Path) -> bytes:
+    """The workbook file's bytes, after removing what a killed save left beside it."""
     remove_leftovers(path)
     try:
-        return load_workbook(path)
+        return path.read_bytes()
+    except OSError as exc:
+        raise BackendError(f"cannot read workbook {path}: {_reason(exc)}") from exc
+
+
+@contextmanager
+def parsing(path: Path) -> Iterator[None]:
+    """Tell, of what goes wrong while the workbook is parsed, a file that is not a workbook
+    (one sentence) from a workbook another program is still writing (Unsettled)."""
+    try:
+        yield
     except OSError as exc:
         raise BackendError(f"cannot read workbook {path}: {_reason(exc)}") from exc
     except (zipfile.BadZipFile, ParseError, zlib.error, EOFError) as exc:
@@ -99,18 +112,17 @@ def load(path: Path) -> Workbook:
         raise BackendError(f"cannot read workbook {path}: {exc}") from exc
 
 
-def save(path: Path, book: Workbook, expected: Stamp | None) -> Stamp:
-    """Replace the workbook atomically; ``expected`` is its stamp when read (None: new file).
+def load(path: Path, data: bytes | None = None) -> Workbook:
+    """The whole workbook (``data``: its bytes, already read)."""
+    if data is None:
+        data = read(path)
+    with parsing(path):
+        return load_workbook(io.BytesIO(data))
 
-    Returns the new stamp. Raises Busy when another program holds the file, Changed
-    when it was saved since it was read, BackendError when it cannot be written.
-    """
-    locks = lock_files(path)
-    if locks:
-        raise Busy(f"workbook {path} is open in another program ({locks[0].name})")
-    if expected is not None and _stamp_now(path) != expected:
-        raise Changed(f"workbook {path} changed while syncing; its changes are kept")
-    target = path.resolve()  # a link to the workbook keeps pointing at it
+
+def save(path: Path, book: Workbook, expected: Stamp | None) -> Stamp:
+    """Save a whole workbook in place of the file (``replace``)."""
+    check_free(path, expected)
     kept = "it is unchanged" if expected is not None else "it was not created"
     # openpyxl writes into memory (a few MB at 20,000 rows): a disk error mid-write then
     # strikes only our own write below, not a zip archive openpyxl would leave half open.
@@ -119,13 +131,36 @@ def save(path: Path, book: Workbook, expected: Stamp | None) -> Stamp:
         book.save(content)  # through a file per sheet in the temp folder
     except OSError as exc:
         raise BackendError(f"cannot write workbook {path}: {_reason(exc)}; {kept}") from exc
+    return replace(path, content.getbuffer(), expected)
+
+
+def check_free(path: Path, expected: Stamp | None) -> None:
+    """Raise Busy when another program holds the file, Changed when it was saved since it
+    was read (``expected``: its stamp then; None: a new file)."""
+    locks = lock_files(path)
+    if locks:
+        raise Busy(f"workbook {path} is open in another program ({locks[0].name})")
+    if expected is not None and _stamp_now(path) != expected:
+        raise Changed(f"workbook {path} changed while syncing; its changes are kept")
+
+
+def replace(path: Path, content: bytes | memoryview, expected: Stamp | None) -> Stamp:
+    """Replace the workbook with ``content`` atomically; ``expected`` is its stamp when
+    read (None: new file).
+
+    Returns the new stamp. Raises Busy when another program holds the file, Changed
+    when it was saved since it was read, BackendError when it cannot be written.
+    """
+    check_free(path, expected)
+    target = path.resolve()  # a link to the workbook keeps pointing at it
+    kept = "it is unchanged" if expected is not None else "it was not created"
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise BackendError(f"cannot write in {target.parent}: {_reason(exc)}; {kept}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(content.getbuffer())
+            handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
         _take_owner_and_mode(Path(tmp), target)

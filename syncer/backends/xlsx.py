@@ -1,7 +1,10 @@
-"""The embedded default: a local .xlsx workbook, read and written with openpyxl.
+"""The embedded default: a local .xlsx workbook.
 
-One cycle loads the workbook once and, when something changed, saves it once
-(how the file is opened and replaced: ``workbook_file``).
+One cycle reads the file once and, when something changed, replaces it once
+(how the file is opened and replaced: ``workbook_file``). The read parses only the tabs
+the cycle needs (``xlsx_read``); the write rewrites only the parts it changes
+(``xlsx_write``), or, for a workbook it cannot change in place, saves it whole with
+openpyxl (``xlsx_whole``). ``init`` loads and saves the workbook whole.
 """
 
 from __future__ import annotations
@@ -10,35 +13,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import structlog
 from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from syncer import contract as c
 from syncer import layout
-from syncer.backends import Changes, NeedsInit, Snapshot, Table, workbook_file
-from syncer.backends.xlsx_cells import (
-    Looks,
-    set_value,
-    sheet_values,
-    write_meta,
-    write_tab,
-)
-from syncer.backends.xlsx_rows import fit_height
-from syncer.engine import Record, Rules
-from syncer.ledger import history_cells, read_history, read_records, record_cells
-from syncer.meta import MetaArea, read_meta
+from syncer.backends import Changes, NeedsInit, Snapshot, Table, workbook_file, xlsx_read
+from syncer.backends.xlsx_package import Unpatchable
+from syncer.backends.xlsx_write import Found, patched
+from syncer.engine import Rules
+from syncer.ledger import read_history, read_records
+from syncer.meta import read_meta
+
+log = structlog.get_logger("sopsync.workbook")
 
 
 @dataclass(frozen=True)
 class _Basis:
-    """What a write needs from its read: the loaded workbook, and where its rows are."""
+    """What a write needs from its read: the file's bytes and stamp, and where things are."""
 
-    book: Workbook
+    data: bytes
     stat: workbook_file.Stamp
-    record_rows: dict[str, int]
-    meta: MetaArea
-    tables: dict[str, list[object]]
-    """Admin tab -> its headers."""
+    found: Found
 
 
 class XlsxBackend:
@@ -70,11 +66,21 @@ class XlsxBackend:
         if not self.path.exists():
             raise NeedsInit(f"workbook {self.path} does not exist")
         stat = workbook_file.stamp(self.path)
-        book = workbook_file.load(self.path)
-        absent = [tab.title for tab in layout.TABS if tab.title not in book.sheetnames]
-        if absent:
-            raise NeedsInit(f"workbook {self.path} has no tab {', '.join(absent)}")
-        grids = {tab.title: sheet_values(book[tab.title]) for tab in layout.READ_TABS}
+        data = workbook_file.read(self.path)
+        with workbook_file.parsing(self.path), xlsx_read.opened(data) as book:
+            absent = [tab.title for tab in layout.TABS if tab.title not in book.sheetnames]
+            if absent:
+                raise NeedsInit(f"workbook {self.path} has no tab {', '.join(absent)}")
+            grids = {tab.title: xlsx_read.values(book, tab.title) for tab in layout.READ_TABS}
+            riwayat = xlsx_read.values(book, c.RIWAYAT) if full_history else None
+            entries = xlsx_read.has_rows_below(book, c.RIWAYAT)
+            blank = frozenset(
+                tab.title
+                for tab in layout.WORKER_TABS
+                if xlsx_read.first_value(book, tab.title) in (None, "")
+            )
+            epoch = book.epoch
+            parts = {tab.title: xlsx_read.part_of(book, tab.title) for tab in layout.TABS}
         for tab in layout.READ_TABS:
             rows = grids[tab.title]
             lacking = layout.missing(tab, rows[0] if rows else [])
@@ -84,25 +90,18 @@ class XlsxBackend:
         held = read_records(state[0], state[1:])
         area = read_meta(state[0], state[1:])
         tables = {title: Table(list(rows[0]), rows[1:]) for title, rows in grids.items()}
-        riwayat = book[c.RIWAYAT]
         history = None
-        if full_history:
-            values = sheet_values(riwayat)
-            history = read_history(values[0], values[1:], self.zone) if values else []
-        blank = frozenset(
-            tab.title
-            for tab in layout.WORKER_TABS
-            if book[tab.title].cell(1, 1).value in (None, "")
-        )
-        basis = _Basis(book, stat, held.rows, area, {t: x.headers for t, x in tables.items()})
+        if riwayat is not None:
+            history = read_history(riwayat[0], riwayat[1:], self.zone) if riwayat else []
+        found = Found(epoch, parts, dokumen, held.rows, len(state), area, tables)
         return Snapshot(
             headers=list(dokumen[0]),
             rows=dokumen[1:],
             records=held.records,
-            basis=basis,
+            basis=_Basis(data, stat, found),
             record_ids=frozenset(held.rows),
             unreadable=held.unreadable,
-            ledger_has_entries=riwayat.max_row > 1,
+            ledger_has_entries=entries,
             meta=dict(area.values),
             tables=tables,
             history=history,
@@ -114,58 +113,18 @@ class XlsxBackend:
     def write(self, changes: Changes, basis: object) -> None:
         if not isinstance(basis, _Basis):
             raise TypeError("write() takes the basis of this backend's read()")
-        book = basis.book
-        dokumen = book[c.DOKUMEN]
-        cols = c.column_map([cell.value for cell in dokumen[1]])
-        wrapped = _wrapped(layout.DOKUMEN, cols)
-        looks = Looks(dokumen)
-        for change in changes.cells:
-            col = cols[c.header_key(change.column)]
-            cell = dokumen.cell(change.row + 2, col + 1)
-            looks.set(cell, change.value, layout.DOKUMEN.column(change.column))
-        for row in sorted({change.row for change in changes.cells}):
-            fit_height(dokumen, row + 2, wrapped)
-        state = book[c.STATE]
-        _write_records(state, basis.record_rows, changes.records)
-        write_meta(state, basis.meta, changes.meta)
-        for title, grid in changes.tabs.items():
-            write_tab(book, title, grid)
-        for title, texts in changes.pesan.items():
-            sheet = book[title]
-            tab = layout.BY_TITLE[title]
-            cols = c.column_map(basis.tables[title])
-            pesan = cols[c.header_key(c.PESAN)]
-            looks = Looks(sheet)
-            for row, text in texts.items():
-                looks.set(sheet.cell(row + 2, pesan + 1), text, tab.column(c.PESAN))
-                fit_height(sheet, row + 2, _wrapped(tab, cols))
-        riwayat = book[c.RIWAYAT]
-        last = riwayat.max_row  # openpyxl scans every cell for it: once, not per entry
-        ledger = layout.RIWAYAT.columns
-        wrapped = [i for i, col in enumerate(ledger) if col.wrap]
-        looks = Looks(riwayat)
-        for row, entry in enumerate(changes.history, start=last + 1):
-            cells = history_cells(entry, self.zone)
-            for col, (value, column) in enumerate(zip(cells, ledger, strict=True), start=1):
-                looks.set(riwayat.cell(row, col), value, column)
-            fit_height(riwayat, row, wrapped)
+        workbook_file.check_free(self.path, basis.stat)  # before the work, and again after
+        try:
+            content = patched(basis.data, changes, basis.found, self.zone)
+        except Unpatchable as exc:
+            log.warning("writing the workbook whole", file=str(self.path), reason=str(exc))
+            self._write_whole(changes, basis)
+            return
+        workbook_file.replace(self.path, content, basis.stat)
+
+    def _write_whole(self, changes: Changes, basis: _Basis) -> None:
+        from syncer.backends.xlsx_whole import write_whole
+
+        book = workbook_file.load(self.path, basis.data)
+        write_whole(book, changes, basis.found, self.zone)
         workbook_file.save(self.path, book, basis.stat)
-
-
-def _wrapped(tab: layout.Tab, cols: dict[str, int]) -> list[int]:
-    """Where the tab's wrapped columns are."""
-    found = (cols.get(c.header_key(col.header)) for col in tab.columns if col.wrap)
-    return [index for index in found if index is not None]
-
-
-def _write_records(state: Worksheet, rows: dict[str, int], records: list[Record]) -> None:
-    """Upsert records by ID: a known one in its row, a new one below everything."""
-    next_row = state.max_row + 1
-    for record in records:
-        index = rows.get(record.id)
-        if index is None:
-            row, next_row = next_row, next_row + 1
-        else:
-            row = index + 2
-        for col, value in enumerate(record_cells(record), start=1):
-            set_value(state.cell(row, col), value)

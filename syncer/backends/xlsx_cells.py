@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from syncer import contract as c
 from syncer import layout, views
 from syncer.backends.xlsx_rows import fit_height
+from syncer.backends.xlsx_styles import Look
 from syncer.meta import MetaArea, placed
 
 FONT = layout.FONT
@@ -65,6 +66,13 @@ def look(col: layout.Column) -> tuple[str | None, Alignment]:
         wrap_text=True if col.wrap else None,
     )
     return number, alignment
+
+
+@cache
+def column_look(col: layout.Column) -> Look:
+    """What writing a cell of the column sets besides its value (``Looks.set``)."""
+    number, alignment = look(col)
+    return Look(number=number, alignment=alignment)
 
 
 class Looks:
@@ -130,10 +138,15 @@ def write_tab(book: Workbook, title: str, grid: views.Grid) -> None:
             cell = sheet.cell(r, col)
             set_value(cell, styled.value)
             _style(cell, styled.style)
-        fit_height(sheet, r, [i for i, x in enumerate(row) if _wrapped(x, i) and i not in hidden])
+        fit_height(sheet, r, wrapped_cells(row, hidden))
 
 
-def _wrapped(styled: views.Styled, column: int) -> bool:
+def wrapped_cells(row: list[views.Styled], hidden: tuple[int, ...]) -> list[int]:
+    """The columns (0-based) of a worker tab's row whose text wraps, and so sets its height."""
+    return [i for i, x in enumerate(row) if wrapped_in_tab(x, i) and i not in hidden]
+
+
+def wrapped_in_tab(styled: views.Styled, column: int) -> bool:
     """Long text of a worker tab wraps (a title or a centred code runs on)."""
     return (
         isinstance(styled.value, str)
@@ -143,20 +156,32 @@ def _wrapped(styled: views.Styled, column: int) -> bool:
     )
 
 
-def _style(cell: AnyCell, style: str) -> None:
+def tab_look(value: object, style: str, column: int) -> Look:
+    """How a worker tab shows a cell of value ``value`` in ``column`` (0-based), styled
+    ``style`` (``views``: a title, a header, a total, a code or a Status)."""
     if style == views.TITLE:
-        cell.font = TITLE_FONT
-        return
+        return Look(font=TITLE_FONT)
+    font: Font | None = None
+    fill: PatternFill | None = None
     if style in (views.HEADER, views.TOTAL):
-        cell.font = HEADER_FONT
-        cell.fill = GREY_FILL
+        font, fill = HEADER_FONT, GREY_FILL
     elif style in c.STATUS_COLOURS:
         colour = c.STATUS_COLOURS[c.Status(style)]
-        cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
-    column = (cell.column or 1) - 1
-    centred = views.centred(cell.value, style, column)
-    cell.alignment = Alignment(
+        fill = PatternFill("solid", start_color=colour, end_color=colour)
+    centred = views.centred(value, style, column)
+    alignment = Alignment(
         vertical="top",
         horizontal="center" if centred else None,
-        wrap_text=True if _wrapped(views.Styled(cell.value, style), column) else None,
+        wrap_text=True if wrapped_in_tab(views.Styled(value, style), column) else None,
     )
+    return Look(alignment=alignment, font=font, fill=fill)
+
+
+def _style(cell: AnyCell, style: str) -> None:
+    look = tab_look(cell.value, style, (cell.column or 1) - 1)
+    if look.font is not None:
+        cell.font = look.font
+    if look.fill is not None:
+        cell.fill = look.fill
+    if look.alignment is not None:
+        cell.alignment = look.alignment

@@ -8,7 +8,7 @@ Sans shares), wrapped where the spreadsheets wrap it: at spaces and after hyphen
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 from openpyxl.utils import get_column_letter
@@ -75,12 +75,22 @@ def _pieces(paragraph: str) -> Iterator[tuple[float, str]]:
             yield (space if i and not j else 0.0), piece
 
 
+def row_height(cells: Iterable[tuple[object, float | None]]) -> float | None:
+    """The height of a row whose wrapped cells hold these (value, column width) pairs:
+    that of its tallest one, None (the default) for a single line."""
+    lines = 1
+    for text, width in cells:
+        if isinstance(text, str) and text:
+            lines = max(lines, wrapped_lines(text, width or DEFAULT_WIDTH))
+    return LINE_POINTS * lines if lines > 1 else None
+
+
 def fit_height(sheet: Worksheet, row: int, columns: list[int]) -> None:
     """Give ``row`` the height of its tallest wrapped cell among ``columns`` (0-based)."""
-    lines = 1
-    for col in columns:
-        text = sheet.cell(row, col + 1).value
-        if isinstance(text, str) and text:
-            width = sheet.column_dimensions[get_column_letter(col + 1)].width or DEFAULT_WIDTH
-            lines = max(lines, wrapped_lines(text, width))
-    sheet.row_dimensions[row].height = LINE_POINTS * lines if lines > 1 else None
+    texts = [(sheet.cell(row, col + 1).value, col) for col in columns]
+    widths = sheet.column_dimensions  # looked up for text only: a lookup adds a dimension
+    sheet.row_dimensions[row].height = row_height(
+        (text, widths[get_column_letter(col + 1)].width)
+        for text, col in texts
+        if isinstance(text, str) and text
+    )

@@ -1,0 +1,260 @@
+"""A workbook's cell formats (its styles part) as a cycle uses them: the id of a format,
+added to the part when the workbook does not have it yet.
+
+Cells of the parts a cycle copies keep pointing at the formats they point at: the part
+is only ever appended to (a font, a fill, a number format, a cell format at the end of
+its list, its count raised), every byte already there kept. A cell takes its new format
+as openpyxl would give it: its own format, with what the write sets (a number format, an
+alignment, a font, a fill) replaced, and formats compared by what they show.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+from xml.etree.ElementTree import Element, ParseError, fromstring, tostring
+
+from openpyxl.styles import Alignment, Font, Protection
+from openpyxl.styles.cell_style import CellStyle
+from openpyxl.styles.fills import Fill
+from openpyxl.styles.numbers import (
+    BUILTIN_FORMATS,
+    BUILTIN_FORMATS_MAX_SIZE,
+    BUILTIN_FORMATS_REVERSE,
+    is_date_format,
+)
+from openpyxl.xml.constants import SHEET_MAIN_NS
+
+from syncer import contract as c
+from syncer.backends.xlsx_package import Unpatchable
+
+PART = "xl/styles.xml"
+"""Where openpyxl, and so the read, finds a workbook's styles."""
+_NS = f"{{{SHEET_MAIN_NS}}}"
+_TIME_FORMATS: dict[type, str] = {
+    datetime: "yyyy-mm-dd h:mm:ss",
+    date: "yyyy-mm-dd",
+    time: "h:mm:ss",
+    timedelta: "[hh]:mm:ss",
+}
+"""The number format openpyxl gives a cell that takes a date or a time and has none."""
+_T = TypeVar("_T", Font, Fill)
+_Shown = TypeVar("_Shown", Alignment, Protection)
+
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """What a write sets on a cell besides its value; None keeps the cell's own."""
+
+    number: str | None = None
+    alignment: Alignment | None = None
+    font: Font | None = None
+    fill: Fill | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Format:
+    """A cell format by what it shows. ``number`` is a format id of this workbook, or a
+    format code not yet given one."""
+
+    number: int | str = 0
+    font: int = 0
+    fill: int = 0
+    border: int = 0
+    alignment: Alignment | None = None
+    protection: Protection | None = None
+    parent: int = 0
+    quote: bool = False
+    pivot: bool = False
+
+
+_PLAIN = _Format()
+"""A cell without a format of its own (no ``s``): openpyxl writes none for it either."""
+
+
+class StyleBook:
+    """The styles part of one workbook, and the formats a write added to it."""
+
+    def __init__(self, xml: bytes):
+        self.original = xml
+        try:
+            root = fromstring(xml)
+        except ParseError as exc:
+            raise Unpatchable(f"the styles part does not read: {exc}") from exc
+        if root.tag != f"{_NS}styleSheet" or b"<styleSheet" not in xml:
+            raise Unpatchable("the styles part is not plain SpreadsheetML")
+        self.codes: dict[int, str] = {}
+        for item in root.iterfind(f"{_NS}numFmts/{_NS}numFmt"):
+            self.codes[int(item.get("numFmtId", "0"))] = item.get("formatCode", "")
+        self.fonts = [Font.from_tree(el) for el in root.iterfind(f"{_NS}fonts/{_NS}font")]
+        self.fills = [Fill.from_tree(el) for el in root.iterfind(f"{_NS}fills/{_NS}fill")]
+        self.formats = [_read_xf(el) for el in root.iterfind(f"{_NS}cellXfs/{_NS}xf")]
+        if not self.formats:
+            raise Unpatchable("the styles part has no cell formats")
+        self._ids: dict[_Format, int] = {}
+        for index, el in enumerate(root.iterfind(f"{_NS}cellXfs/{_NS}xf")):
+            if _applies(el):
+                self._ids.setdefault(self.formats[index], index)
+        self._added: dict[str, list[bytes]] = {}
+        self._memo: dict[tuple[int, type, bool, Look], int] = {}
+
+    @property
+    def changed(self) -> bool:
+        return bool(self._added)
+
+    def style_id(self, base: int, value: object, look: Look, dated: bool = False) -> int:
+        """The format a cell of format ``base`` takes when written ``value`` and ``look``
+        (``dated``: a date-time shows as the contract says); 0 for none."""
+        key = (base, type(value), dated, look)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._style_id(base, value, look, dated)
+        return found
+
+    def _style_id(self, base: int, value: object, look: Look, dated: bool) -> int:
+        if base >= len(self.formats):
+            raise Unpatchable(f"a cell points at cell format {base}, which is not there")
+        fmt = self.formats[base] if base else _PLAIN
+        wanted = _TIME_FORMATS.get(type(value))
+        if wanted is not None and not is_date_format(self.code(fmt.number)):
+            fmt = replace(fmt, number=wanted)
+        if dated and isinstance(value, datetime):
+            fmt = replace(fmt, number=c.DATE_FORMAT)
+        if look.number is not None:
+            fmt = replace(fmt, number=look.number)
+        if look.alignment is not None:
+            fmt = replace(fmt, alignment=_normal(look.alignment))
+        if look.font is not None:
+            fmt = replace(fmt, font=self._member("fonts", self.fonts, look.font))
+        if look.fill is not None:
+            fmt = replace(fmt, fill=self._member("fills", self.fills, look.fill))
+        if isinstance(fmt.number, str):
+            fmt = replace(fmt, number=self._number_id(fmt.number))
+        if fmt == _PLAIN:
+            return 0
+        index = self._ids.get(fmt)
+        if index is None:
+            index = self._ids[fmt] = len(self.formats)
+            self.formats.append(fmt)
+            self._add("cellXfs", _xf_xml(fmt))
+        return index
+
+    def code(self, number: int | str) -> str:
+        """A number format's code."""
+        if isinstance(number, str):
+            return number
+        known: str = self.codes.get(number) or BUILTIN_FORMATS.get(number, "General")
+        return known
+
+    def _number_id(self, code: str) -> int:
+        builtin: int | None = BUILTIN_FORMATS_REVERSE.get(code)
+        if builtin is not None:
+            return builtin
+        for number, known in self.codes.items():
+            if known == code:
+                return number
+        number = max([int(BUILTIN_FORMATS_MAX_SIZE) - 1, *self.codes]) + 1
+        self.codes[number] = code
+        self._add("numFmts", _element_xml(Element("numFmt", numFmtId=str(number), formatCode=code)))
+        return number
+
+    def _member(self, tag: str, items: list[_T], item: _T) -> int:
+        for index, known in enumerate(items):
+            if known == item:
+                return index
+        items.append(item)
+        self._add(tag, _element_xml(item.to_tree()))
+        return len(items) - 1
+
+    def _add(self, tag: str, xml: bytes) -> None:
+        self._added.setdefault(tag, []).append(xml)
+
+    def xml(self) -> bytes:
+        """The styles part with what the write added (the part as read when nothing)."""
+        counts = {
+            "numFmts": len(self.codes),
+            "fonts": len(self.fonts),
+            "fills": len(self.fills),
+            "cellXfs": len(self.formats),
+        }
+        xml = self.original
+        for tag, items in self._added.items():
+            xml = _appended(xml, tag, items, counts[tag])
+        return xml
+
+
+def _read_xf(el: Element) -> _Format:
+    alignment = el.find(f"{_NS}alignment")
+    protection = el.find(f"{_NS}protection")
+    return _Format(
+        number=int(el.get("numFmtId", "0")),
+        font=int(el.get("fontId", "0")),
+        fill=int(el.get("fillId", "0")),
+        border=int(el.get("borderId", "0")),
+        alignment=None if alignment is None else _normal(Alignment.from_tree(alignment)),
+        protection=None if protection is None else _normal(Protection.from_tree(protection)),
+        parent=int(el.get("xfId", "0") or 0),
+        quote=_true(el.get("quotePrefix")),
+        pivot=_true(el.get("pivotButton")),
+    )
+
+
+def _normal(item: _Shown) -> _Shown | None:
+    """None for the default alignment or protection (openpyxl does not tell them apart)."""
+    return None if item == type(item)() else item
+
+
+def _true(text: str | None) -> bool:
+    return text in ("1", "true")
+
+
+def _applies(el: Element) -> bool:
+    """A format whose alignment and protection show: one that says not to apply them
+    (``applyAlignment="0"``) is not the format a write asks for."""
+    for part, flag in (("alignment", "applyAlignment"), ("protection", "applyProtection")):
+        if el.find(f"{_NS}{part}") is not None and el.get(flag) in ("0", "false"):
+            return False
+    return True
+
+
+def _xf_xml(fmt: _Format) -> bytes:
+    assert isinstance(fmt.number, int)
+    xf = CellStyle(
+        numFmtId=fmt.number,
+        fontId=fmt.font,
+        fillId=fmt.fill,
+        borderId=fmt.border,
+        xfId=fmt.parent,
+        quotePrefix=fmt.quote or None,
+        pivotButton=fmt.pivot or None,
+        alignment=fmt.alignment,
+        protection=fmt.protection,
+    )
+    return _element_xml(xf.to_tree())
+
+
+def _element_xml(el: Element) -> bytes:
+    xml: bytes = tostring(el, encoding="utf-8", short_empty_elements=True)
+    return xml.removeprefix(b"<?xml version='1.0' encoding='utf-8'?>\n")
+
+
+def _appended(xml: bytes, tag: str, items: list[bytes], count: int) -> bytes:
+    """``items`` added at the end of the list ``tag`` (made, first in the part, if absent:
+    only numFmts may be), which then holds ``count``."""
+    opening = re.search(rb"<%s\b[^>]*?(/?)>" % tag.encode(), xml)
+    closing = xml.find(b"</%s>" % tag.encode())
+    body = b"".join(items)
+    if opening is None:
+        if tag != "numFmts":
+            raise Unpatchable(f"the styles part has no {tag}")
+        root = re.search(rb"<styleSheet\b[^>]*>", xml)
+        if root is None:
+            raise Unpatchable("the styles part has no styleSheet")
+        made = b'<numFmts count="%d">%s</numFmts>' % (count, body)
+        return xml[: root.end()] + made + xml[root.end() :]
+    if opening.group(1) or closing < opening.end():
+        raise Unpatchable(f"the styles part's {tag} is empty")
+    head = re.sub(rb'\scount="[^"]*"', b"", opening.group(0)[:-1]) + b' count="%d">' % count
+    return xml[: opening.start()] + head + xml[opening.end() : closing] + body + xml[closing:]
