@@ -18,8 +18,7 @@ changing anything the worker does:
 - every HTTP request (``requests.Session.send``): method, path, body and response sizes,
   wall time and this thread's CPU time inside it (the rest of the wall time is waiting
   for the server), and the exact bytes of the read's response (``CAPTURE``);
-- workbook loads and saves (``load_workbook`` as the xlsx backend calls it, and
-  ``Workbook.save``), with their CPU times.
+- the workbook backend's reads and writes of the file, with their CPU times.
 """
 
 from __future__ import annotations
@@ -115,28 +114,26 @@ def _watch_http(seen: dict[str, Any], capture: str | None) -> None:
 
 
 def _watch_workbook(seen: dict[str, Any]) -> None:
-    import openpyxl.workbook.workbook as wb_mod
+    """The workbook backend's read and write of the file, timed whole (the read parses
+    only the tabs it needs; the write rewrites only the parts it changes, or saves the
+    workbook whole)."""
+    from syncer.backends.xlsx import XlsxBackend
 
-    import syncer.backends.workbook_file as file_mod
+    read, write = XlsxBackend.read, XlsxBackend.write
 
-    load = file_mod.load_workbook
-
-    def watched_load(*args, **kwargs):
+    def watched_read(self, *args, **kwargs):
         clock = Clock()
-        book = load(*args, **kwargs)
+        snapshot = read(self, *args, **kwargs)
         seen["loads"].append(clock.lap())
-        return book
+        return snapshot
 
-    file_mod.load_workbook = watched_load  # type: ignore[assignment]
-
-    save = wb_mod.Workbook.save
-
-    def watched_save(self, filename):
+    def watched_write(self, *args, **kwargs):
         clock = Clock()
-        save(self, filename)
+        write(self, *args, **kwargs)
         seen["saves"].append(clock.lap())
 
-    wb_mod.Workbook.save = watched_save  # type: ignore[method-assign]
+    XlsxBackend.read = watched_read  # type: ignore[method-assign]
+    XlsxBackend.write = watched_write  # type: ignore[method-assign]
 
 
 def sync(config_path: str, now_text: str, capture: str | None = None) -> dict[str, Any]:

@@ -42,15 +42,19 @@ class Child:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def run_child(*args: object, timeout: float = 900.0) -> Child:
-    """``python -m bench.child ARGS``; raises ChildFailed with its stderr on failure."""
+def run_child(*args: object, timeout: float = 900.0, root: Path = ROOT) -> Child:
+    """``python -m bench.child ARGS``; raises ChildFailed with its stderr on failure.
+
+    ``root``: the checkout whose worker (and ``bench.child``) runs, this one by default."""
     env = dict(os.environ, PYTHONHASHSEED="0")
+    if root != ROOT:
+        env["PYTHONPATH"] = str(root)  # ahead of this checkout's editable install
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         parent0 = time.process_time()
         wall0 = time.perf_counter()
         proc = subprocess.Popen(
             [sys.executable, "-m", "bench.child", *map(str, args)],
-            cwd=ROOT,
+            cwd=root,
             stdout=out,
             stderr=err,
             env=env,

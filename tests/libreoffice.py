@@ -9,6 +9,7 @@ poppler-utils`` brings them.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -121,15 +122,15 @@ def printout(workbook: Path, out: Path) -> list[Page]:
         check=True,
     )
     pdf = out / (workbook.stem + ".pdf")
-    html = subprocess.run(
+    bbox = subprocess.run(
         ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     pages = []
-    for page in html.split("<page ")[1:]:
+    for page in bbox.split("<page ")[1:]:
         size = re.match(r'width="([\d.]+)" height="([\d.]+)"', page)
         assert size is not None
         words = [
-            Word(text, float(y1) - float(y0), float(y0))
+            Word(html.unescape(text), float(y1) - float(y0), float(y0))  # "&amp;" is "&"
             for y0, y1, text in re.findall(
                 r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
                 page,

@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from syncer import layout
@@ -87,10 +86,17 @@ def row_height(cells: Iterable[tuple[object, float | None]]) -> float | None:
 
 def fit_height(sheet: Worksheet, row: int, columns: list[int]) -> None:
     """Give ``row`` the height of its tallest wrapped cell among ``columns`` (0-based)."""
-    texts = [(sheet.cell(row, col + 1).value, col) for col in columns]
-    widths = sheet.column_dimensions  # looked up for text only: a lookup adds a dimension
+    texts = [(sheet.cell(row, col + 1).value, col + 1) for col in columns]
     sheet.row_dimensions[row].height = row_height(
-        (text, widths[get_column_letter(col + 1)].width)
-        for text, col in texts
-        if isinstance(text, str) and text
+        (text, column_width(sheet, col)) for text, col in texts if isinstance(text, str) and text
     )
+
+
+def column_width(sheet: Worksheet, col: int) -> float | None:
+    """The width of column ``col`` (1-based): that of the column range holding it (openpyxl
+    files a range such as LibreOffice's C:D under its first letter only)."""
+    for dimension in sheet.column_dimensions.values():
+        if (dimension.min or 0) <= col <= (dimension.max or 0):
+            width: float | None = dimension.width
+            return width
+    return None
