@@ -69,47 +69,16 @@ def rewrite(data: bytes, parts: Mapping[str, bytes]) -> bytes:
         method = info.compress_type if method is None else method
         flags = info.flag_bits & ~_DESCRIPTOR & 0xFFFF
         version = max(info.extract_version, 20)
-        dostime, dosdate = _dos(info.date_time)
-        out.write(
-            _LOCAL.pack(
-                b"PK\x03\x04",
-                version,
-                flags,
-                method,
-                dostime,
-                dosdate,
-                crc,
-                len(body),
-                size,
-                len(name),
-                0,
-            )  # fmt: skip
-        )
-        out.write(name)
-        out.write(body)
-        comment = info.comment
+        # What the local header and the central directory both say of the part.
+        common = (version, flags, method, *_dos(info.date_time), crc, len(body), size, len(name))
+        for piece in (_LOCAL.pack(b"PK\x03\x04", *common, 0), name, body):
+            out.write(piece)
+        made_by = info.create_version | (info.create_system << 8)
+        attrs = (info.internal_attr, info.external_attr, offset)
         central.append(
-            _CENTRAL.pack(
-                b"PK\x01\x02",
-                info.create_version | (info.create_system << 8),
-                version,
-                flags,
-                method,
-                dostime,
-                dosdate,
-                crc,
-                len(body),
-                size,
-                len(name),
-                0,
-                len(comment),
-                0,
-                info.internal_attr,
-                info.external_attr,
-                offset,
-            )  # fmt: skip
+            _CENTRAL.pack(b"PK\x01\x02", made_by, *common, 0, len(info.comment), 0, *attrs)
             + name
-            + comment
+            + info.comment
         )
     start = out.tell()
     for entry in central:
