@@ -388,6 +388,15 @@ class WorkingCalendar:
         mark = self._at_position(year, first + days)
         return days, max(self.working_minutes(mark, end), 0.0)
 
+    def to_next_day(self, start: datetime, end: datetime) -> float:
+        """Working minutes from ``end`` until :meth:`days_and_minutes` from ``start`` counts
+        one more whole working day (``end`` after ``start``)."""
+        year, first = self._position(self._local(start))
+        last_year, last = self._position(self._local(end))
+        last += sum(self._year(each).days[-1] for each in range(year, last_year))
+        days = max(int(last - first + 1e-9), 0)
+        return self.working_minutes(end, self._at_position(year, first + days + 1))
+
     def days_off(self, since: date, count: int) -> tuple[DayOff, ...]:
         """The next ``count`` days off from ``since`` (included) that the calendar counts.
 

@@ -33,6 +33,7 @@ from syncer.backends import Backend, BackendError, Busy, Misconfigured, NeedsIni
 from syncer.config import Config, ConfigError, load_config
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
+from syncer.last_cycle import LastCycle
 from syncer.migration import Migration
 from syncer.monitoring.refresh import KinerjaTerms
 from syncer.monitoring.refresh_record import RefreshRecord
@@ -248,6 +249,7 @@ def sync_once(
     backend: Backend | None = None,
     record: RefreshRecord | None = None,
     migration: Migration | None = None,
+    memory: LastCycle | None = None,
 ) -> Report:
     """One cycle under the sheet's lock, then its notices; raises BackendError.
 
@@ -257,7 +259,8 @@ def sync_once(
     and connection between cycles, nothing else; and the same ``record`` of when the
     Kinerja tab is next due, which a ``sync`` reads from the local state file. Notices
     follow a completed cycle (never a failed or dry one), still under the lock, so that
-    two workers never send from one outbox at once; they never raise.
+    two workers never send from one outbox at once; they never raise. ``memory``: the
+    sheet's last cycle, which ``run`` keeps (``syncer.last_cycle``).
     """
     from syncer.runlock import held
 
@@ -276,6 +279,7 @@ def sync_once(
             documents=notices,
             kinerja=terms,
             migration=migration,
+            memory=memory,
         )
         if report.kinerja_due is not None and not dry_run:
             record.keep(backend.target, report.kinerja_due)

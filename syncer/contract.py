@@ -6,8 +6,9 @@ reorder them and add their own anywhere.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
+from operator import itemgetter
 
 from sop_models import DONE
 from syncer.idtime import CELL_FORMAT
@@ -81,3 +82,20 @@ def column_map(headers: Sequence[object]) -> dict[str, int]:
 def missing_columns(headers: Sequence[object], wanted: Sequence[str]) -> list[str]:
     present = column_map(headers)
     return [name for name in wanted if header_key(name) not in present]
+
+
+def cells_of(index: Sequence[int]) -> Callable[[Sequence[object]], tuple[object, ...]]:
+    """A row's cells at the columns ``index`` (None past its end: a sheet trims empty
+    trailing cells)."""
+    if len(index) < 2:
+        raise ValueError("cells_of takes two or more columns")
+    full = itemgetter(*index)
+    width = max(index) + 1
+
+    def take(values: Sequence[object]) -> tuple[object, ...]:
+        if len(values) >= width:
+            picked: tuple[object, ...] = full(values)  # two or more indices: a tuple
+            return picked
+        return tuple(values[i] if i < len(values) else None for i in index)
+
+    return take

@@ -7,15 +7,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import structlog
 
 from syncer import contract as c
-from syncer import meta, versions, views
+from syncer import last_cycle, meta, versions, views
 from syncer.backends import (
     Backend,
     BackendError,
@@ -26,9 +25,9 @@ from syncer.backends import (
     Snapshot,
     WriteUncertain,
 )
-from syncer.cells import text_of
 from syncer.engine import (
     Decisions,
+    Outcome,
     Record,
     Rules,
     StaffRow,
@@ -37,6 +36,7 @@ from syncer.engine import (
     records_from_history,
 )
 from syncer.identity import reconcile
+from syncer.last_cycle import LastCycle, Reuse, decided
 from syncer.ledger import local
 from syncer.migration import Migration, migrate
 from syncer.monitoring.kinerja import KINERJA
@@ -44,21 +44,12 @@ from syncer.monitoring.measures import Pins
 from syncer.monitoring.refresh import NOT_TOLD, KinerjaTerms, refresh, wants_riwayat
 from syncer.notices.documents import OpenDocument, open_documents
 from syncer.office import read_office
+from syncer.tally import Attention, Tally
 
 if TYPE_CHECKING:
     from syncer.notices.delivery import DeliveryReport
 
 log = structlog.get_logger("sopsync.cycle")
-
-
-@dataclass(frozen=True)
-class Attention:
-    """A row a supervisor should look at: invalid or late."""
-
-    row: int
-    id: str
-    status: c.Status
-    pesan: str
 
 
 @dataclass
@@ -89,30 +80,6 @@ class Report:
         return sum(self.counts.values())
 
 
-STAFF_FIELDS = [f.name for f in fields(StaffRow) if f.name != "row"]
-"""StaffRow's cells in its own order: each is the contract column of that name."""
-
-
-def staff_rows(snapshot: Snapshot) -> list[StaffRow]:
-    cols = c.column_map(snapshot.headers)
-    take = _cells_of([cols[name] for name in STAFF_FIELDS])
-    return [StaffRow(n, *take(values)) for n, values in enumerate(snapshot.rows, start=2)]
-
-
-def _cells_of(index: list[int]) -> Callable[[list[object]], tuple[object, ...]]:
-    """A row's cells at ``index`` (None past its end: a sheet trims empty trailing cells)."""
-    full = itemgetter(*index)
-    width = max(index) + 1
-
-    def take(values: list[object]) -> tuple[object, ...]:
-        if len(values) >= width:
-            picked: tuple[object, ...] = full(values)  # two or more indices: a tuple
-            return picked
-        return tuple(values[i] if i < len(values) else None for i in index)
-
-    return take
-
-
 def _worker_values(cells: WorkerCells, rules: Rules) -> tuple[object, ...]:
     """The worker cells as a sheet reads them back: an empty cell is None."""
     zone = rules.calendar.zone
@@ -140,18 +107,38 @@ def decide(
     records: dict[str, Record],
     now: datetime,
     migration: Migration | None = None,
+    reuse: Reuse | None = None,
 ) -> tuple[list[StaffRow], Decisions, dict[int, str]]:
     """Settle IDs that a racing write put on the wrong row, then decide every row (and
     migrate the documents of ``migration``).
 
     Returns the rows as decided, the decisions with every record's fingerprints
-    brought up to date, and the ID cells to write (settled or newly assigned).
+    brought up to date, and the ID cells to write (settled or newly assigned). ``reuse``:
+    what a ``run``'s last cycle knows of ``rows`` (``syncer.last_cycle``); its rows whose
+    ID or record the settling changed are decided anew.
     """
-    settled = reconcile(rows, records)
-    decisions = decide_rows(rules, settled.rows, settled.records, now)
+    settled = reconcile(
+        rows, records, reuse.prints if reuse else None, reuse.ids if reuse else None
+    )
+    ids: list[str] | None = None
+    known: list[Outcome | None] | None = None
+    if reuse is not None:
+        ids, known = reuse.ids, reuse.known
+        if settled.id_writes or settled.cleared:
+            ids, known = list(ids), list(known)
+            for i, doc_id in settled.id_writes.items():
+                ids[i], known[i] = doc_id, None
+            for i, doc_id in enumerate(ids):
+                if doc_id in settled.cleared:
+                    known[i] = None
+            reuse.ids, reuse.known = ids, known
+    decisions = decide_rows(rules, settled.rows, settled.records, now, ids, known)
     id_writes = dict(settled.id_writes)
     stamped = dict(decisions.records)
-    for i, outcome in enumerate(decisions.outcomes):
+    outcomes = decisions.outcomes
+    todo = range(len(outcomes)) if known is None else decided(outcomes, known)
+    for i in todo:
+        outcome = outcomes[i]
         record = outcome.record
         if record is None or stamped.get(record.id) is not record:
             continue
@@ -165,10 +152,10 @@ def decide(
             confirmed = record.claim == sidik and i not in id_writes
             claim = "" if confirmed else record.claim
             stamped[record.id] = replace(record, sidik=sidik, claim=claim)
-    decided = Decisions(decisions.outcomes, stamped)
+    result = Decisions(outcomes, stamped, decisions.shared)
     if migration is not None:
-        decided = migrate(rules, settled.rows, decided, migration, now)
-    return settled.rows, decided, id_writes
+        result = migrate(rules, settled.rows, result, migration, now)
+    return settled.rows, result, id_writes
 
 
 def plan_changes(
@@ -177,21 +164,25 @@ def plan_changes(
     records: dict[str, Record],
     rules: Rules,
     id_writes: dict[int, str],
+    todo: Sequence[int] | None = None,
 ) -> Changes:
     """The cells, records and Riwayat rows that differ from what was read.
 
     ``records`` are those the rows were decided on: what the state tab holds, with
     any record rebuilt from Riwayat. A row whose worker cells differ gets all of
     them written, so that a row a racing write left half-updated is whole again
-    after one write.
+    after one write. ``todo``: the rows decided (default all); the others kept an outcome
+    whose cells the sheet showed already.
     """
     cols = c.column_map(snapshot.headers)
-    worker_cells = _cells_of([cols[c.header_key(name)] for name in c.WORKER_COLUMNS])
+    worker_cells = c.cells_of([cols[c.header_key(name)] for name in c.WORKER_COLUMNS])
     changes = Changes()
-    blocks = views.sop_choices(rules.catalog)
-    for i, (values, outcome) in enumerate(zip(snapshot.rows, decisions.outcomes, strict=True)):
+    blocks: dict[str, tuple[int, int]] | None = None
+    outcomes = decisions.outcomes
+    for i in range(len(outcomes)) if todo is None else todo:
+        outcome = outcomes[i]
         wanted = _worker_values(outcome.cells, rules)
-        current = worker_cells(values)
+        current = worker_cells(snapshot.rows[i])
         if current != wanted and not all(
             _same(now, want) for now, want in zip(current, wanted, strict=True)
         ):
@@ -202,11 +193,14 @@ def plan_changes(
         if i in id_writes:
             changes.cells.append(CellWrite(i, c.ID, id_writes[i]))
         if outcome.record is not None and records.get(outcome.record.id) is None:
+            blocks = blocks or views.sop_choices(rules.catalog)
             changes.choices[i] = blocks[outcome.record.procedure]
         changes.history.extend(outcome.history)
     held = snapshot.records
     changes.records = [
-        record for doc_id, record in decisions.records.items() if held.get(doc_id) != record
+        record
+        for doc_id, record in decisions.records.items()
+        if held.get(doc_id) is not record and held.get(doc_id) != record
     ]
     count = str(len(decisions.records))
     if snapshot.meta.get(meta.RECORDS) != count:
@@ -243,6 +237,7 @@ def run_cycle(
     documents: bool = False,
     kinerja: KinerjaTerms = NOT_TOLD,
     migration: Migration | None = None,
+    memory: LastCycle | None = None,
 ) -> Report:
     """Read, decide, write. ``now`` is the cycle's clock (aware).
 
@@ -255,13 +250,25 @@ def run_cycle(
     the cycle's one read brings Riwayat whole to refresh it (``monitoring.refresh``). With
     ``documents`` the report lists the open documents as decided (``Report.documents``), for
     the notices that follow the cycle. With ``migration`` the cycle also migrates documents
-    (``syncer.migration``).
+    (``syncer.migration``). ``memory``: the sheet's last cycle, kept by a ``run`` between its
+    cycles (``syncer.last_cycle``): only the rows that changed are decided. A dry or failed cycle
+    forgets it: the next decides every row.
     """
     context = {"target": backend.target, "cycle": now.isoformat(timespec="seconds")}
     report = Report(now=now, target=backend.target, documents=[] if documents else None)
+    if memory is not None and dry_run:
+        memory.forget()  # what a dry cycle decided was not written: the next decides anew
+        memory = None
     with cyclic_gc_paused(), structlog.contextvars.bound_contextvars(**context):
         rounds = max(1, attempts)
-        return _run_cycle(backend, rules, now, dry_run, rounds, sleep, kinerja, report, migration)
+        try:
+            return _run_cycle(
+                backend, rules, now, dry_run, rounds, sleep, kinerja, report, migration, memory
+            )
+        except BaseException:
+            if memory is not None:
+                memory.forget()
+            raise
 
 
 def _run_cycle(
@@ -274,12 +281,13 @@ def _run_cycle(
     kinerja: KinerjaTerms,
     report: Report,
     migration: Migration | None = None,
+    memory: LastCycle | None = None,
 ) -> Report:
     lost: Changes | None = None
     """Changes whose write's answer was lost: they may have landed."""
     for attempt in range(1, attempts + 1):
         try:
-            _round(backend, rules, now, dry_run, report, kinerja, migration)
+            _round(backend, rules, now, dry_run, report, kinerja, migration, memory)
         except NeedsInit as exc:  # the write found part of the layout gone
             if dry_run or attempt == attempts:  # a dry run writes nothing, init included
                 raise
@@ -327,12 +335,14 @@ def _round(
     report: Report,
     kinerja: KinerjaTerms,
     migration: Migration | None = None,
+    memory: LastCycle | None = None,
 ) -> None:
     """One read, plan and (unless nothing changed, or a dry run) write."""
     report.changes = Changes()
-    basis = _read_and_decide(backend, rules, now, dry_run, report, kinerja, migration)
+    basis, done = _read_and_decide(backend, rules, now, dry_run, report, kinerja, migration, memory)
     if report.changes and not dry_run:
         backend.write(report.changes, basis)
+    done()
 
 
 def _read_and_decide(
@@ -343,11 +353,13 @@ def _read_and_decide(
     report: Report,
     kinerja: KinerjaTerms,
     migration: Migration | None = None,
-) -> object:
-    """Fill ``report`` with the changes, counts and rows to look at; return the write's basis.
+    memory: LastCycle | None = None,
+) -> tuple[object, Callable[[], None]]:
+    """Fill ``report`` with the changes, counts and rows to look at; return the write's basis,
+    and what to call once the round is done (it hands the round to ``memory``).
 
-    What was read and decided is dropped on return, before the write: a
-    workbook's save is the cycle's peak of memory.
+    Without ``memory``, what was read and decided is dropped on return, before the write:
+    a workbook's save is the cycle's peak of memory.
     """
     snapshot = _read(
         backend,
@@ -360,14 +372,21 @@ def _read_and_decide(
     report.history_read = None if snapshot.history is None else len(snapshot.history)
     office = read_office(snapshot.tables, rules)
     kept = versions.read_kept(snapshot.meta)
-    rules = report.rules = replace(office.rules, versions=kept.versions)
+    configured, rules = rules, replace(office.rules, versions=kept.versions)
+    report.rules = rules
     records = _with_rebuilt(snapshot, kept)
-    rows, decisions, id_writes = decide(rules, staff_rows(snapshot), records, now, migration)
-    report.changes = plan_changes(snapshot, decisions, records, rules, id_writes)
+    if memory is not None and migration is None:
+        reuse = memory.reuse(snapshot, configured, now)
+    else:
+        reuse = Reuse.nothing(snapshot)
+    rows, decisions, id_writes = decide(rules, reuse.rows, records, now, migration, reuse)
+    todo = last_cycle.decided(decisions.outcomes, reuse.known)
+    report.changes = plan_changes(snapshot, decisions, records, rules, id_writes, todo)
     pins = Pins({i: r.version for i, r in decisions.records.items()}, kept.versions)
     kinerja_tab = refresh(snapshot, rules, now, kinerja, report.changes.history, pins)
     report.kinerja_due = kinerja_tab.due
-    tabs, digests = worker_tabs(snapshot, rules, rows, decisions, now, kinerja_tab.content, kept)
+    tally = reuse.count(rules, decisions, rows)
+    tabs, digests = worker_tabs(snapshot, rules, tally, decisions, now, kinerja_tab.content, kept)
     report.changes.tabs = tabs
     report.changes.pesan = office.pesan
     report.changes.meta.update(digests)
@@ -384,13 +403,23 @@ def _read_and_decide(
             if o.record is not None and o.record.procedure in blocks
         }
         report.changes.meta[meta.CHOICES] = pointed
-    report.counts.clear()
-    report.attention.clear()
-    report.late.clear()
-    _tally(report, rows, decisions)
+    report.counts = Counter(tally.statuses)
+    report.late = Counter(tally.late)
+    report.attention = tally.attention_rows()
     if report.documents is not None:
         report.documents = open_documents(rules, rows, decisions)
-    return snapshot.basis
+    if memory is None or migration is not None:
+        return snapshot.basis, _nothing
+    written = {change.row for change in report.changes.cells}
+
+    def done() -> None:
+        memory.keep(snapshot, configured, now, reuse, decisions, tally, written)
+
+    return snapshot.basis, done
+
+
+def _nothing() -> None:
+    pass
 
 
 def _read(
@@ -461,7 +490,7 @@ def _with_rebuilt(snapshot: Snapshot, kept: versions.Kept) -> dict[str, Record]:
 def worker_tabs(
     snapshot: Snapshot,
     rules: Rules,
-    rows: list[StaffRow],
+    tally: Tally,
     decisions: Decisions,
     now: datetime,
     kinerja: views.TabContent | None = None,
@@ -477,7 +506,7 @@ def worker_tabs(
     below = versions.sop_block(rules.catalog, decisions.records.values(), kept or versions.Kept())
     wanted = {
         views.RINGKASAN: views.TabContent(
-            views.ringkasan_grid(rules, rows, decisions.outcomes, now), views.UPDATED_AT
+            views.ringkasan_grid(rules, tally, now), views.UPDATED_AT
         ),
         views.SOP: views.TabContent(sop.grid + below),
         **({KINERJA: kinerja} if kinerja is not None else {}),
@@ -490,16 +519,3 @@ def worker_tabs(
             tabs[title] = content.grid
             digests[key] = value
     return tabs, digests
-
-
-def _tally(report: Report, rows: Sequence[StaffRow], decisions: Decisions) -> None:
-    for row, outcome in zip(rows, decisions.outcomes, strict=True):
-        status = outcome.cells.status
-        if status is None:
-            continue
-        report.counts[status] += 1
-        if outcome.cells.late:
-            report.late[status] += 1
-        if status in (c.Status.TIDAK_VALID, c.Status.TERLAMBAT):
-            doc_id = outcome.new_id or (outcome.record.id if outcome.record else text_of(row.id))
-            report.attention.append(Attention(row.row, doc_id, status, outcome.cells.pesan))

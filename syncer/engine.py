@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 
 from sop_models import Catalog, Done, Position, Procedure, Step
@@ -85,6 +85,22 @@ class StaffRow:
             and is_blank(self.judul)
             and is_blank(self.catatan)
         )
+
+
+STAFF_FIELDS = ("id", "prosedur", "langkah", "judul", "catatan")
+"""StaffRow's cells in its own order: each is the contract column of that name."""
+
+
+def staff_rows(headers: Sequence[object], values: Sequence[Sequence[object]]) -> list[StaffRow]:
+    """Dokumen's rows (below its ``headers``) as staff fill them."""
+    take = staff_cells(headers)
+    return [StaffRow(n, *take(row)) for n, row in enumerate(values, start=2)]
+
+
+def staff_cells(headers: Sequence[object]) -> Callable[[Sequence[object]], tuple[object, ...]]:
+    """A Dokumen row's staff cells, in StaffRow's order."""
+    cols = c.column_map(headers)
+    return c.cells_of([cols[name] for name in STAFF_FIELDS])
 
 
 def fingerprint(row: StaffRow) -> str:
@@ -175,6 +191,46 @@ def lateness(calendar: WorkingCalendar, due: datetime, now: datetime) -> str:
     """How late in words; a day is a working day of the days it covers (a Ramadan day is
     6.5 hours, another 7.5): ``WorkingCalendar.days_and_minutes``."""
     return working_words(*calendar.days_and_minutes(due, now))
+
+
+def lateness_holds(calendar: WorkingCalendar, due: datetime, now: datetime) -> float:
+    """Working minutes from ``now`` during which :func:`lateness` keeps its words: to the
+    next minute while under an hour, else to the next hour or the next whole day."""
+    days, minutes = calendar.days_and_minutes(due, now)
+    if not days and minutes < 60:
+        return 1 - minutes % 1
+    return min(60 - minutes % 60, calendar.to_next_day(due, now))
+
+
+STEADY_MARGIN = 1.0
+"""Working minutes taken off every horizon of ``steady_until``, for rounding."""
+
+
+def steady_until(rules: Rules, outcome: Outcome, now: datetime) -> datetime | None:
+    """Until when the clock alone leaves what a row decided at ``now`` shows as it is (its
+    Status, Pesan, how late it is); None when only another day can change it.
+
+    What goes by the day (Pelaksana, "hari ini" in a Pesan, the IDs' year) is left to the
+    caller: a cycle on another day decides every row anew. A lower bound: working time
+    never runs faster than the wall clock, so a change N working minutes away is at least
+    N minutes away, and a row decided again early shows the same.
+    """
+    cells, record = outcome.cells, outcome.record
+    due = cells.tenggat
+    if due is None or record is None:
+        return None
+    calendar = rules.calendar
+    if now > due:
+        return _after(now, lateness_holds(calendar, due, now))
+    left = calendar.working_minutes(now, due)
+    soon = min(rules.due_soon_minutes, calendar.working_minutes(record.since, due) / 2)
+    if left < soon:
+        return due  # Hampir tenggat until it is late
+    return min(due, _after(now, left - soon))
+
+
+def _after(now: datetime, minutes: float) -> datetime:
+    return now + timedelta(minutes=max(minutes - STEADY_MARGIN, 0.0))
 
 
 def _option(proc: Procedure, target: Position, rules: Rules, now: datetime, kind: str = "") -> str:
@@ -628,29 +684,44 @@ class Decisions:
     outcomes: list[Outcome]
     records: dict[str, Record]
     """Every record after the cycle, including those of documents on no row."""
+    shared: frozenset[int] = frozenset()
+    """Rows whose ID another row carries too."""
 
 
 def decide_rows(
-    rules: Rules, rows: Sequence[StaffRow], records: Mapping[str, Record], now: datetime
+    rules: Rules,
+    rows: Sequence[StaffRow],
+    records: Mapping[str, Record],
+    now: datetime,
+    ids: Sequence[str] | None = None,
+    known: Sequence[Outcome | None] | None = None,
 ) -> Decisions:
-    ids = [text_of(r.id) for r in rows]
+    """Decide every row: its outcome, and every record after the cycle.
+
+    ``ids``: each row's ID as text (``text_of``), when the caller has them. ``known``: the
+    outcome of rows the caller knows deciding again gives at ``now`` (a ``run``'s rows that
+    did not change, ``syncer.last_cycle``); None for the rest. Rows sharing an ID are
+    decided whatever is known, and so is the numbering of new IDs: every row that takes a
+    number takes it in the sheet's order.
+    """
+    ids = [text_of(r.id) for r in rows] if ids is None else ids
     counts = Counter(i.casefold() for i in ids if i)
     groups: dict[str, list[int]] = {}
     for index, doc_id in enumerate(ids):
         if doc_id and counts[doc_id.casefold()] > 1:
             groups.setdefault(doc_id.casefold(), []).append(index)
     followed = {key: _followed(rows, ids, group, records) for key, group in groups.items()}
-    maker: IdMaker | None = None  # made when a row needs a new ID: most cycles have none
+    numbers = _Numbers(rules, rows, ids, records, now, known)
     new_records = dict(records)
-    outcomes: list[Outcome] = []
-    for index, (row, doc_id) in enumerate(zip(rows, ids, strict=True)):
-        if row.empty:
-            outcomes.append(Outcome(WorkerCells()))
-            continue
+    outcomes: list[Outcome | None] = [None] * len(rows) if known is None else list(known)
+    grouped = {i for group in groups.values() for i in group}
+    for index in [i for i, o in enumerate(outcomes) if o is None or i in grouped]:
+        row, doc_id = rows[index], ids[index]
         key = doc_id.casefold()
-        if not doc_id:
-            maker = maker or IdMaker([*ids, *records])
-            outcome = _decide_blank_id(rules, row, maker, now)
+        if row.empty:
+            outcome = Outcome(WorkerCells())
+        elif not doc_id:
+            outcome = _decide_blank_id(rules, row, numbers.before(index), now)
         elif key in followed:
             owner = followed[key]
             if owner is not None and owner[0] == index:
@@ -663,8 +734,45 @@ def decide_rows(
             outcome = decide_new(rules, row, doc_id, now)
         if outcome.record is not None:
             new_records[outcome.record.id] = outcome.record
-        outcomes.append(outcome)
-    return Decisions(outcomes, new_records)
+        outcomes[index] = outcome
+    return Decisions([o for o in outcomes if o is not None], new_records, frozenset(grouped))
+
+
+class _Numbers:
+    """New IDs in the sheet's order (``IdMaker``), made when a row first needs one.
+
+    A row whose outcome is known is not decided again, but a row without an ID that names a
+    known SOP took a number when it was: it takes it again, so that the rows decided after
+    it get the numbers a cycle deciding every row gives them.
+    """
+
+    def __init__(
+        self,
+        rules: Rules,
+        rows: Sequence[StaffRow],
+        ids: Sequence[str],
+        records: Mapping[str, Record],
+        now: datetime,
+        known: Sequence[Outcome | None] | None,
+    ):
+        self.rules, self.rows, self.ids, self.records, self.now = rules, rows, ids, records, now
+        self.known = known
+        self.maker: IdMaker | None = None
+        self.taken_up_to = 0
+        """Rows before this index have taken their numbers."""
+
+    def before(self, index: int) -> IdMaker:
+        """The maker for row ``index``: every row above it has taken its number."""
+        if self.maker is None:
+            self.maker = IdMaker([*self.ids, *self.records])
+        if self.known is not None:
+            for i in range(self.taken_up_to, index):
+                if not self.ids[i] and self.known[i] is not None and not self.rows[i].empty:
+                    proc = _resolve_quiet(self.rules, self.rows[i].prosedur)
+                    if proc is not None:
+                        self.maker.make(proc.prefix, self.now.year)
+        self.taken_up_to = index + 1
+        return self.maker
 
 
 def _decide_blank_id(rules: Rules, row: StaffRow, maker: IdMaker, now: datetime) -> Outcome:

@@ -43,14 +43,22 @@ class Reconciled:
 
     A confirmed claim is left in place, so that confirming costs no write; the
     cycle clears it with the record's next change."""
+    cleared: frozenset[str] = frozenset()
+    """IDs whose record had its claim cleared here."""
 
 
-def reconcile(rows: Sequence[StaffRow], records: Mapping[str, Record]) -> Reconciled:
-    prints = [fingerprint(r) for r in rows]
+def reconcile(
+    rows: Sequence[StaffRow],
+    records: Mapping[str, Record],
+    prints: list[str] | None = None,
+    ids: Sequence[str] | None = None,
+) -> Reconciled:
+    """``prints`` and ``ids``: each row's fingerprint and ID as text, when the caller has them."""
+    prints = [fingerprint(r) for r in rows] if prints is None else prints
     claims = {doc_id: r for doc_id, r in records.items() if r.claim}
     if not claims:
         return Reconciled(list(rows), prints, {}, dict(records))
-    ids = [text_of(r.id) for r in rows]
+    ids = [text_of(r.id) for r in rows] if ids is None else ids
     settled = dict(records)
     on_rows = set(zip(ids, prints, strict=True))
     pending = {
@@ -70,7 +78,8 @@ def reconcile(rows: Sequence[StaffRow], records: Mapping[str, Record]) -> Reconc
         ]
 
     # No row is waiting for this ID: staff edited or deleted its row; keep it where it is.
-    for doc_id in [d for d in pending if not candidates(d)]:
+    cleared = frozenset(d for d in pending if not candidates(d))
+    for doc_id in cleared:
         settled[doc_id] = replace(pending.pop(doc_id), claim="")
     placed: dict[int, str] = {}
     for doc_id in sorted(pending):
@@ -83,7 +92,7 @@ def reconcile(rows: Sequence[StaffRow], records: Mapping[str, Record]) -> Reconc
         if x in pending and i not in placed:  # a misplaced write overwrote this row's ID
             id_writes[i] = final[i] = _previous_id(prints[i], records, set(final))
     fixed = [replace(row, id=id_writes[i]) if i in id_writes else row for i, row in enumerate(rows)]
-    return Reconciled(fixed, prints, id_writes, settled)
+    return Reconciled(fixed, prints, id_writes, settled, cleared)
 
 
 def _previous_id(print_: str, records: Mapping[str, Record], on_sheet: set[str]) -> str:

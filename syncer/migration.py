@@ -97,7 +97,7 @@ def migrate(
             again.cells, again.record, (*before.history, entry, *again.history), before.new_id
         )
         records[record.id] = again.record or moved
-    return Decisions(outcomes, records)
+    return Decisions(outcomes, records, decisions.shared)
 
 
 def _targets(

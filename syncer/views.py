@@ -16,10 +16,11 @@ from sop_models import Catalog, Decision, Procedure
 from syncer.calendar import DayOff, OffSource, WorkingCalendar
 from syncer.cells import Answer, text_of
 from syncer.contract import SELESAI, Status
-from syncer.engine import Outcome, Rules, StaffRow
+from syncer.engine import Rules
 from syncer.idtime import DAYS, tanggal
 from syncer.ledger import local
 from syncer.meta import digest
+from syncer.tally import LateRow, Tally
 
 RINGKASAN = "Ringkasan"
 SOP = "SOP"
@@ -51,7 +52,7 @@ def _counts_table(label: str, counts: dict[str, Counter[Status]]) -> Grid:
     statuses = list(Status)
     grid: Grid = [_header(label, *(s.value for s in statuses), "Jumlah")]
     totals: Counter[Status] = Counter()
-    for key in sorted(counts, key=str.casefold):
+    for key in sorted(counts, key=lambda name: (name.casefold(), name)):
         row = counts[key]
         totals.update(row)
         cells = [Styled(row.get(s, 0), s.value if row.get(s, 0) else "") for s in statuses]
@@ -63,26 +64,9 @@ def _counts_table(label: str, counts: dict[str, Counter[Status]]) -> Grid:
     return grid
 
 
-def ringkasan_grid(
-    rules: Rules, rows: Sequence[StaffRow], outcomes: Sequence[Outcome], now: datetime
-) -> Grid:
+def ringkasan_grid(rules: Rules, tally: Tally, now: datetime) -> Grid:
     """Counts per Pelaksana and per Prosedur by Status, then the late documents, latest first."""
-    by_actor: dict[str, Counter[Status]] = {}
-    by_procedure: dict[str, Counter[Status]] = {}
-    late: list[tuple[float, StaffRow, Outcome]] = []
     calendar = rules.calendar
-    for row, outcome in zip(rows, outcomes, strict=True):
-        cells = outcome.cells
-        if cells.status is None:
-            continue
-        status = cells.status
-        actor = cells.pelaksana or ("(selesai)" if status is Status.SELESAI else NO_ACTOR)
-        by_actor.setdefault(actor, Counter())[status] += 1
-        proc = _procedure_of(rules, row, outcome)
-        title = proc.title if proc else UNKNOWN_PROCEDURE
-        by_procedure.setdefault(title, Counter())[status] += 1
-        if cells.late and cells.tenggat is not None:  # a Tidak valid row may be late too
-            late.append((cells.late_minutes, row, outcome))
     grid: Grid = [
         [
             Styled("Ringkasan dokumen", TITLE),
@@ -93,44 +77,36 @@ def ringkasan_grid(
         ],
         [],
     ]
-    grid += _counts_table("Pelaksana", by_actor)
+    grid += _counts_table("Pelaksana", tally.by_actor)
     grid.append([])
-    grid += _counts_table("Prosedur", by_procedure)
+    grid += _counts_table("Prosedur", tally.by_procedure)
     grid.append([])
+    late = tally.latest_first()
     grid.append([Styled(_late_title(late), TITLE)])
     grid.append(_header(*LATE_HEADERS))
-    late.sort(key=lambda item: -item[0])
-    grid += [_late_row(rules, row, outcome) for _, row, outcome in late[:MAX_LATE]]
+    grid += [_late_row(rules, late_row) for late_row in late[:MAX_LATE]]
     if len(late) > MAX_LATE:
         more = len(late) - MAX_LATE
         grid.append([Styled(f"… dan {more} lainnya: saring kolom Status di tab Dokumen.")])
     return grid
 
 
-NO_ACTOR = "(tanpa pelaksana)"
-UNKNOWN_PROCEDURE = "(prosedur tidak dikenal)"
 LATE_HEADERS = ("ID", "Judul", "Pelaksana", "Tenggat", "Lama keterlambatan (jam kerja)", "Status")
 
 
-def _procedure_of(rules: Rules, row: StaffRow, outcome: Outcome) -> Procedure | None:
-    """The document's SOP: its record's, else what its row names (a new row not yet valid)."""
-    if outcome.record is not None:
-        return rules.catalog.procedures.get(outcome.record.procedure)
-    return rules.catalog.lookup(row.prosedur) if isinstance(row.prosedur, str) else None
-
-
-def _late_title(late: Sequence[tuple[float, StaffRow, Outcome]]) -> str:
-    invalid = sum(1 for _, _, o in late if o.cells.status is Status.TIDAK_VALID)
+def _late_title(late: Sequence[LateRow]) -> str:
+    invalid = sum(1 for each in late if each.outcome.cells.status is Status.TIDAK_VALID)
     among = f", {invalid} di antaranya {Status.TIDAK_VALID.value}" if invalid else ""
     return f"Dokumen terlambat: {len(late)}{among} (diurutkan dari yang paling lama)"
 
 
-def _late_row(rules: Rules, row: StaffRow, outcome: Outcome) -> list[Styled]:
+def _late_row(rules: Rules, late: LateRow) -> list[Styled]:
+    outcome = late.outcome
     cells, calendar = outcome.cells, rules.calendar
     status = cells.status or Status.TERLAMBAT
     return [
         Styled(outcome.record.id if outcome.record else ""),
-        Styled(text_of(row.judul)),
+        Styled(text_of(late.row.judul)),
         Styled(cells.pelaksana),
         Styled(local(cells.tenggat, calendar.zone)),
         Styled(cells.lateness, Status.TERLAMBAT),

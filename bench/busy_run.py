@@ -1,0 +1,140 @@
+"""``python -m bench.busy_run [ROWS] [--profile OUT]``: busy cycles of one ``sopsync run``.
+
+A long-lived worker keeps what it learned in earlier cycles (``syncer.last_cycle``), so a
+``sync`` in a fresh process does not measure it. Here one process serves a Google sheet
+on the Sheets API emulator (in this process's threads) the way ``run`` does: one backend,
+one record of its last cycle, ``syncer.cli.sync_once`` per cycle. Staff move ~5% of the
+rows before each busy cycle; an idle cycle follows, a minute later.
+
+The worker's CPU is its own thread's (``time.thread_time``): the emulator's work and the
+wait for it are left out. The floor is ``json.loads`` of the exact bytes of the cycle's
+read, with the collector paused, as the worker decodes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import statistics
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import requests.adapters
+
+from bench.office import GoogleOffice
+from bench.run import BUSY_SHARE, FIRST_SYNC, NOW, ROUNDS
+from bench.sheets import documents, moves
+
+READS: list[bytes] = []
+
+
+def _keep_reads() -> None:
+    send = requests.adapters.HTTPAdapter.send
+
+    def kept(self: Any, request: Any, **kwargs: Any) -> Any:
+        response = send(self, request, **kwargs)
+        if request.method == "GET" and ":batchGet" in (request.url or ""):
+            READS.append(response.content)
+        return response
+
+    requests.adapters.HTTPAdapter.send = kept  # type: ignore[method-assign]
+
+
+def decode_floor(data: bytes, reps: int = 7) -> float:
+    laps = []
+    for _ in range(reps):
+        gc.disable()
+        start = time.thread_time()
+        json.loads(data)
+        laps.append(time.thread_time() - start)
+        gc.enable()
+    return statistics.median(laps)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("rows", type=int, nargs="?", default=10_000)
+    parser.add_argument("--cycles", type=int, default=5)
+    parser.add_argument("--profile", help="cProfile the last busy cycle into this file")
+    parser.add_argument("--fresh", action="store_true", help="keep nothing between cycles")
+    args = parser.parse_args(argv)
+
+    from sop_models import load_catalog
+    from syncer import cli
+    from syncer.config import load_config
+    from syncer.last_cycle import LastCycle
+    from syncer.monitoring.refresh_record import RefreshRecord
+    from tests.emulator import Emulator
+
+    catalog = load_catalog()
+    docs = documents(args.rows, catalog)
+    rng = random.Random(f"moves:{args.rows}")
+    emu = Emulator(check_responses=False)
+    emu.start()
+    try:
+        office = GoogleOffice(emu, Path(tempfile.mkdtemp(prefix="busy-run-")))
+        office.build(docs)
+        config_path = str(office.config)
+        assert cli.main(["init", "--config", config_path]) == 0
+        assert cli.main(["sync", "--config", config_path, "--now", FIRST_SYNC]) == 0
+        for when, share in ROUNDS:
+            office.edit(moves(docs, catalog, max(1, round(args.rows * share)), rng))
+            assert cli.main(["sync", "--config", config_path, "--now", when]) == 0
+        config = load_config(Path(config_path))
+        rules = cli.make_rules(config)
+        backend = cli.make_backend(config, rules)
+        record = RefreshRecord(config.worker.state_file)
+        memory = None if args.fresh else LastCycle()
+        _keep_reads()
+        now = cli.parse_now(NOW, rules)
+
+        def cycle(at: Any, profiler: Any = None) -> tuple[float, Any]:
+            start = time.thread_time()
+            if profiler:
+                profiler.enable()
+            report = cli.sync_once(config, rules, at, backend=backend, record=record, memory=memory)
+            if profiler:
+                profiler.disable()
+            return time.thread_time() - start, report
+
+        cycle(now)  # the run's first cycle: it decides every row
+        busy, idle = [], []
+        for k in range(args.cycles):
+            at = now + timedelta(minutes=2 * k + 1)
+            office.edit(moves(docs, catalog, max(1, round(args.rows * BUSY_SHARE)), rng))
+            READS.clear()
+            profiler = None
+            if args.profile and k == args.cycles - 1:
+                import cProfile
+
+                profiler = cProfile.Profile(time.thread_time)
+            cpu, report = cycle(at, profiler)
+            busy.append(cpu)
+            floor = decode_floor(READS[-1])
+            cpu_idle, idle_report = cycle(at + timedelta(minutes=1))
+            idle.append(cpu_idle)
+            print(
+                f"busy {cpu * 1000:.0f} ms ({len(report.changes.cells)} cells,"
+                f" {len(report.changes.history)} Riwayat), idle {cpu_idle * 1000:.0f} ms"
+                f" (written {idle_report.written}), read {len(READS[-1]) / 1e6:.2f} MB,"
+                f" floor {floor * 1000:.1f} ms, ratio {cpu / floor:.1f}x",
+                flush=True,
+            )
+            if profiler:
+                profiler.dump_stats(args.profile)
+        print(
+            f"median busy {statistics.median(busy) * 1000:.0f} ms, idle"
+            f" {statistics.median(idle) * 1000:.0f} ms"
+        )
+    finally:
+        emu.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,265 @@
+"""What a ``run`` keeps of a sheet's last cycle, so that the next decides only what changed.
+
+Most rows of a busy sheet are as they were a minute ago, and so is what deciding them
+gives: a row's outcome is a function of its cells, its document's record, the rules (the
+configuration, Pegawai, Kalender, the kept SOP versions), the day, and the clock only
+where its status or Pesan is due to change (``engine.steady_until``). A row is decided
+again when any of these changed; the others keep their outcome, and so their share of
+Ringkasan's counts (``syncer.tally``). A cycle that keeps nothing decides every row, and
+both write exactly the same.
+
+A row's cells are compared with those read last time as Python compares them, which
+counts ``True == 1 == 1.0``: the rows where that could hide a change (a 0 or 1, a very
+large number, a TRUE/FALSE) are compared by their cells' types too.
+
+Held between cycles, per row: the cells as read, the staff cells, the outcome, the record
+it was decided on, its ID and fingerprint, until when the clock leaves it alone; and the
+tally. At 10,000 rows that is some 10–15 MB, about what the Dokumen part of a read holds.
+The state is taken by the cycle that uses it and given back only by a completed cycle: a
+failed or dry cycle leaves the next to decide every row.
+"""
+
+from __future__ import annotations
+
+import heapq
+import operator
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import compress
+
+from syncer.backends import Snapshot, Table
+from syncer.cells import text_of
+from syncer.engine import (
+    Decisions,
+    Outcome,
+    Record,
+    Rules,
+    StaffRow,
+    fingerprint,
+    staff_cells,
+    staff_rows,
+    steady_until,
+)
+from syncer.tally import Tally
+from syncer.versions import PREFIX as VERSION_PREFIX
+
+
+@dataclass
+class Reuse:
+    """What a cycle decides from: every Dokumen row as staff fill it, its fingerprint and its
+    ID as text, and the outcome of the rows it need not decide again (None: decide)."""
+
+    rows: list[StaffRow]
+    prints: list[str]
+    ids: list[str]
+    known: list[Outcome | None]
+    tally: Tally | None = None
+    """The last cycle's counts, when rows are known; the cycle updates it with the rows it
+    decides (``Reuse.count``)."""
+    previous: _State | None = None
+
+    @classmethod
+    def nothing(cls, snapshot: Snapshot) -> Reuse:
+        """A cycle that decides every row."""
+        rows = staff_rows(snapshot.headers, snapshot.rows)
+        return cls(
+            rows,
+            [fingerprint(r) for r in rows],
+            [text_of(r.id) for r in rows],
+            [None] * len(rows),
+        )
+
+    def count(self, rules: Rules, decisions: Decisions, rows: Sequence[StaffRow]) -> Tally:
+        """The tally of the cycle's outcomes: the last one's, with the rows decided anew."""
+        outcomes = decisions.outcomes
+        if self.tally is None or self.previous is None:
+            tally = Tally()
+            for index, (row, outcome) in enumerate(zip(rows, outcomes, strict=True)):
+                tally.add(rules, index, row, outcome)
+            return tally
+        tally, before = self.tally, self.previous
+        for index in range(len(rows), len(before.outcomes)):  # rows no longer on the sheet
+            tally.remove(rules, index, before.rows[index], before.outcomes[index])
+        for index in decided(outcomes, self.known):
+            if index < len(before.outcomes):
+                tally.remove(rules, index, before.rows[index], before.outcomes[index])
+            tally.add(rules, index, rows[index], outcomes[index])
+        return tally
+
+
+def decided(outcomes: Sequence[Outcome], known: Sequence[Outcome | None]) -> list[int]:
+    """The rows a cycle decided (the others kept the outcome known)."""
+    return [i for i, (o, k) in enumerate(zip(outcomes, known, strict=True)) if o is not k]
+
+
+@dataclass
+class _State:
+    """One completed cycle, as the next one needs it."""
+
+    rules: Rules
+    context: tuple[object, ...]
+    now: datetime
+    values: list[list[object]]
+    """Dokumen rows as read."""
+    types: dict[int, tuple[type, ...]]
+    """The cells' types of the rows whose equality could hide a change (``_ambiguous``)."""
+    rows: list[StaffRow]
+    prints: list[str]
+    ids: list[str]
+    outcomes: list[Outcome]
+    keep: list[bool]
+    """Whether the row's outcome holds while nothing it depends on changes."""
+    inputs: list[Record | None]
+    """The record each row was decided on, as read."""
+    until: list[datetime | None]
+    """Until when the clock leaves each row alone (None: all day)."""
+    alarms: list[tuple[datetime, int]] = field(default_factory=list)
+    """A heap of (until, row) for the rows with an ``until``."""
+    tally: Tally = field(default_factory=Tally)
+
+
+class LastCycle:
+    """A sheet's last completed cycle, for the next one (one per sheet a ``run`` serves)."""
+
+    def __init__(self) -> None:
+        self._state: _State | None = None
+
+    @property
+    def rows(self) -> int:
+        """Rows held (0: none; the next cycle decides every row)."""
+        return len(self._state.values) if self._state is not None else 0
+
+    def forget(self) -> None:
+        self._state = None
+
+    def reuse(self, snapshot: Snapshot, rules: Rules, now: datetime) -> Reuse:
+        """What the cycle at ``now`` can take from the last one; ``rules`` the configuration's.
+
+        The state is taken: only :meth:`keep` gives it back."""
+        state, self._state = self._state, None
+        if state is None or state.rules is not rules or now < state.now:
+            return Reuse.nothing(snapshot)
+        if state.context != context(snapshot, rules, now):
+            return Reuse.nothing(snapshot)
+        values = snapshot.rows
+        same = list(map(operator.eq, values, state.values))  # as long as the shorter
+        for index, types in state.types.items():
+            if index < len(same) and same[index]:
+                same[index] = tuple(map(type, values[index])) == types
+        while state.alarms and state.alarms[0][0] <= now:
+            when, index = heapq.heappop(state.alarms)
+            if index < len(same) and state.until[index] == when:
+                same[index] = False
+        records = snapshot.records
+        rows = list(state.rows[: len(values)])
+        prints = list(state.prints[: len(values)])
+        ids = list(state.ids[: len(values)])
+        known: list[Outcome | None] = [None] * len(values)
+        for index in compress(range(len(same)), same):
+            record = records.get(ids[index])
+            held = state.inputs[index]
+            if state.keep[index] and (record is held or (record is not None and record == held)):
+                known[index] = state.outcomes[index]
+        todo = [i for i, k in enumerate(known) if k is None]
+        take = staff_cells(snapshot.headers)
+        for index in todo:
+            row = StaffRow(index + 2, *take(values[index]))
+            if index < len(rows):
+                rows[index] = row
+                prints[index] = fingerprint(row)
+                ids[index] = text_of(row.id)
+            else:
+                rows.append(row)
+                prints.append(fingerprint(row))
+                ids.append(text_of(row.id))
+        return Reuse(rows, prints, ids, known, state.tally, state)
+
+    def keep(
+        self,
+        snapshot: Snapshot,
+        rules: Rules,
+        now: datetime,
+        reuse: Reuse,
+        decisions: Decisions,
+        tally: Tally,
+        written: set[int],
+    ) -> None:
+        """Keep a completed cycle: ``reuse`` as it decided from, ``written`` the rows whose
+        cells it wrote (they are decided again: the next read shows what was written)."""
+        records = snapshot.records
+        before = reuse.previous
+        outcomes = decisions.outcomes
+        fresh = decided(outcomes, reuse.known)
+        if before is None:
+            until: list[datetime | None] = [None] * len(outcomes)
+        else:
+            until = before.until[: len(outcomes)] + [None] * (len(outcomes) - len(before.until))
+        for index in fresh:
+            until[index] = steady_until(rules, outcomes[index], now)
+        inputs = [records.get(doc_id) for doc_id in reuse.ids]
+        keep = [
+            not outcome.history and outcome.new_id is None and i not in written
+            for i, outcome in enumerate(outcomes)
+        ]
+        for index in decisions.shared:
+            keep[index] = False
+        for index, (outcome, held) in enumerate(zip(outcomes, inputs, strict=True)):
+            if outcome.record is not held:
+                keep[index] = False
+        values = snapshot.rows
+        types = dict(before.types) if before is not None else {}
+        for index in fresh if before is not None else range(len(values)):
+            if _ambiguous(values[index]):
+                types[index] = tuple(map(type, values[index]))
+            else:
+                types.pop(index, None)
+        for index in [i for i in types if i >= len(values)]:
+            del types[index]
+        alarms = [(when, i) for i, when in enumerate(until) if when is not None]
+        heapq.heapify(alarms)
+        self._state = _State(
+            rules=rules,
+            context=context(snapshot, rules, now),
+            now=now,
+            values=values,
+            types=types,
+            rows=reuse.rows,
+            prints=reuse.prints,
+            ids=reuse.ids,
+            outcomes=outcomes,
+            keep=keep,
+            inputs=inputs,
+            until=until,
+            alarms=alarms,
+            tally=tally,
+        )
+
+
+def context(snapshot: Snapshot, rules: Rules, now: datetime) -> tuple[object, ...]:
+    """What every row's outcome depends on besides its own cells and record: the Dokumen
+    headers, the admin tabs, the kept SOP versions, and the day."""
+    day: date = now.astimezone(rules.calendar.zone).date()
+    versions = tuple(sorted(kv for kv in snapshot.meta.items() if kv[0].startswith(VERSION_PREFIX)))
+    tables = tuple(sorted((title, _typed(table)) for title, table in snapshot.tables.items()))
+    return (tuple(snapshot.headers), tables, versions, day)
+
+
+def _typed(table: Table) -> tuple[object, ...]:
+    """A table's cells with their types: ``True == 1``, but not as a cell."""
+    return tuple(tuple((type(v), v) for v in row) for row in [table.headers, *table.rows])
+
+
+def _ambiguous(values: Sequence[object]) -> bool:
+    """Whether a row equal to this one could hold other cells: a TRUE/FALSE, or a number
+    equal to one (``True == 1``), or a number so large that as a whole number and as a
+    fraction it is written otherwise (``text_of``)."""
+    for value in values:
+        if isinstance(value, bool):
+            return True
+        if isinstance(value, int | float) and (value in (0, 1) or abs(value) >= 1e15):
+            return True
+    return False
+
+
+__all__ = ["LastCycle", "Reuse", "context", "decided"]

@@ -1,0 +1,169 @@
+"""A ``run`` that keeps its last cycle (``syncer.last_cycle``) writes exactly what a cycle
+deciding every row writes, cell for cell, whatever staff and admins did between cycles.
+
+Two copies of one sheet live through the same story: staff moves, typos, copied and
+cleared IDs, new rows, sorts, Pegawai and Kalender edits, the clock passing Tenggat and
+the day changing. One copy is synced by a worker that keeps its last cycle, the other by
+cycles that keep nothing; after every cycle both sheets hold the same cells.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from syncer import contract as c
+from syncer.backends import BackendError
+from syncer.backends.xlsx import XlsxBackend
+from syncer.cli import make_rules
+from syncer.config import load_config
+from syncer.cycle import Report, run_cycle
+from syncer.last_cycle import LastCycle
+from tests.sheets import XlsxSheet
+
+ZONE = ZoneInfo("Asia/Jakarta")
+START = datetime(2026, 11, 23, 8, 0, tzinfo=ZONE)  # a Monday morning
+TABS = (c.DOKUMEN, c.RIWAYAT, "Ringkasan", c.STATE, "Pegawai", "Kalender")
+
+PROSEDUR = ("rka", "Penyusunan RKA", "lakip", "RKAA", "renja", None)
+LANGKAH = (1, 2, 3, 4, 5, 11, 4.0, "2", "Selesai", "Ya", "Tidak", "lanjut", None, True)
+FIRST_ROWS = [
+    {"Prosedur": "rka", "Judul": "RKA Sekretariat", "Langkah": 1},
+    {"Prosedur": "lakip", "Judul": "LAKIP 2026", "Langkah": 3},
+    {"Prosedur": "renja", "Judul": "Renja 2027", "Langkah": None},
+    {"Prosedur": "Penyusunan RKA", "Judul": "RKA Seksi Pemerintahan", "Langkah": 9},
+    {"Prosedur": "rkaa", "Judul": "salah ketik", "Langkah": 2},
+    {"Prosedur": "iku", "Judul": "IKU", "Langkah": "Selesai"},
+]
+
+edits = st.one_of(
+    st.tuples(st.just("langkah"), st.integers(0, 9), st.sampled_from(LANGKAH)),
+    st.tuples(st.just("prosedur"), st.integers(0, 9), st.sampled_from(PROSEDUR)),
+    st.tuples(st.just("copy_id"), st.integers(0, 9), st.integers(0, 9)),
+    st.tuples(st.just("clear_id"), st.integers(0, 9), st.none()),
+    st.tuples(st.just("new_row"), st.sampled_from(PROSEDUR), st.sampled_from(LANGKAH)),
+    st.tuples(st.just("sort"), st.sampled_from(("Judul", "Langkah")), st.booleans()),
+    st.tuples(st.just("pegawai"), st.sampled_from(("Sekcam", "Camat", "Staf")), st.booleans()),
+    st.tuples(st.just("libur"), st.integers(0, 6), st.none()),
+)
+MINUTES = (0, 1, 7, 30, 59, 61, 180, 24 * 60, 3 * 24 * 60)
+steps = st.tuples(
+    st.lists(edits, max_size=4),
+    st.sampled_from(MINUTES),
+    st.sampled_from(("cycle", "cycle", "cycle", "dry", "fail")),
+)
+
+
+def _edit(path: Path, edits: list[tuple[object, ...]], now: datetime) -> None:
+    """Staff and admins type ``edits`` and save the workbook, as Excel would."""
+    book = load_workbook(path)
+    for kind, a, b in edits:
+        tab = {"pegawai": "Pegawai", "libur": "Kalender"}.get(str(kind), c.DOKUMEN)
+        sheet = book[tab]
+        cols = c.column_map([x.value for x in sheet[1]])
+        rows = max(sheet.max_row - 1, 1)
+
+        def put(row: int, column: str, value: object) -> None:
+            sheet.cell(row, cols[column.casefold()] + 1).value = value  # noqa: B023
+
+        if kind in ("langkah", "prosedur"):
+            put(2 + int(a) % rows, str(kind).capitalize(), b)  # type: ignore[call-overload]
+        elif kind == "copy_id":
+            row = 2 + int(b) % rows  # type: ignore[call-overload]
+            put(2 + int(a) % rows, "ID", sheet.cell(row, cols["id"] + 1).value)  # type: ignore[call-overload]
+        elif kind == "clear_id":
+            put(2 + int(a) % rows, "ID", None)  # type: ignore[call-overload]
+        elif kind == "new_row":
+            for column, value in (("Prosedur", a), ("Judul", f"baru {rows}"), ("Langkah", b)):
+                put(sheet.max_row + (column == "Prosedur"), column, value)
+        elif kind == "sort":
+            key = cols[str(a).casefold()]
+            width = len(cols)
+            values = [[cell.value for cell in r[:width]] for r in sheet.iter_rows(min_row=2)]
+            values.sort(key=lambda v: (v[key] is None, str(v[key])), reverse=bool(b))  # noqa: B023
+            for r, row_values in enumerate(values, start=2):
+                for col, value in enumerate(row_values, start=1):
+                    sheet.cell(r, col).value = value
+        elif kind == "pegawai":
+            row = sheet.max_row + 1
+            put(row, "Peran", a)
+            put(row, "Nama", f"Pegawai {row}")
+            put(row, "Jenis", "Plh." if b else None)
+        elif kind == "libur":
+            row = sheet.max_row + 1
+            put(row, "Tanggal", (now + timedelta(days=int(a))).date().strftime("%d/%m/%Y"))  # type: ignore[call-overload]
+            put(row, "Jenis", "Libur")
+    book.save(path)
+
+
+def _cells(path: Path) -> dict[str, list[list[object]]]:
+    book = load_workbook(path)
+    return {tab: [list(r) for r in book[tab].iter_rows(values_only=True)] for tab in TABS}
+
+
+def _lock(path: Path) -> Path:
+    """LibreOffice holds the workbook open: the cycle's write is refused."""
+    lock = path.with_name(f".~lock.{path.name}#")
+    lock.write_text("")
+    return lock
+
+
+def _cycle(sheet: XlsxSheet, now: datetime, memory: LastCycle | None, rules: object) -> Report:
+    backend = XlsxBackend(sheet.path, ZONE)
+    return run_cycle(backend, rules, now, attempts=1, memory=memory)  # type: ignore[arg-type]
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(story=st.lists(steps, min_size=2, max_size=6))
+def test_a_run_keeping_its_last_cycle_writes_what_a_cycle_from_scratch_writes(
+    story: list[tuple[list[tuple[object, ...]], int, str]], tmp_path_factory: object
+) -> None:
+    folder = tmp_path_factory.mktemp("story")  # type: ignore[attr-defined]
+    (folder / "kept").mkdir()
+    (folder / "fresh").mkdir()
+    kept, fresh = XlsxSheet(folder / "kept"), XlsxSheet(folder / "fresh")
+    for sheet in (kept, fresh):
+        sheet.add_rows(*FIRST_ROWS)
+    rules = make_rules(load_config(kept.config))  # a run's rules: one object for its life
+    memory = LastCycle()
+    now = START
+    _cycle(kept, now, memory, rules)
+    _cycle(fresh, now, None, make_rules(load_config(fresh.config)))
+    assert memory.rows == len(FIRST_ROWS)
+    for changes, minutes, how in story:
+        now += timedelta(minutes=minutes)
+        if changes:
+            for sheet in (kept, fresh):
+                _edit(sheet.path, changes, now)
+        if how == "dry":
+            run_cycle(XlsxBackend(kept.path, ZONE), rules, now, dry_run=True, memory=memory)
+            assert memory.rows == 0, "a dry cycle leaves the next to decide every row"
+        elif how == "fail":
+            lock = _lock(kept.path)
+            try:
+                _cycle(kept, now, memory, rules)
+            except BackendError:
+                assert memory.rows == 0, "a failed cycle leaves the next to decide every row"
+            lock.unlink()
+        mine = _cycle(kept, now, memory, rules)
+        theirs = _cycle(fresh, now, None, make_rules(load_config(fresh.config)))
+        assert mine.changes == theirs.changes
+        assert (mine.counts, mine.late, mine.attention) == (
+            theirs.counts,
+            theirs.late,
+            theirs.attention,
+        )
+        cells = _cells(kept.path)
+        assert cells == _cells(fresh.path)
+        assert memory.rows == len(cells[c.DOKUMEN]) - 1
+        again = _cycle(kept, now, memory, rules)
+        assert not again.written, "a second cycle at the same clock writes nothing"
