@@ -56,6 +56,26 @@ def decode_floor(data: bytes, reps: int = 7) -> float:
     return statistics.median(laps)
 
 
+def held_bytes(root: object, besides: object = None) -> int:
+    """The bytes of every object reachable from ``root`` and not from ``besides``."""
+    import sys
+    import types
+
+    def reach(start: object, seen: set[int]) -> dict[int, object]:
+        found: dict[int, object] = {}
+        todo = [start]
+        while todo:
+            obj = todo.pop()
+            if id(obj) in seen or id(obj) in found or isinstance(obj, type | types.ModuleType):
+                continue
+            found[id(obj)] = obj
+            todo.extend(gc.get_referents(obj))
+        return found
+
+    shared = reach(besides, set()) if besides is not None else {}
+    return sum(sys.getsizeof(o) for o in reach(root, set(shared)).values())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("rows", type=int, nargs="?", default=10_000)
@@ -119,14 +139,24 @@ def main(argv: list[str] | None = None) -> int:
             cpu_idle, idle_report = cycle(at + timedelta(minutes=1))
             idle.append(cpu_idle)
             print(
-                f"busy {cpu * 1000:.0f} ms ({len(report.changes.cells)} cells,"
+                f"busy {cpu * 1000:.0f} ms ({report.decided} rows decided,"
+                f" {len(report.changes.cells)} cells,"
                 f" {len(report.changes.history)} Riwayat), idle {cpu_idle * 1000:.0f} ms"
-                f" (written {idle_report.written}), read {len(READS[-1]) / 1e6:.2f} MB,"
+                f" ({idle_report.decided} decided, written {idle_report.written}), read {len(READS[-1]) / 1e6:.2f} MB,"
                 f" floor {floor * 1000:.1f} ms, ratio {cpu / floor:.1f}x",
                 flush=True,
             )
             if profiler:
                 profiler.dump_stats(args.profile)
+        if memory is not None:
+            state = memory._state  # noqa: SLF001 (bench: what the kept state holds)
+            print(
+                f"kept state: {held_bytes(state) / 1e6:.1f} MB reachable,"
+                f" {held_bytes(state, backend) / 1e6:.1f} MB not held by the backend too"
+            )
+            start = time.thread_time()
+            gc.collect()
+            print(f"a full collection between cycles: {(time.thread_time() - start) * 1000:.0f} ms")
         print(
             f"median busy {statistics.median(busy) * 1000:.0f} ms, idle"
             f" {statistics.median(idle) * 1000:.0f} ms"

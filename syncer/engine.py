@@ -506,7 +506,10 @@ def older_version_note(rules: Rules, proc: Procedure, record: Record | None) -> 
 def _decide_known(
     rules: Rules, proc: Procedure, row: StaffRow, record: Record, now: datetime
 ) -> Outcome:
-    current = _current_cells(rules, proc, record, now)
+    def current() -> WorkerCells:
+        """The cells as the record stands (not needed when a move is accepted)."""
+        return _current_cells(rules, proc, record, now)
+
     if not _names(rules, row.prosedur, proc):
         typed = "(kosong)" if is_blank(row.prosedur) else shown(row.prosedur)
         message = (
@@ -514,9 +517,9 @@ def _decide_known(
             f", padahal dokumen sudah dimulai sebagai {proc.title}. Prosedur tidak dapat diganti:"
             f' kembalikan ke "{proc.code}", atau buat baris baru untuk dokumen lain.'
         )
-        return _reject(rules, proc, record, row, current, message, now)
+        return _reject(rules, proc, record, row, current(), message, now)
     if record.alias and langkah_key(row.langkah) == record.alias:
-        return Outcome(current, record)  # the step as numbered before a migration
+        return Outcome(current(), record)  # the step as numbered before a migration
     # Blank means step 1, as on a new row: the worker never fills Langkah in.
     blank: Position | str = 1
     if record.step != 1:
@@ -525,15 +528,15 @@ def _decide_known(
         target = _requested(proc, row.langkah, blank, record)
     except _Rejected as exc:
         message = _with_allowed(str(exc), proc, record, rules, now)
-        return _reject(rules, proc, record, row, current, message, now)
+        return _reject(rules, proc, record, row, current(), message, now)
     if target == record.step:
-        return Outcome(_answered_already(proc, record, row, current), record)
+        return Outcome(_answered_already(proc, record, row, current()), record)
     if isinstance(record.step, Done):
         message = (
             f"Langkah diisi {target}, padahal dokumen sudah Selesai; langkahnya tidak"
             ' dapat diubah lagi. Kembalikan Langkah ke "Selesai".'
         )
-        return _reject(rules, proc, record, row, current, message, now)
+        return _reject(rules, proc, record, row, current(), message, now)
     step = proc.step(record.step)
     if target not in proc.next_steps(record.step):
         if isinstance(target, Done):
@@ -541,7 +544,7 @@ def _decide_known(
         else:
             refused = f"Langkah {target} tidak dapat dipilih setelah langkah {record.step}."
         message = f"{refused} {allowed_next(proc, record.step, rules, now)}"
-        return _reject(rules, proc, record, row, current, message, now)
+        return _reject(rules, proc, record, row, current(), message, now)
     if isinstance(target, Done):
         note = "dinyatakan Selesai"
     elif step.decision and target == step.decision.tidak:

@@ -90,23 +90,14 @@ class StateRecords:
 
 
 class RecordCache:
-    """Records parsed by the last read, by their cells: a ``run`` parses only what changed.
+    """Records parsed by the last read, by their two cells: a ``run`` parses only what changed.
 
-    Parsing a record is a pure function of its two cells; a worker that reads the same
-    sheet cycle after cycle keeps the previous read's results (and only those)."""
+    Parsing a record is a pure function of its cells; a worker that reads the same sheet
+    cycle after cycle keeps the previous read's results (and only those). Only cells that
+    are both text are kept (``True == 1`` as a key, not as a cell)."""
 
     def __init__(self) -> None:
-        self._last: dict[tuple[str, object], Record | None] = {}
-
-    def records(self, pairs: list[tuple[str, object]]) -> list[tuple[str, Record | None]]:
-        last, now = self._last, {}
-        out = []
-        for pair in pairs:
-            record = last[pair] if pair in last else _record(*pair)
-            now[pair] = record
-            out.append((pair[0], record))
-        self._last = now
-        return out
+        self.last: dict[tuple[str, str], tuple[str, Record | None]] = {}
 
 
 def read_records(
@@ -120,7 +111,10 @@ def read_records(
     if id_col is None or data_col is None:
         return StateRecords()
     where: dict[str, int] = {}
-    pairs: list[tuple[str, object]] = []
+    records: dict[str, Record] = {}
+    unreadable: set[str] = set()
+    last = cache.last if cache is not None else {}
+    kept: dict[tuple[str, str], tuple[str, Record | None]] = {}
     width = max(id_col, data_col) + 1
     for index, row in enumerate(rows):
         if len(row) >= width:
@@ -128,19 +122,28 @@ def read_records(
         else:
             raw = row[id_col] if id_col < len(row) else None
             data = row[data_col] if data_col < len(row) else None
-        doc_id = raw if type(raw) is str and _plain_id(raw) else text_of(raw)
-        if doc_id:
-            where[doc_id] = index
-            pairs.append((doc_id, data))
-    parsed = cache.records(pairs) if cache is not None else [(i, _record(i, d)) for i, d in pairs]
-    records: dict[str, Record] = {}
-    unreadable: set[str] = set()
-    for doc_id, record in parsed:
+        if type(raw) is str and type(data) is str:
+            key = (raw, data)
+            parsed = last.get(key) or _parsed(raw, data)
+            kept[key] = parsed
+        else:
+            parsed = _parsed(raw, data)
+        doc_id, record = parsed
+        if not doc_id:
+            continue
+        where[doc_id] = index
         if record is None:
             unreadable.add(doc_id)
         else:
             records[doc_id] = record
+    if cache is not None:
+        cache.last = kept
     return StateRecords(records, where, frozenset(unreadable - records.keys()))
+
+
+def _parsed(raw: object, data: object) -> tuple[str, Record | None]:
+    doc_id = raw if type(raw) is str and _plain_id(raw) else text_of(raw)
+    return doc_id, _record(doc_id, data) if doc_id else None
 
 
 def _plain_id(text: str) -> bool:
