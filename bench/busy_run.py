@@ -142,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"busy {cpu * 1000:.0f} ms ({report.decided} rows decided,"
                 f" {len(report.changes.cells)} cells,"
                 f" {len(report.changes.history)} Riwayat), idle {cpu_idle * 1000:.0f} ms"
-                f" ({idle_report.decided} decided, written {idle_report.written}), read {len(READS[-1]) / 1e6:.2f} MB,"
+                f" ({idle_report.decided} decided, written {idle_report.written}),"
+                f" read {len(READS[-1]) / 1e6:.2f} MB,"
                 f" floor {floor * 1000:.1f} ms, ratio {cpu / floor:.1f}x",
                 flush=True,
             )
