@@ -86,9 +86,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from sop_models import load_catalog
     from syncer import cli
-    from syncer.config import load_config
-    from syncer.last_cycle import LastCycle
-    from syncer.monitoring.refresh_record import RefreshRecord
+    from syncer.service import Shared, SheetService
+    from syncer.sheets import load_sheets
     from tests.emulator import Emulator
 
     catalog = load_catalog()
@@ -105,19 +104,26 @@ def main(argv: list[str] | None = None) -> int:
         for when, share in ROUNDS:
             office.edit(moves(docs, catalog, max(1, round(args.rows * share)), rng))
             assert cli.main(["sync", "--config", config_path, "--now", when]) == 0
-        config = load_config(Path(config_path))
-        rules = cli.make_rules(config)
-        backend = cli.make_backend(config, rules)
-        record = RefreshRecord(config.worker.state_file)
-        memory = None if args.fresh else LastCycle()
+        # As `run` serves one sheet: its backend and its last cycle kept between cycles.
+        (sheet,) = load_sheets(Path(config_path))
+        clock = [cli.parse_at(NOW, sheet.config.calendar.zone)]
+        service = SheetService(
+            sheet,
+            cli.sync_once,
+            now=lambda zone: clock[0],
+            shared=Shared(),
+            hold=True,
+            keep_backend=not args.fresh,
+        )
         _keep_reads()
-        now = cli.parse_now(NOW, rules)
+        now = clock[0]
 
         def cycle(at: Any, profiler: Any = None) -> tuple[float, Any]:
+            clock[0] = at
             start = time.thread_time()
             if profiler:
                 profiler.enable()
-            report = cli.sync_once(config, rules, at, backend=backend, record=record, memory=memory)
+            report = service.cycle()
             if profiler:
                 profiler.disable()
             return time.thread_time() - start, report
@@ -149,11 +155,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             if profiler:
                 profiler.dump_stats(args.profile)
-        if memory is not None:
-            state = memory._state  # noqa: SLF001 (bench: what the kept state holds)
+        if not args.fresh:
+            state = service._memory._state  # type: ignore[union-attr]  # noqa: SLF001
             print(
                 f"kept state: {held_bytes(state) / 1e6:.1f} MB reachable,"
-                f" {held_bytes(state, backend) / 1e6:.1f} MB not held by the backend too"
+                f" {held_bytes(state, service._backend) / 1e6:.1f} MB"  # noqa: SLF001
+                " not held by the backend too"
             )
             start = time.thread_time()
             gc.collect()
@@ -162,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             f"median busy {statistics.median(busy) * 1000:.0f} ms, idle"
             f" {statistics.median(idle) * 1000:.0f} ms"
         )
+        service.close()
     finally:
         emu.stop()
     return 0

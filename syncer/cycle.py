@@ -226,12 +226,6 @@ def cyclic_gc_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
-            # Everything the cycle made is young: enabled as it is, the collector would
-            # walk it all at once, at the cycle's end, for a tenth of a busy cycle's CPU.
-            # Moved to the oldest generation instead (a list splice, no walk), it waits
-            # for the next full collection: ``run`` makes one between its cycles.
-            gc.freeze()
-            gc.unfreeze()
             gc.enable()
 
 

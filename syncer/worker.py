@@ -34,7 +34,8 @@ from syncer import contract as c
 from syncer import logs
 from syncer.backends import BackendError, Misconfigured
 from syncer.config import Config, ConfigError
-from syncer.cycle import Attention, Report
+from syncer.cycle import Report
+from syncer.tally import Attention
 
 log = structlog.get_logger("sopsync.worker")
 

@@ -24,7 +24,8 @@ from syncer import logs
 from syncer.backends import BackendError, Busy, Misconfigured
 from syncer.cli import make_rules, parse_now, sync_once
 from syncer.config import Config, WorkerConfig, load_config
-from syncer.cycle import Attention, Report
+from syncer.cycle import Report
+from syncer.tally import Attention
 from syncer.worker import Job, run_forever
 from tests.fake_clock import FakeClock
 from tests.sheets import XlsxSheet
