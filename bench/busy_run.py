@@ -2,13 +2,13 @@
 
 A long-lived worker keeps what it learned in earlier cycles (``syncer.last_cycle``), so a
 ``sync`` in a fresh process does not measure it. Here one process serves a Google sheet
-on the Sheets API emulator (in this process's threads) the way ``run`` does: one backend,
-one record of its last cycle, ``syncer.cli.sync_once`` per cycle. Staff move ~5% of the
-rows before each busy cycle; an idle cycle follows, a minute later.
+on the Sheets API emulator (in a process of its own) the way ``run`` does: a
+``SheetService`` keeping its backend and last cycle, ``syncer.cli.sync_once`` per cycle.
+Staff move ~5% of the rows before each busy cycle; an idle cycle follows, a minute later.
 
-The worker's CPU is its own thread's (``time.thread_time``): the emulator's work and the
-wait for it are left out. The floor is ``json.loads`` of the exact bytes of the cycle's
-read, with the collector paused, as the worker decodes.
+The worker's CPU is its own (``time.thread_time``): waiting for the server is left out,
+the collector's walk at the cycle's end is not. The floor is ``json.loads`` of the exact
+bytes of the cycle's read, with the collector paused, as the worker decodes.
 """
 
 from __future__ import annotations
@@ -26,11 +26,72 @@ from typing import Any
 
 import requests.adapters
 
-from bench.office import GoogleOffice
+from bench.office import LANGKAH_COLUMN, SHEETS
 from bench.run import BUSY_SHARE, FIRST_SYNC, NOW, ROUNDS
 from bench.sheets import documents, moves
 
 READS: list[bytes] = []
+SERVE = """
+import json, sys
+from pathlib import Path
+from tests.emulator import Emulator
+emu = Emulator(check_responses=False)
+emu.start()
+key = Path(emu.make_service_account_key(Path(sys.argv[1]))).resolve()
+email = json.loads(key.read_text())["client_email"]
+sid = emu.create_spreadsheet("Kantor", shared_with=[email], sheets=["Dokumen"])
+print(json.dumps({"url": emu.base_url, "id": sid, "key": str(key)}), flush=True)
+sys.stdin.read()
+emu.stop()
+"""
+
+
+class RemoteOffice:
+    """An office's spreadsheet in the Sheets API emulator serving in its own process, so that
+    its work (and its garbage, while the worker's cycle pauses the collector) is not the
+    worker's; staff edit it over the API."""
+
+    def __init__(self, folder: Path):
+        import subprocess
+        import sys
+
+        from tests.emulator.transport import authorized_session
+
+        self.folder = folder
+        self.server = subprocess.Popen(
+            [sys.executable, "-c", SERVE, str(folder)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.server.stdout is not None
+        got = json.loads(self.server.stdout.readline())
+        self.id, key = got["id"], got["key"]
+        self.config = folder / "sopsync.toml"
+        self.config.write_text(
+            f'backend = "google"\n[google]\nspreadsheet = "{self.id}"\n'
+            f'credentials = "{key}"\nendpoint = "{got["url"]}"\n'
+        )
+        self.session = authorized_session(key, got["url"])
+
+    def build(self, docs: list[Any]) -> None:
+        from bench.sheets import STAFF_HEADERS
+
+        rows = [list(STAFF_HEADERS), *(doc.cells() for doc in docs)]
+        self._put([("Dokumen!A1", rows)])
+
+    def edit(self, moves: list[Any]) -> None:
+        column = chr(ord("A") + LANGKAH_COLUMN)
+        self._put([(f"Dokumen!{column}{m.doc.index + 2}", [[m.langkah]]) for m in moves])
+
+    def _put(self, data: list[tuple[str, list[list[object]]]]) -> None:
+        body = {"valueInputOption": "RAW", "data": [{"range": r, "values": v} for r, v in data]}
+        self.session.post(f"{SHEETS}/{self.id}/values:batchUpdate", json=body).raise_for_status()
+
+    def close(self) -> None:
+        assert self.server.stdin is not None
+        self.server.stdin.close()
+        self.server.wait(timeout=60)
 
 
 def _keep_reads() -> None:
@@ -88,15 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     from syncer import cli
     from syncer.service import Shared, SheetService
     from syncer.sheets import load_sheets
-    from tests.emulator import Emulator
 
     catalog = load_catalog()
     docs = documents(args.rows, catalog)
     rng = random.Random(f"moves:{args.rows}")
-    emu = Emulator(check_responses=False)
-    emu.start()
+    office = RemoteOffice(Path(tempfile.mkdtemp(prefix="busy-run-")))
     try:
-        office = GoogleOffice(emu, Path(tempfile.mkdtemp(prefix="busy-run-")))
         office.build(docs)
         config_path = str(office.config)
         assert cli.main(["init", "--config", config_path]) == 0
@@ -171,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         service.close()
     finally:
-        emu.stop()
+        office.close()
     return 0
 
 

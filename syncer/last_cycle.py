@@ -216,8 +216,7 @@ class LastCycle:
                 types.pop(index, None)
         for index in [i for i in types if i >= len(values)]:
             del types[index]
-        alarms = [(when, i) for i, when in enumerate(until) if when is not None]
-        heapq.heapify(alarms)
+        alarms = _alarms(until, before.alarms if before is not None else None, fresh)
         self._state = _State(
             rules=rules,
             context=context(snapshot, rules, now),
@@ -234,6 +233,24 @@ class LastCycle:
             alarms=alarms,
             tally=tally,
         )
+
+
+def _alarms(
+    until: list[datetime | None], kept: list[tuple[datetime, int]] | None, fresh: list[int]
+) -> list[tuple[datetime, int]]:
+    """The heap of (until, row): the last cycle's, with the rows decided anew pushed on.
+
+    An entry whose row was decided again since is stale; :meth:`LastCycle.reuse` skips it
+    (its ``until`` differs). The heap is rebuilt when stale entries could outnumber rows."""
+    if kept is None or len(kept) + len(fresh) > 2 * len(until) + 64:
+        alarms = [(when, i) for i, when in enumerate(until) if when is not None]
+        heapq.heapify(alarms)
+        return alarms
+    for index in fresh:
+        when = until[index]
+        if when is not None:
+            heapq.heappush(kept, (when, index))
+    return kept
 
 
 def context(snapshot: Snapshot, rules: Rules, now: datetime) -> tuple[object, ...]:
