@@ -417,7 +417,7 @@ def _read_and_decide(
     written = {change.row for change in report.changes.cells}
 
     def done() -> None:
-        memory.keep(snapshot, configured, now, reuse, decisions, tally, written)
+        memory.keep(snapshot, configured, now, reuse, decisions, tally, written, rules)
 
     return snapshot.basis, done
 

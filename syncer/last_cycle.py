@@ -184,9 +184,12 @@ class LastCycle:
         decisions: Decisions,
         tally: Tally,
         written: set[int],
+        decided_by: Rules,
     ) -> None:
-        """Keep a completed cycle: ``reuse`` as it decided from, ``written`` the rows whose
-        cells it wrote (they are decided again: the next read shows what was written)."""
+        """Keep a completed cycle: ``rules`` the configuration's (as :meth:`reuse` takes
+        them), ``decided_by`` the cycle's own (with the sheet's Pegawai and Kalender: the
+        clock horizons count its days off); ``reuse`` as it decided from, ``written`` the
+        rows whose cells it wrote (they are decided again: the next read shows them)."""
         records = snapshot.records
         before = reuse.previous
         outcomes = decisions.outcomes
@@ -196,7 +199,7 @@ class LastCycle:
         else:
             until = before.until[: len(outcomes)] + [None] * (len(outcomes) - len(before.until))
         for index in fresh:
-            until[index] = steady_until(rules, outcomes[index], now)
+            until[index] = steady_until(decided_by, outcomes[index], now)
         inputs = [records.get(doc_id) for doc_id in reuse.ids]
         keep = [
             not outcome.history and outcome.new_id is None and i not in written

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -156,6 +156,38 @@ def _cycle(sheet: XlsxSheet, now: datetime, memory: LastCycle | None, rules: obj
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(story=st.lists(steps, min_size=2, max_size=6))
+@example(  # days off the admin adds bring a Tenggat nearer: the clock horizons count them
+    story=[
+        (
+            [("langkah", 0, 1), ("langkah", 3, 1), ("langkah", 0, 1), ("sort", "Langkah", False)],
+            30,
+            "dry",
+        ),
+        (
+            [
+                ("new_row", "Penyusunan RKA", None),
+                ("langkah", 2, 4),
+                ("libur", 2, None),
+                ("sort", "Judul", True),
+            ],
+            180,
+            "dry",
+        ),
+        ([("libur", 4, None), ("copy_id", 5, 4), ("pegawai", "Staf", True)], 30, "cycle"),
+        (
+            [
+                ("copy_id", 4, 3),
+                ("new_row", "lakip", "Ya"),
+                ("copy_id", 1, 8),
+                ("langkah", 0, None),
+            ],
+            61,
+            "cycle",
+        ),
+        ([("libur", 1, None)], 30, "dry"),
+        ([], 180, "cycle"),
+    ]
+)
 def test_a_run_keeping_its_last_cycle_writes_what_a_cycle_from_scratch_writes(
     story: list[tuple[list[tuple[object, ...]], int, str]], tmp_path_factory: object
 ) -> None:
