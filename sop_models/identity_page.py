@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from sop_models.drawing import MARGIN, MM, Box, Item, Rect, Text, lines_block, text_block
 from sop_models.flowchart import FOOTER_HEIGHT, HEADER_FILL, RenderError
 from sop_models.fonts import Font
+from sop_models.idtime import tanggal
 from sop_models.procedure import Procedure
-from syncer.idtime import tanggal
 
 BODY = Font(9)
 BOLD = Font(9, bold=True)

@@ -9,9 +9,9 @@ import textwrap
 from collections.abc import Sequence
 
 from sop_models.catalog import BUILTIN_SOURCE, Catalog
+from sop_models.idtime import tanggal
 from sop_models.procedure import Procedure, Step
 from sop_models.version import label
-from syncer.idtime import tanggal
 
 WIDTH = 120
 _GAP = "  "

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from sop_models.duration import Duration
+from sop_models.idtime import tanggal
 from sop_models.validation import CatalogError
 
 if TYPE_CHECKING:
@@ -71,8 +72,6 @@ def version_of(proc: Procedure) -> str:
 
 def label(proc: Procedure) -> str:
     """A version as staff read it: ``3f9a0c1e (revisi 15 Maret 2026)``, or the digest alone."""
-    from syncer.idtime import tanggal
-
     revised = proc.identity.tanggal_revisi
     return f"{proc.version} (revisi {tanggal(revised)})" if revised else proc.version
 

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 
-from sop_models import DONE, Done
-from syncer import idtime
+from sop_models import DONE, Done, idtime
 
 MAX_STEP = 999
 

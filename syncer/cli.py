@@ -527,7 +527,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
 
 def _notify_preview(config: Config, rules: Rules, now: datetime) -> int:
     """The sheet read as a dry-run cycle (nothing written), then what would be sent now."""
-    from syncer.idtime import waktu
+    from sop_models.idtime import waktu
     from syncer.notices.after_cycle import preview_after_cycle
     from syncer.notices.delivery import render_preview
 

@@ -11,7 +11,7 @@ from enum import StrEnum
 from operator import itemgetter
 
 from sop_models import DONE
-from syncer.idtime import CELL_FORMAT
+from sop_models.idtime import CELL_FORMAT
 
 DOKUMEN = "Dokumen"
 RIWAYAT = "Riwayat"

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sop_models import DONE, Done, Duration, Position, Procedure
+from sop_models.idtime import MONTHS
 from syncer.engine import HistoryEntry, Record, Rules, StaffRow, decide_rows
-from syncer.idtime import MONTHS
 from syncer.monitoring.measures import Period
 
 CYCLE_MINUTES = 5

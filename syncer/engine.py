@@ -15,11 +15,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
 
-from sop_models import Catalog, Done, Position, Procedure, Step
+from sop_models import Catalog, Done, Position, Procedure, Step, idtime
 from sop_models.validation import name_key
 from sop_models.version import Versions, label
 from syncer import contract as c
-from syncer import idtime
 from syncer.calendar import WorkingCalendar
 from syncer.cells import Answer, BadValue, Entered, is_blank, parse_langkah, shown, text_of
 from syncer.contract import Status

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from sop_models.idtime import tanggal
 from syncer.calendar import DayKind, OfficeDate
 from syncer.cells import DATE_EXAMPLE, BadValue, is_blank, parse_date, shown, text_of
-from syncer.idtime import tanggal
 
 KALENDER = "Kalender"
 TANGGAL, JENIS, KETERANGAN = "Tanggal", "Jenis", "Keterangan"

@@ -24,9 +24,9 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sop_models import Catalog
+from sop_models.idtime import tanggal
 from syncer.cells import BadValue, is_blank, parse_date, shown, text_of
 from syncer.contract import column_map, header_key
-from syncer.idtime import tanggal
 
 PEGAWAI = "Pegawai"
 PERAN, NAMA, NIP, EMAIL, WHATSAPP, TELEGRAM, MULAI, SAMPAI, JENIS, PESAN = (

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sop_models import Catalog, Decision, Procedure
+from sop_models.idtime import DAYS, tanggal
 from syncer.calendar import DayOff, OffSource, WorkingCalendar
 from syncer.cells import Answer, text_of
 from syncer.contract import SELESAI, Status
 from syncer.engine import Rules
-from syncer.idtime import DAYS, tanggal
 from syncer.ledger import local
 from syncer.meta import digest
 from syncer.tally import LateRow, Tally

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from syncer.idtime import cell_text, hari_tanggal, tanggal, waktu
+from sop_models.idtime import cell_text, hari_tanggal, tanggal, waktu
 
 WIB = ZoneInfo("Asia/Jakarta")
 WITA = ZoneInfo("Asia/Makassar")

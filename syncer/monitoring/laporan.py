@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sop_models import Catalog
+from sop_models.idtime import tanggal
 from syncer.calendar import WorkingCalendar
 from syncer.config import Evaluator, LaporanConfig
 from syncer.engine import HistoryEntry, format_working
-from syncer.idtime import tanggal
 from syncer.monitoring.measures import (
     DEFAULT_GOOD_SHARE,
     Measures,

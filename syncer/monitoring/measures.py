@@ -48,10 +48,10 @@ from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from sop_models import Catalog, Duration, Procedure, Step
+from sop_models.idtime import tanggal
 from sop_models.version import Versions, same_work
 from syncer.calendar import WorkingCalendar
 from syncer.engine import EntryKind, HistoryEntry
-from syncer.idtime import tanggal
 from syncer.versions import migrated
 
 

@@ -16,8 +16,8 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from sop_models import Duration
+from sop_models.idtime import hari_tanggal, tanggal, waktu
 from syncer.engine import format_working
-from syncer.idtime import hari_tanggal, tanggal, waktu
 from syncer.notices.documents import OpenDocument
 from syncer.notices.planner import Kind
 
