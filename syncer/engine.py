@@ -168,9 +168,13 @@ class Outcome:
 
 
 def format_working(minutes: float, day_minutes: float) -> str:
-    """Working time in words, ``day_minutes`` to a day: ``1 hari 2 jam``, ``45 menit``."""
+    """A measured working time in words to the minute, ``day_minutes`` to a day: ``1 hari
+    2 jam 5 menit``. Exact, unlike a Pesan's hourly words: a median a few minutes over its
+    Mutu Baku must not read as equal to it."""
     days, rest = divmod(int(minutes + 1e-6), int(day_minutes))
-    return working_words(days, rest)
+    hours, rest = divmod(rest, 60)
+    units = ((days, "hari"), (hours, "jam"), (rest, "menit"))
+    return " ".join(f"{n} {unit}" for n, unit in units if n) or "kurang dari 1 menit"
 
 
 def working_words(days: int, minutes: float) -> str:

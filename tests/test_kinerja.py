@@ -50,7 +50,15 @@ def test_the_tab_shows_the_semester_slowest_steps_first_and_orange_over_standard
     assert [n for t, n in order if t == lb_title] == ["5", "3", "1", "6", "2", "4", "7"]
     assert order[-1] == (rka_title, "1")
     five = steps[1]
-    assert [c.value for c in five[2:]] == ["Camat", 1, "3 jam", "3 jam", "10 menit", 0, ""]
+    assert [c.value for c in five[2:]] == [
+        "Camat",
+        1,
+        "3 jam 30 menit",  # 210 min: to the minute, so that it never reads as its Mutu Baku
+        "3 jam 30 menit",
+        "10 menit",
+        0,
+        "",
+    ]
     assert five[4].style == ORANGE and five[7].style == ORANGE
     no_waktu = steps[-1]
     assert [c.value for c in no_waktu[3:]] == [1, "", "", "-", "", ""]
