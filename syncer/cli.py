@@ -16,6 +16,7 @@ serves them all (``syncer.worker``); `status` prints what their cycles recorded.
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 import threading
@@ -621,6 +622,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # What reads the output stopped early (`sopsync sop list | head`): it had all it
+        # wanted, and whatever the command changed was done before it printed.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:
         code, text = failure(exc, args.command)
         print(f"sopsync: {text}", file=sys.stderr)

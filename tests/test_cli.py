@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -233,3 +235,29 @@ def test_log_lines_carry_the_configured_zone(tmp_path):
     events = [json.loads(line) for line in result.err.splitlines() if line.startswith("{")]
     assert events and all(e["timestamp"].endswith("+08:00") for e in events)  # WITA
     assert datetime.fromisoformat(events[0]["timestamp"]).utcoffset() == timedelta(hours=8)
+
+
+def test_output_read_only_in_part_ends_quietly(tmp_path):
+    """`sopsync sop show rka | head -1`: the reader stops early; no error, no traceback."""
+    command = [sys.executable, "-c", "from syncer.console import main; main()"]
+    child = subprocess.Popen(
+        [*command, "sop", "show", "rka"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    child.stdout.close()  # before the child prints: its first write finds no reader
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 0
+    assert err == ""
+
+
+@pytest.mark.parametrize("command", ["sync", "init"])
+def test_an_invalid_sop_file_in_the_offices_folder_is_a_usage_error(tmp_path, command):
+    folder = tmp_path / "sop-kantor"
+    folder.mkdir()
+    (folder / "izin.yaml").write_text("code: izin\ntitle: Izin\nsteps: [\n")
+    sheet = XlsxSheet(tmp_path, '[sop]\nfolders = ["sop-kantor"]\n')
+    result = sheet.cli(command)
+    assert result.code == USAGE, result.err
+    assert "izin.yaml" in said(result.err) and "Traceback" not in result.err
