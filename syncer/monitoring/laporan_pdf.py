@@ -82,13 +82,14 @@ STEP_WIDTHS = (
 )
 Command = tuple[Any, ...]
 """A TableStyle command: ``(name, (col, row), (col, row), *values)``."""
-GRID: list[Command] = [
+CELLS: list[Command] = [
     ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-    ("BACKGROUND", (0, 0), (-1, 0), GREY),
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ("TOPPADDING", (0, 0), (-1, -1), 3),
     ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
 ]
+GRID: list[Command] = [*CELLS, ("BACKGROUND", (0, 0), (-1, 0), GREY)]
+"""A table's cells, its first row the grey header."""
 
 
 def write_pdf(laporan: Laporan, path: Path) -> None:
@@ -144,8 +145,10 @@ def _form(laporan: Laporan) -> list[Flowable]:
         rows[-1] += [_p(row.catatan, SMALL), _p("", SMALL)]
         if row.penilaian is Penilaian.TIDAK_BAIK:
             over.append(("BACKGROUND", (2, i), (2, i), OVER))
-    form = Table(rows, colWidths=FORM_WIDTHS, repeatRows=1)
-    form.setStyle(TableStyle([*GRID, *over]))
+    form = Table(rows[:-1], colWidths=FORM_WIDTHS, repeatRows=1)
+    form.setStyle(TableStyle([*GRID, *(c for c in over if c[1][1] < len(rows) - 1)]))
+    last = Table(rows[-1:], colWidths=FORM_WIDTHS)  # goes with the signature, never alone
+    last.setStyle(TableStyle([*CELLS, *_last_row(over, len(rows) - 1)]))
     lines = laporan.signature()
     name = len(lines) + NAME_LINE
     sign = Table(
@@ -160,8 +163,14 @@ def _form(laporan: Laporan) -> list[Flowable]:
         heading,
         Spacer(1, 0.3 * cm),
         form,
-        Spacer(1, 0.5 * cm),
-        KeepTogether([sign]),
+        KeepTogether([last, Spacer(1, 0.5 * cm), sign]),
+    ]
+
+
+def _last_row(commands: list[Command], row: int) -> list[Command]:
+    """The styles of the form's last ``row``, for the table of that row alone."""
+    return [
+        (name, (c0, 0), (c1, 0), *rest) for name, (c0, r), (c1, _), *rest in commands if r == row
     ]
 
 
