@@ -194,6 +194,8 @@ def test_the_pdf_form_shows_the_same_figures(office):
         assert " ".join(str(cell) for cell in step) in whole, step
     assert "Median waktu nyata terhadap Mutu Baku per langkah" in whole
     assert "4. Penyusunan Laporan Bulanan" in whole and "11. Penyusunan RKA" in whole
+    signed = next(p.extract_text() for p in PdfReader(out).pages if "NIP" in p.extract_text())
+    assert "Penyusunan RKA" in signed  # the form's last row goes with the signature
 
 
 def test_a_period_given_by_dates_counts_only_its_moves(office):
