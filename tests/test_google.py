@@ -382,7 +382,7 @@ def test_a_write_that_arrives_late_is_refused_whole(sheet):
         sheet.set(row, "Langkah", 2)
     made = backend(sheet)
     network = SlowNetwork(sheet.emu.base_url)
-    made.transport.session().mount(API_HOST, network)
+    made.transport.client().session.mount(API_HOST, network)
     assert cycle(sheet, made, "2026-11-30T09:00").written
     before = sheet.fingerprint()
     assert network.deliver() == [400]

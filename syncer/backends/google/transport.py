@@ -1,8 +1,11 @@
 """HTTP to the Sheets API: credentials, pacing, retries, and what a failure means.
 
-One ``SheetsTransport`` lives as long as the process: ``run`` reuses its
-credentials, token and connections across cycles. The retry policy is ours:
-bounded exponential backoff with full jitter, Retry-After honoured when present.
+Requests go through gspread's HTTP client over google-auth's authorised session
+(the token, its refresh, the connections); the bodies are ours, encoded once, so
+that a write is the very bytes its plan made. One ``SheetsTransport`` lives as long
+as the process: ``run`` reuses its credentials, token and connections across cycles.
+The retry policy is ours (gspread's client retries nothing): bounded exponential
+backoff with full jitter, Retry-After honoured when present.
 
 Reads are retried on any transient failure. A write is retried in place only
 when the failure proves it was not applied (429, a token that could not be
@@ -31,6 +34,8 @@ from urllib.parse import urlsplit
 
 import requests
 import structlog
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
 from requests.adapters import HTTPAdapter
 
 from syncer.backends import BackendError, Misconfigured, NeedsInit, WriteUncertain
@@ -127,7 +132,7 @@ class SheetsTransport:
         self.retry_faults = retry_faults
         self.email = ""
         self.project = ""
-        self._session: requests.Session | None = None
+        self._client: HTTPClient | None = None
         self._failures = 0
 
     @classmethod
@@ -181,7 +186,7 @@ class SheetsTransport:
         body: bytes | None,
         spreadsheet: str,
     ) -> Any:
-        session = self.session()
+        client = self.client()
         pacer = self._pacer()
         write = body is not None
         attempts = self.retries + 1
@@ -192,22 +197,17 @@ class SheetsTransport:
             if waited:
                 log.info("pacing: waiting for the quota", request=what, seconds=round(waited, 1))
             try:
-                response = session.request(
-                    method,
-                    url,
-                    params={**params, **COMPACT},
-                    data=body,
-                    headers=headers,
-                    timeout=self.timeout,
+                response = client.request(
+                    method, url, params={**params, **COMPACT}, data=body, headers=headers
                 )
+            except APIError as exc:
+                failure = self._answer_failure(exc.response, write, spreadsheet)
             except requests.RequestException as exc:
                 failure = _network_failure(exc, write)
             except Exception as exc:  # google-auth: the token could not be had
                 failure = self._token_failure(exc)
             else:
-                if response.ok:
-                    return json.loads(response.content) if response.content else {}
-                failure = self._answer_failure(response, write, spreadsheet)
+                return json.loads(response.content) if response.content else {}
             self._failures += 1
             delay = self._delay(failure)
             if not failure.resend:
@@ -278,10 +278,11 @@ class SheetsTransport:
 
     # --- credentials --------------------------------------------------------------------------
 
-    def session(self) -> requests.Session:
-        """The authorised session, made once: the key is read and a token asked for once."""
-        if self._session is not None:
-            return self._session
+    def client(self) -> HTTPClient:
+        """gspread's client on the authorised session, made once: the key is read and a
+        token asked for once."""
+        if self._client is not None:
+            return self._client
         from google.auth.transport.requests import AuthorizedSession, Request
         from google.oauth2 import service_account
 
@@ -302,8 +303,9 @@ class SheetsTransport:
         session = AuthorizedSession(creds, auth_request=Request(token_session))  # type: ignore[no-untyped-call]
         if self.endpoint:
             session.mount(API_HOST, RedirectAdapter(self.endpoint))
-        self._session = session
-        return session
+        self._client = HTTPClient(creds, session=session)
+        self._client.set_timeout(self.timeout)
+        return self._client
 
     def _pacer(self) -> Pacer:
         """The pacer of the key's service account, shared with every sheet it reaches."""
