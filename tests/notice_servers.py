@@ -10,9 +10,11 @@
 * :class:`CloudApiServer`: the WhatsApp Cloud API's ``/{phone-number-id}/messages``
   (template messages; Graph errors ``{"error": {"code", "message", "error_data"}}``).
 * :class:`GatewayServer`: a Fonnte-style gateway: a form POST with ``target``
-  and ``message``, ``Authorization: TOKEN``, ``{"status": true|false}``.
+  and ``message``, ``Authorization: TOKEN``, ``{"status": true|false}`` (or its
+  token in another header, after a prefix such as ``Bearer ``).
 
-Each can be taken down (connections refused) and brought back on the same port.
+Each can be taken down (connections refused) and brought back on the same port,
+and the HTTP ones can hang: take each request and never answer it.
 """
 
 from __future__ import annotations
@@ -204,6 +206,9 @@ class HttpServer:
         self.requests: list[Request] = []
         self.scripted: list[tuple[int, dict[str, Any]]] = []
         """Answers to give first, in order, whatever the request."""
+        self.hanging = False
+        """Take each request (it is kept in ``requests``) and never answer it, until stopped."""
+        self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -227,6 +232,9 @@ class HttpServer:
                     body = {k: v[0] for k, v in parse_qs(raw).items()}
                 request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
                 owner.requests.append(request)
+                if owner.hanging:  # the client waits for its own timeout
+                    owner._stopping.wait()
+                    return
                 status, answer = owner.scripted.pop(0) if owner.scripted else owner.respond(request)
                 data = json.dumps(answer).encode()
                 self.send_response(status)
@@ -241,12 +249,14 @@ class HttpServer:
         return Handler
 
     def start(self) -> HttpServer:
+        self._stopping.clear()
         self._server = ThreadingHTTPServer((HOST, self.port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -360,13 +370,20 @@ def graph_error(code: int, message: str, details: str | None = None) -> dict[str
 
 
 class GatewayServer(HttpServer):
-    def __init__(self, token: str = "fonnte-device-token"):
+    def __init__(
+        self,
+        token: str = "fonnte-device-token",
+        header: str = "Authorization",
+        prefix: str = "",
+    ):
         super().__init__()
         self.token = token
+        self.header = header
+        self.prefix = prefix
         self.sent: list[dict[str, str]] = []
 
     def respond(self, request: Request) -> tuple[int, dict[str, Any]]:
-        if request.headers.get("authorization") != self.token:
+        if request.headers.get(self.header.lower()) != f"{self.prefix}{self.token}":
             return 200, {"status": False, "reason": "invalid token"}
         self.sent.append(request.body)
         return 200, {

@@ -282,3 +282,31 @@ def test_gateway_posts_number_and_text_with_the_token_header(monkeypatch):
     (fields,) = server.sent
     assert fields == {"target": "6281234567890", "message": _message().text}
     assert caught.value.answer == "WhatsApp gateway HTTP 200: invalid token"
+
+
+def test_gateway_takes_its_field_names_token_header_prefix_and_json_body_from_settings(
+    monkeypatch,
+):
+    server = GatewayServer(token="wablas-key", header="X-Api-Key", prefix="Bearer ").start()
+    monkeypatch.setenv("TEST_GATEWAY_TOKEN", server.token)
+    settings = WhatsAppGatewayConfig(
+        provider="gateway",
+        url=f"{server.url}/api/send-message",
+        number_field="phone",
+        text_field="text",
+        token_header="X-Api-Key",
+        token_prefix="Bearer ",
+        token_env="TEST_GATEWAY_TOKEN",
+        body="json",
+    )
+    try:
+        receipt = channel_of(settings, timeout=30).send("6281234567890", _message())
+    finally:
+        server.stop()
+    (request,) = server.requests
+    assert request.path == "/api/send-message"
+    assert request.headers["content-type"] == "application/json"
+    assert request.headers["x-api-key"] == "Bearer wablas-key"
+    assert "authorization" not in request.headers
+    assert request.body == {"phone": "6281234567890", "text": _message().text}
+    assert receipt == "80367171"

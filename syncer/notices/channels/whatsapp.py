@@ -140,6 +140,7 @@ class GatewayChannel(_WhatsApp):
             raise ChannelError(f"WhatsApp gateway: {exc}") from exc
         body = json_answer(answer)
         if answer.ok and body.get("status") is not False:
-            return str(body.get("id", ""))
+            receipt = body.get("id", "")  # Fonnte answers a list of ids, one per target
+            return ", ".join(map(str, receipt)) if isinstance(receipt, list) else str(receipt)
         reason = body.get("reason") or body.get("message") or body.get("text") or ""
         raise ChannelError(f"WhatsApp gateway HTTP {answer.status_code}: {reason}".rstrip(": "))
