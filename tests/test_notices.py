@@ -7,12 +7,14 @@ cycle, and its Pegawai rows, read as a sheet gives them.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from structlog.testing import capture_logs
 
 from sop_models import Duration, load_catalog
 from syncer.calendar import WorkingCalendar
@@ -22,7 +24,7 @@ from syncer.notices.channels import Channel
 from syncer.notices.delivery import DeliveryReport, Notifier, render_preview
 from syncer.notices.documents import open_documents
 from syncer.notices.messages import Message
-from syncer.notices.outbox import REFUSED, SENT, Outbox
+from syncer.notices.outbox import MAX_ATTEMPTS, REFUSED, SENT, Outbox
 from syncer.notices.planner import Settings
 from syncer.notices.setup import channel_of
 from syncer.people import COLUMNS, catalog_roles, read_pegawai
@@ -274,6 +276,78 @@ def test_a_channel_down_for_three_cycles_delivers_everything_once_when_it_return
     assert all(f"LB-{n} — " in text for n in (1, 2, 3))
     with Outbox.open(office.outbox) as outbox:
         assert outbox.states("kantor") == {SENT: 4}  # 3 Tugas baru, 1 Ringkasan pagi
+
+
+def every(minutes: int, first: str, last: str) -> list[str]:
+    """The moments from ``first`` to ``last`` (ISO, same day), ``minutes`` apart."""
+    start, end = datetime.fromisoformat(first), datetime.fromisoformat(last)
+    count = int((end - start) / timedelta(minutes=minutes)) + 1
+    return [(start + timedelta(minutes=minutes * n)).isoformat() for n in range(count)]
+
+
+def tugas_baru_tries(server: TelegramServer, doc_id: str) -> int:
+    """Requests (answered or not) that carried ``doc_id``'s Tugas baru."""
+    return sum(
+        any(f"{doc_id} — " in block for block in sections(r.body["text"], "Tugas baru"))
+        for r in server.requests
+    )
+
+
+def test_a_failing_channel_is_retried_after_growing_waits_then_given_up(
+    office, telegram, monkeypatch
+):
+    monkeypatch.setenv("TEST_TELEGRAM_TOKEN", "000:revoked")  # every send: 401 Unauthorized
+    office.put("LB-1", "laporan-bulanan", 1)
+    tried = []
+    for moment in every(1, "2026-11-30T08:00", "2026-11-30T11:59"):
+        office.cycle(moment)
+        if tugas_baru_tries(telegram, "LB-1") > len(tried):
+            tried.append(moment[11:16])
+    # Waits of 1, 2, 4, 8, 16 and 32 minutes, then an hour each.
+    assert tried == [
+        "08:00",
+        "08:01",
+        "08:03",
+        "08:07",
+        "08:15",
+        "08:31",
+        "09:03",
+        "10:03",
+        "11:03",
+    ]
+
+    # On from lunch, every 10 minutes of four working days: hourly tries in working time
+    # (3 more on Monday, 8 on Tuesday, 4 on Wednesday), the last one given up.
+    later = every(10, "2026-11-30T12:00", "2026-11-30T16:50") + [
+        moment
+        for day in ("2026-12-01", "2026-12-02", "2026-12-03")
+        for moment in every(10, f"{day}T07:00", f"{day}T16:50")
+    ]
+    last_try = ""
+    with capture_logs() as logs:
+        for moment in later:
+            office.cycle(moment)
+            if not last_try and tugas_baru_tries(telegram, "LB-1") == MAX_ATTEMPTS:
+                last_try = moment
+    assert last_try == "2026-12-02T10:30:00"
+    assert tugas_baru_tries(telegram, "LB-1") == MAX_ATTEMPTS  # never tried again after it
+    with sqlite3.connect(office.outbox) as db:
+        row = db.execute(
+            "SELECT state, attempts, answer FROM notice WHERE kind = 'tugas baru'"
+        ).fetchone()
+    assert row == (REFUSED, MAX_ATTEMPTS, "Telegram 401: Unauthorized")
+    # The log says so, in the cycle of the last try: the Tugas baru and Monday's morning
+    # queue given up, the morning queues of later days (in the same message) still retried.
+    first = next(e for e in logs if e.get("given_up"))
+    assert first == {
+        "event": "notice not sent",
+        "log_level": "warning",
+        "channel": "telegram",
+        "address": RINA,
+        "answer": "Telegram 401: Unauthorized",
+        "retry": "later",
+        "given_up": 2,
+    }
 
 
 def test_a_sent_notice_keeps_its_key_not_its_documents(office, telegram):

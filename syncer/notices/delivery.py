@@ -149,6 +149,7 @@ class Notifier:
         down: dict[str, ChannelError] = {}
         for out in messages:
             error = down.get(out.channel)
+            tried = error is None
             if error is None:
                 try:
                     receipt = _deliver(by_name.get(out.channel), out)
@@ -156,19 +157,21 @@ class Notifier:
                     error = exc
                     down.update({out.channel: exc} if exc.down else {})
                     report.answers.append(exc.answer)
-                    log.warning(
-                        "notice not sent",
-                        channel=out.channel,
-                        address=out.address,
-                        answer=exc.answer,
-                        retry="no" if exc.final else "later",
-                    )
                 else:
                     outbox.sent([e.id for e in out.entries], now, receipt)
                     report.sent += 1
                     continue
-            outbox.failed(out.entries, now, error.answer, error.final, error.retry_after)
+            given_up = outbox.failed(out.entries, now, error.answer, error.final, error.retry_after)
             report.failed += 1
+            if tried or given_up:  # a channel down is told once a cycle, a notice given up always
+                log.warning(
+                    "notice not sent",
+                    channel=out.channel,
+                    address=out.address,
+                    answer=error.answer,
+                    retry="no" if given_up == len(out.entries) else "later",
+                    given_up=given_up,
+                )
 
 
 def _deliver(channel: Channel | None, out: Outgoing) -> str:

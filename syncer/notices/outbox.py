@@ -250,8 +250,10 @@ class Outbox:
         answer: str,
         final: bool = False,
         retry_after: float | None = None,
-    ) -> None:
-        """Count a failed attempt; the entries are tried again after a backoff, or given up."""
+    ) -> int:
+        """Count a failed attempt; the entries are tried again after a backoff, or given up.
+
+        Returns how many were given up (refused for good, or out of attempts)."""
         rows = []
         for e in entries:
             attempts = e.attempts + 1
@@ -266,6 +268,7 @@ class Outbox:
                 " WHERE id = ?",
                 rows,
             )
+        return sum(state == REFUSED for state, *_ in rows)
 
     def states(self, sheet: str) -> dict[str, int]:
         """Notices of ``sheet`` per state."""
