@@ -211,6 +211,25 @@ def test_a_channel_down_for_three_cycles_delivers_everything_once_when_it_return
     assert all(f"{doc(office, f'Laporan {n}')['ID']} — Laporan {n}" in new for n in (1, 2, 3))
 
 
+def test_a_channel_that_never_answers_costs_the_cycle_one_timeout_and_is_retried(
+    make_office, telegram
+):
+    office = make_office(f"[notices]\ntimeout_seconds = 1\n{telegram_config(telegram)}", *STAFF)
+    started(office, "Laporan Oktober", "laporan-bulanan", 2)  # the Staf: Ani and Dedi
+    telegram.hanging = True  # takes each request, never answers
+    result = synced(office, "2026-11-30T08:00")
+    assert "Notices: 0 message(s) sent, 2 not sent (Telegram: " in result.out
+    assert "Read timed out. (read timeout=1.0)" in result.out
+    assert len(telegram.requests) == 1  # the channel is not tried again in this cycle
+    assert doc(office, "Laporan Oktober")["Pelaksana"] == "Staf — Ani, Dedi"  # the cycle wrote
+    telegram.hanging = False
+    synced(office, "2026-11-30T08:01")  # the backoff's first wait: one minute
+    doc_id = doc(office, "Laporan Oktober")["ID"]
+    assert (
+        told(telegram, ANI, "Tugas baru", doc_id) == told(telegram, DEDI, "Tugas baru", doc_id) == 1
+    )
+
+
 def test_a_notice_due_at_night_goes_out_at_the_next_opening(office, telegram):
     synced(office, "2026-11-30T15:00")
     started(office, "Laporan lembur", "laporan-bulanan")  # someone works late
