@@ -14,6 +14,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from syncer import contract as c
+from syncer.backends.google.values import rgb
+from syncer.monitoring.kinerja import KINERJA
 from tests.emulator import Emulator
 from tests.sheets import GoogleSheet, XlsxSheet, run_cli
 
@@ -73,15 +76,28 @@ def emulator():
         yield emu
 
 
+def played(request, folder: Path, config: str):
+    if request.param == "xlsx":
+        sheet = XlsxSheet(folder, config)
+    else:
+        sheet = GoogleSheet(request.getfixturevalue("emulator"), folder, config)
+    play_office(sheet)
+    return sheet
+
+
 @pytest.fixture(scope="module", params=["xlsx", "google"])
 def office(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(request.param)
-    if request.param == "xlsx":
-        sheet = XlsxSheet(folder, CONFIG)
-    else:
-        sheet = GoogleSheet(request.getfixturevalue("emulator"), folder, CONFIG)
-    play_office(sheet)
-    return sheet, folder
+    return played(request, folder, CONFIG), folder
+
+
+HALF = CONFIG.replace("[laporan]\n", "[laporan]\ngood_share = 0.5\n")
+
+
+@pytest.fixture(scope="module", params=["xlsx", "google"])
+def half_office(request, tmp_path_factory):
+    """The same office whose [laporan] good_share is 0.5 (laporan-bulanan's 66% is good)."""
+    return played(request, tmp_path_factory.mktemp(f"half-{request.param}"), HALF)
 
 
 # The figures of laporan-bulanan, counted by hand (tests/test_monitoring_measures.py has the
@@ -210,6 +226,75 @@ def test_a_period_given_by_dates_counts_only_its_moves(office):
     start = details.index(["4. Penyusunan Laporan Bulanan", *[None] * 8])
     moved = {row[0]: row[3] for row in details[start + 2 : start + 9]}
     assert moved == {1: 0, 2: 2, 3: 2, 4: 1, 5: 0, 6: 0, 7: 0}  # out of 2, 3, 4 on Wednesday
+
+
+def judged(config: Path, out: Path) -> tuple[str, dict[str, str | None]]:
+    """`laporan` under ``config``: the form's Dasar penilaian line, and each SOP's Penilaian."""
+    done = run_cli("laporan", "--config", config, "--now", NOW, "--out", out)
+    assert done.code == 0, done.err
+    form = [list(row) for row in load_workbook(out)["Monitoring"].iter_rows(values_only=True)]
+    rule = next(str(row[2]) for row in form if row[0] == "Dasar penilaian")
+    header = form.index(["No", "Prosedur", "Penilaian", "Catatan", "Tindakan yang harus diambil"])
+    return rule, {row[1]: row[2] for row in form[header + 1 : header + 12]}
+
+
+def test_the_configured_good_share_judges_the_form_and_the_kinerja_tab(half_office, tmp_path):
+    """One history at good_share 0.5 and at the default 0.8: laporan-bulanan's 6 of 9 steps
+    within Mutu Baku (66%) are good at the one, not at the other."""
+    sheet = half_office
+    default = tmp_path / "default.toml"  # the same sheet, [laporan] without good_share
+    default.write_text(sheet.config.read_text().replace("good_share = 0.5\n", ""))
+    assert "good_share" not in default.read_text()
+    good = "Berjalan dengan baik"
+
+    rule, penilaian = judged(sheet.config, tmp_path / "half.xlsx")
+    assert "sekurang-kurangnya 50% langkah" in rule
+    assert [title for title, p in penilaian.items() if p == good] == [LB]
+    rule, penilaian = judged(default, tmp_path / "default.xlsx")
+    assert "sekurang-kurangnya 80% langkah" in rule
+    assert [title for title, p in penilaian.items() if p == good] == []
+    assert penilaian[LB] == "Tidak berjalan dengan baik"
+
+    # The tab as Monday's refresh left it, at 0.5: orange only below 50%.
+    line, lb, steps = kinerja_of_lb(sheet)
+    assert line == f"{good}: sekurang-kurangnya 50% tepat waktu"
+    assert lb[1:4] == [(good, False), (9, False), (66, False)]
+    assert (steps["3"][7], steps["5"][7]) == ((50, False), (0, True))
+    # Tuesday's first cycle under the default refreshes it at 0.8.
+    assert run_cli("sync", "--config", default, "--now", NOW).code == 0
+    line, lb, steps = kinerja_of_lb(sheet)
+    assert line == f"{good}: sekurang-kurangnya 80% tepat waktu"
+    assert lb[1:4] == [("Tidak berjalan dengan baik", True), (9, False), (66, True)]
+    assert (steps["3"][7], steps["5"][7]) == ((50, True), (0, True))
+
+
+def kinerja_of_lb(sheet):
+    """The Kinerja tab's Penilaian line; laporan-bulanan's row of the SOP table and its
+    steps' rows by number; each cell as (value, coloured orange as over standard)."""
+    tab = kinerja_cells(sheet)
+    lb = [row for row in tab if row and row[0][0] == LB]  # the SOP's row, then its steps
+    steps = {row[1][0].split(" - ")[0]: row for row in lb[1:]}
+    return tab[4][1][0], lb[0], steps
+
+
+def kinerja_cells(sheet) -> list[list[tuple[object, bool]]]:
+    """The Kinerja tab as rows of (value, coloured orange as over standard)."""
+    orange = c.STATUS_COLOURS[c.Status.TERLAMBAT]
+    if sheet.kind == "xlsx":
+        rows = load_workbook(sheet.path)[KINERJA].iter_rows()
+        return [
+            [(cell.value, str(cell.fill.fgColor.rgb).endswith(orange)) for cell in row]
+            for row in rows
+        ]
+    wanted = rgb(orange)
+    values = sheet.grid(KINERJA)
+    return [
+        [
+            (value, bool(cell) and (cell.userEnteredFormat or {}).get("backgroundColor") == wanted)
+            for value, cell in zip(row_values, row, strict=False)
+        ]
+        for row_values, row in zip(values, sheet.book.sheet(KINERJA).rows, strict=True)
+    ]
 
 
 @pytest.mark.parametrize(
