@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from syncer.calendar import DayKind, OfficeDate
-from syncer.contract import Status
-from syncer.monitoring.kinerja import WIDTHS, kinerja_tab
+from syncer.contract import STATUS_COLOURS, Status
+from syncer.monitoring.kinerja import KINERJA, WIDTHS, kinerja_tab
 from syncer.monitoring.refresh import next_refresh, refresh_due
 from syncer.views import HEADER, TITLE, values_of
+from tests.sheets import run_cli
 from tests.test_monitoring_measures import CALENDAR, CATALOG, HAND, NOW, at
 
 ORANGE = Status.TERLAMBAT.value
+ORANGE_FILL = STATUS_COLOURS[Status.TERLAMBAT]
 
 
 def rows_after(grid, title: str) -> list[list]:
@@ -70,6 +75,33 @@ def test_the_tab_shows_the_semester_slowest_steps_first_and_orange_over_standard
     assert roles["Sekcam"] == ["", 1, 1, 1, 100]
     assert roles["Tim"] == ["", 0, 0, 0, ""]
     assert all(len(row) <= len(WIDTHS) for row in grid)
+
+
+def test_the_demo_history_fills_the_tab_with_figures(tmp_path):
+    path = tmp_path / "demo.xlsx"
+    assert run_cli("demo", path, "--now", "2026-11-24T10:00", "--history").code == 0
+    rows = list(load_workbook(path)[KINERJA].iter_rows())
+    titles = [row[0].value for row in rows]
+
+    def table(title: str) -> list[list]:
+        start = titles.index(title) + 2  # past the title and the header
+        end = titles.index(None, start)
+        return rows[start:end]
+
+    procedures = table("Per prosedur")
+    assert len(procedures) == 12 and procedures[-1][0].value == "Jumlah"  # eleven SOPs
+    assert all(row[2].value > 0 for row in procedures[:-1])  # each moved this semester
+    assert procedures[-1][2].value > 250
+    steps = table("Langkah, yang paling lambat terhadap Mutu Baku di atas")
+    timed = [row for row in steps if row[6].value != "-"]
+    assert steps[: len(timed)] == timed  # steps without Waktu (counts only) come last
+    medians = [row[4] for row in timed]
+    assert len(medians) > 40 and all(
+        re.fullmatch(r"(\d+ hari)? ?(\d+ jam)? ?(\d+ menit)?", m.value) for m in medians
+    )
+    over = [m for m in medians if m.fill.fgColor.rgb.endswith(ORANGE_FILL)]
+    assert 0 < len(over) < len(medians)  # some steps over standard, not all
+    assert medians[: len(over)] == over  # the slowest first
 
 
 def test_the_tab_is_due_by_the_first_cycle_of_each_working_day_after_its_refresh():
