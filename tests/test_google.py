@@ -690,15 +690,20 @@ def test_init_headers_look_as_the_readme_promises(sheet):
     """README: the worker's columns have grey headers; each carries a note (as on xlsx); every
     header is bold (a field mask naming only the value would keep the text alone)."""
     assert sheet.cli("init").code == 0
-    grey = {"red": 217 / 255, "green": 217 / 255, "blue": 217 / 255}
     for tab in (layout.DOKUMEN, layout.RIWAYAT, layout.PEGAWAI, layout.KALENDER, layout.STATE):
-        headers = sheet.book.sheet(tab.title).rows[0]
-        for col, cell in zip(tab.columns, headers, strict=False):
-            assert cell is not None and cell.userEnteredFormat is not None, col.header
-            assert cell.userEnteredFormat["textFormat"]["bold"] is True, col.header
-            if col.worker:
-                assert cell.userEnteredFormat["backgroundColor"] == grey, col.header
-                assert cell.note and cell.note.startswith("Diisi otomatis oleh sopsync")
+        assert_headers_look_right(sheet, tab)
+
+
+def assert_headers_look_right(sheet: GoogleSheet, tab: layout.Tab) -> None:
+    """Every header bold; a worker column's grey, with its note."""
+    grey = {"red": 217 / 255, "green": 217 / 255, "blue": 217 / 255}
+    headers = sheet.book.sheet(tab.title).rows[0]
+    for col, cell in zip(tab.columns, headers, strict=False):
+        assert cell is not None and cell.userEnteredFormat is not None, col.header
+        assert cell.userEnteredFormat["textFormat"]["bold"] is True, col.header
+        if col.worker:
+            assert cell.userEnteredFormat["backgroundColor"] == grey, col.header
+            assert cell.note and cell.note.startswith("Diisi otomatis oleh sopsync")
 
 
 def test_init_reads_no_cells_beyond_the_headers(sheet):
@@ -742,6 +747,8 @@ def test_init_repairs_what_was_removed_without_duplicating(sheet, damage):
         assert len(protections(sheet)) == len(before[0])
     else:
         assert (protections(sheet), len(sheet.book.sheet(c.DOKUMEN).conditional_formats)) == before
+    if damage == "header formats":
+        assert_headers_look_right(sheet, layout.DOKUMEN)  # bold, grey and notes back
     assert "already up to date" in sheet.cli("init").out
     assert sheet.sync("2026-11-30T09:00").code == 0
 

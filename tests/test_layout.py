@@ -102,6 +102,49 @@ def test_cells_are_top_aligned_codes_centred_long_text_wrapped(tmp_path):
     assert fonts == {layout.FONT}
 
 
+def test_google_cells_are_top_aligned_codes_centred_in_one_font(emulator, tmp_path):
+    sheet = GoogleSheet(emulator, tmp_path)
+    sheet.add_rows({"Prosedur": "rka", "Judul": "a", "Langkah": 2})
+    assert sheet.sync(MON).code == 0
+    sheet.set(2, c.LANGKAH, 3)
+    assert sheet.sync("2026-11-30T09:00").code == 0
+    book = sheet.book
+    dokumen = book.sheet(c.DOKUMEN).rows
+    looks = [cell.userEnteredFormat for cell in dokumen[1]]
+    assert all(look["verticalAlignment"] == "TOP" for look in looks)
+    centred = [
+        col.header
+        for col, look in zip(layout.DOKUMEN.columns, looks, strict=True)
+        if look.get("horizontalAlignment") == "CENTER"
+    ]
+    assert centred == [c.LANGKAH, c.MULAI, c.TENGGAT]
+    assert [cell.userEnteredFormat for cell in dokumen[50]] == looks  # rows staff add later
+    move = book.sheet(c.RIWAYAT).rows[2]  # 2 -> 3
+    assert [move[col].python_value() for col in (3, 4)] == [2, 3]
+    assert [move[col].userEnteredFormat["horizontalAlignment"] for col in (3, 4)] == ["CENTER"] * 2
+    counts = [
+        cell
+        for row in book.sheet(views.RINGKASAN).rows
+        for cell in row
+        if cell is not None and isinstance(cell.python_value(), int | float) and not cell.is_date()
+    ]
+    assert counts and all(
+        cell.userEnteredFormat["horizontalAlignment"] == "CENTER" for cell in counts
+    )
+    # One font: no cell names its own, so every tab shows the spreadsheet's default, which
+    # is Arial (layout.FONT) in a spreadsheet Google creates.
+    fonts = {
+        (cell.userEnteredFormat or {}).get("textFormat", {}).get("fontFamily")
+        for tab in book.sheets
+        for row in tab.rows
+        for cell in row
+        if cell is not None
+    }
+    assert fonts == {None}
+    default = book.properties["defaultFormat"]["textFormat"]["fontFamily"]
+    assert default.split(",")[0] == layout.FONT.lower()
+
+
 def test_widths_sopsync_gave_are_updated_widths_staff_chose_are_kept(sheet):
     init(sheet)
     earlier = layout.EARLIER_WIDTHS[c.DOKUMEN]
