@@ -216,6 +216,20 @@ def test_every_step_is_fully_transcribed(catalog, code):
             assert step.kelengkapan, f"{code} step {step.number} has no kelengkapan"
 
 
+SEED_SLIPS = ("ditandangani", "semeteran", "yg", "sdh", "sbg", "lap")
+"""Misspellings and abbreviations of the seed text, written out in the catalog (issue 13)."""
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_staff_read_every_step_in_words_written_out(catalog, code):
+    proc = catalog.get(code)
+    texts = [proc.title] + [
+        " ".join((s.activity, s.kelengkapan, s.output, s.keterangan)) for s in proc.steps
+    ]
+    words = {w.strip(".,;:()/").casefold() for text in texts for w in text.split()}
+    assert not words & set(SEED_SLIPS), f"{code}: {sorted(words & set(SEED_SLIPS))}"
+
+
 @pytest.mark.parametrize("code", CODES)
 def test_sop_references_in_keterangan_are_links(catalog, code):
     for step in catalog.get(code).steps:
