@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,12 +36,15 @@ from syncer.backends.google import (
     SheetsTransport,
     to_serial,
 )
-from syncer.cli import make_rules
+from syncer.cli import make_rules, serve
 from syncer.config import load_config
 from syncer.cycle import run_cycle
 from syncer.monitoring.refresh import NOT_TOLD, KinerjaTerms
 from syncer.pacing import Pacer
+from syncer.service import Shared, Transports
+from syncer.sheets import load_sheets
 from syncer.worker import retry_delay
+from tests import fake_clock
 from tests.emulator import Emulator, RequestRecord
 from tests.emulator.quota import kind_of
 from tests.sheets import GoogleSheet, run_cli
@@ -230,6 +233,31 @@ def test_run_reuses_its_credentials_across_cycles(sheet):
         cycle(sheet, made, f"2026-11-30T09:0{minute}")
     assert sheet.emu.counters["token"] == 1
     assert api_calls(sheet.emu)[READS] == 3
+
+
+def test_sopsync_run_keeps_its_credentials_for_all_its_cycles(sheet):
+    """`sopsync run` on one sheet, through its own loop: one token for every cycle, and
+    each staff move between cycles taken in its one read."""
+    fill(sheet, 2)
+    assert sheet.sync("2026-11-30T09:00").code == 0
+    sheet.emu.reset_counters()
+    stop, clock, moves = threading.Event(), fake_clock.FakeClock(), iter((2, 3, 4))
+
+    def wait(seconds: float) -> bool:  # between cycles staff move the first document on
+        clock.sleep(seconds)
+        step = next(moves, None)
+        if step is None:
+            stop.set()
+        else:
+            sheet.set(2, "Langkah", step)
+        return stop.is_set()
+
+    start = datetime(2026, 11, 30, 9, 1, tzinfo=ZONE)
+    at = lambda zone: (start + timedelta(seconds=clock())).astimezone(zone)  # noqa: E731
+    assert serve(load_sheets(sheet.config), Shared(Transports()), at, stop, clock, wait) == 0
+    assert sheet.emu.counters["token"] == 1
+    assert api_calls(sheet.emu)[READS] == 4  # the first cycle and one after each move
+    assert [r["Ke"] for r in sheet.table(c.RIWAYAT)][-3:] == [2, 3, 4]
 
 
 def test_date_times_are_written_to_the_exact_second(sheet):
