@@ -172,9 +172,7 @@ def format_working(minutes: float, day_minutes: float) -> str:
     2 jam 5 menit``. Exact, unlike a Pesan's hourly words: a median a few minutes over its
     Mutu Baku must not read as equal to it."""
     days, rest = divmod(int(minutes + 1e-6), int(day_minutes))
-    hours, rest = divmod(rest, 60)
-    units = ((days, "hari"), (hours, "jam"), (rest, "menit"))
-    return " ".join(f"{n} {unit}" for n, unit in units if n) or "kurang dari 1 menit"
+    return _in_words(days, *divmod(rest, 60))
 
 
 def working_words(days: int, minutes: float) -> str:
@@ -185,9 +183,13 @@ def working_words(days: int, minutes: float) -> str:
     """
     total = int(minutes + 1e-6)
     if not days and total < 60:
-        return f"{total} menit" if total else "kurang dari 1 menit"
-    hours = total // 60
-    return " ".join(f"{n} {unit}" for n, unit in ((days, "hari"), (hours, "jam")) if n)
+        return _in_words(0, 0, total)
+    return _in_words(days, total // 60, 0)
+
+
+def _in_words(days: int, hours: int, minutes: int) -> str:
+    units = ((days, "hari"), (hours, "jam"), (minutes, "menit"))
+    return " ".join(f"{n} {unit}" for n, unit in units if n) or "kurang dari 1 menit"
 
 
 def lateness(calendar: WorkingCalendar, due: datetime, now: datetime) -> str:
