@@ -138,17 +138,16 @@ def _form(laporan: Laporan) -> list[Flowable]:
         )
     )
     rows = [[_p(h, SMALL_BOLD) for h in FORM_HEADERS]]
-    over: list[Command] = []
-    for i, row in enumerate(laporan.rows(), start=1):
+    bad: list[bool] = [False]
+    for row in laporan.rows():
         judged = row.penilaian.value if row.penilaian else ""
         rows.append([_p(row.no, SMALL), _p(row.prosedur, SMALL), _p(judged, SMALL)])
         rows[-1] += [_p(row.catatan, SMALL), _p("", SMALL)]
-        if row.penilaian is Penilaian.TIDAK_BAIK:
-            over.append(("BACKGROUND", (2, i), (2, i), OVER))
+        bad.append(row.penilaian is Penilaian.TIDAK_BAIK)
     form = Table(rows[:-1], colWidths=FORM_WIDTHS, repeatRows=1)
-    form.setStyle(TableStyle([*GRID, *(c for c in over if c[1][1] < len(rows) - 1)]))
+    form.setStyle(TableStyle([*GRID, *_orange_penilaian(bad[:-1])]))
     last = Table(rows[-1:], colWidths=FORM_WIDTHS)  # goes with the signature, never alone
-    last.setStyle(TableStyle([*CELLS, *_last_row(over, len(rows) - 1)]))
+    last.setStyle(TableStyle([*CELLS, *_orange_penilaian(bad[-1:])]))
     lines = laporan.signature()
     name = len(lines) + NAME_LINE
     sign = Table(
@@ -167,11 +166,9 @@ def _form(laporan: Laporan) -> list[Flowable]:
     ]
 
 
-def _last_row(commands: list[Command], row: int) -> list[Command]:
-    """The styles of the form's last ``row``, for the table of that row alone."""
-    return [
-        (name, (c0, 0), (c1, 0), *rest) for name, (c0, r), (c1, _), *rest in commands if r == row
-    ]
+def _orange_penilaian(bad: list[bool]) -> list[Command]:
+    """Orange on the Penilaian of each row of a table judged Tidak berjalan dengan baik."""
+    return [("BACKGROUND", (2, i), (2, i), OVER) for i, judged in enumerate(bad) if judged]
 
 
 def _details(laporan: Laporan) -> list[Flowable]:
