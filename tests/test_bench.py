@@ -50,14 +50,20 @@ def test_the_report_renders_from_saved_figures(tmp_path):
         assert section in report
 
 
+def taken_over(emu: Emulator, folder: Path, docs: list) -> GoogleOffice:
+    """An office's Google sheet of ``docs`` that the worker has taken over (init, a sync)."""
+    office = GoogleOffice(emu, folder)
+    office.build(docs)
+    office.init()
+    office.sync(run.NOW)
+    return office
+
+
 def test_the_cycle_as_run_runs_it_is_measured_in_one_process(tmp_path):
     catalog = load_catalog()
     docs = documents(20, catalog)
     with Emulator(check_responses=False) as emu:
-        office = GoogleOffice(emu, tmp_path)
-        office.build(docs)
-        office.init()
-        office.sync(run.NOW)
+        office = taken_over(emu, tmp_path, docs)
         figures = run.as_run(office, docs, catalog, random.Random(2))
     assert len(figures["cycles"]) == len(run.RUN_PLAN)
     assert (figures["busy"]["reads"], figures["busy"]["writes"]) == (1, 1)
@@ -70,10 +76,7 @@ def test_the_peers_write_row_by_row_and_in_one_batch(tmp_path):
     catalog = load_catalog()
     docs = documents(20, catalog)
     with Emulator(check_responses=False) as emu:
-        office = GoogleOffice(emu, tmp_path)
-        office.build(docs)
-        office.init()
-        office.sync(run.NOW)
+        office = taken_over(emu, tmp_path, docs)
         office.edit(moves(docs, catalog, 3, random.Random(3)))
         before = office.worker_cells()
         office.sync(run.NOW)
