@@ -166,13 +166,18 @@ def _startup_targets(startup: dict[str, Any] | None) -> list[Target]:
     floor = commands["floor"]
     out = []
     for command, fig in commands.items():
-        if command == "floor":
+        if command.startswith("floor"):
             continue
+        own = (
+            f"; {_x(fig['own_cpu_ratio'])} a bare `import gspread`"
+            if fig.get("own_floor") == "floor gspread"
+            else ""
+        )
         out.append(
             (
                 f"{name}: {command}",
                 f"{_s(fig['cpu'])} s vs {_s(floor['cpu'])} s CPU: {_x(fig['cpu_ratio'])}"
-                f" (wall {_x(fig['wall_ratio'])}; medians of {startup['rounds']} rounds)",
+                f" (wall {_x(fig['wall_ratio'])}{own}; medians of {startup['rounds']} rounds)",
                 _verdict(fig["cpu_ratio"] <= TARGET_STARTUP_RATIO),
             )
         )

@@ -119,6 +119,21 @@ def test_a_cron_sync_is_timed_against_a_bare_openpyxl_import():
     assert commands["xlsx busy"]["cpu"] > 0 and commands["xlsx idle"]["wall"] > 0
 
 
+def test_a_google_cron_sync_is_also_set_against_a_bare_gspread_import():
+    runs = {
+        "floor": [(0.1, 0.1)],
+        "floor gspread": [(0.2, 0.2)],
+        "xlsx busy": [(0.25, 0.25)],
+        "google busy": [(0.3, 0.4)],
+    }
+    commands = startup.figures_of(runs)["commands"]
+    assert commands["google busy"]["cpu_ratio"] == pytest.approx(3.0)
+    assert commands["google busy"]["own_cpu_ratio"] == pytest.approx(1.5)
+    assert commands["xlsx busy"]["own_cpu_ratio"] == pytest.approx(2.5)  # openpyxl: the floor
+    table = startup.render(startup.figures_of(runs))
+    assert "| google busy | 0.300 | 0.400 | 3.00× | 4.00× | 1.50× | missed |" in table
+
+
 def test_a_failed_case_is_reported_and_the_others_kept(tmp_path):
     def broken() -> dict:
         raise RuntimeError("the emulator went away")
