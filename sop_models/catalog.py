@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from sop_models.procedure import Procedure
@@ -27,12 +26,12 @@ from sop_models.validation import (
 
 BUILTIN_DIR = Path(__file__).with_name("catalog")
 BUILTIN_SOURCE = "bawaan"
-_LIBYAML: Any = getattr(yaml, "CSafeLoader", None)
-"""PyYAML's safe loader on libyaml, when PyYAML was built with it: ten times faster."""
 
 
 def load_file(path: Path) -> Procedure:
     """One SOP file, fully validated; raises CatalogError listing every problem."""
+    import yaml  # here: a process that takes a kept catalog (syncer.kept) never needs it
+
     source = path.name
     try:
         raw = _parsed(path.read_text(encoding="utf-8"))
@@ -46,11 +45,15 @@ def load_file(path: Path) -> Procedure:
 
 
 def _parsed(text: str) -> object:
-    """The YAML document in ``text``. A file libyaml refuses is parsed again by PyYAML's own
+    """The YAML document in ``text``, read by PyYAML's safe loader on libyaml when PyYAML was
+    built with it (ten times faster). A file libyaml refuses is parsed again by PyYAML's own
     parser, whose message shows the line and marks the place."""
-    if _LIBYAML is not None:
+    import yaml
+
+    libyaml: Any = getattr(yaml, "CSafeLoader", None)
+    if libyaml is not None:
         try:
-            return yaml.load(text, Loader=_LIBYAML)
+            return yaml.load(text, Loader=libyaml)
         except yaml.YAMLError:
             pass
     return yaml.safe_load(text)
@@ -91,7 +94,7 @@ def _schema_problems(source: str, raw: Mapping[str, Any], exc: ValidationError) 
 def _load_folder(folder: Path) -> list[tuple[Procedure, str]]:
     entries: list[tuple[Procedure, str]] = []
     problems: list[Problem] = []
-    for path in sorted(folder.glob("*.y*ml")):
+    for path in _files(folder):
         try:
             entries.append((load_file(path), str(path)))
         except CatalogError as exc:
@@ -164,6 +167,17 @@ class Catalog:
         close = difflib.get_close_matches(key, self._index.keys(), n=limit * 3, cutoff=0.5)
         close += [k for k in self._index if key and (key in k or k in key) and k not in close]
         return list(dict.fromkeys(self._index[k] for k in close))[:limit]
+
+
+def sources(extra_dirs: Iterable[Path] = ()) -> list[Path]:
+    """The files ``load_catalog(extra_dirs)`` reads, in its order (folders that are not
+    there are left out: loading says so)."""
+    folders = [BUILTIN_DIR, *(Path(folder) for folder in extra_dirs)]
+    return [path for folder in folders if folder.is_dir() for path in _files(folder)]
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.y*ml"))
 
 
 def load_catalog(extra_dirs: Iterable[Path] = ()) -> Catalog:

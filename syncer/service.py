@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from sop_models import Catalog, load_catalog
+from sop_models import Catalog
+from syncer import kept
 from syncer.backends import Backend
 from syncer.config import Config, ConfigError
 from syncer.cycle import Report
@@ -63,7 +64,7 @@ def make_rules(config: Config, catalogs: Catalogs | None = None) -> Rules:
     folders = tuple(config.sop.folders)
     catalogs = {} if catalogs is None else catalogs
     if folders not in catalogs:
-        catalogs[folders] = load_catalog(config.sop.folders)
+        catalogs[folders] = kept.catalog(config.worker.state_file, config.sop.folders)
     catalog = catalogs[folders]
     calendar = config.calendar.build()
     return Rules(

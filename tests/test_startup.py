@@ -4,7 +4,8 @@ A cron sync is a fresh process whose start-up costs more than its cycle of a sma
 office. A workbook office has no use for Google's libraries (google-auth, requests and
 what they bring), a Google sheet none for openpyxl, a cycle none for the PDF library, and
 the calendar needs Indonesia's holidays, not the 250 countries of the ``holidays``
-package. Each sync here runs as cron runs it, the console script's ``main`` in a process
+package; nor, once a sync has kept the SOP catalog it validated, does the next one read
+the SOP files' YAML again (``syncer.kept``). Each sync here runs as cron runs it, the console script's ``main`` in a process
 of its own, which then lists the modules it had imported. (What it costs is measured by
 ``python -m bench.startup``.)
 """
@@ -58,6 +59,7 @@ def test_a_cron_sync_loads_its_own_backend_only(sheet):
 
     assert packages(modules, *NOT_FOR[sheet.kind]) == []
     assert packages(modules, "reportlab") == []
+    assert packages(modules, "yaml") == []  # the catalog the first sync kept
     countries = [m for m in modules if m.startswith("holidays.countries.")]
     assert countries == ["holidays.countries.indonesia"]
     assert sheet.table()[1]["Langkah"] == 3  # the cycle did its work
