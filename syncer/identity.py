@@ -78,9 +78,14 @@ def reconcile(
         ]
 
     # No row is waiting for this ID: staff edited or deleted its row; keep it where it is.
-    cleared = frozenset(d for d in pending if not candidates(d))
-    for doc_id in cleared:
-        settled[doc_id] = replace(pending.pop(doc_id), claim="")
+    # A row waits while its own ID is pending; once that claim is cleared it waits no more,
+    # so clearing goes on until no claim is left without a row: the next cycle has no
+    # claim left to clear, and writes nothing more.
+    cleared: set[str] = set()
+    while moot := [d for d in pending if not candidates(d)]:
+        for doc_id in moot:
+            settled[doc_id] = replace(pending.pop(doc_id), claim="")
+        cleared.update(moot)
     placed: dict[int, str] = {}
     for doc_id in sorted(pending):
         free = [i for i in candidates(doc_id) if i not in placed]
@@ -92,7 +97,7 @@ def reconcile(
         if x in pending and i not in placed:  # a misplaced write overwrote this row's ID
             id_writes[i] = final[i] = _previous_id(prints[i], records, set(final))
     fixed = [replace(row, id=id_writes[i]) if i in id_writes else row for i, row in enumerate(rows)]
-    return Reconciled(fixed, prints, id_writes, settled, cleared)
+    return Reconciled(fixed, prints, id_writes, settled, frozenset(cleared))
 
 
 def _previous_id(print_: str, records: Mapping[str, Record], on_sheet: set[str]) -> str:

@@ -5,8 +5,9 @@ office. A workbook office has no use for Google's libraries (google-auth, reques
 what they bring), a Google sheet none for openpyxl, a cycle none for the PDF library, and
 the calendar needs Indonesia's holidays, not the 250 countries of the ``holidays``
 package; nor, once a sync has kept the SOP catalog it validated, does the next one read
-the SOP files' YAML again (``syncer.kept``). Each sync here runs as cron runs it, the console script's ``main`` in a process
-of its own, which then lists the modules it had imported. (What it costs is measured by
+the SOP files' YAML again (``syncer.kept``). Each sync here runs as cron runs it, the
+console script's ``main`` in a process of its own, which then lists the modules it had
+imported. (What it costs is measured by
 ``python -m bench.startup``.)
 """
 
