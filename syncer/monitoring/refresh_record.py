@@ -43,9 +43,7 @@ class RefreshRecord:
         if sheet not in self.known and self.path is not None and self.path.exists():
             try:
                 with closing(sqlite3.connect(self.path)) as db:
-                    row = db.execute(
-                        "SELECT due FROM kinerja_due WHERE sheet = ?", (sheet,)
-                    ).fetchone()
+                    row = _kept_due(db, sheet)
             except sqlite3.Error as exc:
                 self._warn("read", exc)
                 return None
@@ -82,6 +80,20 @@ class RefreshRecord:
                 reason=str(exc),
             )
             self.warned = True
+
+
+def _kept_due(db: sqlite3.Connection, sheet: str) -> tuple[object, ...] | None:
+    """The row kept for ``sheet``; None also in a state file that has no such table yet
+    (the file also keeps what others keep there: the last cycles, the SOP catalog)."""
+    known = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kinerja_due'"
+    ).fetchone()
+    if known is None:
+        return None
+    row: tuple[object, ...] | None = db.execute(
+        "SELECT due FROM kinerja_due WHERE sheet = ?", (sheet,)
+    ).fetchone()
+    return row
 
 
 def _moment(text: object) -> datetime | None:
