@@ -29,7 +29,9 @@ from syncer import contract as c
 from syncer import views
 from syncer.backends import CellWrite, Changes
 from syncer.backends.xlsx import XlsxBackend
+from syncer.backends.xlsx_looks import Look, Typeface
 from syncer.backends.xlsx_package import Unpatchable, rewrite
+from syncer.backends.xlsx_styles import PART, StyleBook
 from syncer.backends.xlsx_whole import write_whole
 from syncer.backends.xlsx_write import patched
 from syncer.engine import EntryKind, HistoryEntry, Record
@@ -446,11 +448,8 @@ def test_a_workbook_whose_font_list_is_empty_is_refused_whole(tmp_path):
 
     fontless = re.sub(rb"<fonts\b.*?</fonts>", b'<fonts count="0" />', styles, flags=re.S)
     broken = rewrite(data, {"xl/styles.xml": fontless})
-    from syncer.backends.xlsx_styles import PART, StyleBook
-    from syncer.backends.xlsx_styles import Look as StyleLook
-
     book_styles = StyleBook(_xml(broken, PART))
-    book_styles.style_id(0, "x", StyleLook(font=Font(name="Arial", b=True)))
+    book_styles.style_id(0, "x", Look(font=Typeface("Arial", 10, bold=True)))
     with pytest.raises(Unpatchable):
         book_styles.xml()
 

@@ -15,18 +15,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from syncer import contract as c
 from syncer import layout, views
+from syncer.backends.xlsx_looks import Align, Solid, Typeface, column_look, tab_look, wrapped_cells
 from syncer.backends.xlsx_rows import fit_height
-from syncer.backends.xlsx_styles import Look
 from syncer.meta import MetaArea, placed
 
-FONT = layout.FONT
-BASE_FONT = Font(name=FONT, sz=layout.FONT_SIZE, family=2)
+BASE_FONT = Font(name=layout.FONT, sz=layout.FONT_SIZE, family=2)
 """The workbook's own font (``xlsx_layout``): every cell without a font of its own."""
-HEADER_FONT = Font(name=FONT, sz=layout.FONT_SIZE, bold=True)
-TITLE_FONT = Font(name=FONT, sz=layout.FONT_SIZE + 2, bold=True)
-GREY_FILL = PatternFill("solid", start_color=layout.HEADER_FILL, end_color=layout.HEADER_FILL)
-TOP = Alignment(vertical="top")
-NUMBER_FORMATS = layout.PATTERNS
 
 
 AnyCell: TypeAlias = "Cell | MergedCell"
@@ -57,22 +51,27 @@ def sheet_values(sheet: Worksheet) -> list[list[object]]:
 
 
 @cache
-def look(col: layout.Column) -> tuple[str | None, Alignment]:
-    """A column's number format (None: any) and alignment: top, centred or wrapped."""
-    number = NUMBER_FORMATS[col.format] if col.format is not None else None
-    alignment = Alignment(
-        vertical="top",
-        horizontal="center" if col.centred else None,
-        wrap_text=True if col.wrap else None,
+def alignment_of(align: Align) -> Alignment:
+    """A look's alignment as openpyxl's (kept: openpyxl hashes it for every cell given it)."""
+    return Alignment(
+        horizontal=align.horizontal, vertical=align.vertical, wrap_text=True if align.wrap else None
     )
-    return number, alignment
 
 
 @cache
-def column_look(col: layout.Column) -> Look:
-    """What writing a cell of the column sets besides its value (``Looks.set``)."""
-    number, alignment = look(col)
-    return Look(number=number, alignment=alignment)
+def font_of(face: Typeface) -> Font:
+    return Font(name=face.name, sz=face.size, bold=face.bold)
+
+
+@cache
+def fill_of(fill: Solid) -> PatternFill:
+    return PatternFill("solid", start_color=fill.colour, end_color=fill.colour)
+
+
+def look(col: layout.Column) -> tuple[str | None, Alignment]:
+    """A column's number format (None: any) and alignment (``xlsx_looks.column_look``)."""
+    given = column_look(col)
+    return given.number, alignment_of(given.alignment or Align())
 
 
 class Looks:
@@ -141,47 +140,11 @@ def write_tab(book: Workbook, title: str, grid: views.Grid) -> None:
         fit_height(sheet, r, wrapped_cells(row, hidden))
 
 
-def wrapped_cells(row: list[views.Styled], hidden: tuple[int, ...]) -> list[int]:
-    """The columns (0-based) of a worker tab's row whose text wraps, and so sets its height."""
-    return [i for i, x in enumerate(row) if wrapped_in_tab(x, i) and i not in hidden]
-
-
-def wrapped_in_tab(styled: views.Styled, column: int) -> bool:
-    """Long text of a worker tab wraps (a title or a centred code runs on)."""
-    return (
-        isinstance(styled.value, str)
-        and len(styled.value) > 20
-        and styled.style != views.TITLE
-        and not views.centred(styled.value, styled.style, column)
-    )
-
-
-def tab_look(value: object, style: str, column: int) -> Look:
-    """How a worker tab shows a cell of value ``value`` in ``column`` (0-based), styled
-    ``style`` (``views``: a title, a header, a total, a code or a Status)."""
-    if style == views.TITLE:
-        return Look(font=TITLE_FONT)
-    font: Font | None = None
-    fill: PatternFill | None = None
-    if style in (views.HEADER, views.TOTAL):
-        font, fill = HEADER_FONT, GREY_FILL
-    elif style in c.STATUS_COLOURS:
-        colour = c.STATUS_COLOURS[c.Status(style)]
-        fill = PatternFill("solid", start_color=colour, end_color=colour)
-    centred = views.centred(value, style, column)
-    alignment = Alignment(
-        vertical="top",
-        horizontal="center" if centred else None,
-        wrap_text=True if wrapped_in_tab(views.Styled(value, style), column) else None,
-    )
-    return Look(alignment=alignment, font=font, fill=fill)
-
-
 def _style(cell: AnyCell, style: str) -> None:
     look = tab_look(cell.value, style, (cell.column or 1) - 1)
     if look.font is not None:
-        cell.font = look.font
+        cell.font = font_of(look.font)
     if look.fill is not None:
-        cell.fill = look.fill
+        cell.fill = fill_of(look.fill)
     if look.alignment is not None:
-        cell.alignment = look.alignment
+        cell.alignment = alignment_of(look.alignment)

@@ -28,15 +28,16 @@ from syncer import contract as c
 from syncer import layout, meta, views
 from syncer.backends.xlsx_cells import (
     BASE_FONT,
-    GREY_FILL,
-    HEADER_FONT,
     AnyCell,
     Looks,
+    fill_of,
+    font_of,
     look,
     sheet_values,
     write_meta,
     write_tab,
 )
+from syncer.backends.xlsx_looks import GREY_FILL, HEADER_FONT
 from syncer.engine import Rules
 from syncer.meta import MetaArea
 
@@ -236,7 +237,7 @@ def _table(
 
 def _header_style(cell: AnyCell, col: layout.Column) -> bool:
     """Give a header its look (bold; a worker column's grey and note); True if it changed."""
-    font = WORKER_FONT if col.worker else HEADER_FONT
+    font = WORKER_FONT if col.worker else font_of(HEADER_FONT)
     fill = _rgb(cell.fill.fgColor) if col.worker else None
     current = (cell.font.name, bool(cell.font.b), bool(cell.font.i), _rgb(cell.font.color), fill)
     wanted = (
@@ -251,7 +252,7 @@ def _header_style(cell: AnyCell, col: layout.Column) -> bool:
         return False
     cell.font = font
     if col.worker:
-        cell.fill = GREY_FILL
+        cell.fill = fill_of(GREY_FILL)
         if note_missing:
             cell.comment = Comment(layout.WORKER_NOTE, "sopsync", width=260, height=70)
     cell.alignment = Alignment(vertical="center", horizontal="center" if col.centred else None)

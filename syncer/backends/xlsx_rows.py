@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
-
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from syncer import layout
+
+if TYPE_CHECKING:  # only a whole save sizes an openpyxl sheet's rows; a cycle imports no openpyxl
+    from openpyxl.worksheet.worksheet import Worksheet
 
 LINE_POINTS = 12.75
 """The height of one line of Arial 10 in a row (Excel's default row height for it)."""

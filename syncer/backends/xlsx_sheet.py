@@ -15,14 +15,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.compat import safe_string
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import column_index_from_string, range_boundaries
-from openpyxl.utils.datetime import to_excel
-
+from syncer.backends.xlsx_looks import Look
 from syncer.backends.xlsx_package import Unpatchable
-from syncer.backends.xlsx_styles import Look, StyleBook
+from syncer.backends.xlsx_spelling import (
+    ILLEGAL_CHARACTERS,
+    column_index,
+    column_letter,
+    excel_serial,
+    number_text,
+    range_bounds,
+)
+from syncer.backends.xlsx_styles import StyleBook
 
 MAX_TEXT = 32_767
 """The longest text a cell holds (openpyxl cuts longer text there too)."""
@@ -201,7 +204,7 @@ class Sheet:
                 attrs = b' r="%d"' % number + attrs
         height = heights.get(number)
         if height is not None:
-            attrs += b' ht="%s" customHeight="1"' % safe_string(height).encode()
+            attrs += b' ht="%s" customHeight="1"' % number_text(height).encode()
         if cells:
             content = self._cells(content, number, cells)
         return b"<row%s>%s</row>" % (attrs, content)
@@ -216,7 +219,7 @@ class Sheet:
             ref = _CELL_REF.search(found.group(1))
             if ref is None or int(ref.group(2)) != number:
                 raise Unpatchable(f"a cell of row {number} has no place of its own")
-            col = column_index_from_string(ref.group(1).decode())
+            col = column_index(ref.group(1).decode())
             if col <= last:
                 raise Unpatchable(f"the cells of row {number} are out of order")
             last = col
@@ -236,7 +239,7 @@ class Sheet:
     def _cell(self, number: int, col: int, write: Write, base: int) -> bytes:
         value = None if write.value == "" else write.value
         style = self.styles.style_id(base, value, write.look, write.dated)
-        return cell_xml(f"{get_column_letter(col)}{number}", value, style, self.epoch)
+        return cell_xml(f"{column_letter(col)}{number}", value, style, self.epoch)
 
 
 def cell_xml(ref: str, value: object, style: int, epoch: datetime) -> bytes:
@@ -245,17 +248,17 @@ def cell_xml(ref: str, value: object, style: int, epoch: datetime) -> bytes:
     if value is None:
         return f'{attrs} t="n" />'.encode() if style else b""
     if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+        text = ILLEGAL_CHARACTERS.sub("", value)[:MAX_TEXT]
         stripped = text.strip()
         space = ' xml:space="preserve"' if stripped and stripped != text else ""
         return f'{attrs} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'.encode()
     if isinstance(value, bool):
         return f'{attrs} t="b"><v>{int(value)}</v></c>'.encode()
     if isinstance(value, int | float):
-        return f'{attrs} t="n"><v>{safe_string(value)}</v></c>'.encode()
+        return f'{attrs} t="n"><v>{number_text(value)}</v></c>'.encode()
     if isinstance(value, datetime | date | time | timedelta):
-        serial = to_excel(value, epoch)
-        return f'{attrs} t="n"><v>{safe_string(serial)}</v></c>'.encode()
+        serial = excel_serial(value, epoch)
+        return f'{attrs} t="n"><v>{number_text(serial)}</v></c>'.encode()
     raise TypeError(f"cannot write {value!r} in a cell")
 
 
@@ -272,13 +275,13 @@ def _dimension(xml: bytes, bounds: tuple[int, int, int, int], extend: bool) -> b
     first_col, first_row, last_col, last_row = bounds
     if extend:
         try:
-            was = range_boundaries(found.group(2).decode())
+            was = range_bounds(found.group(2).decode())
         except (TypeError, ValueError):
             was = (None, None, None, None)
         if all(was):
             low_col, low_row, high_col, high_row = (int(x or 0) for x in was)
             first_col, first_row = min(first_col, low_col), min(first_row, low_row)
             last_col, last_row = max(last_col, high_col), max(last_row, high_row)
-    first, last = get_column_letter(first_col), get_column_letter(last_col)
+    first, last = column_letter(first_col), column_letter(last_col)
     ref = f"{first}{first_row}:{last}{last_row}"
     return xml[: found.start(2)] + ref.encode() + xml[found.end(2) :]

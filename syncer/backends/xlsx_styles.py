@@ -12,59 +12,42 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
-from typing import TypeVar
+from datetime import datetime
+from functools import cache
+from typing import cast
 from xml.etree.ElementTree import Element, ParseError, fromstring, tostring
 
-from openpyxl.styles import Alignment, Font, Protection
-from openpyxl.styles.cell_style import CellStyle
-from openpyxl.styles.fills import Fill
-from openpyxl.styles.numbers import (
+from syncer import contract as c
+from syncer.backends.xlsx_looks import Align, Look, Solid, Typeface
+from syncer.backends.xlsx_numbers import (
     BUILTIN_FORMATS,
-    BUILTIN_FORMATS_MAX_SIZE,
-    BUILTIN_FORMATS_REVERSE,
+    BUILTIN_IDS,
+    FIRST_OWN_ID,
+    TIME_FORMATS,
     is_date_format,
 )
-from openpyxl.xml.constants import SHEET_MAIN_NS
-
-from syncer import contract as c
 from syncer.backends.xlsx_package import Unpatchable
+from syncer.backends.xlsx_shown import Shown, attributes_xml, shown
+from syncer.backends.xlsx_spelling import number_text
 
 PART = "xl/styles.xml"
 """Where openpyxl, and so the read, finds a workbook's styles."""
+SHEET_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS = f"{{{SHEET_MAIN_NS}}}"
-_TIME_FORMATS: dict[type, str] = {
-    datetime: "yyyy-mm-dd h:mm:ss",
-    date: "yyyy-mm-dd",
-    time: "h:mm:ss",
-    timedelta: "[hh]:mm:ss",
-}
-"""The number format openpyxl gives a cell that takes a date or a time and has none."""
-_T = TypeVar("_T", Font, Fill)
-_Shown = TypeVar("_Shown", Alignment, Protection)
-
-
-@dataclass(frozen=True, slots=True)
-class Look:
-    """What a write sets on a cell besides its value; None keeps the cell's own."""
-
-    number: str | None = None
-    alignment: Alignment | None = None
-    font: Font | None = None
-    fill: Fill | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class _Format:
     """A cell format by what it shows. ``number`` is a format id of this workbook, or a
-    format code not yet given one."""
+    format code not yet given one; an alignment or protection that shows the default is
+    none (openpyxl does not tell them apart)."""
 
     number: int | str = 0
     font: int = 0
     fill: int = 0
     border: int = 0
-    alignment: Alignment | None = None
-    protection: Protection | None = None
+    alignment: Shown = ()
+    protection: Shown = ()
     parent: int = 0
     quote: bool = False
     pivot: bool = False
@@ -88,8 +71,8 @@ class StyleBook:
         self.codes: dict[int, str] = {}
         for item in root.iterfind(f"{_NS}numFmts/{_NS}numFmt"):
             self.codes[int(item.get("numFmtId", "0"))] = item.get("formatCode", "")
-        self.fonts = [Font.from_tree(el) for el in root.iterfind(f"{_NS}fonts/{_NS}font")]
-        self.fills = [Fill.from_tree(el) for el in root.iterfind(f"{_NS}fills/{_NS}fill")]
+        self.fonts = [shown(el) for el in root.iterfind(f"{_NS}fonts/{_NS}font")]
+        self.fills = [shown(el) for el in root.iterfind(f"{_NS}fills/{_NS}fill")]
         self.formats = [_read_xf(el) for el in root.iterfind(f"{_NS}cellXfs/{_NS}xf")]
         if not self.formats:
             raise Unpatchable("the styles part has no cell formats")
@@ -117,7 +100,7 @@ class StyleBook:
         if base >= len(self.formats):
             raise Unpatchable(f"a cell points at cell format {base}, which is not there")
         fmt = self.formats[base] if base else _PLAIN
-        wanted = _TIME_FORMATS.get(type(value))
+        wanted = TIME_FORMATS.get(type(value))
         if wanted is not None and not is_date_format(self.code(fmt.number)):
             fmt = replace(fmt, number=wanted)
         if dated and isinstance(value, datetime):
@@ -125,11 +108,11 @@ class StyleBook:
         if look.number is not None:
             fmt = replace(fmt, number=look.number)
         if look.alignment is not None:
-            fmt = replace(fmt, alignment=_normal(look.alignment))
+            fmt = replace(fmt, alignment=_alignment(look.alignment))
         if look.font is not None:
-            fmt = replace(fmt, font=self._member("fonts", self.fonts, look.font))
+            fmt = replace(fmt, font=self._member("fonts", self.fonts, _font_xml(look.font)))
         if look.fill is not None:
-            fmt = replace(fmt, fill=self._member("fills", self.fills, look.fill))
+            fmt = replace(fmt, fill=self._member("fills", self.fills, _fill_xml(look.fill)))
         if isinstance(fmt.number, str):
             fmt = replace(fmt, number=self._number_id(fmt.number))
         if fmt == _PLAIN:
@@ -145,27 +128,28 @@ class StyleBook:
         """A number format's code."""
         if isinstance(number, str):
             return number
-        known: str = self.codes.get(number) or BUILTIN_FORMATS.get(number, "General")
-        return known
+        return self.codes.get(number) or BUILTIN_FORMATS.get(number, "General")
 
     def _number_id(self, code: str) -> int:
-        builtin: int | None = BUILTIN_FORMATS_REVERSE.get(code)
+        builtin = BUILTIN_IDS.get(code)
         if builtin is not None:
             return builtin
         for number, known in self.codes.items():
             if known == code:
                 return number
-        number = max([int(BUILTIN_FORMATS_MAX_SIZE) - 1, *self.codes]) + 1
+        number = max([FIRST_OWN_ID - 1, *self.codes]) + 1
         self.codes[number] = code
         self._add("numFmts", _element_xml(Element("numFmt", numFmtId=str(number), formatCode=code)))
         return number
 
-    def _member(self, tag: str, items: list[_T], item: _T) -> int:
+    def _member(self, tag: str, items: list[Shown], xml: bytes) -> int:
+        """The index of the font or fill ``xml`` in ``items`` (its list), added if absent."""
+        item = _shown_xml(xml)
         for index, known in enumerate(items):
             if known == item:
                 return index
         items.append(item)
-        self._add(tag, _element_xml(item.to_tree()))
+        self._add(tag, xml)
         return len(items) - 1
 
     def _add(self, tag: str, xml: bytes) -> None:
@@ -193,17 +177,49 @@ def _read_xf(el: Element) -> _Format:
         font=int(el.get("fontId", "0")),
         fill=int(el.get("fillId", "0")),
         border=int(el.get("borderId", "0")),
-        alignment=None if alignment is None else _normal(Alignment.from_tree(alignment)),
-        protection=None if protection is None else _normal(Protection.from_tree(protection)),
+        alignment=() if alignment is None else _shown_default(shown(alignment)),
+        protection=() if protection is None else _shown_default(shown(protection)),
         parent=int(el.get("xfId", "0") or 0),
         quote=_true(el.get("quotePrefix")),
         pivot=_true(el.get("pivotButton")),
     )
 
 
-def _normal(item: _Shown) -> _Shown | None:
-    """None for the default alignment or protection (openpyxl does not tell them apart)."""
-    return None if item == type(item)() else item
+def _shown_default(form: Shown) -> Shown:
+    """An alignment or protection showing only defaults, as none (``_Format``)."""
+    return form if len(form) > 1 else ()
+
+
+@cache
+def _shown_xml(xml: bytes) -> Shown:
+    return shown(fromstring(xml))
+
+
+@cache
+def _alignment(align: Align) -> Shown:
+    attrs = {"horizontal": align.horizontal, "vertical": align.vertical}
+    if align.wrap:
+        attrs["wrapText"] = "1"
+    el = Element("alignment", {k: v for k, v in attrs.items() if v is not None})
+    return _shown_default(shown(el))
+
+
+def _font_xml(face: Typeface) -> bytes:
+    """A font as openpyxl writes it."""
+    bold = b'<b val="1" />' if face.bold else b""
+    size = number_text(face.size).encode()
+    return b'<font><name val="%s" />%s<sz val="%s" /></font>' % (_attr(face.name), bold, size)
+
+
+def _fill_xml(fill: Solid) -> bytes:
+    """A fill of one colour as openpyxl writes it."""
+    rgb = _attr(fill.colour if len(fill.colour) == 8 else "00" + fill.colour)
+    colours = b'<fgColor rgb="%s" /><bgColor rgb="%s" />' % (rgb, rgb)
+    return b'<fill><patternFill patternType="solid">%s</patternFill></fill>' % colours
+
+
+def _attr(text: str) -> bytes:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;").encode()
 
 
 def _true(text: str | None) -> bool:
@@ -220,19 +236,27 @@ def _applies(el: Element) -> bool:
 
 
 def _xf_xml(fmt: _Format) -> bytes:
+    """A cell format as openpyxl writes it."""
     assert isinstance(fmt.number, int)
-    xf = CellStyle(
-        numFmtId=fmt.number,
-        fontId=fmt.font,
-        fillId=fmt.fill,
-        borderId=fmt.border,
-        xfId=fmt.parent,
-        quotePrefix=fmt.quote or None,
-        pivotButton=fmt.pivot or None,
-        alignment=fmt.alignment,
-        protection=fmt.protection,
-    )
-    return _element_xml(xf.to_tree())
+    attrs = f'numFmtId="{fmt.number}" fontId="{fmt.font}" fillId="{fmt.fill}"'
+    attrs += f' borderId="{fmt.border}"'
+    if fmt.alignment:
+        attrs += ' applyAlignment="1"'
+    if fmt.protection:
+        attrs += ' applyProtection="1"'
+    if fmt.pivot:
+        attrs += ' pivotButton="1"'
+    if fmt.quote:
+        attrs += ' quotePrefix="1"'
+    body = b"".join(_part_xml(form) for form in (fmt.alignment, fmt.protection) if form)
+    head = f'<xf {attrs} xfId="{fmt.parent}"'.encode()
+    return head + (b">" + body + b"</xf>" if body else b" />")
+
+
+def _part_xml(form: Shown) -> bytes:
+    """An alignment or protection of a format, from what it shows."""
+    tag, *attrs = form
+    return attributes_xml(str(tag), cast(list[tuple[str, object]], attrs))
 
 
 def _element_xml(el: Element) -> bytes:

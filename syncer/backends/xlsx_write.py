@@ -20,7 +20,7 @@ from syncer import contract as c
 from syncer import layout
 from syncer.backends import Changes, Table
 from syncer.backends import xlsx_styles as styles
-from syncer.backends.xlsx_cells import column_look, tab_look, wrapped_cells
+from syncer.backends.xlsx_looks import column_look, tab_look, wrapped_cells
 from syncer.backends.xlsx_package import inflate, rewrite
 from syncer.backends.xlsx_rows import row_height
 from syncer.backends.xlsx_sheet import Sheet, Write
