@@ -353,6 +353,43 @@ def test_only_the_formats_a_write_lacks_are_added_to_the_styles(offices, tmp_pat
     assert _list(new, "fonts") == _list(old, "fonts")
 
 
+def _respelled_styles(styles: bytes) -> bytes:
+    """The styles part as another program may spell the same formats: attributes in
+    another order, flags and sizes spelled otherwise, defaults spelled out."""
+    import re
+
+    styles = re.sub(rb'<b val="1" ?/>', b"<b />", styles)
+    styles = re.sub(rb'<sz val="(\d+)" ?/>', rb'<sz val="\1.0" />', styles)
+    styles = styles.replace(b"<font>", b'<font><i val="0" />')
+    styles = re.sub(rb"(<fgColor [^>]*/>)(<bgColor [^>]*/>)", rb"\2\1", styles)
+    styles = re.sub(rb'rgb="00([0-9A-F]{6})"', rb'rgb="\1"', styles)
+
+    def alignment(found: re.Match[bytes]) -> bytes:
+        attrs = re.findall(rb'\s(\w+="[^"]*")', found.group(1))
+        attrs = [x.replace(b'wrapText="1"', b'wrapText="true"') for x in reversed(attrs)]
+        return b"<alignment %s />" % b" ".join([b'indent="0"', *attrs])
+
+    return re.sub(rb"<alignment\b([^>]*?)\s*/>", alignment, styles)
+
+
+def test_formats_a_workbook_spells_otherwise_are_reused_not_added_again(offices, tmp_path):
+    data = offices["openpyxl"]
+    changes = Changes(
+        cells=[CellWrite(0, c.PESAN, "Pesan yang panjang sekali untuk dibaca pimpinan")],
+        tabs={"Ringkasan": [[views.Styled("Ringkasan", views.TITLE)],
+                            [views.Styled("Status", views.HEADER), views.Styled(3, views.TOTAL)],
+                            [views.Styled("Terlambat", c.Status.TERLAMBAT.value)]]},
+    )  # fmt: skip
+    data = patched(data, changes, _read(data, tmp_path).found, ZONE)  # every format it needs
+    styles = _respelled_styles(_xml(data, PART))
+    assert styles != _xml(data, PART) and b'indent="0"' in styles and b"<b />" in styles
+    respelled = rewrite(data, {PART: styles})
+    basis = _read(respelled, tmp_path)
+    ours = patched(respelled, changes, basis.found, ZONE)
+    assert _xml(ours, PART) == styles  # nothing added
+    assert_same_workbook(ours, reference(respelled, changes, basis))
+
+
 def _list(styles: bytes, tag: str) -> bytes:
     """The items of one list of a styles part."""
     import re
