@@ -23,8 +23,9 @@ Shown = tuple[object, ...]
 _Read = Callable[[str | None], object]
 
 
-def _flag(text: str | None) -> object:
-    """openpyxl's reading of a flag; a bare flag element (``<b/>``) is set."""
+def flag(text: str | None) -> object:
+    """openpyxl's reading of a flag (anything but ``false``, ``f``, ``0`` or nothing is
+    set); a bare flag element (``<b/>``) is set."""
     if text is None:
         return True
     return False if text in ("false", "f", "0") else bool(text)
@@ -58,9 +59,9 @@ _FONT: dict[str, tuple[_Read, object]] = {
     "charset": (_int, None),
     "family": (_float, None),
     "sz": (_float, None),
-    "b": (_flag, False),
-    "i": (_flag, False),
-    **{flag: (_flag, None) for flag in ("strike", "outline", "shadow", "condense", "extend")},
+    "b": (flag, False),
+    "i": (flag, False),
+    **{name: (flag, None) for name in ("strike", "outline", "shadow", "condense", "extend")},
     "u": (_underline, None),
     "vertAlign": (_choice, None),
     "scheme": (_choice, None),
@@ -71,14 +72,14 @@ _ALIGNMENT: dict[str, tuple[_Read, object]] = {
     "horizontal": (_choice, None),
     "vertical": (_choice, None),
     "textRotation": (_int, 0),
-    "wrapText": (_flag, False),
-    "shrinkToFit": (_flag, False),
+    "wrapText": (flag, False),
+    "shrinkToFit": (flag, False),
     "indent": (_float, 0),
     "relativeIndent": (_float, 0),
-    "justifyLastLine": (_flag, False),
+    "justifyLastLine": (flag, False),
     "readingOrder": (_float, 0),
 }
-_PROTECTION: dict[str, tuple[_Read, object]] = {"locked": (_flag, True), "hidden": (_flag, False)}
+_PROTECTION: dict[str, tuple[_Read, object]] = {"locked": (flag, True), "hidden": (flag, False)}
 _NO_COLOUR: Shown = ("rgb", "00000000", 0.0)
 """What a pattern fill's colour is when it gives none (black, as openpyxl reads it)."""
 
@@ -147,7 +148,7 @@ def _colour(el: Element) -> Shown:
     attrs = {k: v for k, v in el.attrib.items() if not k.startswith("{")}
     tint = _float(attrs.pop("tint", "0"))
     chosen: tuple[str, object] | None = None
-    for kind, read in (("indexed", _int), ("theme", _int), ("auto", _flag)):
+    for kind, read in (("indexed", _int), ("theme", _int), ("auto", flag)):
         if kind in attrs:
             chosen = (kind, read(attrs[kind]))
             break
@@ -168,11 +169,12 @@ def _spelled(el: Element) -> Shown:
 
 def attributes_xml(tag: str, items: Iterable[tuple[str, object]]) -> bytes:
     """An element of attributes only (an alignment, a protection) as its form gives them."""
-    attrs = "".join(f' {name}="{_spell(value)}"' for name, value in items)
+    attrs = "".join(f' {name}="{attribute_text(value)}"' for name, value in items)
     return f"<{tag}{attrs} />".encode()
 
 
-def _spell(value: object) -> str:
+def attribute_text(value: object) -> str:
+    """A value as an attribute spells it: a flag as 1 or 0, a number as openpyxl writes it."""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, int | float):

@@ -27,7 +27,7 @@ from syncer.backends.xlsx_numbers import (
     is_date_format,
 )
 from syncer.backends.xlsx_package import Unpatchable
-from syncer.backends.xlsx_shown import Shown, attributes_xml, shown
+from syncer.backends.xlsx_shown import Shown, attribute_text, attributes_xml, flag, shown
 from syncer.backends.xlsx_spelling import number_text
 
 PART = "xl/styles.xml"
@@ -219,18 +219,18 @@ def _fill_xml(fill: Solid) -> bytes:
 
 
 def _attr(text: str) -> bytes:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;").encode()
+    return attribute_text(text).encode()
 
 
 def _true(text: str | None) -> bool:
-    return text in ("1", "true")
+    return text is not None and bool(flag(text))
 
 
 def _applies(el: Element) -> bool:
     """A format whose alignment and protection show: one that says not to apply them
     (``applyAlignment="0"``) is not the format a write asks for."""
-    for part, flag in (("alignment", "applyAlignment"), ("protection", "applyProtection")):
-        if el.find(f"{_NS}{part}") is not None and el.get(flag) in ("0", "false"):
+    for part, applied in (("alignment", "applyAlignment"), ("protection", "applyProtection")):
+        if el.find(f"{_NS}{part}") is not None and el.get(applied) in ("0", "false"):
             return False
     return True
 
