@@ -1,7 +1,7 @@
-"""The part-by-part write's own spelling of what openpyxl spells (``xlsx_spelling``,
-``xlsx_numbers``) and its reading of style elements (``xlsx_shown``), held to openpyxl's
-own over generated inputs: a cell it writes must read back as openpyxl would have left it,
-and a format it reuses must be one openpyxl reads as the one it wanted."""
+"""The part-by-part write's own spelling of what openpyxl spells (``xlsx_spelling``, the
+number formats of ``xlsx_styles``) and its reading of style elements (``xlsx_shown``), held
+to openpyxl's own over generated inputs: a cell it writes must read back as openpyxl would
+have left it, and a format it reuses must be one openpyxl reads as the one it wanted."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, to_excel
 
-from syncer.backends import xlsx_numbers, xlsx_spelling
+from syncer.backends import xlsx_spelling, xlsx_styles
 from syncer.backends.xlsx_shown import shown
 
 
@@ -87,11 +87,11 @@ def test_the_characters_a_cell_cannot_hold_are_openpyxls(text):
 
 @given(st.one_of(st.sampled_from(list(BUILTIN_FORMATS.values())), st.text('dmyhs0#.;"[]\\_ @')))
 def test_date_formats_are_openpyxls(code):
-    assert xlsx_numbers.is_date_format(code) == is_date_format(code)
+    assert xlsx_styles.is_date_format(code) == is_date_format(code)
 
 
 def test_the_built_in_formats_are_openpyxls():
-    assert xlsx_numbers.BUILTIN_FORMATS == BUILTIN_FORMATS
+    assert xlsx_styles.BUILTIN_FORMATS == BUILTIN_FORMATS
 
 
 # --- style elements by what they show --------------------------------------------------------
