@@ -30,6 +30,7 @@ from syncer.runlock import held, lock_path
 from tests.sheets import XlsxSheet, run_cli, said
 
 MON = "2026-11-30T08:00"
+CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 
 
 @pytest.fixture
@@ -82,6 +83,19 @@ def test_a_text_file_named_xlsx_is_not_an_excel_workbook(tmp_path):
     assert result.code == 1 and said(result.err)
     assert f"sopsync: {path} is not an Excel workbook" in result.err
     assert path.read_text() == "Nama,Langkah\n"
+
+
+def test_a_zip_that_holds_no_workbook_is_not_read(tmp_path):
+    path = tmp_path / "kantor.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:  # a package, but of no spreadsheet
+        archive.writestr("[Content_Types].xml", f'<Types xmlns="{CONTENT_TYPES}"/>')
+    before = path.read_bytes()
+    result = run_cli("sync", "--workbook", path, "--now", MON)
+    assert result.code == 1 and said(result.err)
+    assert f"sopsync: cannot read workbook {path}: file contains no valid workbook part" in (
+        result.err
+    )
+    assert path.read_bytes() == before
 
 
 def cut_short(path: Path) -> bytes:

@@ -25,13 +25,15 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import ParseError
 
 import structlog
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from syncer.backends import BackendError, Busy, Changed, Misconfigured
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 log = structlog.get_logger("sopsync.workbook")
 
@@ -106,14 +108,16 @@ def parsing(path: Path) -> Iterator[None]:
                 f"workbook {path} does not read whole: another program may be writing it ({exc})"
             ) from exc
         raise BackendError(f"{path} is not an Excel workbook") from exc
-    except (InvalidFileException, KeyError) as exc:
+    except KeyError as exc:  # a part the workbook should have and has not
         raise BackendError(f"{path} is not an Excel workbook ({exc})") from exc
     except ValueError as exc:
         raise BackendError(f"cannot read workbook {path}: {exc}") from exc
 
 
 def load(path: Path, data: bytes | None = None) -> Workbook:
-    """The whole workbook (``data``: its bytes, already read)."""
+    """The whole workbook (``data``: its bytes, already read), loaded by openpyxl."""
+    from openpyxl import load_workbook  # its InvalidFileException is for file names only
+
     if data is None:
         data = read(path)
     with parsing(path):

@@ -14,7 +14,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import structlog
-from openpyxl import Workbook
 
 from syncer import contract as c
 from syncer import layout
@@ -47,6 +46,8 @@ class XlsxBackend:
     # --- init -------------------------------------------------------------------------------
 
     def init(self, rules: Rules) -> list[str]:
+        from openpyxl import Workbook
+
         from syncer.backends.xlsx_layout import prepare
 
         stat: workbook_file.Stamp | None = None
