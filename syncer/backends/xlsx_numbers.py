@@ -4,7 +4,8 @@ A number cell is a date when its style's number format shows a date or a time, a
 duration when the format counts elapsed time (``[h]:mm``); its value counts days from the
 workbook's epoch. The rules are openpyxl's own (3.1: ``openpyxl.styles.numbers``,
 ``openpyxl.utils.datetime``), restated so that the cycle's read needs no openpyxl and
-still reads every cell as a whole-workbook load does.
+still reads every cell as a whole-workbook load does; which formats show dates is
+``xlsx_styles.is_date_format``, shared with the write.
 """
 
 from __future__ import annotations
@@ -15,49 +16,6 @@ from datetime import date, datetime, time, timedelta
 WINDOWS_EPOCH = datetime(1899, 12, 30)
 MAC_EPOCH = datetime(1904, 1, 1)
 
-BUILTIN_FORMATS = {
-    0: "General",
-    1: "0",
-    2: "0.00",
-    3: "#,##0",
-    4: "#,##0.00",
-    5: '"$"#,##0_);("$"#,##0)',
-    6: '"$"#,##0_);[Red]("$"#,##0)',
-    7: '"$"#,##0.00_);("$"#,##0.00)',
-    8: '"$"#,##0.00_);[Red]("$"#,##0.00)',
-    9: "0%",
-    10: "0.00%",
-    11: "0.00E+00",
-    12: "# ?/?",
-    13: "# ??/??",
-    14: "mm-dd-yy",
-    15: "d-mmm-yy",
-    16: "d-mmm",
-    17: "mmm-yy",
-    18: "h:mm AM/PM",
-    19: "h:mm:ss AM/PM",
-    20: "h:mm",
-    21: "h:mm:ss",
-    22: "m/d/yy h:mm",
-    37: "#,##0_);(#,##0)",
-    38: "#,##0_);[Red](#,##0)",
-    39: "#,##0.00_);(#,##0.00)",
-    40: "#,##0.00_);[Red](#,##0.00)",
-    41: r'_(* #,##0_);_(* \(#,##0\);_(* "-"_);_(@_)',
-    42: r'_("$"* #,##0_);_("$"* \(#,##0\);_("$"* "-"_);_(@_)',
-    43: r'_(* #,##0.00_);_(* \(#,##0.00\);_(* "-"??_);_(@_)',
-    44: r'_("$"* #,##0.00_)_("$"* \(#,##0.00\)_("$"* "-"??_)_(@_)',
-    45: "mm:ss",
-    46: "[h]:mm:ss",
-    47: "mmss.0",
-    48: "##0.0E+0",
-    49: "@",
-}
-"""The number formats a workbook may use by id alone (ECMA-376 18.8.30, as openpyxl has them)."""
-
-# Quoted text and bracketed locales or colours are not date parts; [h], [mm], [ss] are.
-_NOT_DATE_PARTS = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')
-_DATE_PART = re.compile(r"(?<![_\\])[dmhysDMHYS]")
 _ELAPSED = re.compile(r"\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?", re.I)
 
 _ISO_MOMENT = re.compile(
@@ -68,13 +26,6 @@ _ISO_MOMENT = re.compile(
 _ISO_DURATION = re.compile(
     r"PT((?P<hours>\d+)H)?((?P<minutes>\d+)M)?((?P<seconds>\d+(\.\d{1,3})?)S)?"
 )
-
-
-def is_date_format(code: str | None) -> bool:
-    """Whether a number format shows a date or a time (its first section decides)."""
-    if code is None:
-        return False
-    return _DATE_PART.search(_NOT_DATE_PARTS.sub("", code.split(";")[0])) is not None
 
 
 def is_duration_format(code: str | None) -> bool:

@@ -28,14 +28,13 @@ from typing import Any
 from xml.etree.ElementTree import Element, fromstring, iterparse
 
 from syncer.backends.xlsx_numbers import (
-    BUILTIN_FORMATS,
     MAC_EPOCH,
     WINDOWS_EPOCH,
     from_iso,
     from_serial,
-    is_date_format,
     is_duration_format,
 )
+from syncer.backends.xlsx_styles import BUILTIN_FORMATS, is_date_format
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
