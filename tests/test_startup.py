@@ -2,13 +2,13 @@
 
 A cron sync is a fresh process whose start-up costs more than its cycle of a small
 office. A workbook office has no use for Google's libraries (google-auth, requests and
-what they bring), a Google sheet none for openpyxl, a cycle none for the PDF library, and
-the calendar needs Indonesia's holidays, not the 250 countries of the ``holidays``
-package; nor, once a sync has kept the SOP catalog it validated, does the next one read
-the SOP files' YAML again (``syncer.kept``). Each sync here runs as cron runs it, the
-console script's ``main`` in a process of its own, which then lists the modules it had
-imported. (What it costs is measured by
-``python -m bench.startup``.)
+what they bring), nor for openpyxl once ``init`` has laid the workbook out (its cycle
+reads and writes the workbook's parts itself); a Google sheet none for openpyxl; a cycle
+none for the PDF library. The calendar needs Indonesia's holidays, not the 250 countries
+of the ``holidays`` package; and once a sync has kept the SOP catalog it validated, the
+next one does not read the SOP files' YAML again (``syncer.kept``). Each sync here runs
+as cron runs it, the console script's ``main`` in a process of its own, which then lists
+the modules it had imported. (What it costs is measured by ``python -m bench.startup``.)
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ sys.exit(code)
 """
 
 NOT_FOR = {
-    "xlsx": ("google", "gspread", "requests", "urllib3", "cryptography"),
+    # A workbook's cycle reads and writes the parts it needs itself: openpyxl is for init
+    # and a workbook saved whole.
+    "xlsx": ("google", "gspread", "requests", "urllib3", "cryptography", "openpyxl"),
     "google": ("openpyxl",),
 }
 
