@@ -187,7 +187,10 @@ def startup(figures: dict[str, Any] | None) -> list[str]:
         "`python -c 'import openpyxl'` (the floor) runs before, between or after them (its",
         "place moves each round), and so does `python -c 'import gspread'`, the library the",
         "Google path cannot do without: each backend is also set against the bare import of",
-        f"its own library. Medians over {figures['rounds']} rounds of each whole",
+        "its own library; and so does a bare import of the other libraries a workbook's",
+        "cycle needs (`floor libraries`: pydantic with a model made, structlog, holidays,",
+        "hijridate and the standard library's modules it uses): what is above it is",
+        f"sopsync's own. Medians over {figures['rounds']} rounds of each whole",
         "process's CPU (user + system, from `wait4`) and wall time.",
         "",
         *_table(
