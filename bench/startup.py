@@ -64,15 +64,15 @@ FLOORS = {
     LIBRARIES: (
         "from pydantic import BaseModel\n"
         "class Model(BaseModel):\n    field: int = 0\n"
-        "import structlog, holidays, hijridate, sqlite3, tomllib, zoneinfo, argparse, json,"
-        " zipfile, xml.etree.ElementTree"
+        "import structlog, hijridate, sqlite3, tomllib, zoneinfo, argparse, json, zipfile,"
+        " xml.etree.ElementTree"
     ),
 }
 """The bare imports measured, by name; a command is set against the one of its backend.
 ``floor libraries``: what the workbook's cycle needs of other people's code, imported
-bare (pydantic with a model made, structlog, holidays and hijridate, and the standard
-library's modules for its state file, settings, zones, command line and parts): what
-is left above it is sopsync's own."""
+bare (pydantic with a model made, structlog, hijridate, and the standard library's
+modules for its state file, settings, zones, command line and parts; not ``holidays``,
+whose answers the state file keeps): what is left above it is sopsync's own."""
 
 
 def sopsync_command() -> list[str]:

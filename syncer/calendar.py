@@ -100,19 +100,26 @@ OFFICE_DAY_OFF = "Libur kantor"
 
 
 _SOURCES = {"public": OffSource.NATIONAL, "government": OffSource.CUTI_BERSAMA}
+COUNTRY = "ID"
+CATEGORIES = ("public", "government")
+"""The holidays a calendar counts unless told otherwise: Indonesia's national holidays and
+cuti bersama."""
+
+Listed = dict[int, tuple[str, OffSource]]
+"""Ordinal -> Indonesian name and source of the days off the ``holidays`` package lists."""
+Lister = Callable[[str, tuple[str, ...], int], Listed]
 
 
 @lru_cache(maxsize=256)
-def _package_holidays(
-    country: str, categories: tuple[str, ...], year: int
-) -> dict[int, tuple[str, OffSource]]:
-    """Ordinal -> Indonesian name and source of the days off the ``holidays`` package lists.
+def package_holidays(country: str, categories: tuple[str, ...], year: int) -> Listed:
+    """The days off the ``holidays`` package lists for ``country`` in ``year``.
 
     A date listed in several categories keeps the first category's name (public first).
     """
     import holidays
 
-    found: dict[int, tuple[str, OffSource]] = {}
+    _check_holidays(country, categories)
+    found: Listed = {}
     for category in sorted(categories, key=lambda each: each != "public"):
         listed = holidays.country_holidays(
             country, categories=(category,), years=year, language="id"
@@ -218,10 +225,13 @@ class WorkingCalendar:
     week: Week = DEFAULT_WEEK
     spans: tuple[HoursSpan, ...] = ()
     ramadan: Ramadan | None = Ramadan()
-    holiday_categories: tuple[str, ...] = ("public", "government")
+    holiday_categories: tuple[str, ...] = CATEGORIES
     extra_holidays: frozenset[date] = frozenset()
     office: tuple[tuple[date, OfficeDate], ...] = ()
-    country: str = "ID"
+    country: str = COUNTRY
+    lister: Lister = field(default=package_holidays, repr=False, compare=False)
+    """Where the days off the package lists come from: the package itself, or what keeps
+    its answers (``syncer.kept``)."""
 
     # Derived at construction and caches; not part of equality or the repr.
     _libur: frozenset[int] = field(init=False, repr=False, compare=False)
@@ -243,7 +253,10 @@ class WorkingCalendar:
                     f"{other.dates.first.isoformat()}; a day has one week of hours: "
                     "end one span before the next begins"
                 )
-        _check_holidays(self.country, self.holiday_categories)
+        if (self.country, self.holiday_categories) != (COUNTRY, CATEGORIES):
+            # What an admin set is checked now; the default is the package's own, and is
+            # checked when the package is first asked for a year's days off.
+            _check_holidays(self.country, self.holiday_categories)
         setattr_ = object.__setattr__  # the dataclass is frozen
         kinds = {day: entry.kind for day, entry in self.office}
         setattr_(self, "_libur", _ordinals(kinds, DayKind.LIBUR))
@@ -457,7 +470,7 @@ class WorkingCalendar:
         """Ordinal -> name and source of every day off in ``year`` (before Masuk), weekends
         or not. An office ``Libur`` is named by its Keterangan; on a day already off it
         keeps that day's name and source, its Keterangan added when it says more."""
-        names = dict(_package_holidays(self.country, self.holiday_categories, year))
+        names = dict(self.lister(self.country, self.holiday_categories, year))
         for day in self.extra_holidays:
             if day.year == year:
                 names.setdefault(day.toordinal(), (OFFICE_DAY_OFF, OffSource.EXTRA))
@@ -486,7 +499,7 @@ class WorkingCalendar:
             high = min(span.last.toordinal() + 1, first + length)
             for ordinal in range(low, high):
                 periods[ordinal - first] = hours.clock[(weekday + ordinal - first) % 7]
-        off = set(_package_holidays(self.country, self.holiday_categories, year))
+        off = set(self.lister(self.country, self.holiday_categories, year))
         off.update(day.toordinal() for day in self.extra_holidays if day.year == year)
         for ordinal in (off | self._libur) - self._masuk:
             if first <= ordinal < first + length:

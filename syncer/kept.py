@@ -1,23 +1,30 @@
-"""The SOP catalog as the last process validated it, kept in the worker's state file.
+"""What a ``sync`` from cron would otherwise rebuild at every start, kept in the worker's
+state file: the SOP catalog it validated and the days off the ``holidays`` package listed.
 
-A ``sync`` from cron is a new process each time, and reading the SOP catalog (the YAML of
-every file, then every rule of every SOP) is a good share of its start-up, although the
-files rarely change. So the validated catalog is kept, pickled, in the state file beside
-the configuration (``[worker] state_file``), under a fingerprint of everything it came
-from: the path, size and modification time of each SOP file and of each module of the
-code that defines a catalog, and the versions of Python and pydantic. A process whose
-fingerprint matches takes the kept catalog; any other reads the files as always
-(reporting their mistakes as always) and keeps what it validated.
+A ``sync`` from cron is a new process each time. Reading the SOP catalog (the YAML of
+every file, then every rule of every SOP) and importing the ``holidays`` package to list
+a year's days off are a good share of its start-up, although neither changes from one
+sync to the next. So both are kept, pickled, in the state file beside the configuration
+(``[worker] state_file``), each under a fingerprint of everything it came from:
 
-It is only a shortcut: a kept catalog that is missing, unreadable or from other files is
-read again from the files, and a state file that cannot be written is left as it is, so
-nothing here fails a cycle. The state file is the admin's own, as the configuration is:
-only what the worker wrote there is unpickled.
+- the catalog: the path and a digest of the content of each SOP file and of each module
+  of the code that defines a catalog, and the versions of Python and pydantic (a digest,
+  not a modification time: an edit saved within the clock's tick of the last read still
+  counts);
+- a year's days off: the country, categories and year asked for, and a digest of the
+  ``holidays`` package's version file (found without importing the package).
+
+A process whose fingerprint matches takes what is kept; any other builds it as always
+(reporting mistakes in SOP files as always) and keeps it. It is only a shortcut: a kept
+value that is missing, unreadable or from other sources is built again, and a state file
+that cannot be written is left as it is, so nothing here fails a cycle. The state file is
+the admin's own, as the configuration is: only what the worker wrote there is unpickled.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import pickle
 import sqlite3
@@ -32,6 +39,7 @@ import structlog
 import sop_models
 from sop_models import Catalog, load_catalog
 from sop_models.catalog import sources
+from syncer import calendar
 
 log = structlog.get_logger("sopsync.kept")
 
@@ -58,6 +66,43 @@ def catalog(state_file: Path | None, folders: Sequence[Path]) -> Catalog:
     made = load_catalog(folders)
     _keep(state_file, name, mark, made)
     return made
+
+
+def holidays(state_file: Path | None) -> calendar.Lister:
+    """Where a calendar takes the days off the package lists: kept in ``state_file``, or
+    (None) the package, as always."""
+    return calendar.package_holidays if state_file is None else _KeptHolidays(state_file)
+
+
+class _KeptHolidays:
+    """``calendar.package_holidays``, its answers kept in a state file."""
+
+    def __init__(self, state_file: Path):
+        self.state_file = state_file
+        self.known: dict[tuple[str, tuple[str, ...], int], calendar.Listed] = {}
+
+    def __call__(self, country: str, categories: tuple[str, ...], year: int) -> calendar.Listed:
+        key = (country, categories, year)
+        if key not in self.known:
+            self.known[key] = self._kept(*key)
+        return self.known[key]
+
+    def _kept(self, country: str, categories: tuple[str, ...], year: int) -> calendar.Listed:
+        name = "holidays " + json.dumps([country, list(categories), year])
+        mark = fingerprint(_holidays_version())
+        found = _take(self.state_file, name, mark)
+        if isinstance(found, dict):
+            return found
+        made = calendar.package_holidays(country, categories, year)
+        _keep(self.state_file, name, mark, made)
+        return made
+
+
+def _holidays_version() -> list[Path]:
+    """The ``holidays`` package's version file, found without importing the package."""
+    spec = importlib.util.find_spec("holidays")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    return [Path(folder) / "version.py" for folder in folders[:1]]
 
 
 def fingerprint(files: Sequence[Path]) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -66,7 +66,7 @@ def make_rules(config: Config, catalogs: Catalogs | None = None) -> Rules:
     if folders not in catalogs:
         catalogs[folders] = kept.catalog(config.worker.state_file, config.sop.folders)
     catalog = catalogs[folders]
-    calendar = config.calendar.build()
+    calendar = replace(config.calendar.build(), lister=kept.holidays(config.worker.state_file))
     return Rules(
         catalog=catalog,
         calendar=calendar,

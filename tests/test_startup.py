@@ -5,8 +5,9 @@ office. A workbook office has no use for Google's libraries (google-auth, reques
 what they bring), nor for openpyxl once ``init`` has laid the workbook out (its cycle
 reads and writes the workbook's parts itself); a Google sheet none for openpyxl; a cycle
 none for the PDF library. The calendar needs Indonesia's holidays, not the 250 countries
-of the ``holidays`` package; and once a sync has kept the SOP catalog it validated, the
-next one does not read the SOP files' YAML again (``syncer.kept``). Each sync here runs
+of the ``holidays`` package; and once a sync has kept the SOP catalog it validated and
+the days off the package listed, the next one neither reads the SOP files' YAML again
+nor imports the package (``syncer.kept``). Each sync here runs
 as cron runs it, the console script's ``main`` in a process of its own, which then lists
 the modules it had imported. (What it costs is measured by ``python -m bench.startup``.)
 """
@@ -63,9 +64,15 @@ def test_a_cron_sync_loads_its_own_backend_only(sheet):
     assert packages(modules, *NOT_FOR[sheet.kind]) == []
     assert packages(modules, "reportlab") == []
     assert packages(modules, "yaml") == []  # the catalog the first sync kept
+    assert packages(modules, "holidays") == []  # the days off the first sync kept
+    assert sheet.table()[1]["Langkah"] == 3  # the cycle did its work
+
+
+def test_a_first_cron_sync_lists_indonesias_holidays_alone(sheet):
+    sheet.add_rows({"Prosedur": "rka", "Judul": "RKA 2027"})
+    modules = cron_sync(sheet.config)  # nothing kept yet: the package is asked
     countries = [m for m in modules if m.startswith("holidays.countries.")]
     assert countries == ["holidays.countries.indonesia"]
-    assert sheet.table()[1]["Langkah"] == 3  # the cycle did its work
 
 
 def test_the_holidays_package_stays_whole_for_whoever_imports_it_after_the_calendar():
