@@ -108,6 +108,14 @@ class Tab:
     """Printed landscape on A4, fitted to the page width (``printed_points``)."""
     header_row: int = 1
     """The row of column headers (1-based), repeated on every printed page; 0: none."""
+    _by_key: dict[str, Column] = field(init=False, repr=False, compare=False, hash=False)
+    """Header key -> column (the first of a header): a write looks a column up per cell."""
+
+    def __post_init__(self) -> None:
+        by_key: dict[str, Column] = {}
+        for col in self.columns:
+            by_key.setdefault(c.header_key(col.header), col)
+        object.__setattr__(self, "_by_key", by_key)  # the dataclass is frozen
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -123,8 +131,7 @@ class Tab:
         return self.kind in (Kind.LEDGER, Kind.STATE)
 
     def column(self, header: str) -> Column:
-        key = c.header_key(header)
-        return next(col for col in self.columns if c.header_key(col.header) == key)
+        return self._by_key[c.header_key(header)]
 
     def all_widths(self) -> tuple[int, ...]:
         return self.widths or tuple(col.width for col in self.columns)
