@@ -95,6 +95,9 @@ def _worker_values(cells: WorkerCells, rules: Rules) -> tuple[object, ...]:
     )
 
 
+_COLUMNS = range(len(c.WORKER_COLUMNS))
+
+
 def _same(current: object, wanted: object) -> bool:
     if current in (None, "") and wanted in (None, ""):
         return True
@@ -171,9 +174,11 @@ def plan_changes(
     """The cells, records and Riwayat rows that differ from what was read.
 
     ``records`` are those the rows were decided on: what the state tab holds, with
-    any record rebuilt from Riwayat. A row whose worker cells differ gets all of
-    them written, so that a row a racing write left half-updated is whole again
-    after one write. ``todo``: the rows decided (default all); the others kept an outcome
+    any record rebuilt from Riwayat. A row's worker cells are written from the first
+    that differs to the last (Pesan): a late row's Pesan, which changes every minute in
+    its first hour, is written alone, while rows keep few shapes, which the write packs
+    into few rectangles. A row a racing write left half-updated is whole again after one
+    write all the same. ``todo``: the rows decided (default all); the others kept an outcome
     whose cells the sheet showed already.
     """
     cols = c.column_map(snapshot.headers)
@@ -185,13 +190,12 @@ def plan_changes(
         outcome = outcomes[i]
         wanted = _worker_values(outcome.cells, rules)
         current = worker_cells(snapshot.rows[i])
-        if current != wanted and not all(
-            _same(now, want) for now, want in zip(current, wanted, strict=True)
-        ):
-            changes.cells.extend(
-                CellWrite(i, name, value)
-                for name, value in zip(c.WORKER_COLUMNS, wanted, strict=True)
-            )
+        if current != wanted:
+            first = next((k for k in _COLUMNS if not _same(current[k], wanted[k])), None)
+            if first is not None:
+                changes.cells.extend(
+                    CellWrite(i, c.WORKER_COLUMNS[k], wanted[k]) for k in _COLUMNS[first:]
+                )
         if i in id_writes:
             changes.cells.append(CellWrite(i, c.ID, id_writes[i]))
         if outcome.record is not None and records.get(outcome.record.id) is None:

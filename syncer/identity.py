@@ -64,10 +64,11 @@ def reconcile(
     pending = {
         doc_id: record for doc_id, record in claims.items() if (doc_id, record.claim) not in on_rows
     }
+    if not pending:  # every claim confirmed where it stands: nothing to settle
+        return Reconciled(list(rows), prints, {}, settled)
     rows_by_print: dict[str, list[int]] = {}
-    if pending:
-        for i, p in enumerate(prints):
-            rows_by_print.setdefault(p, []).append(i)
+    for i, p in enumerate(prints):
+        rows_by_print.setdefault(p, []).append(i)
 
     def candidates(doc_id: str) -> list[int]:
         claim = pending[doc_id].claim

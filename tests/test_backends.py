@@ -7,16 +7,18 @@ on a workbook and on Google.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
 from syncer import contract as c
-from syncer.backends import Backend, Changes
+from syncer.backends import Backend, CellWrite, Changes
 from syncer.backends.google import GoogleBackend, SheetsTransport
 from syncer.backends.xlsx import XlsxBackend
+from syncer.cli import make_rules
 from syncer.config import load_config
+from syncer.cycle import run_cycle
 from syncer.pacing import Pacer
 
 ZONE = ZoneInfo("Asia/Jakarta")
@@ -117,3 +119,18 @@ def test_a_worker_tab_emptied_by_hand_is_written_again(sheet):
     assert backend_of(sheet).read().blank_tabs == {"Ringkasan"}
     assert sheet.sync("2026-11-30T08:05").code == 0
     assert sheet.grid("Ringkasan")[0][0] == "Ringkasan dokumen"
+
+
+def test_a_late_rows_minutes_rewrite_its_pesan_alone(sheet):
+    """In its first hour a late row's Pesan changes every minute; the rest of its row stays,
+    and only that cell is written."""
+    sheet.add_rows({"Prosedur": "rka", "Judul": "RKA", "Langkah": 2})  # 30 minutes
+    rules = make_rules(load_config(sheet.config))
+    start = datetime(2026, 11, 30, 8, 0, tzinfo=ZONE)
+    run_cycle(backend_of(sheet), rules, start)
+    late = run_cycle(backend_of(sheet), rules, start + timedelta(minutes=35))
+    assert [w.column for w in late.changes.cells] == [c.STATUS, c.PESAN]
+    report = run_cycle(backend_of(sheet), rules, start + timedelta(minutes=36))
+    assert report.changes.cells == [CellWrite(0, c.PESAN, "Terlambat 6 menit.")]
+    (row,) = sheet.table()
+    assert (row["Status"], row["Pesan"]) == ("Terlambat", "Terlambat 6 menit.")
