@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import structlog
@@ -31,13 +31,11 @@ from syncer.engine import (
     Record,
     Rules,
     StaffRow,
-    WorkerCells,
     decide_rows,
     records_from_history,
 )
 from syncer.identity import reconcile
-from syncer.last_cycle import LastCycle, Reuse, decided
-from syncer.ledger import local
+from syncer.last_cycle import LastCycle, Reuse, decided, same_cell, worker_values
 from syncer.migration import Migration, migrate
 from syncer.monitoring.kinerja import KINERJA
 from syncer.monitoring.measures import Pins
@@ -82,28 +80,7 @@ class Report:
         return sum(self.counts.values())
 
 
-def _worker_values(cells: WorkerCells, rules: Rules) -> tuple[object, ...]:
-    """The worker cells as a sheet reads them back: an empty cell is None."""
-    zone = rules.calendar.zone
-    return (
-        cells.kegiatan or None,
-        cells.pelaksana or None,
-        local(cells.mulai, zone),
-        local(cells.tenggat, zone),
-        cells.status.value if cells.status else None,
-        cells.pesan or None,
-    )
-
-
 _COLUMNS = range(len(c.WORKER_COLUMNS))
-
-
-def _same(current: object, wanted: object) -> bool:
-    if current in (None, "") and wanted in (None, ""):
-        return True
-    if isinstance(current, datetime) and isinstance(wanted, datetime):
-        return abs(current - wanted) < timedelta(seconds=1)
-    return type(current) is type(wanted) and current == wanted
 
 
 def decide(
@@ -188,10 +165,10 @@ def plan_changes(
     outcomes = decisions.outcomes
     for i in range(len(outcomes)) if todo is None else todo:
         outcome = outcomes[i]
-        wanted = _worker_values(outcome.cells, rules)
+        wanted = worker_values(outcome.cells, rules.calendar.zone)
         current = worker_cells(snapshot.rows[i])
         if current != wanted:
-            first = next((k for k in _COLUMNS if not _same(current[k], wanted[k])), None)
+            first = next((k for k in _COLUMNS if not same_cell(current[k], wanted[k])), None)
             if first is not None:
                 changes.cells.extend(
                     CellWrite(i, c.WORKER_COLUMNS[k], wanted[k]) for k in _COLUMNS[first:]
@@ -418,10 +395,9 @@ def _read_and_decide(
         report.documents = open_documents(rules, rows, decisions)
     if memory is None or migration is not None:
         return snapshot.basis, _nothing
-    written = {change.row for change in report.changes.cells}
 
     def done() -> None:
-        memory.keep(snapshot, configured, now, reuse, decisions, tally, written, rules)
+        memory.keep(snapshot, configured, now, reuse, decisions, tally, rules)
 
     return snapshot.basis, done
 

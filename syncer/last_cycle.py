@@ -1,20 +1,27 @@
 """What a ``run`` keeps of a sheet's last cycle, so that the next decides only what changed.
 
 Most rows of a busy sheet are as they were a minute ago, and so is what deciding them
-gives: a row's outcome is a function of its cells, its document's record, the rules (the
-configuration, Pegawai, Kalender, the kept SOP versions), the day, and the clock only
+gives: a row's outcome is a function of its staff cells, its document's record, the rules
+(the configuration, Pegawai, Kalender, the kept SOP versions), the day, and the clock only
 where its status or Pesan is due to change (``engine.steady_until``). A row is decided
 again when any of these changed; the others keep their outcome, and so their share of
 Ringkasan's counts (``syncer.tally``). A cycle that keeps nothing decides every row, and
 both write exactly the same.
+
+A row the last cycle wrote (its worker cells, its record, a Riwayat row) is read back
+otherwise than it was read: it keeps its outcome when its staff cells are as they were
+and its worker cells show what the outcome wants, and its record reads back as written.
+Deciding it again would give that outcome, without the Riwayat row, which is logged once
+(a second cycle at the same moment changes nothing).
 
 A row's cells are compared with those read last time as Python compares them, which
 counts ``True == 1 == 1.0``: the rows where that could hide a change (a 0 or 1, a very
 large number, a TRUE/FALSE) are compared by their cells' types too.
 
 Held between cycles, per row: the cells as read, the staff cells, the outcome, the record
-it was decided on, its ID and fingerprint, until when the clock leaves it alone; and the
-tally. At 10,000 rows that is some 10–15 MB, about what the Dokumen part of a read holds.
+it was decided on (as written), its ID and fingerprint, until when the clock leaves it
+alone; and the tally. At 10,000 rows that is some 10–15 MB, about what the Dokumen part
+of a read holds.
 The state is taken by the cycle that uses it and given back only by a completed cycle: a
 failed or dry cycle leaves the next to decide every row.
 """
@@ -25,9 +32,11 @@ import heapq
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import compress
+from zoneinfo import ZoneInfo
 
+from syncer import contract as c
 from syncer.backends import Snapshot, Table
 from syncer.cells import text_of
 from syncer.engine import (
@@ -36,11 +45,13 @@ from syncer.engine import (
     Record,
     Rules,
     StaffRow,
+    WorkerCells,
     fingerprint,
     staff_cells,
     staff_rows,
     steady_until,
 )
+from syncer.ledger import local
 from syncer.tally import Tally
 from syncer.versions import PREFIX as VERSION_PREFIX
 
@@ -58,6 +69,8 @@ class Reuse:
     """The last cycle's counts, when rows are known; the cycle updates it with the rows it
     decides (``Reuse.count``)."""
     previous: _State | None = None
+    renewed: list[int] = field(default_factory=list)
+    """Rows read otherwise than last time that keep their outcome all the same."""
 
     @classmethod
     def nothing(cls, snapshot: Snapshot) -> Reuse:
@@ -147,6 +160,9 @@ class LastCycle:
         for index, types in state.types.items():
             if index < len(same) and same[index]:
                 same[index] = tuple(map(type, values[index])) == types
+        renewed = _renewed(snapshot, rules.calendar.zone, state, same)
+        for index in renewed:
+            same[index] = True
         while state.alarms and state.alarms[0][0] <= now:
             when, index = heapq.heappop(state.alarms)
             if index < len(same) and state.until[index] == when:
@@ -173,7 +189,7 @@ class LastCycle:
                 rows.append(row)
                 prints.append(fingerprint(row))
                 ids.append(text_of(row.id))
-        return Reuse(rows, prints, ids, known, state.tally, state)
+        return Reuse(rows, prints, ids, known, state.tally, state, renewed)
 
     def keep(
         self,
@@ -183,36 +199,35 @@ class LastCycle:
         reuse: Reuse,
         decisions: Decisions,
         tally: Tally,
-        written: set[int],
         decided_by: Rules,
     ) -> None:
         """Keep a completed cycle: ``rules`` the configuration's (as :meth:`reuse` takes
         them), ``decided_by`` the cycle's own (with the sheet's Pegawai and Kalender: the
-        clock horizons count its days off); ``reuse`` as it decided from, ``written`` the
-        rows whose cells it wrote (they are decided again: the next read shows them)."""
-        records = snapshot.records
+        clock horizons count its days off); ``reuse`` as it decided from.
+
+        A row decided keeps its outcome as the next read will show it: with its record as
+        written, without the Riwayat rows written (``_settled``)."""
         before = reuse.previous
-        outcomes = decisions.outcomes
+        outcomes = list(decisions.outcomes)
         fresh = decided(outcomes, reuse.known)
+        n = len(outcomes)
         if before is None:
-            until: list[datetime | None] = [None] * len(outcomes)
+            until: list[datetime | None] = [None] * n
+            inputs: list[Record | None] = [None] * n
+            keep = [False] * n
         else:
-            until = before.until[: len(outcomes)] + [None] * (len(outcomes) - len(before.until))
+            more = n - len(before.until)
+            until = before.until[:n] + [None] * more
+            inputs = before.inputs[:n] + [None] * more
+            keep = before.keep[:n] + [False] * more
         for index in fresh:
-            until[index] = steady_until(decided_by, outcomes[index], now)
-        inputs = [records.get(doc_id) for doc_id in reuse.ids]
-        keep = [
-            not outcome.history and outcome.new_id is None and i not in written
-            for i, outcome in enumerate(outcomes)
-        ]
-        for index in decisions.shared:
-            keep[index] = False
-        for index, (outcome, held) in enumerate(zip(outcomes, inputs, strict=True)):
-            if outcome.record is not held:
-                keep[index] = False
+            outcome = outcomes[index]
+            until[index] = steady_until(decided_by, outcome, now)
+            keep[index] = outcome.new_id is None and index not in decisions.shared
+            outcomes[index], inputs[index] = _settled(outcome, decisions.records)
         values = snapshot.rows
         types = dict(before.types) if before is not None else {}
-        for index in fresh if before is not None else range(len(values)):
+        for index in [*fresh, *reuse.renewed] if before is not None else range(len(values)):
             if _ambiguous(values[index]):
                 types[index] = tuple(map(type, values[index]))
             else:
@@ -236,6 +251,64 @@ class LastCycle:
             alarms=alarms,
             tally=tally,
         )
+
+
+def _settled(outcome: Outcome, records: dict[str, Record]) -> tuple[Outcome, Record | None]:
+    """A row's outcome as deciding it again after the cycle's write gives it, and the
+    record it is decided on then: the document's record after the cycle (as written: a
+    move, a rejected attempt remembered, a fingerprint stamped), its Riwayat rows logged."""
+    record = outcome.record
+    if record is None:
+        return outcome, None
+    after = records.get(record.id, record)
+    if after is record and not outcome.history:
+        return outcome, record
+    return Outcome(outcome.cells, after, (), outcome.new_id), after
+
+
+def _renewed(snapshot: Snapshot, zone: ZoneInfo, state: _State, same: list[bool]) -> list[int]:
+    """Rows read otherwise than last time whose outcome holds all the same: the same staff
+    cells (of the same types), and worker cells that show what the outcome wants (as the
+    last cycle wrote them, or as they were)."""
+    take = staff_cells(snapshot.headers)
+    cols = c.column_map(snapshot.headers)
+    worker = c.cells_of([cols[c.header_key(name)] for name in c.WORKER_COLUMNS])
+    found = []
+    for index in compress(range(len(same)), map(operator.not_, same)):
+        if not state.keep[index]:
+            continue
+        values = snapshot.rows[index]
+        row = state.rows[index]
+        staff = take(values)
+        held = (row.id, row.prosedur, row.langkah, row.judul, row.catatan)
+        if staff != held or tuple(map(type, staff)) != tuple(map(type, held)):
+            continue
+        current = worker(values)
+        wanted = worker_values(state.outcomes[index].cells, zone)
+        if current == wanted or all(map(same_cell, current, wanted)):
+            found.append(index)
+    return found
+
+
+def worker_values(cells: WorkerCells, zone: ZoneInfo) -> tuple[object, ...]:
+    """The worker cells as a sheet reads them back: an empty cell is None."""
+    return (
+        cells.kegiatan or None,
+        cells.pelaksana or None,
+        local(cells.mulai, zone),
+        local(cells.tenggat, zone),
+        cells.status.value if cells.status else None,
+        cells.pesan or None,
+    )
+
+
+def same_cell(current: object, wanted: object) -> bool:
+    """Whether a worker cell read shows what is wanted (a date-time to the second)."""
+    if current in (None, "") and wanted in (None, ""):
+        return True
+    if isinstance(current, datetime) and isinstance(wanted, datetime):
+        return abs(current - wanted) < timedelta(seconds=1)
+    return type(current) is type(wanted) and current == wanted
 
 
 def _alarms(
@@ -282,4 +355,4 @@ def _ambiguous(values: Sequence[object]) -> bool:
     return False
 
 
-__all__ = ["LastCycle", "Reuse", "context", "decided"]
+__all__ = ["LastCycle", "Reuse", "context", "decided", "same_cell", "worker_values"]
