@@ -713,11 +713,14 @@ def decide_rows(
     number takes it in the sheet's order.
     """
     ids = [text_of(r.id) for r in rows] if ids is None else ids
-    counts = Counter(i.casefold() for i in ids if i)
+    keys = list(map(str.casefold, ids))
+    counts = Counter(keys)
     groups: dict[str, list[int]] = {}
-    for index, doc_id in enumerate(ids):
-        if doc_id and counts[doc_id.casefold()] > 1:
-            groups.setdefault(doc_id.casefold(), []).append(index)
+    blank = counts.get("", 0)
+    if len(keys) - blank > len(counts) - (blank > 0):  # some ID is on two rows or more
+        for index, key in enumerate(keys):
+            if key and counts[key] > 1:
+                groups.setdefault(key, []).append(index)
     followed = {key: _followed(rows, ids, group, records) for key, group in groups.items()}
     numbers = _Numbers(rules, rows, ids, records, now, known)
     new_records = dict(records)

@@ -60,10 +60,11 @@ def reconcile(
         return Reconciled(list(rows), prints, {}, dict(records))
     ids = [text_of(r.id) for r in rows] if ids is None else ids
     settled = dict(records)
-    on_rows = set(zip(ids, prints, strict=True))
-    pending = {
-        doc_id: record for doc_id, record in claims.items() if (doc_id, record.claim) not in on_rows
-    }
+    shown = dict(zip(ids, prints, strict=True))  # an ID on several rows: its last
+    pending = {doc_id: r for doc_id, r in claims.items() if shown.get(doc_id) != r.claim}
+    if pending:  # an ID on several rows may have its claimed row among the others
+        on_rows = set(zip(ids, prints, strict=True))
+        pending = {d: r for d, r in pending.items() if (d, r.claim) not in on_rows}
     if not pending:  # every claim confirmed where it stands: nothing to settle
         return Reconciled(list(rows), prints, {}, settled)
     rows_by_print: dict[str, list[int]] = {}

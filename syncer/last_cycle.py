@@ -172,10 +172,11 @@ class LastCycle:
         prints = list(state.prints[: len(values)])
         ids = list(state.ids[: len(values)])
         known: list[Outcome | None] = [None] * len(values)
-        for index in compress(range(len(same)), same):
-            record = records.get(ids[index])
-            held = state.inputs[index]
-            if state.keep[index] and (record is held or (record is not None and record == held)):
+        read = list(map(records.get, ids[: len(same)]))
+        alike = list(map(operator.is_, read, state.inputs))  # most: a record parsed before
+        for index in compress(range(len(same)), map(operator.and_, same, state.keep)):
+            record, held = read[index], state.inputs[index]
+            if alike[index] or (record is not None and record == held):
                 known[index] = state.outcomes[index]
         todo = [i for i, k in enumerate(known) if k is None]
         take = staff_cells(snapshot.headers)

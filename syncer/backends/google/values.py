@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from syncer import contract as c
@@ -73,6 +73,8 @@ def date_columns(tab: layout.Tab, headers: list[object]) -> list[int]:
 
 def cell_data(value: object) -> CellData:
     """A value as CellData: text is always stringValue, so it is never a formula."""
+    if type(value) is str:  # most cells: checked first
+        return {"userEnteredValue": {"stringValue": value}} if value else {}
     if value is None or value == "":
         return {}
     if isinstance(value, datetime):  # its column's format shows it
@@ -111,7 +113,9 @@ on screen, and those would double the bytes of every row."""
 APPENDED_FIELDS = f"userEnteredValue,{look_fields(dict.fromkeys(APPENDED_LOOK))}"
 
 
+@cache
 def appended_look(col: layout.Column) -> CellData:
+    """Remembered: every appended row's cells carry their column's (never changed)."""
     return {k: v for k, v in column_look(col).items() if k in APPENDED_LOOK}
 
 
@@ -120,9 +124,10 @@ def appended(values: Iterable[object], cols: Iterable[layout.Column]) -> dict[st
     cells = []
     for value, col in zip(values, cols, strict=True):
         data = cell_data(value)
-        look = appended_look(col)
-        if data and look:
-            data["userEnteredFormat"] = look
+        if data:
+            look = appended_look(col)
+            if look:
+                data["userEnteredFormat"] = look
         cells.append(data)
     return {"values": cells}
 
@@ -135,6 +140,14 @@ def rgb(hex_colour: str) -> dict[str, float]:
     }
 
 
+_FILLS = {
+    **{status.value: rgb(colour) for status, colour in c.STATUS_COLOURS.items()},
+    views.HEADER: rgb(layout.HEADER_FILL),
+    views.TOTAL: rgb(layout.HEADER_FILL),
+}
+"""A worker tab's background colour by style."""
+
+
 def styled_cell(styled: views.Styled, column: int = 0) -> CellData:
     """A worker tab's cell with its look."""
     data = cell_data(styled.value)
@@ -145,9 +158,9 @@ def styled_cell(styled: views.Styled, column: int = 0) -> CellData:
         fmt["textFormat"] = {"bold": True, "fontSize": 12}
     elif styled.style in (views.HEADER, views.TOTAL):
         fmt["textFormat"] = {"bold": True}
-        fmt["backgroundColor"] = rgb(layout.HEADER_FILL)
-    elif styled.style in {s.value for s in c.STATUS_COLOURS}:
-        fmt["backgroundColor"] = rgb(c.STATUS_COLOURS[c.Status(styled.style)])
+    fill = _FILLS.get(styled.style)
+    if fill is not None:
+        fmt["backgroundColor"] = fill
     if views.centred(styled.value, styled.style, column):
         fmt["horizontalAlignment"] = "CENTER"
     if isinstance(styled.value, str) and len(styled.value) > 20 and styled.style != views.TITLE:
