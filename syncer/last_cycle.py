@@ -71,6 +71,8 @@ class Reuse:
     previous: _State | None = None
     renewed: list[int] = field(default_factory=list)
     """Rows read otherwise than last time that keep their outcome all the same."""
+    equal: list[bool] = field(default_factory=list)
+    """Rows read as last time, cell for cell and type for type."""
 
     @classmethod
     def nothing(cls, snapshot: Snapshot) -> Reuse:
@@ -160,6 +162,7 @@ class LastCycle:
         for index, types in state.types.items():
             if index < len(same) and same[index]:
                 same[index] = tuple(map(type, values[index])) == types
+        equal = list(same)
         renewed = _renewed(snapshot, rules.calendar.zone, state, same)
         for index in renewed:
             same[index] = True
@@ -190,7 +193,7 @@ class LastCycle:
                 rows.append(row)
                 prints.append(fingerprint(row))
                 ids.append(text_of(row.id))
-        return Reuse(rows, prints, ids, known, state.tally, state, renewed)
+        return Reuse(rows, prints, ids, known, state.tally, state, renewed, equal)
 
     def keep(
         self,
@@ -227,6 +230,9 @@ class LastCycle:
             keep[index] = outcome.new_id is None and index not in decisions.shared
             outcomes[index], inputs[index] = _settled(outcome, decisions.records)
         values = snapshot.rows
+        if before is not None:  # the rows held already where equal: only the others are new
+            held = list(map(_either, reuse.equal, before.values, values))
+            values = held + values[len(held) :]
         types = dict(before.types) if before is not None else {}
         for index in [*fresh, *reuse.renewed] if before is not None else range(len(values)):
             if _ambiguous(values[index]):
@@ -252,6 +258,12 @@ class LastCycle:
             alarms=alarms,
             tally=tally,
         )
+
+
+def _either(equal: bool, held: list[object], read: list[object]) -> list[object]:
+    """The row held when the row read equals it: the read's copy is freed with the read, and
+    the collector's walk after the cycle has fewer new objects to visit."""
+    return held if equal else read
 
 
 def _settled(outcome: Outcome, records: dict[str, Record]) -> tuple[Outcome, Record | None]:

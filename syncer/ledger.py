@@ -93,11 +93,12 @@ class RecordCache:
     """Records parsed by the last read, by their two cells: a ``run`` parses only what changed.
 
     Parsing a record is a pure function of its cells; a worker that reads the same sheet
-    cycle after cycle keeps the previous read's results (and only those). Only cells that
-    are both text are kept (``True == 1`` as a key, not as a cell)."""
+    cycle after cycle keeps the previous read's results (and only those), by the Rekaman
+    cell, with the ID cell they were parsed with. Only cells that are both text are kept
+    (``True == 1`` as a key, not as a cell)."""
 
     def __init__(self) -> None:
-        self.last: dict[tuple[str, str], tuple[str, Record | None]] = {}
+        self.last: dict[str, tuple[str, tuple[str, Record | None]]] = {}
 
 
 def read_records(
@@ -114,7 +115,7 @@ def read_records(
     records: dict[str, Record] = {}
     unreadable: set[str] = set()
     last = cache.last if cache is not None else {}
-    kept: dict[tuple[str, str], tuple[str, Record | None]] = {}
+    kept: dict[str, tuple[str, tuple[str, Record | None]]] = {}
     width = max(id_col, data_col) + 1
     for index, row in enumerate(rows):
         if len(row) >= width:
@@ -123,9 +124,11 @@ def read_records(
             raw = row[id_col] if id_col < len(row) else None
             data = row[data_col] if data_col < len(row) else None
         if type(raw) is str and type(data) is str:
-            key = (raw, data)
-            parsed = last.get(key) or _parsed(raw, data)
-            kept[key] = parsed
+            hit = last.get(data)
+            if hit is None or hit[0] != raw:
+                hit = (raw, _parsed(raw, data))
+            kept[data] = hit
+            parsed = hit[1]
         else:
             parsed = _parsed(raw, data)
         doc_id, record = parsed
