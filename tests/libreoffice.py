@@ -1,20 +1,22 @@
 """LibreOffice, run headless, as the spreadsheet program staff open a workbook in.
 
-Its filters are applied through its Python bridge (``tests/lo_filter.py``, run by a Python
-that can ``import uno``); its printouts are PDFs, read with poppler's ``pdftotext``.
-Tests that need them skip, saying which is missing: CI installs only the project's Python
-packages (``.ci/run``); ``apt-get install libreoffice-calc-nogui python3-uno
-poppler-utils`` brings them.
+Its filters are applied by a Python macro run inside it (``tests/lo_filter.py``); its
+printouts are PDFs, read with poppler's ``pdftotext``. Tests that need them skip, saying
+which is missing: CI installs only the project's Python packages (``.ci/run``);
+``apt-get install libreoffice-calc-nogui libreoffice-script-provider-python poppler-utils``
+brings them.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,24 +27,20 @@ FILTER_SCRIPT = Path(__file__).with_name("lo_filter.py")
 TIMEOUT = 180
 
 
+MACROS = "macros"
+"""What ``need`` calls LibreOffice's Python script provider, which runs ``lo_filter.py``."""
+
+
 @cache
-def uno_python() -> str | None:
-    """A Python that has LibreOffice's bridge: this one, the system's, or LibreOffice's own."""
+def runs_python_macros() -> bool:
+    """Whether the installed LibreOffice runs Python macros (its ``pythonscript.py``)."""
     soffice = shutil.which("soffice")
-    candidates = [sys.executable, "/usr/bin/python3"]
-    if soffice:
-        candidates.append(str(Path(soffice).resolve().parent / "python"))
-    for python in candidates:
-        if Path(python).exists():
-            probe = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=60)
-            if probe.returncode == 0:
-                return python
-    return None
+    return soffice is not None and (Path(soffice).resolve().parent / "pythonscript.py").exists()
 
 
 def need(*tools: str) -> None:
     """Skip the test, saying why, unless every tool is installed."""
-    missing = [t for t in tools if (uno_python() if t == "uno" else shutil.which(t)) is None]
+    missing = [t for t in tools if not (runs_python_macros() if t == MACROS else shutil.which(t))]
     if missing:
         pytest.skip(f"needs {', '.join(missing)} (LibreOffice and poppler are not in CI)")
 
@@ -55,24 +53,48 @@ class Filtered:
     """Sheet rows below the header left visible (1-based)."""
 
 
+def office_env(**extra: str) -> dict[str, str]:
+    """This environment without the test's virtual environment: LibreOffice's own Python
+    fails to start (std::bad_alloc) when another Python's ``bin`` comes first on PATH."""
+    own = Path(sys.prefix) / "bin"
+    path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and Path(p) != own]
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    return {**env, "PATH": os.pathsep.join(path), **extra}
+
+
 def apply_filters(*jobs: dict[str, str]) -> list[Filtered]:
     """Open each workbook in LibreOffice and filter a column on one value (one office for
     all): ``{"path", "tab", "header", "value", "save_as"?}``."""
-    need("soffice", "uno")
-    python = uno_python()
-    assert python is not None
-    done = subprocess.run(
-        [python, str(FILTER_SCRIPT)],
-        input=json.dumps([{k: str(v) for k, v in job.items()} for job in jobs]),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
-    assert done.returncode == 0, done.stderr
-    answers = json.loads(done.stdout)
+    need("soffice", MACROS)
+    with tempfile.TemporaryDirectory(prefix="sopsync-lo-") as folder:
+        work = Path(folder)
+        scripts = work / "profile" / "user" / "Scripts" / "python"
+        scripts.mkdir(parents=True)
+        shutil.copy(FILTER_SCRIPT, scripts / FILTER_SCRIPT.name)
+        asked, answered = work / "jobs.json", work / "answers.json"
+        asked.write_text(json.dumps([{k: str(v) for k, v in job.items()} for job in jobs]))
+        done = subprocess.run(
+            [
+                "soffice",
+                "--headless",
+                "--invisible",
+                "--norestore",
+                "--nologo",
+                f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                f"vnd.sun.star.script:{FILTER_SCRIPT.name}$run?language=Python&location=user",
+            ],
+            env=office_env(SOPSYNC_LO_JOBS=str(asked), SOPSYNC_LO_ANSWERS=str(answered)),
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+        ran = answered.exists()
+        assert ran, f"LibreOffice ran no filter (exit {done.returncode}): {done.stderr}"
+        result = json.loads(answered.read_text())
+    assert "error" not in result, result.get("error")
     return [
         Filtered(tuple(a["area"]) if a["area"] else None, a["visible"])  # type: ignore[arg-type]
-        for a in answers
+        for a in result["answers"]
     ]
 
 

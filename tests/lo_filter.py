@@ -1,55 +1,31 @@
 """Apply a filter in LibreOffice Calc, as staff would from a column's filter button.
 
-Run by a Python that has LibreOffice's bridge (``import uno``), not by the test's own:
-``python3 lo_filter.py`` with a JSON list of jobs on stdin, each
-``{"path", "tab", "header", "value", "save_as"?}``; prints a JSON list of answers, each
+A LibreOffice Python macro: ``tests/libreoffice.py`` puts it in a new profile's
+``user/Scripts/python`` and starts ``soffice`` with its ``run`` as the document to open,
+so that the office runs it once it is ready (nothing waits for the office to start).
+The jobs are read from the JSON file named by ``SOPSYNC_LO_JOBS``, a list of
+``{"path", "tab", "header", "value", "save_as"?}``; the answers are written to the file
+named by ``SOPSYNC_LO_ANSWERS``: ``{"answers": [...]}``, each
 ``{"area": [first column, first row, last column, last row], "visible": [row, ...]}``
-(0-based area of the tab's AutoFilter; 1-based sheet rows below the header left visible).
+(0-based area of the tab's AutoFilter; 1-based sheet rows below the header left visible),
+or ``{"error": traceback}``. The office is closed when the jobs are done.
 
 The filter is set on the tab's own AutoFilter (the sheet's unnamed database range), the
 one the filter buttons act on: whatever rows that range leaves out stay visible.
 """
 
-from __future__ import annotations
-
-import contextlib
 import json
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
+import traceback
 
 import uno
 from com.sun.star.beans import PropertyValue
-from com.sun.star.connection import NoConnectException
-
-START_SECONDS = 60
 
 
 def _property(name, value):
     prop = PropertyValue()
     prop.Name, prop.Value = name, value
     return prop
-
-
-def _desktop(profile, pipe):
-    """The started office's desktop; LibreOffice opens its pipe when it is ready."""
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext(
-        "com.sun.star.bridge.UnoUrlResolver", local
-    )
-    deadline = time.monotonic() + START_SECONDS
-    while True:
-        try:
-            context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-            break
-        except NoConnectException:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
-    return context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
 
 
 def _filter(desktop, job):
@@ -90,37 +66,19 @@ def _filter(desktop, job):
         doc.close(True)
 
 
-def main():
-    jobs = json.load(sys.stdin)
-    profile = tempfile.mkdtemp(prefix="sopsync-lo-")
-    pipe = f"sopsync{os.getpid()}"
-    office = subprocess.Popen(
-        [
-            "soffice",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nologo",
-            f"-env:UserInstallation={uno.systemPathToFileUrl(profile)}",
-            f"--accept=pipe,name={pipe};urp;",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def run(*_args):
+    """The macro: every job, its answers written, then the office closed."""
+    desktop = XSCRIPTCONTEXT.getDesktop()  # noqa: F821 - given to macros by LibreOffice
     try:
-        desktop = _desktop(profile, pipe)
-        try:
-            print(json.dumps([_filter(desktop, job) for job in jobs]))
-        finally:
-            with contextlib.suppress(Exception):  # the office may end before it answers
-                desktop.terminate()
-        office.wait(timeout=30)
+        with open(os.environ["SOPSYNC_LO_JOBS"], encoding="utf-8") as jobs:
+            result = {"answers": [_filter(desktop, job) for job in json.load(jobs)]}
+    except Exception:  # noqa: BLE001 - told to the test, which fails with it
+        result = {"error": traceback.format_exc()}
+    try:
+        with open(os.environ["SOPSYNC_LO_ANSWERS"], "w", encoding="utf-8") as answers:
+            json.dump(result, answers)
     finally:
-        if office.poll() is None:
-            office.kill()
-            office.wait()
-        shutil.rmtree(profile, ignore_errors=True)
+        desktop.terminate()
 
 
-if __name__ == "__main__":
-    main()
+g_exportedScripts = (run,)

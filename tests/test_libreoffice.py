@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from syncer import contract as c
 from syncer import layout
-from tests.libreoffice import Page, apply_filters, need, printout
+from tests.libreoffice import MACROS, Page, apply_filters, need, printout
 from tests.sheets import XlsxSheet, run_cli
 
 MON = "2026-11-30T08:00"
@@ -23,7 +23,7 @@ def rows_of(sheet: XlsxSheet, actor: str) -> list[int]:
 
 
 def test_a_filter_on_pelaksana_shows_that_actors_rows_and_no_other(tmp_path):
-    need("soffice", "uno")
+    need("soffice", MACROS)
     sheet = XlsxSheet(tmp_path)
     sheet.add_rows(
         {"Prosedur": "laporan-bulanan", "Judul": "Laporan Bulanan Oktober"},  # Kasubag Evapor
