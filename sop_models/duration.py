@@ -21,6 +21,8 @@ class DurationError(ValueError):
 
 @dataclass(frozen=True, order=True)
 class Duration:
+    """A standard time as the SOP writes it: an amount of minutes, hours or working days."""
+
     amount: int
     unit: Unit
 

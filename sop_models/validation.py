@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Problem:
+    """One mistake in an SOP definition: where it is, which rule it breaks, and what to do."""
+
     source: str
     rule: str
     message: str

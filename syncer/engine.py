@@ -27,6 +27,8 @@ from syncer.people import Directory
 
 @dataclass(frozen=True)
 class Rules:
+    """What a cycle decides by: the SOPs, the working calendar, who holds each role."""
+
     catalog: Catalog
     calendar: WorkingCalendar
     due_soon_minutes: float = 60.0
@@ -67,6 +69,8 @@ class Record:
 
 @dataclass(frozen=True, slots=True)
 class StaffRow:
+    """A Dokumen row's staff cells as read, before they are checked."""
+
     row: int
     """The sheet row number, for messages about other rows."""
     id: object = None
@@ -110,6 +114,8 @@ def fingerprint(row: StaffRow) -> str:
 
 @dataclass(frozen=True, slots=True)
 class WorkerCells:
+    """The cells the worker writes on a Dokumen row, from Kegiatan to Pesan."""
+
     kegiatan: str = ""
     pelaksana: str = ""
     mulai: datetime | None = None
@@ -161,6 +167,8 @@ class HistoryEntry:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
+    """What deciding one row gave: its worker cells, its record, its Riwayat lines, a new ID."""
+
     cells: WorkerCells
     record: Record | None = None
     history: tuple[HistoryEntry, ...] = ()
@@ -689,6 +697,8 @@ class IdMaker:
 
 @dataclass(frozen=True)
 class Decisions:
+    """Every row's outcome of a cycle, and the records after it."""
+
     outcomes: list[Outcome]
     records: dict[str, Record]
     """Every record after the cycle, including those of documents on no row."""

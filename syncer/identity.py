@@ -32,6 +32,8 @@ __all__ = ["Reconciled", "fingerprint", "reconcile"]
 
 @dataclass(frozen=True)
 class Reconciled:
+    """The rows after their IDs are settled: what each carries, and which ID cells to write."""
+
     rows: list[StaffRow]
     """The rows with their IDs as they should be."""
     prints: list[str]

@@ -64,6 +64,8 @@ def digest(value: object) -> str:
 
 @dataclass(frozen=True)
 class MetaArea:
+    """The key→value area of the state tab, as read."""
+
     values: dict[str, str] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
     """Key -> 0-based index into the rows it was read from (the header excluded)."""

@@ -52,6 +52,8 @@ class MigrationRefused(Exception):
 
 @dataclass(frozen=True)
 class Migration:
+    """Moving an SOP's documents in flight to its current version, step by step."""
+
     code: str
     """The SOP whose documents move to its current version."""
     steps: Mapping[int, int]

@@ -20,6 +20,8 @@ from syncer.people import PEGAWAI, catalog_roles, read_pegawai
 
 @dataclass(frozen=True)
 class Office:
+    """What the admin tabs say for this cycle, and the Pesan to write on them."""
+
     rules: Rules
     """The cycle's rules: the calendar with the office's dates, the directory of the day."""
     pesan: dict[str, dict[int, str]]

@@ -90,6 +90,8 @@ class Snapshot:
 
 @dataclass(frozen=True, slots=True)
 class CellWrite:
+    """One Dokumen cell the worker writes."""
+
     row: int
     """0-based index into ``Snapshot.rows``."""
     column: str

@@ -189,6 +189,8 @@ class Load:
 
 @dataclass(frozen=True, slots=True)
 class ProcedureFigures:
+    """One SOP's figures over the period: each step's, and its open and late documents."""
+
     procedure: Procedure
     steps: tuple[StepFigures, ...]
     """Every step of the SOP, in order."""
@@ -230,6 +232,8 @@ class ProcedureFigures:
 
 @dataclass(frozen=True, slots=True)
 class RoleFigures:
+    """One role's figures over the period: its open and late documents, its measured steps."""
+
     role: str
     load: Load
     moves: int
@@ -243,6 +247,8 @@ class RoleFigures:
 
 @dataclass(frozen=True, slots=True)
 class Measures:
+    """The monitoring figures of a period, per SOP and per role."""
+
     period: Period
     as_of: datetime
     """The moment open and late documents are counted at: the period's end, or now."""
@@ -280,6 +286,8 @@ def slow_first(step: StepFigures) -> tuple[bool, float, float]:
 
 @dataclass(slots=True)
 class _Tally:
+    """A step's measured times, and how many were within its standard time or sent back."""
+
     times: list[float] = field(default_factory=list)
     within: int = 0
     returns: int = 0
@@ -287,6 +295,8 @@ class _Tally:
 
 @dataclass(slots=True)
 class _LoadTally:
+    """A role's or an SOP's counts, as they are added up."""
+
     open: int = 0
     late: int = 0
     moves: int = 0

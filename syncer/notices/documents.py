@@ -20,6 +20,8 @@ from syncer.engine import Decisions, Rules, StaffRow, pinned
 
 @dataclass(frozen=True, slots=True)
 class OpenDocument:
+    """A document waiting for someone, as notices tell of it."""
+
     id: str
     judul: str
     procedure: str
