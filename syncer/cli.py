@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -35,7 +36,6 @@ from syncer.config import Config, ConfigError, load_config
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
 from syncer.last_cycle import LastCycle
-from syncer.migration import Migration
 from syncer.monitoring.refresh import KinerjaTerms
 from syncer.monitoring.refresh_record import RefreshRecord
 from syncer.people import Directory, catalog_roles
@@ -44,6 +44,9 @@ from syncer.sheets import Sheet, load_sheets
 from syncer.status import Last, StatusBook, render_status
 from syncer.suggest import did_you_mean, either
 from syncer.summary import render_report
+
+if TYPE_CHECKING:
+    from syncer.migration import Migration
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 75
 SEVERITY = {0: 0, EXIT_BUSY: 1, EXIT_FAILED: 2, EXIT_USAGE: 3}
@@ -74,26 +77,48 @@ def _target_options(parser: argparse.ArgumentParser, config_default: object = No
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line; of the commands, only ``command``'s when it names one (a cron
+    ``sync`` need not build the other eight), else all of them, for help and mistakes."""
     parser = argparse.ArgumentParser(
         prog="sopsync",
         description="Run government SOPs (Permenpan RB 35/2012) from a shared spreadsheet.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logs")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, add in _PARSERS.items():
+        if command in (None, name) or command not in _PARSERS:
+            add(sub)
+    return parser
 
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` asks for: its first word that is not an option."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _init_parser(sub: Subparsers) -> None:
     init = sub.add_parser("init", help="create or upgrade the sheet's tabs, columns and formats")
     _target_options(init)
 
+
+def _sync_parser(sub: Subparsers) -> None:
     sync = sub.add_parser("sync", help="run one cycle and exit")
     _target_options(sync)
     sync.add_argument("--now", help="fix the clock (ISO 8601; no offset = configured zone)")
     sync.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
 
+
+def _run_parser(sub: Subparsers) -> None:
     run = sub.add_parser("run", help="repeat sync on a schedule until stopped")
     _target_options(run)
     run.add_argument("--every", type=float, metavar="SECONDS", help="interval between cycles")
 
+
+def _sop_parser(sub: Subparsers) -> None:
     sop = sub.add_parser("sop", help="list, show or check SOP definitions")
     sop.add_argument("--config", type=Path, help="TOML configuration (for the office SOP folders)")
     sop_sub = sop.add_subparsers(dest="sop_command", required=True, metavar="ACTION")
@@ -132,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--sheet", metavar="NAME", help="this sheet of the configuration's [[sheets]]"
     )
 
+
+def _notify_parser(sub: Subparsers) -> None:
     notify = sub.add_parser("notify", help="notices to people: preview them, send a test message")
     notify.add_argument("--config", type=Path, help="TOML configuration with [notices]")
     notify_sub = notify.add_subparsers(dest="notify_command", required=True, metavar="ACTION")
@@ -143,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--now", help="the clock (ISO 8601; no offset = configured zone)")
     for action in (trial, preview):  # --config after the action too; it overrides none given
         _target_options(action, config_default=argparse.SUPPRESS)
+
+
+def _laporan_parser(sub: Subparsers) -> None:
     laporan = sub.add_parser(
         "laporan", help="write the Permenpan monitoring form of a period (.xlsx or .pdf)"
     )
@@ -152,9 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
     laporan.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx|FILE.pdf")
     laporan.add_argument("--now", help="the clock (ISO 8601): printing date, open documents")
 
+
+def _status_parser(sub: Subparsers) -> None:
     status = sub.add_parser("status", help="each sheet's last cycle, as the worker recorded it")
     status.add_argument("--config", type=Path, help="TOML configuration file")
 
+
+def _demo_parser(sub: Subparsers) -> None:
     demo = sub.add_parser("demo", help="create a demo workbook with example documents and sync it")
     demo.add_argument("path", type=Path, nargs="?", default=Path("sopsync-demo.xlsx"))
     demo.add_argument("--now", help="the demo's clock (ISO 8601); default: now")
@@ -163,7 +197,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="first fill Riwayat with a simulated semester (figures for `laporan`)",
     )
-    return parser
+
+
+_PARSERS: dict[str, Callable[[Subparsers], None]] = {
+    "init": _init_parser,
+    "sync": _sync_parser,
+    "run": _run_parser,
+    "sop": _sop_parser,
+    "notify": _notify_parser,
+    "laporan": _laporan_parser,
+    "status": _status_parser,
+    "demo": _demo_parser,
+}
+"""Each command's parser, in the order ``--help`` lists them."""
 
 
 def _sheets(args: argparse.Namespace) -> tuple[Sheet, ...]:
@@ -616,7 +662,8 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command_of(words)).parse_args(words)
     _configure_logs(args)
     try:
         return COMMANDS[args.command](args)

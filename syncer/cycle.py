@@ -36,22 +36,24 @@ from syncer.engine import (
 )
 from syncer.identity import reconcile
 from syncer.last_cycle import LastCycle, Reuse, decided, same_cell, worker_values
-from syncer.migration import Migration, migrate
 from syncer.monitoring.kinerja import KINERJA
 from syncer.monitoring.measures import Pins
 from syncer.monitoring.refresh import NOT_TOLD, KinerjaTerms, refresh, wants_riwayat
-from syncer.notices.documents import OpenDocument, open_documents
 from syncer.office import read_office
 from syncer.tally import Attention, Tally
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the modules of a migration and of notices load only when used
+    from syncer.migration import Migration
     from syncer.notices.delivery import DeliveryReport
+    from syncer.notices.documents import OpenDocument
 
 log = structlog.get_logger("sopsync.cycle")
 
 
 @dataclass
 class Report:
+    """What a cycle did: its counts, the rows that need attention, what it wrote."""
+
     now: datetime
     target: str = ""
     counts: Counter[c.Status] = field(default_factory=Counter)
@@ -136,6 +138,8 @@ def decide(
             stamped[record.id] = replace(record, sidik=sidik, claim=claim)
     result = Decisions(outcomes, stamped, decisions.shared)
     if migration is not None:
+        from syncer.migration import migrate
+
         result = migrate(rules, settled.rows, result, migration, now)
     return settled.rows, result, id_writes
 
@@ -392,6 +396,8 @@ def _read_and_decide(
     report.late = Counter(tally.late)
     report.attention = tally.attention_rows()
     if report.documents is not None:
+        from syncer.notices.documents import open_documents
+
         report.documents = open_documents(rules, rows, decisions)
     if memory is None or migration is not None:
         return snapshot.basis, _nothing

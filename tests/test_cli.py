@@ -209,6 +209,23 @@ def test_command_line_mistakes(tmp_path, argv, code, expected):
     assert result.code == code and expected in said(result.err)
 
 
+COMMANDS = ("init", "sync", "run", "sop", "notify", "laporan", "status", "demo")
+
+
+def test_help_and_a_mistyped_command_name_every_command():
+    shown = run_cli("--help")
+    assert shown.code == 0
+    firsts = [line.split()[0] for line in shown.out.splitlines() if line.startswith("    ")]
+    assert [word for word in firsts if word in COMMANDS] == list(COMMANDS)
+    for argv in (["snyc"], ["-v", "snyc", "--now", "2026-11-30"]):
+        mistyped = run_cli(*argv)
+        assert mistyped.code == 2 and "invalid choice: 'snyc'" in mistyped.err
+        assert all(f"'{command}'" in mistyped.err for command in COMMANDS)
+    wrong = run_cli("-v", "sync", "--every", "60")  # an option of `run`, not of `sync`
+    assert wrong.code == 2 and "unrecognized arguments: --every 60" in wrong.err
+    assert "usage: sopsync sync" in run_cli("sync", "--help").out
+
+
 def test_an_unexpected_error_is_one_sentence_and_its_traceback_goes_to_the_log(
     tmp_path, monkeypatch
 ):
