@@ -200,6 +200,8 @@ _Tables = dict[int, _Year]
 _OfficeKey = frozenset[tuple[date, DayKind]]
 #: Sets of office dates whose tables a calendar keeps (a few edits of the Kalender tab).
 _KEPT = 8
+#: Answers of ``add`` and ``working_minutes`` a calendar remembers before it starts afresh.
+_REMEMBERED = 1 << 15
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 
@@ -241,6 +243,11 @@ class WorkingCalendar:
     _derived: dict[tuple[tuple[date, OfficeDate], ...], WorkingCalendar] = field(
         init=False, repr=False, compare=False
     )
+    # A cycle asks the same questions many times (every document a cycle moves starts at
+    # its ``now``) and a ``run`` asks them again every cycle. Each calendar has its own:
+    # one counting other office dates is another calendar.
+    _dues: dict[tuple[datetime, Duration], datetime] = field(init=False, repr=False, compare=False)
+    _spans: dict[tuple[datetime, datetime], float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.week.minutes:
@@ -265,6 +272,8 @@ class WorkingCalendar:
         setattr_(self, "_tables", {key: {}})
         setattr_(self, "_years", self._tables[key])
         setattr_(self, "_derived", {})
+        setattr_(self, "_dues", {})
+        setattr_(self, "_spans", {})
 
     def with_office_dates(self, dates: Mapping[date, OfficeDate]) -> WorkingCalendar:
         """This calendar counting the office's own dates (the Kalender tab) instead of its own.
@@ -358,6 +367,14 @@ class WorkingCalendar:
         Raises ValueError for an amount below 1, or when no due time exists
         within about five years (a calendar whose holidays cover everything).
         """
+        key = (start, duration)
+        due = self._dues.get(key)
+        if due is None:
+            due = self._dues[key] = self._add(start, duration)
+            _bound(self._dues)
+        return due
+
+    def _add(self, start: datetime, duration: Duration) -> datetime:
         if duration.amount < 1:
             raise ValueError(f"standard time {duration} must be at least 1")
         minutes = duration.minutes
@@ -367,6 +384,14 @@ class WorkingCalendar:
 
     def working_minutes(self, start: datetime, end: datetime) -> float:
         """Working minutes in ``[start, end)``; negative when ``end`` is before ``start``."""
+        key = (start, end)
+        total = self._spans.get(key)
+        if total is None:
+            total = self._spans[key] = self._working_minutes(start, end)
+            _bound(self._spans)
+        return total
+
+    def _working_minutes(self, start: datetime, end: datetime) -> float:
         first = self._local(start)
         last = self._local(end)
         sign = 1
@@ -597,6 +622,12 @@ class WorkingCalendar:
 
 def _ordinals(kinds: Mapping[date, DayKind], kind: DayKind) -> frozenset[int]:
     return frozenset(day.toordinal() for day, each in kinds.items() if each is kind)
+
+
+def _bound(answers: dict[_K, _V]) -> None:
+    """Forget every remembered answer once there are too many: a ``run`` lasts months."""
+    if len(answers) > _REMEMBERED:
+        answers.clear()
 
 
 def _kept(cache: dict[_K, _V], key: _K, make: Callable[[], _V]) -> _V:

@@ -61,6 +61,19 @@ def test_a_libur_moves_the_deadlines_that_cross_it() -> None:
     assert due(anniversary, "2026-11-27 10:00", "1 hari") == dt("2026-11-30 10:00")  # before it
 
 
+def test_a_libur_added_between_two_questions_changes_the_answer() -> None:
+    """A calendar remembers its answers; the Kalender tab edited mid-run is another calendar,
+    which answers for its own dates, however often the first was asked the same."""
+    start, end = dt("2026-12-01 10:00"), dt("2026-12-03 10:00")
+    for _ in range(2):
+        assert CAL.working_minutes(start, end) == 900
+        assert due(CAL, "2026-12-01 10:00", "1 hari") == dt("2026-12-02 10:00")
+    edited = office(d2026_12_02=(LIBUR, "HUT Kabupaten"))
+    assert edited.working_minutes(start, end) == 450
+    assert due(edited, "2026-12-01 10:00", "1 hari") == dt("2026-12-03 10:00")
+    assert office().working_minutes(start, end) == 900  # the Libur removed again
+
+
 def test_a_masuk_makes_a_national_day_off_a_working_day() -> None:
     cancelled = office(d2026_12_24=(MASUK, "Cuti bersama dibatalkan"))
     assert due(CAL, "2026-12-23 10:00", "1 hari") == dt("2026-12-28 10:00")
