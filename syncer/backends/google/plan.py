@@ -119,11 +119,14 @@ class Unit:
 def units(changes: Changes, basis: Basis, zone: ZoneInfo) -> list[Unit]:
     """Group the changes: a row's worker cells; a document's ID, record and Riwayat rows."""
     cols = c.column_map(basis.headers)
+    where: dict[str, int] = {}  # a write's column name -> its index: a few names, many cells
     rows: dict[int, Unit] = {}
     by_doc: dict[str, Unit] = {}
     for write in changes.cells:
         unit = rows.setdefault(write.row, Unit())
-        col = cols[c.header_key(write.column)]
+        col = where.get(write.column)
+        if col is None:
+            col = where[write.column] = cols[c.header_key(write.column)]
         unit.dokumen.append((write.row + 1, col, cell_data(write.value)))
         if write.column == c.ID:
             by_doc[str(write.value)] = unit
