@@ -248,6 +248,9 @@ class WorkingCalendar:
     # one counting other office dates is another calendar.
     _dues: dict[tuple[datetime, Duration], datetime] = field(init=False, repr=False, compare=False)
     _spans: dict[tuple[datetime, datetime], float] = field(init=False, repr=False, compare=False)
+    _parts: dict[tuple[datetime, datetime], tuple[int, float]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if not self.week.minutes:
@@ -274,6 +277,7 @@ class WorkingCalendar:
         setattr_(self, "_derived", {})
         setattr_(self, "_dues", {})
         setattr_(self, "_spans", {})
+        setattr_(self, "_parts", {})
 
     def with_office_dates(self, dates: Mapping[date, OfficeDate]) -> WorkingCalendar:
         """This calendar counting the office's own dates (the Kalender tab) instead of its own.
@@ -414,6 +418,14 @@ class WorkingCalendar:
         working minutes divided by that length. ``(0, 0.0)`` when ``end`` is not after
         ``start``.
         """
+        key = (start, end)
+        parts = self._parts.get(key)
+        if parts is None:  # a late row's Pesan and how long it holds both ask
+            parts = self._parts[key] = self._days_and_minutes(start, end)
+            _bound(self._parts)
+        return parts
+
+    def _days_and_minutes(self, start: datetime, end: datetime) -> tuple[int, float]:
         total = self.working_minutes(start, end)
         if total <= 0:
             return 0, 0.0

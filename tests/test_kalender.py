@@ -67,9 +67,11 @@ def test_a_libur_added_between_two_questions_changes_the_answer() -> None:
     start, end = dt("2026-12-01 10:00"), dt("2026-12-03 10:00")
     for _ in range(2):
         assert CAL.working_minutes(start, end) == 900
+        assert CAL.days_and_minutes(start, end) == (2, 0.0)  # "Terlambat 2 hari"
         assert due(CAL, "2026-12-01 10:00", "1 hari") == dt("2026-12-02 10:00")
     edited = office(d2026_12_02=(LIBUR, "HUT Kabupaten"))
     assert edited.working_minutes(start, end) == 450
+    assert edited.days_and_minutes(start, end) == (1, 0.0)
     assert due(edited, "2026-12-01 10:00", "1 hari") == dt("2026-12-03 10:00")
     assert office().working_minutes(start, end) == 900  # the Libur removed again
 
