@@ -102,6 +102,8 @@ class Directory:
     zone: ZoneInfo = JAKARTA
     _by_role: dict[str, list[Person]] = field(init=False, repr=False, compare=False)
     _names: dict[str, str] = field(init=False, repr=False, compare=False)
+    _shown: dict[tuple[str, date], str] = field(init=False, repr=False, compare=False)
+    """Pelaksana by role and day: every row at a step asks it again."""
 
     def __post_init__(self) -> None:
         by_role: dict[str, list[Person]] = {}
@@ -109,6 +111,7 @@ class Directory:
             by_role.setdefault(_key(person.role), []).append(person)
         object.__setattr__(self, "_by_role", by_role)
         object.__setattr__(self, "_names", {_key(r): n for r, n in self.names.items()})
+        object.__setattr__(self, "_shown", {})
 
     def day_of(self, moment: datetime | date) -> date:
         if isinstance(moment, datetime):
@@ -132,7 +135,14 @@ class Directory:
 
     def pelaksana(self, role: str, moment: datetime | date) -> str:
         """``Sekcam — Budi Santoso``, ``Camat — Plh. Siti Aminah``, ``Staf — A, B``, or the role."""
-        people = self.holders(role, moment)
+        key = (role, self.day_of(moment))
+        shown = self._shown.get(key)
+        if shown is None:
+            shown = self._shown[key] = self._pelaksana(*key)
+        return shown
+
+    def _pelaksana(self, role: str, day: date) -> str:
+        people = self.holders(role, day)
         if not people:
             return role
         return f"{role} — {', '.join(p.title for p in people)}"
