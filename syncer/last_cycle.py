@@ -361,6 +361,8 @@ def _ambiguous(values: Sequence[object]) -> bool:
     equal to one (``True == 1``), or a number so large that as a whole number and as a
     fraction it is written otherwise (``text_of``)."""
     for value in values:
+        if type(value) is str or value is None:  # most cells
+            continue
         if isinstance(value, bool):
             return True
         if isinstance(value, int | float) and (value in (0, 1) or abs(value) >= 1e15):
