@@ -187,7 +187,7 @@ def plan_changes(
     changes.records = [
         record
         for doc_id, record in decisions.records.items()
-        if held.get(doc_id) is not record and held.get(doc_id) != record
+        if (read := held.get(doc_id)) is not record and read != record
     ]
     count = str(len(decisions.records))
     if snapshot.meta.get(meta.RECORDS) != count:
