@@ -100,7 +100,9 @@ def _bump(counter: Counter[Status], status: Status, n: int) -> None:
 
 
 def _bump_in(table: dict[str, Counter[Status]], key: str, status: Status, n: int) -> None:
-    counter = table.setdefault(key, Counter())
+    counter = table.get(key)
+    if counter is None:  # not setdefault: a Counter made for every row costs more than its count
+        counter = table[key] = Counter()
     _bump(counter, status, n)
     if not counter:
         del table[key]
