@@ -204,8 +204,7 @@ def render(figures: dict[str, Any]) -> str:
         f" paired, medians of {figures['rounds']} rounds (target: within"
         f" {TARGET_RATIO:g}× on CPU).",
         "",
-        "| command | CPU s | wall s | CPU vs floor | wall vs floor | CPU vs own library |"
-        " target |",
+        "| command | CPU s | wall s | CPU vs floor | wall vs floor | CPU vs own library | target |",
         "|---|---|---|---|---|---|---|",
     ]
     for name, f in figures["commands"].items():
