@@ -217,7 +217,7 @@ def attempt(case: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """A case's figures, or ``{"failed": what went wrong}``: the others go on."""
     try:
         return case()
-    except Exception as exc:  # a failed case is reported as failed, not dropped
+    except (Exception, SystemExit) as exc:  # a failed case is reported as failed, not dropped
         progress(f"FAILED: {exc!r}")
         tail = traceback.format_exception(exc)[-6:]
         return {"failed": f"{type(exc).__name__}: {exc}".strip()[:2000], "trace": tail}
