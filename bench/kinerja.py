@@ -38,10 +38,10 @@ SIZES = (10_000, 100_000)
 NOW = "2026-12-15T09:00"
 """The cycle's clock: late in the second semester of 2026, which the Riwayat fills."""
 CYCLE = {  # bench/RESULTS.md at 10,000 Dokumen rows: worker CPU s, peak RSS MB
-    "xlsx idle": (1.787, 153),
-    "xlsx busy": (3.209, 153),
-    "google idle": (0.396, 161),
-    "google busy": (0.430, 161),
+    "xlsx idle": (0.654, 66),
+    "xlsx busy": (1.004, 110),
+    "google idle": (0.343, 84),
+    "google busy": (0.390, 89),
 }
 
 
