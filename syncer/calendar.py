@@ -371,12 +371,7 @@ class WorkingCalendar:
         Raises ValueError for an amount below 1, or when no due time exists
         within about five years (a calendar whose holidays cover everything).
         """
-        key = (start, duration)
-        due = self._dues.get(key)
-        if due is None:
-            due = self._dues[key] = self._add(start, duration)
-            _bound(self._dues)
-        return due
+        return _remembered(self._dues, (start, duration), lambda: self._add(start, duration))
 
     def _add(self, start: datetime, duration: Duration) -> datetime:
         if duration.amount < 1:
@@ -388,12 +383,7 @@ class WorkingCalendar:
 
     def working_minutes(self, start: datetime, end: datetime) -> float:
         """Working minutes in ``[start, end)``; negative when ``end`` is before ``start``."""
-        key = (start, end)
-        total = self._spans.get(key)
-        if total is None:
-            total = self._spans[key] = self._working_minutes(start, end)
-            _bound(self._spans)
-        return total
+        return _remembered(self._spans, (start, end), lambda: self._working_minutes(start, end))
 
     def _working_minutes(self, start: datetime, end: datetime) -> float:
         first = self._local(start)
@@ -418,12 +408,8 @@ class WorkingCalendar:
         working minutes divided by that length. ``(0, 0.0)`` when ``end`` is not after
         ``start``.
         """
-        key = (start, end)
-        parts = self._parts.get(key)
-        if parts is None:  # a late row's Pesan and how long it holds both ask
-            parts = self._parts[key] = self._days_and_minutes(start, end)
-            _bound(self._parts)
-        return parts
+        # a late row's Pesan and how long it holds both ask
+        return _remembered(self._parts, (start, end), lambda: self._days_and_minutes(start, end))
 
     def _days_and_minutes(self, start: datetime, end: datetime) -> tuple[int, float]:
         total = self.working_minutes(start, end)
@@ -636,10 +622,15 @@ def _ordinals(kinds: Mapping[date, DayKind], kind: DayKind) -> frozenset[int]:
     return frozenset(day.toordinal() for day, each in kinds.items() if each is kind)
 
 
-def _bound(answers: dict[_K, _V]) -> None:
-    """Forget every remembered answer once there are too many: a ``run`` lasts months."""
-    if len(answers) > _REMEMBERED:
-        answers.clear()
+def _remembered(answers: dict[_K, _V], key: _K, make: Callable[[], _V]) -> _V:
+    """``answers[key]``, made when missing; every answer is forgotten once there are too
+    many (a ``run`` lasts months)."""
+    found = answers.get(key)
+    if found is None:
+        if len(answers) >= _REMEMBERED:
+            answers.clear()
+        found = answers[key] = make()
+    return found
 
 
 def _kept(cache: dict[_K, _V], key: _K, make: Callable[[], _V]) -> _V:
