@@ -35,7 +35,14 @@ from syncer.engine import (
     records_from_history,
 )
 from syncer.identity import reconcile
-from syncer.last_cycle import LastCycle, Reuse, decided, same_cell, worker_values
+from syncer.last_cycle import (
+    LastCycle,
+    Reuse,
+    decided,
+    same_cell,
+    worker_cells,
+    worker_values,
+)
 from syncer.monitoring.kinerja import KINERJA
 from syncer.monitoring.measures import Pins
 from syncer.monitoring.refresh import NOT_TOLD, KinerjaTerms, refresh, wants_riwayat
@@ -162,15 +169,14 @@ def plan_changes(
     write all the same. ``todo``: the rows decided (default all); the others kept an outcome
     whose cells the sheet showed already.
     """
-    cols = c.column_map(snapshot.headers)
-    worker_cells = c.cells_of([cols[c.header_key(name)] for name in c.WORKER_COLUMNS])
+    shown = worker_cells(snapshot.headers)
     changes = Changes()
     blocks: dict[str, tuple[int, int]] | None = None
     outcomes = decisions.outcomes
     for i in range(len(outcomes)) if todo is None else todo:
         outcome = outcomes[i]
         wanted = worker_values(outcome.cells, rules.calendar.zone)
-        current = worker_cells(snapshot.rows[i])
+        current = shown(snapshot.rows[i])
         if current != wanted:
             first = next((k for k in _COLUMNS if not same_cell(current[k], wanted[k])), None)
             if first is not None:

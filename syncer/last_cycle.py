@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import heapq
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import compress
@@ -284,8 +284,7 @@ def _renewed(snapshot: Snapshot, zone: ZoneInfo, state: _State, same: list[bool]
     cells (of the same types), and worker cells that show what the outcome wants (as the
     last cycle wrote them, or as they were)."""
     take = staff_cells(snapshot.headers)
-    cols = c.column_map(snapshot.headers)
-    worker = c.cells_of([cols[c.header_key(name)] for name in c.WORKER_COLUMNS])
+    worker = worker_cells(snapshot.headers)
     found = []
     for index in compress(range(len(same)), map(operator.not_, same)):
         if not state.keep[index]:
@@ -301,6 +300,12 @@ def _renewed(snapshot: Snapshot, zone: ZoneInfo, state: _State, same: list[bool]
         if current == wanted or all(map(same_cell, current, wanted)):
             found.append(index)
     return found
+
+
+def worker_cells(headers: Sequence[object]) -> Callable[[Sequence[object]], tuple[object, ...]]:
+    """A Dokumen row's worker cells, in ``contract.WORKER_COLUMNS``' order."""
+    cols = c.column_map(headers)
+    return c.cells_of([cols[c.header_key(name)] for name in c.WORKER_COLUMNS])
 
 
 def worker_values(cells: WorkerCells, zone: ZoneInfo) -> tuple[object, ...]:
