@@ -29,9 +29,10 @@ import json
 import pickle
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
+from typing import TypeVar
 
 import pydantic
 import structlog
@@ -51,6 +52,7 @@ CREATE TABLE IF NOT EXISTS kept (
 )
 """
 _CODE = Path(sop_models.__file__).parent
+_T = TypeVar("_T")
 
 
 def catalog(state_file: Path | None, folders: Sequence[Path]) -> Catalog:
@@ -60,12 +62,7 @@ def catalog(state_file: Path | None, folders: Sequence[Path]) -> Catalog:
         return load_catalog(folders)
     name = "catalog " + json.dumps([str(folder) for folder in folders])
     mark = fingerprint([*sources(folders), *sorted(_CODE.glob("*.py"))])
-    found = _take(state_file, name, mark)
-    if isinstance(found, Catalog):
-        return found
-    made = load_catalog(folders)
-    _keep(state_file, name, mark, made)
-    return made
+    return _kept(state_file, name, mark, Catalog, lambda: load_catalog(folders))
 
 
 def holidays(state_file: Path | None) -> calendar.Lister:
@@ -90,12 +87,13 @@ class _KeptHolidays:
     def _kept(self, country: str, categories: tuple[str, ...], year: int) -> calendar.Listed:
         name = "holidays " + json.dumps([country, list(categories), year])
         mark = fingerprint(_holidays_version())
-        found = _take(self.state_file, name, mark)
-        if isinstance(found, dict):
-            return found
-        made = calendar.package_holidays(country, categories, year)
-        _keep(self.state_file, name, mark, made)
-        return made
+        return _kept(
+            self.state_file,
+            name,
+            mark,
+            dict,
+            lambda: calendar.package_holidays(country, categories, year),
+        )
 
 
 def _holidays_version() -> list[Path]:
@@ -114,6 +112,17 @@ def fingerprint(files: Sequence[Path]) -> str:
         except OSError:
             digests.append([str(path)])  # reading it will say what is wrong
     return json.dumps([sys.version, pydantic.VERSION, digests])
+
+
+def _kept(state_file: Path, name: str, mark: str, kind: type[_T], make: Callable[[], _T]) -> _T:
+    """The value kept under ``name`` and ``mark`` when it is a ``kind``; else ``make()``,
+    kept there for the next process."""
+    found = _take(state_file, name, mark)
+    if isinstance(found, kind):
+        return found
+    made = make()
+    _keep(state_file, name, mark, made)
+    return made
 
 
 def _take(state_file: Path, name: str, mark: str) -> object:
