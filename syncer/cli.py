@@ -509,8 +509,8 @@ def cmd_laporan(args: argparse.Namespace) -> int:
     from syncer.monitoring.laporan import make_laporan
     from syncer.monitoring.laporan_pdf import write_pdf
     from syncer.monitoring.laporan_xlsx import write_xlsx
-    from syncer.monitoring.measures import Period, Pins
-    from syncer.versions import read_kept
+    from syncer.monitoring.measures import Period
+    from syncer.versions import Pins, read_kept
 
     out: Path = args.out
     writers = {".xlsx": write_xlsx, ".pdf": write_pdf}

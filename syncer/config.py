@@ -38,6 +38,7 @@ from syncer.hours import (
     Ramadan,
     Week,
 )
+from syncer.monitoring import DEFAULT_GOOD_SHARE
 
 if TYPE_CHECKING:
     from syncer.notices.delivery import Notifier
@@ -350,7 +351,7 @@ class Evaluator(_Section):
 class LaporanConfig(_Section):
     unit: list[str] = []
     """The unit the form is for, one line each (instansi, unit kerja)."""
-    good_share: float = Field(0.8, gt=0, le=1)
+    good_share: float = Field(DEFAULT_GOOD_SHARE, gt=0, le=1)
     """`Berjalan dengan baik` when at least this share of measured steps met Mutu Baku."""
     evaluator: Evaluator = Evaluator()
 

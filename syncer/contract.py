@@ -15,6 +15,7 @@ from sop_models.idtime import CELL_FORMAT
 
 DOKUMEN = "Dokumen"
 RIWAYAT = "Riwayat"
+KINERJA = "Kinerja"
 STATE = "_sopsync"
 """The worker's own record of each document's last accepted state, keyed by ID.
 

@@ -43,8 +43,6 @@ from syncer.last_cycle import (
     worker_cells,
     worker_values,
 )
-from syncer.monitoring.kinerja import KINERJA
-from syncer.monitoring.measures import Pins
 from syncer.monitoring.refresh import NOT_TOLD, KinerjaTerms, refresh, wants_riwayat
 from syncer.office import read_office
 from syncer.tally import Attention, Tally
@@ -377,7 +375,7 @@ def _read_and_decide(
     todo = last_cycle.decided(decisions.outcomes, reuse.known)
     report.decided = len(todo)
     report.changes = plan_changes(snapshot, decisions, records, rules, id_writes, todo)
-    pins = Pins({i: r.version for i, r in decisions.records.items()}, kept.versions)
+    pins = versions.Pins({i: r.version for i, r in decisions.records.items()}, kept.versions)
     kinerja_tab = refresh(snapshot, rules, now, kinerja, report.changes.history, pins)
     report.kinerja_due = kinerja_tab.due
     tally = reuse.count(rules, decisions, rows)
@@ -505,7 +503,7 @@ def worker_tabs(
             views.ringkasan_grid(rules, tally, now), views.UPDATED_AT
         ),
         views.SOP: views.TabContent(sop.grid + below),
-        **({KINERJA: kinerja} if kinerja is not None else {}),
+        **({c.KINERJA: kinerja} if kinerja is not None else {}),
     }
     tabs: dict[str, views.Grid] = {}
     digests: dict[str, str] = {}

@@ -24,7 +24,6 @@ from syncer import contract as c
 from syncer import kalender, people, views
 from syncer.calendar import DayKind
 from syncer.meta import digest
-from syncer.monitoring import kinerja
 
 
 class Kind(Enum):
@@ -255,9 +254,9 @@ RINGKASAN = Tab(
     protect=Protect.SHEET, header_row=0,
 )  # fmt: skip
 KINERJA = Tab(
-    kinerja.KINERJA,
+    c.KINERJA,
     Kind.WORKER,
-    widths=kinerja.WIDTHS,
+    widths=(30, 44, 16, 16, 15, 16, 12, 16, 13),
     frozen_rows=0,
     protect=Protect.SHEET,
     header_row=0,

@@ -52,6 +52,16 @@ class Kept:
     """Every version the area has a key for, readable or not."""
 
 
+@dataclass(frozen=True)
+class Pins:
+    """Which version of its SOP each document runs on (its record's), and the older
+    versions whose steps the sheet keeps."""
+
+    documents: Mapping[str, str] = field(default_factory=dict)
+    """Document ID -> version ("" or absent: the current one)."""
+    versions: Versions = field(default_factory=Versions)
+
+
 def stored(proc: Procedure, now: datetime) -> str:
     """The value a version is kept as: its title and aliases (the names staff may have
     typed in Prosedur, for when the catalog no longer has the SOP), when it was first kept,

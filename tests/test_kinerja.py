@@ -10,9 +10,10 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from syncer import layout
 from syncer.calendar import DayKind, OfficeDate
-from syncer.contract import STATUS_COLOURS, Status
-from syncer.monitoring.kinerja import KINERJA, WIDTHS, kinerja_tab
+from syncer.contract import KINERJA, STATUS_COLOURS, Status
+from syncer.monitoring.kinerja import kinerja_tab
 from syncer.monitoring.refresh import next_refresh, refresh_due
 from syncer.views import HEADER, TITLE, values_of
 from tests.sheets import run_cli
@@ -74,7 +75,7 @@ def test_the_tab_shows_the_semester_slowest_steps_first_and_orange_over_standard
     assert roles["Camat"] == ["Penyusunan Laporan Bulanan, langkah 5", 0, 0, 2, 0]
     assert roles["Sekcam"] == ["", 1, 1, 1, 100]
     assert roles["Tim"] == ["", 0, 0, 0, ""]
-    assert all(len(row) <= len(WIDTHS) for row in grid)
+    assert all(len(row) <= len(layout.KINERJA.widths) for row in grid)
 
 
 def test_the_demo_history_fills_the_tab_with_figures(tmp_path):

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from syncer import contract as c
 from syncer.cli import make_rules, sync_once
 from syncer.config import load_config
-from syncer.monitoring.kinerja import KINERJA
+from syncer.contract import KINERJA
 from syncer.monitoring.refresh_record import RefreshRecord
 from tests.emulator import Emulator
 from tests.sheets import GoogleSheet, XlsxSheet

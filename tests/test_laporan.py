@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from syncer import contract as c
 from syncer.backends.google.values import rgb
-from syncer.monitoring.kinerja import KINERJA
+from syncer.contract import KINERJA
 from tests.emulator import Emulator
 from tests.sheets import GoogleSheet, XlsxSheet, run_cli
 

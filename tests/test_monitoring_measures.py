@@ -13,8 +13,8 @@ from sop_models import DONE, Duration, Position, Procedure, build_procedure, loa
 from sop_models.version import Versions
 from syncer.calendar import WorkingCalendar
 from syncer.engine import EntryKind, HistoryEntry
-from syncer.monitoring.measures import Measures, Penilaian, Period, Pins, StepFigures, measure
-from syncer.versions import migration_note
+from syncer.monitoring.measures import Measures, Penilaian, Period, StepFigures, measure
+from syncer.versions import Pins, migration_note
 
 WIB = ZoneInfo("Asia/Jakarta")
 CATALOG = load_catalog()

@@ -4,3 +4,6 @@
 ``kinerja``: the worker's Kinerja tab as a grid; ``laporan``: the Permenpan monitoring form,
 written by ``laporan_xlsx`` and ``laporan_pdf``.
 """
+
+DEFAULT_GOOD_SHARE = 0.8
+"""Share of measured moves within Mutu Baku for ``Berjalan dengan baik`` (DESIGN §10)."""

@@ -19,20 +19,18 @@ from syncer.calendar import WorkingCalendar
 from syncer.contract import Status
 from syncer.engine import HistoryEntry, format_working
 from syncer.ledger import local
+from syncer.monitoring import DEFAULT_GOOD_SHARE
 from syncer.monitoring.measures import (
-    DEFAULT_GOOD_SHARE,
     Measures,
     Penilaian,
     Period,
-    Pins,
     ProcedureFigures,
     StepFigures,
     measure,
 )
+from syncer.versions import Pins
 from syncer.views import HEADER, TITLE, TOTAL, Grid, Styled, step_label
 
-KINERJA = "Kinerja"
-WIDTHS = (30, 44, 16, 16, 15, 16, 12, 16, 13)
 """Column widths (characters): each header fits its column, SOP titles and step labels
 wrap, and the whole prints on A4 landscape at 8 points or more."""
 OVER = Status.TERLAMBAT.value

@@ -23,16 +23,16 @@ from sop_models.idtime import tanggal
 from syncer.calendar import WorkingCalendar
 from syncer.config import Evaluator, LaporanConfig
 from syncer.engine import HistoryEntry, format_working
+from syncer.monitoring import DEFAULT_GOOD_SHARE
 from syncer.monitoring.measures import (
-    DEFAULT_GOOD_SHARE,
     Measures,
     Penilaian,
     Period,
-    Pins,
     ProcedureFigures,
     StepFigures,
     measure,
 )
+from syncer.versions import Pins
 
 TITLE = "MONITORING PELAKSANAAN STANDAR OPERASIONAL PROSEDUR"
 FORM_HEADERS = ("No", "Prosedur", "Penilaian", "Catatan", "Tindakan yang harus diambil")

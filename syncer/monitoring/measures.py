@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -49,10 +49,11 @@ from zoneinfo import ZoneInfo
 
 from sop_models import Catalog, Duration, Procedure, Step
 from sop_models.idtime import tanggal
-from sop_models.version import Versions, same_work
+from sop_models.version import same_work
 from syncer.calendar import WorkingCalendar
 from syncer.engine import EntryKind, HistoryEntry
-from syncer.versions import migrated
+from syncer.monitoring import DEFAULT_GOOD_SHARE
+from syncer.versions import Pins, migrated
 
 
 class Penilaian(StrEnum):
@@ -60,10 +61,6 @@ class Penilaian(StrEnum):
 
     BAIK = "Berjalan dengan baik"
     TIDAK_BAIK = "Tidak berjalan dengan baik"
-
-
-DEFAULT_GOOD_SHARE = 0.8
-"""Share of measured moves within Mutu Baku for ``Berjalan dengan baik`` (DESIGN §10)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,16 +310,6 @@ class _LoadTally:
             self.moves += step.moves
             self.measured += step.measured
             self.within += step.within
-
-
-@dataclass(frozen=True)
-class Pins:
-    """Which version of its SOP each document runs on (its record's), and the older
-    versions whose steps the sheet keeps."""
-
-    documents: Mapping[str, str] = field(default_factory=dict)
-    """Document ID -> version ("" or absent: the current one)."""
-    versions: Versions = field(default_factory=Versions)
 
 
 def measure(

@@ -26,10 +26,11 @@ from datetime import datetime, time, timedelta
 
 from syncer.backends import Snapshot
 from syncer.calendar import WorkingCalendar
+from syncer.contract import KINERJA
 from syncer.engine import HistoryEntry, Rules
-from syncer.monitoring.kinerja import KINERJA, kinerja_tab
-from syncer.monitoring.measures import DEFAULT_GOOD_SHARE, Pins
+from syncer.monitoring import DEFAULT_GOOD_SHARE
 from syncer.office import read_office
+from syncer.versions import Pins
 from syncer.views import TabContent
 
 REFRESHED = f"refreshed:{KINERJA}"
@@ -138,6 +139,8 @@ def refresh(
     history = snapshot.history
     if history is None and snapshot.ledger_has_entries:
         return Refresh(None, now)  # due, unexpected: the next cycle reads Riwayat
+    from syncer.monitoring.kinerja import kinerja_tab  # here: most cycles do not make the tab
+
     entries = [*(history or ()), *appended]
     grid = kinerja_tab(entries, rules.catalog, calendar, now, terms.good_share, pins)
     return Refresh(TabContent(grid), next_refresh(now, now, calendar))
