@@ -36,7 +36,7 @@ from syncer.pacing import QUOTAS, Quotas
 from syncer.people import Directory, catalog_roles, find_role, unknown_role_problems
 from syncer.sheets import Sheet
 from syncer.status import StatusBook
-from syncer.worker import summary
+from syncer.summary import report_fields
 
 if TYPE_CHECKING:
     from syncer.backends.google import SheetsTransport
@@ -238,7 +238,7 @@ class SheetService:
         """After each completed cycle of this sheet (its notices already sent): recorded
         for `status`."""
         if self.status is not None and not self.dry_run:
-            self.status.done(self.sheet.name, report, summary(report))
+            self.status.done(self.sheet.name, report, report_fields(report))
 
     def _hold(self, target: str) -> None:
         from syncer.runlock import held, is_held

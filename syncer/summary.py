@@ -1,4 +1,5 @@
-"""The one-screen summary that `sync` prints on stdout."""
+"""What a cycle found, told: the one-screen summary that `sync` prints on stdout, and the
+fields a completed cycle is logged and recorded with."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from typing import TYPE_CHECKING
 from sop_models import Position
 from syncer.contract import Status
 from syncer.cycle import Report
+from syncer.tally import Attention
 
 if TYPE_CHECKING:
     from syncer.notices.delivery import DeliveryReport
 
 MAX_ATTENTION = 15
 MAX_CHANGES = 40
+SHOWN_IDS = 10
+"""Late and invalid documents named per cycle in the log; more are counted."""
 
 
 def _value(value: object) -> str:
@@ -86,3 +90,25 @@ def _change_lines(report: Report) -> list[str]:
 
 def _place(position: Position | None) -> str:
     return "-" if position is None else str(position)
+
+
+def report_fields(report: Report) -> dict[str, object]:
+    """What a completed cycle found: rows per status, late and invalid documents."""
+    fields: dict[str, object] = {
+        "target": report.target,
+        "rows": report.rows,
+        "counts": {str(status): n for status, n in sorted(report.counts.items())},
+        "written": report.written,
+    }
+    for name, status in (("late", Status.TERLAMBAT), ("invalid", Status.TIDAK_VALID)):
+        found = [a for a in report.attention if a.status is status]
+        if found:
+            fields[name] = [_name(a) for a in found[:SHOWN_IDS]]
+        if len(found) > SHOWN_IDS:
+            fields[f"{name}_total"] = len(found)
+    return fields
+
+
+def _name(row: Attention) -> str:
+    """A document by its ID; a row without one (never started) by its row number."""
+    return row.id or f"row {row.row}"

@@ -30,18 +30,15 @@ from dataclasses import dataclass
 import structlog
 
 from sop_models import CatalogError
-from syncer import contract as c
 from syncer import logs
 from syncer.backends import BackendError, Misconfigured
 from syncer.config import Config, ConfigError
 from syncer.cycle import Report
-from syncer.tally import Attention
+from syncer.summary import report_fields
 
 log = structlog.get_logger("sopsync.worker")
 
 FIRST_BACKOFF = 5.0
-SHOWN_IDS = 10
-"""Late and invalid documents named per cycle in the log; more are counted."""
 UNUSABLE = (Misconfigured, ConfigError, CatalogError)
 """A sheet's settings cannot work (a missing key file, an invalid SOP folder): the admin's
 to fix. While no sheet has ever worked for that reason, the worker does not start."""
@@ -151,7 +148,7 @@ def _serve(turn: _Turn, unusable: set[int], key: int, count: int) -> None:
         else:
             turn.failures = 0
             unusable.discard(key)
-            log.info("cycle done", **summary(report))
+            log.info("cycle done", **report_fields(report))
         finally:
             turn.first = False
 
@@ -175,25 +172,3 @@ def _failed(job: Job, failures: int, crashed: bool = False) -> int:
     else:
         log.warning("cycle failed", reason=reason, **fields)
     return failures
-
-
-def summary(report: Report) -> dict[str, object]:
-    """What a completed cycle found: rows per status, late and invalid documents."""
-    fields: dict[str, object] = {
-        "target": report.target,
-        "rows": report.rows,
-        "counts": {str(status): n for status, n in sorted(report.counts.items())},
-        "written": report.written,
-    }
-    for name, status in (("late", c.Status.TERLAMBAT), ("invalid", c.Status.TIDAK_VALID)):
-        found = [a for a in report.attention if a.status is status]
-        if found:
-            fields[name] = [_name(a) for a in found[:SHOWN_IDS]]
-        if len(found) > SHOWN_IDS:
-            fields[f"{name}_total"] = len(found)
-    return fields
-
-
-def _name(row: Attention) -> str:
-    """A document by its ID; a row without one (never started) by its row number."""
-    return row.id or f"row {row.row}"

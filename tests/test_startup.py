@@ -66,6 +66,7 @@ def test_a_cron_sync_loads_its_own_backend_only(sheet):
     assert packages(modules, "yaml") == []  # the catalog the first sync kept
     assert packages(modules, "holidays") == []  # the days off the first sync kept
     assert not modules & {"syncer.migration", "syncer.notices.documents"}  # none asked for
+    assert "syncer.worker" not in modules  # a sync is not the run loop
     # the Kinerja tab was made by the day's first sync: its figures are not needed again
     assert not modules & {"syncer.monitoring.kinerja", "syncer.monitoring.measures"}
     assert sheet.table()[1]["Langkah"] == 3  # the cycle did its work
