@@ -318,15 +318,15 @@ class GoogleSheet:
         for row in sheet.rows:
             values = []
             for cell in row:
-                if cell is None or cell.is_empty():
-                    values.append(None)
+                if cell is None or cell.user_entered_value is None:
+                    values.append(None)  # a format or a dropdown alone shows no value
                 elif cell.formula:
                     values.append(cell.formula)
-                elif cell.is_date() and isinstance(cell.python_value(), int | float):
-                    values.append(from_serial(cell.python_value()))
                 else:
                     value = cell.python_value()
-                    if isinstance(value, float) and value.is_integer():
+                    if cell.is_date() and isinstance(value, int | float):
+                        value = from_serial(value)
+                    elif isinstance(value, float) and value.is_integer():
                         value = int(value)
                     values.append(value)
             grid.append(values)

@@ -124,8 +124,36 @@ def cell_as_dict(cell: Cell | None) -> dict[str, Any]:
     return {k: copy.deepcopy(v) for k, v in out.items() if v is not None}
 
 
-def write_cell(sheet: Sheet, r: int, c: int, data: dict[str, Any], tree: fieldmask.Tree) -> None:
-    current = cell_as_dict(sheet.get_cell(r, c))
+Written = dict[int, tuple[Cell | None, Cell]]
+"""Cells one request made from the same cell with the same data, by the old cell's id (the
+old cell kept, so its id stays its own): a request writing one ``data`` over a range makes
+each distinct cell it finds once. Cells are immutable, so many places may hold one."""
+
+
+def write_cell(
+    sheet: Sheet,
+    r: int,
+    c: int,
+    data: dict[str, Any],
+    tree: fieldmask.Tree,
+    written: Written | None = None,
+) -> None:
+    """Write ``data`` through the mask ``tree`` into one cell; pass ``written`` (one dict for
+    one request's one ``data`` and ``tree``) to reuse what an alike cell became."""
+    old = sheet.get_cell(r, c)
+    if written is not None:
+        hit = written.get(id(old))
+        if hit is not None and hit[0] is old:
+            sheet.put_cell(r, c, hit[1])
+            return
+    cell = _written(old, data, tree)
+    if written is not None:
+        written[id(old)] = (old, cell)
+    sheet.put_cell(r, c, cell)
+
+
+def _written(old: Cell | None, data: dict[str, Any], tree: fieldmask.Tree) -> Cell:
+    current = cell_as_dict(old)
     fieldmask.apply_update(current, data, tree)
     if fieldmask.selects(tree, ["userEnteredFormat"]) and "userEnteredFormat" in current:
         format_tree = tree if "*" in tree else tree["userEnteredFormat"]
@@ -135,10 +163,9 @@ def write_cell(sheet: Sheet, r: int, c: int, data: dict[str, Any], tree: fieldma
     uev = current.get("userEnteredValue")
     if uev is not None and "errorValue" in uev:
         uev = None  # errorValue is read-only
-    cell = Cell(
+    return Cell(
         uev, current.get("userEnteredFormat"), current.get("note"), current.get("dataValidation")
     )
-    sheet.put_cell(r, c, cell)
 
 
 def pair_colours(fmt: dict[str, Any], tree: fieldmask.Tree | None) -> None:
@@ -338,9 +365,10 @@ def repeat_cell(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
     sheet, (r0, r1, c0, c1) = grid_span(ss, r.get("range") or {})
     protection.check_span(sheet, (r0, r1, c0, c1), email)
     data = r.get("cell") or {}
+    written: Written = {}
     for i in range(r0, r1):
         for j in range(c0, c1):
-            write_cell(sheet, i, j, data, tree)
+            write_cell(sheet, i, j, data, tree, written)
     sheet.cleanup()
 
 
@@ -349,9 +377,11 @@ def set_data_validation(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
     protection.check_span(sheet, (r0, r1, c0, c1), email)
     rule = r.get("rule")
     tree = fieldmask.parse("dataValidation")
+    data = {"dataValidation": rule} if rule else {}
+    written: Written = {}
     for i in range(r0, r1):
         for j in range(c0, c1):
-            write_cell(sheet, i, j, {"dataValidation": rule} if rule else {}, tree)
+            write_cell(sheet, i, j, data, tree, written)
     sheet.cleanup()
 
 

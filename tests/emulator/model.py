@@ -21,6 +21,7 @@ from . import formula as formula_mod
 from .a1 import Bounds, parse_cells, split_sheet
 from .formatting import (
     DATE_TYPES,
+    ERROR_TEXT,
     ISO_DATE_PATTERN,
     ISO_DATE_TIME_PATTERN,
     json_number,
@@ -120,8 +121,6 @@ class Cell:
 
     def python_value(self) -> Any:
         """The effective value as a Python scalar (errors as their text, e.g. ``#NAME?``)."""
-        from .formatting import ERROR_TEXT
-
         ev = self.effective_value()
         if not ev:
             return None

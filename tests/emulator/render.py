@@ -222,10 +222,14 @@ def read_values(
     date_render: str = "SERIAL_NUMBER",
 ) -> list[list[Any]]:
     r0, r1, c0, c1 = span
-    grid = [
-        [render_value(sheet.get_cell(r, c), value_render, date_render) for c in range(c0, c1)]
-        for r in range(r0, min(r1, len(sheet.rows)))
-    ]
+    grid = []
+    for r in range(r0, min(r1, len(sheet.rows))):
+        line = sheet.rows[r]  # cells past its end are empty
+        end = min(c1, len(line))
+        values = [render_value(line[c], value_render, date_render) for c in range(c0, end)]
+        if major == "COLUMNS":  # a full row, to be turned into columns
+            values.extend([None] * (c1 - max(c0, end)))
+        grid.append(values)
     if major == "COLUMNS":
         grid = [[row[i] for row in grid] for i in range(c1 - c0)]
     out = []
