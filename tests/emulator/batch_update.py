@@ -316,11 +316,15 @@ def update_cells(ss: Spreadsheet, r: dict[str, Any], email: str) -> None:
     if "range" in r:
         sheet, (r0, r1, c0, c1) = grid_span(ss, r["range"])
         protection.check_span(sheet, (r0, r1, c0, c1), email)
+        nothing: dict[str, Any] = {}  # what the range's cells past the given ones get
+        written: Written = {}
         for i in range(r0, r1):
             line = rows[i - r0].get("values", []) if i - r0 < len(rows) else []
             for j in range(c0, c1):
-                data = line[j - c0] if j - c0 < len(line) else {}
-                write_cell(sheet, i, j, data, tree)
+                if j - c0 < len(line):
+                    write_cell(sheet, i, j, line[j - c0], tree)
+                else:
+                    write_cell(sheet, i, j, nothing, tree, written)
     else:
         start = r.get("start") or {}
         sheet = sheet_of(ss, start.get("sheetId", 0))
