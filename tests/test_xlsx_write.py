@@ -116,13 +116,44 @@ def reference(data: bytes, changes: Changes, basis) -> bytes:
     return out.getvalue()
 
 
-def _cell(sheet, row: int, col: int) -> tuple:
+LOOKS = (
+    ("font", "fontId"),
+    ("fill", "fillId"),
+    ("border", "borderId"),
+    ("alignment", "alignmentId"),
+    ("protection", "protectionId"),
+)
+"""A cell's looks, each the workbook's entry at an index the cell's style holds."""
+
+
+def _cell(sheet, row: int, col: int, unwrapped: dict[tuple[str, int], object]) -> tuple:
+    """A cell's value, number format and looks; ``unwrapped``: the looks of this cell's
+    workbook copied so far, by look and index (one copy of each, not one per cell)."""
     cell = sheet._cells.get((row, col))
     if cell is None:  # no cell shows the workbook's first cell format, as Excel shows it
         cell = sheet.cell(row, col)
         cell._style = copy(sheet.parent._cell_styles[0])
-    looks = (cell.font, cell.fill, cell.border, cell.alignment, cell.protection)
-    return (cell.value, cell.number_format, *map(copy, looks))  # copies: StyleProxy unwrapped
+    looks = []
+    for name, index in LOOKS:
+        key = (name, getattr(cell._style, index))
+        if key not in unwrapped:
+            unwrapped[key] = copy(getattr(cell, name))  # a copy: the StyleProxy unwrapped
+        looks.append(unwrapped[key])
+    return (cell.value, cell.number_format, *looks)
+
+
+def _alike(ours: tuple, theirs: tuple, same: dict[tuple[int, int], bool]) -> bool:
+    """``ours == theirs`` for two ``_cell`` tuples; each pair of looks (one object per look
+    and index in each workbook) compared once, its answer kept in ``same``."""
+    if not ours[:2] == theirs[:2]:  # noqa: SIM201 - as the tuples compare
+        return False
+    for mine, other in zip(ours[2:], theirs[2:], strict=True):
+        key = (id(mine), id(other))  # both kept alive by their workbook's looks
+        if key not in same:
+            same[key] = mine == other
+        if not same[key]:
+            return False
+    return True
 
 
 def _used(sheet) -> set[tuple[int, int]]:
@@ -133,10 +164,15 @@ def assert_same_workbook(ours: bytes, theirs: bytes) -> None:
     """What openpyxl reads from both: every cell, written rows' heights, the layout."""
     mine, other = load_workbook(io.BytesIO(ours)), load_workbook(io.BytesIO(theirs))
     assert mine.sheetnames == other.sheetnames
+    looks_a: dict[tuple[str, int], object] = {}
+    looks_b: dict[tuple[str, int], object] = {}
+    same: dict[tuple[int, int], bool] = {}
     for title in mine.sheetnames:
         a, b = mine[title], other[title]
         for row, col in sorted(_used(a) | _used(b)):
-            assert _cell(a, row, col) == _cell(b, row, col), (title, row, col)
+            ours, theirs = _cell(a, row, col, looks_a), _cell(b, row, col, looks_b)
+            if not _alike(ours, theirs, same):
+                assert ours == theirs, (title, row, col)
         rows = {row for row, _ in _used(a) | _used(b)}
         for row in rows:
             assert a.row_dimensions[row].height == b.row_dimensions[row].height, (title, row)
