@@ -101,6 +101,13 @@ def backend(
     return GoogleBackend(config.google.spreadsheet or "", ZONE, made)
 
 
+def time_out_after(made: GoogleBackend, seconds: float) -> None:
+    """A backend whose client already exists gives up on an answer after ``seconds`` (the
+    transport hands its timeout to the client when it makes it, once)."""
+    made.transport.timeout = seconds
+    made.transport.client().set_timeout(seconds)
+
+
 def cycle(sheet: GoogleSheet, made: GoogleBackend, now: str, kinerja=NOT_TOLD):
     rules = make_rules(load_config(sheet.config))
     return run_cycle(made, rules, moment(now), attempts=5, kinerja=kinerja)
@@ -386,18 +393,22 @@ def test_a_write_answered_after_the_timeout_is_not_applied_again(sheet):
     for row in (2, 3, 4):
         sheet.set(row, "Langkah", 2)
     made = backend(sheet)
+    made.read()  # the key, the token, a connection: what the timed read need not do again
     started = time.perf_counter()
-    made.read()  # what an answer takes here, the key and the token had
-    made.transport.timeout = max(1.0, 20 * (time.perf_counter() - started))
+    made.read()  # what an answer takes here
+    time_out_after(made, max(1.0, 20 * (time.perf_counter() - started)))
     release = threading.Event()
     fault = sheet.emu.inject_faults(
         "apply-slow", methods=[WRITES], release=release, delay=10 * made.transport.timeout
     )
+    sheet.emu.reset_counters()
     try:
         assert cycle(sheet, made, "2026-11-30T09:00").written
     finally:
         release.set()
     assert fault.applied.is_set()
+    # gave up on the answer, read again, found the write there and did not send it again
+    assert api_calls(sheet.emu) == {READS: 2, WRITES: 1}
     assert len(riwayat(sheet)) == 6 and len(set(riwayat(sheet))) == 6
     assert len(one_record_each(sheet)) == 3
 
@@ -562,18 +573,21 @@ def test_a_slow_answer_times_out_and_is_retried(sheet):
     """The timeout is many times what an answer takes here, and the fault many times that."""
     fill(sheet, 1)
     made = backend(sheet)
-    started = time.perf_counter()
     made.read()  # the key, the token, a connection: what the timed read need not do again
+    started = time.perf_counter()
+    made.read()  # what an answer takes here
     took = time.perf_counter() - started
     timeout = max(1.0, 20 * took)
-    made.transport.timeout = timeout
+    time_out_after(made, timeout)
     release = threading.Event()  # the held answer is let go once the worker has moved on
     sheet.emu.inject_faults("slow", methods=[READS], delay=10 * timeout, release=release)
+    sheet.emu.reset_counters()
     try:
         report = cycle(sheet, made, MON)
     finally:
         release.set()
     assert report.written
+    assert api_calls(sheet.emu) == {READS: 2, WRITES: 1}  # the held read given up, sent again
     faulted = [r for r in sheet.emu.request_log if r.fault == "slow"]
     assert len(faulted) == 1
 
