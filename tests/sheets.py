@@ -265,11 +265,23 @@ class GoogleSheet:
 
     kind = "google"
 
-    def __init__(self, emulator, folder: Path, config_text: str = ""):
+    def __init__(
+        self,
+        emulator,
+        folder: Path,
+        config_text: str = "",
+        *,
+        key: Path | None = None,
+        spreadsheet: str | None = None,
+    ):
+        """A new spreadsheet and a new key; or ``spreadsheet``, one already shared with
+        ``key``."""
         self.emu = emulator
-        key = self.key = Path(emulator.make_service_account_key(folder))
+        key = self.key = Path(key or emulator.make_service_account_key(folder))
         email = json.loads(Path(key).read_text())["client_email"]
-        self.id = emulator.create_spreadsheet("Kantor", shared_with=[email], sheets=["Sheet1"])
+        self.id = spreadsheet or emulator.create_spreadsheet(
+            "Kantor", shared_with=[email], sheets=["Sheet1"]
+        )
         self.config = folder / "sopsync.toml"
         self.config.write_text(
             f'backend = "google"\n[google]\nspreadsheet = "{self.id}"\n'
@@ -279,6 +291,12 @@ class GoogleSheet:
             f"{config_text}"
         )
         self.path = None
+
+    def copy(self, folder: Path) -> GoogleSheet:
+        """Another spreadsheet as this one is now (a Drive copy, shared alike, the same key),
+        its config in ``folder``: for tests that start many sheets from one prepared."""
+        copied = self.emu.copy_spreadsheet(self.id, self.book.title)
+        return GoogleSheet(self.emu, folder, key=self.key, spreadsheet=copied)
 
     @property
     def book(self):

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -145,6 +146,23 @@ def _lock(path: Path) -> Path:
     return lock
 
 
+@pytest.fixture(scope="module")
+def first_workbook(tmp_path_factory) -> bytes:
+    """The workbook every story starts from: made by ``init``, FIRST_ROWS typed (made once,
+    copied into each story's two sheets)."""
+    sheet = XlsxSheet(tmp_path_factory.mktemp("first"))
+    sheet.add_rows(*FIRST_ROWS)
+    return sheet.path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def first_spreadsheet(emu, tmp_path_factory) -> GoogleSheet:
+    """The same on Google: each story's two sheets are copies of it."""
+    sheet = GoogleSheet(emu, tmp_path_factory.mktemp("first"))
+    sheet.add_rows(*FIRST_ROWS)
+    return sheet
+
+
 def _cycle(sheet: XlsxSheet, now: datetime, memory: LastCycle | None, rules: object) -> Report:
     backend = XlsxBackend(sheet.path, ZONE)
     return run_cycle(backend, rules, now, attempts=1, memory=memory)  # type: ignore[arg-type]
@@ -192,14 +210,16 @@ def _cycle(sheet: XlsxSheet, now: datetime, memory: LastCycle | None, rules: obj
     story=[([("prosedur", 1, "rka"), ("copy_id", 0, 1)], 0, "cycle")]
 )
 def test_a_run_keeping_its_last_cycle_writes_what_a_cycle_from_scratch_writes(
-    story: list[tuple[list[tuple[object, ...]], int, str]], tmp_path_factory: object
+    story: list[tuple[list[tuple[object, ...]], int, str]],
+    tmp_path_factory: object,
+    first_workbook: bytes,
 ) -> None:
     folder = tmp_path_factory.mktemp("story")  # type: ignore[attr-defined]
     (folder / "kept").mkdir()
     (folder / "fresh").mkdir()
     kept, fresh = XlsxSheet(folder / "kept"), XlsxSheet(folder / "fresh")
     for sheet in (kept, fresh):
-        sheet.add_rows(*FIRST_ROWS)
+        sheet.path.write_bytes(first_workbook)
     rules = make_rules(load_config(kept.config))  # a run's rules: one object for its life
     memory = LastCycle()
     now = START
@@ -253,16 +273,16 @@ def _google_backend(sheet: GoogleSheet) -> GoogleBackend:
 )
 @given(story=st.lists(steps.filter(lambda step: step[2] != "fail"), min_size=2, max_size=6))
 def test_on_google_a_run_keeping_its_last_cycle_writes_what_a_fresh_cycle_writes(
-    story: list[tuple[list[tuple[object, ...]], int, str]], emu: object, tmp_path_factory: object
+    story: list[tuple[list[tuple[object, ...]], int, str]],
+    tmp_path_factory: object,
+    first_spreadsheet: GoogleSheet,
 ) -> None:
     """As above on a Google sheet, whose reads give numbers as floats and dates as serials,
     through one backend kept from cycle to cycle, as ``run`` keeps it."""
     folder = tmp_path_factory.mktemp("story")  # type: ignore[attr-defined]
     (folder / "kept").mkdir()
     (folder / "fresh").mkdir()
-    kept, fresh = GoogleSheet(emu, folder / "kept"), GoogleSheet(emu, folder / "fresh")
-    for sheet in (kept, fresh):
-        sheet.add_rows(*FIRST_ROWS)
+    kept, fresh = first_spreadsheet.copy(folder / "kept"), first_spreadsheet.copy(folder / "fresh")
     rules = make_rules(load_config(kept.config))
     backend, memory, now = _google_backend(kept), LastCycle(), START
     run_cycle(backend, rules, now, memory=memory)

@@ -180,6 +180,7 @@ class Emulator:
         with self.lock:
             copy = self.spreadsheets[spreadsheet_id].clone()
             copy.spreadsheet_id = sid
+            copy.rng = random.Random(self.rng.random())  # its own ids from now on
             copy.properties["title"] = title
             self.spreadsheets[sid] = copy
         return sid
