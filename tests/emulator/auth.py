@@ -71,6 +71,12 @@ def generate_private_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+_KEYS: list[rsa.RSAPrivateKey] = []
+"""RSA keys made so far in this process, handed to each AuthServer in turn: making one is
+most of what a key file costs, and a server never gives two of its files the same key."""
+_KEYS_LOCK = threading.Lock()
+
+
 class AuthServer:
     """Registered service-account keys and the access tokens handed out for them."""
 
@@ -79,14 +85,20 @@ class AuthServer:
         self._keys: dict[str, dict[str, rsa.RSAPublicKey]] = {}  # email -> kid -> key
         self._tokens: dict[str, AccessToken] = {}
         self._lock = threading.Lock()
+        self._keys_made = 0
 
     def register_key(self, email: str, key_id: str, public_key: rsa.RSAPublicKey) -> None:
         with self._lock:
             self._keys.setdefault(email, {})[key_id] = public_key
 
     def make_key_file(self, directory: Path, email: str, token_uri: str) -> Path:
-        """Write a service-account JSON key file and register its public key."""
-        key = generate_private_key()
+        """Write a service-account JSON key file and register its public key. Its key id is
+        new; its RSA key is one no other file of this server has (see _KEYS)."""
+        with _KEYS_LOCK:
+            if self._keys_made == len(_KEYS):
+                _KEYS.append(generate_private_key())
+            key = _KEYS[self._keys_made]
+            self._keys_made += 1
         pem = key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
