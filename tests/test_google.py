@@ -822,7 +822,9 @@ def test_a_missing_tab_is_created_by_sync(sheet):
     ("problem", "message", "code"),
     [  # DESIGN §5: a key is configuration (2); the sheet could not be read (1)
         ("missing key", "not found", 2),
-        ("malformed key", "is not a service-account JSON key", 2),
+        ("malformed key", "is not a service-account JSON key: it has no 'client_email'", 2),
+        ("damaged private key", "is not a service-account JSON key", 2),
+        ("another account's private key", "was refused", 2),
         ("refused key", "was refused", 2),
         ("not shared", "is not shared with", 1),
         ("wrong id", "not found: check the id", 1),
@@ -837,6 +839,16 @@ def test_admin_mistakes_are_one_plain_sentence(emulator, tmp_path, problem, mess
         text = text.replace(str(key), str(tmp_path / "nope.json"))
     elif problem == "malformed key":
         key.write_text('{"type": "service_account"}')
+    elif problem == "damaged private key":
+        info = json.loads(key.read_text())
+        info["private_key"] = info["private_key"][:200] + info["private_key"][-40:]
+        key.write_text(json.dumps(info))
+    elif problem == "another account's private key":  # it reads, but signs for no one known
+        info = json.loads(key.read_text())
+        info["private_key"] = json.loads(GoogleSheet(emulator, tmp_path / "b").key.read_text())[
+            "private_key"
+        ]
+        key.write_text(json.dumps(info))
     elif problem == "refused key":
         info = json.loads(key.read_text())
         info["client_email"] = "someone-else@test-project.iam.gserviceaccount.com"
