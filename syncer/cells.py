@@ -167,6 +167,8 @@ def _kind_of_moment(value: datetime | date | time) -> str:
 
 
 def _step_number(number: float, original: object = None) -> int | BadValue:
+    if 1 <= number <= MAX_STEP and number == int(number):  # most: the message is not needed
+        return int(number)
     label = shown(original if original is not None else number)
     if isinstance(number, float) and (math.isnan(number) or math.isinf(number)):
         return BadValue(f"Langkah {label} bukan nomor langkah.")
