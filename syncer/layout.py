@@ -256,7 +256,7 @@ RINGKASAN = Tab(
 KINERJA = Tab(
     c.KINERJA,
     Kind.WORKER,
-    widths=(30, 44, 16, 16, 15, 16, 12, 16, 13),
+    widths=(30, 41, 16, 16, 17, 17, 12, 16, 13),
     frozen_rows=0,
     protect=Protect.SHEET,
     header_row=0,
