@@ -256,6 +256,8 @@ RINGKASAN = Tab(
 KINERJA = Tab(
     c.KINERJA,
     Kind.WORKER,
+    # each header fits its column, a duration ("1 hari 7 jam 7 menit") its line, SOP titles
+    # and step labels wrap, and the whole prints on A4 landscape at 8 points or more
     widths=(30, 41, 16, 16, 17, 17, 12, 16, 13),
     frozen_rows=0,
     protect=Protect.SHEET,

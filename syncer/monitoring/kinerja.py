@@ -31,8 +31,6 @@ from syncer.monitoring.measures import (
 from syncer.versions import Pins
 from syncer.views import HEADER, TITLE, TOTAL, Grid, Styled, step_label
 
-"""Column widths (characters): each header fits its column, SOP titles and step labels
-wrap, and the whole prints on A4 landscape at 8 points or more."""
 OVER = Status.TERLAMBAT.value
 """Over standard is shown as Terlambat is: orange."""
 
