@@ -64,7 +64,11 @@ def _nip(value: object) -> object:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # defer_build: validators are built on first use; a cron sync taking what the last one
+    # validated (syncer.kept) then needs none.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True
+    )
 
 
 class Approver(_Frozen):

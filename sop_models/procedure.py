@@ -33,7 +33,11 @@ Position = int | Done
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # defer_build: validators are built on first use; a cron sync taking what the last one
+    # validated (syncer.kept) then needs none.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True
+    )
 
 
 class Decision(_Frozen):
@@ -69,7 +73,7 @@ class Procedure(_Frozen):
     """Prefix of generated document IDs (``RKA`` -> ``RKA-2026-0007``); derived when absent."""
     actors: tuple[str, ...] = Field(min_length=1)
     steps: tuple[Step, ...] = Field(min_length=1)
-    identity: Identity = Identity()
+    identity: Identity = Field(default_factory=Identity)
     """The Permenpan identity of the document (nomor, tanggal, disahkan oleh, …)."""
 
     @model_validator(mode="after")

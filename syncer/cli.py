@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 import structlog
 
 from sop_models import CatalogError, load_catalog, load_file
-from syncer import logs
+from syncer import kept, logs
 from syncer.backends import Backend, BackendError, Busy, Misconfigured, NeedsInit
 from syncer.config import Config, ConfigError, load_config
 from syncer.cycle import Report, run_cycle
@@ -212,10 +212,15 @@ _PARSERS: dict[str, Callable[[Subparsers], None]] = {
 """Each command's parser, in the order ``--help`` lists them."""
 
 
+def _load_sheets(path: Path | None) -> tuple[Sheet, ...]:
+    """The configuration's sheets, as a sync from cron kept them (``syncer.kept``)."""
+    return kept.configuration(path, load_sheets, tuple)
+
+
 def _sheets(args: argparse.Namespace) -> tuple[Sheet, ...]:
     """The sheets a command is for: the configuration's (or the one ``--sheet`` names),
     with the command line's ``--workbook``, ``--spreadsheet`` and ``--every``."""
-    sheets = load_sheets(args.config)
+    sheets = _load_sheets(args.config)
     listed = bool(sheets[0].name)
     if listed and (getattr(args, "workbook", None) or getattr(args, "spreadsheet", None)):
         raise CommandError(
@@ -441,7 +446,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             " give it with --config F",
             EXIT_USAGE,
         )
-    sheets = load_sheets(args.config)
+    sheets = _load_sheets(args.config)
     recorded: dict[str, Last] = {}
     for path in dict.fromkeys(sheet.config.worker.state_file for sheet in sheets):
         names = [sheet.name for sheet in sheets if sheet.config.worker.state_file == path]
@@ -706,7 +711,7 @@ def failure(exc: Exception, command: str) -> tuple[int, str]:
 def _configure_logs(args: argparse.Namespace) -> None:
     """Logs in the configured format, stamped in the configured zone (defaults if unusable)."""
     try:
-        config = load_config(getattr(args, "config", None))
+        config = kept.configuration(getattr(args, "config", None), load_config, Config)
     except ConfigError:
         config = Config()  # the command itself says what is wrong with the file
     try:

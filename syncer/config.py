@@ -49,7 +49,9 @@ class ConfigError(ValueError):
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: validators are built on first use; a cron sync taking the configuration
+    # the last one validated (syncer.kept) then needs none.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --- shared helpers: configuration values in plain English ------------------------------------
@@ -200,7 +202,7 @@ class CalendarConfig(_Section):
     """Weekday name -> ["HH:MM-HH:MM", ...]; replaces the whole default week when given."""
     spans: list[SpanConfig] = []
     """Dated working hours: each day of a span has its week's periods (Ramadan's win)."""
-    ramadan: RamadanConfig = RamadanConfig()
+    ramadan: RamadanConfig = Field(default_factory=RamadanConfig)
     extra_holidays: list[ConfigDate] = []
     holiday_categories: list[str] = ["public", "government"]
     due_soon_minutes: float = Field(60.0, gt=0)
@@ -353,7 +355,7 @@ class LaporanConfig(_Section):
     """The unit the form is for, one line each (instansi, unit kerja)."""
     good_share: float = Field(DEFAULT_GOOD_SHARE, gt=0, le=1)
     """`Berjalan dengan baik` when at least this share of measured steps met Mutu Baku."""
-    evaluator: Evaluator = Evaluator()
+    evaluator: Evaluator = Field(default_factory=Evaluator)
 
     @field_validator("unit", mode="before")
     @classmethod
@@ -363,15 +365,15 @@ class LaporanConfig(_Section):
 
 class Config(_Section):
     backend: Literal["xlsx", "google"] = "xlsx"
-    xlsx: XlsxConfig = XlsxConfig()
-    google: GoogleConfig = GoogleConfig()
-    calendar: CalendarConfig = CalendarConfig()
+    xlsx: XlsxConfig = Field(default_factory=XlsxConfig)
+    google: GoogleConfig = Field(default_factory=GoogleConfig)
+    calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     people: dict[str, str] = {}
     """Actor role -> person, shown in Pelaksana as `Sekcam — Budi Santoso`."""
-    worker: WorkerConfig = WorkerConfig()
-    sop: SopConfig = SopConfig()
-    notices: NoticesConfig = NoticesConfig()
-    laporan: LaporanConfig = LaporanConfig()
+    worker: WorkerConfig = Field(default_factory=WorkerConfig)
+    sop: SopConfig = Field(default_factory=SopConfig)
+    notices: NoticesConfig = Field(default_factory=NoticesConfig)
+    laporan: LaporanConfig = Field(default_factory=LaporanConfig)
 
     @field_validator("people")
     @classmethod
@@ -397,11 +399,32 @@ def _anchor(config: Config, base: Path) -> Config:
             ),
             "sop": config.sop.model_copy(update={"folders": [at(f) for f in config.sop.folders]}),
             "worker": config.worker.model_copy(
-                update={"state_file": at(config.worker.state_file or Path(STATE_FILE))}
+                update={"state_file": state_file_at(config.worker.state_file, base)}
             ),
             "notices": _anchor_notices(config.notices, at),
         }
     )
+
+
+def state_file_at(setting: Path | None, base: Path) -> Path:
+    """The state file a ``[worker] state_file`` setting names, relative to the folder
+    ``base`` of the configuration file (the default beside it)."""
+    path = setting or Path(STATE_FILE)
+    return path if path.is_absolute() else base / path
+
+
+def state_file_of(path: Path) -> Path | None:
+    """The state file of the configuration file at ``path``, told from its TOML alone,
+    before its settings are validated; None when it cannot be told."""
+    try:
+        raw = read_toml(path)
+    except ConfigError:
+        return None
+    worker = raw.get("worker", {})
+    setting = worker.get("state_file") if isinstance(worker, dict) else None
+    if not isinstance(setting, str | None):
+        return None
+    return state_file_at(None if setting is None else Path(setting), Path(path).resolve().parent)
 
 
 def _anchor_notices(

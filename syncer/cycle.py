@@ -363,7 +363,7 @@ def _read_and_decide(
     )
     report.history_read = None if snapshot.history is None else len(snapshot.history)
     office = read_office(snapshot.tables, rules)
-    kept = versions.read_kept(snapshot.meta)
+    kept = versions.read_kept(snapshot.meta, rules.read_version)
     configured, rules = rules, replace(office.rules, versions=kept.versions)
     report.rules = rules
     records = _with_rebuilt(snapshot, kept)

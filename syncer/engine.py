@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from sop_models import Catalog, Done, Position, Procedure, Step, idtime
 from sop_models.validation import name_key
@@ -23,6 +24,9 @@ from syncer.calendar import WorkingCalendar
 from syncer.cells import Answer, BadValue, Entered, is_blank, parse_langkah, shown, text_of
 from syncer.contract import Status
 from syncer.people import Directory
+
+if TYPE_CHECKING:
+    from syncer.versions import VersionReader
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,9 @@ class Rules:
     """Who holds each role (the Pegawai tab over the configuration's ``[people]``)."""
     versions: Versions = field(default_factory=Versions)
     """Older versions of SOPs that documents in flight still run on (kept in the sheet)."""
+    read_version: VersionReader | None = field(default=None, compare=False, repr=False)
+    """How the cycle reads those versions back from the sheet (``syncer.versions``):
+    validated, or as a process before validated them (``syncer.kept``); None: the former."""
 
     def person(self, actor: str, at: datetime) -> str:
         """Pelaksana as staff read it at ``at``: ``Camat — Plh. Siti Aminah``, or the role."""

@@ -1,16 +1,22 @@
 """What a ``sync`` from cron would otherwise rebuild at every start, kept in the worker's
-state file: the SOP catalog it validated and the days off the ``holidays`` package listed.
+state file: the configuration and the SOP catalog it validated, the SOP versions it read
+back from the sheet, and the days off the ``holidays`` package listed.
 
-A ``sync`` from cron is a new process each time. Reading the SOP catalog (the YAML of
-every file, then every rule of every SOP) and importing the ``holidays`` package to list
-a year's days off are a good share of its start-up, although neither changes from one
-sync to the next. So both are kept, pickled, in the state file beside the configuration
-(``[worker] state_file``), each under a fingerprint of everything it came from:
+A ``sync`` from cron is a new process each time. Validating the configuration and the
+SOPs (pydantic builds its validators on their first use), reading the YAML of every SOP
+file and importing the ``holidays`` package to list a year's days off are a good share of
+its start-up, although none of it changes from one sync to the next. So all of it is
+kept, pickled, in the state file beside the configuration (``[worker] state_file``), each
+under a fingerprint of everything it came from, and the versions of Python and pydantic:
 
+- the configuration (the file's own settings, and its sheets): the file's path and a
+  digest of its content and of each module of the code that reads it (a digest, not a
+  modification time: an edit saved within the clock's tick of the last read still
+  counts); its state file is told from the TOML alone (``config.state_file_of``);
 - the catalog: the path and a digest of the content of each SOP file and of each module
-  of the code that defines a catalog, and the versions of Python and pydantic (a digest,
-  not a modification time: an edit saved within the clock's tick of the last read still
-  counts);
+  of the code that defines a catalog;
+- a version of an SOP kept in the sheet: its code, its version, a digest of its stored
+  text and of the code that defines a catalog;
 - a year's days off: the country, categories and year asked for, and a digest of the
   ``holidays`` package's version file (found without importing the package).
 
@@ -31,6 +37,8 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import closing
+from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -38,9 +46,10 @@ import pydantic
 import structlog
 
 import sop_models
-from sop_models import Catalog, load_catalog
+from sop_models import Catalog, Procedure, load_catalog
+from sop_models import duration as sop_duration
 from sop_models.catalog import sources
-from syncer import calendar
+from syncer import calendar, config, hours, sheets, versions
 
 log = structlog.get_logger("sopsync.kept")
 
@@ -52,7 +61,24 @@ CREATE TABLE IF NOT EXISTS kept (
 )
 """
 _CODE = Path(sop_models.__file__).parent
+_CONFIG_CODE = tuple(
+    Path(str(module.__file__)) for module in (config, sheets, hours, calendar, sop_duration)
+)
+"""The modules that read a configuration and define what it holds."""
 _T = TypeVar("_T")
+
+
+def configuration(path: Path | None, load: Callable[[Path | None], _T], kind: type[_T]) -> _T:
+    """``load(path)``: the file's own settings (``config.load_config``) or its sheets
+    (``sheets.load_sheets``), taken from the configuration's state file when neither the
+    file nor the code that reads it changed since it was kept there. A configuration with
+    mistakes is never kept: each command says what they are, as always."""
+    state_file = None if path is None else config.state_file_of(path)
+    if path is None or state_file is None:
+        return load(path)
+    name = f"{load.__name__} {json.dumps(str(Path(path).resolve()))}"
+    mark = fingerprint([path], _CONFIG_CODE)
+    return _kept(state_file, name, mark, kind, lambda: load(path))
 
 
 def catalog(state_file: Path | None, folders: Sequence[Path]) -> Catalog:
@@ -61,7 +87,7 @@ def catalog(state_file: Path | None, folders: Sequence[Path]) -> Catalog:
     if state_file is None:
         return load_catalog(folders)
     name = "catalog " + json.dumps([str(folder) for folder in folders])
-    mark = fingerprint([*sources(folders), *sorted(_CODE.glob("*.py"))])
+    mark = fingerprint(sources(folders), _catalog_code())
     return _kept(state_file, name, mark, Catalog, lambda: load_catalog(folders))
 
 
@@ -103,15 +129,64 @@ def _holidays_version() -> list[Path]:
     return [Path(folder) / "version.py" for folder in folders[:1]]
 
 
-def fingerprint(files: Sequence[Path]) -> str:
-    """What tells that any of ``files`` changed, or the versions that read them."""
-    digests: list[list[str]] = []
-    for path in files:
-        try:
-            digests.append([str(path), hashlib.blake2b(path.read_bytes()).hexdigest()])
-        except OSError:
-            digests.append([str(path)])  # reading it will say what is wrong
+def version_reader(state_file: Path | None) -> versions.VersionReader:
+    """How a cycle reads back the SOP versions kept in the sheet: validated as always
+    (None: no state file), or taken from ``state_file`` when kept there."""
+    return versions.read_version if state_file is None else _KeptVersions(state_file)
+
+
+class _KeptVersions:
+    """``versions.read_version``, its answers kept in a state file: each cycle reads the
+    same versions back from the sheet, and a cron sync need not validate them again."""
+
+    def __init__(self, state_file: Path):
+        self.state_file = state_file
+        self.known: dict[tuple[str, str, str], tuple[Procedure, datetime]] = {}
+
+    def __call__(self, code: str, version: str, text: str) -> tuple[Procedure, datetime]:
+        key = (code, version, text)
+        if key not in self.known:
+            if len(self.known) >= _VERSIONS_HELD:
+                self.known.clear()
+            self.known[key] = self._kept(code, version, text)
+        return self.known[key]
+
+    def _kept(self, code: str, version: str, text: str) -> tuple[Procedure, datetime]:
+        name = "version " + json.dumps([code, version])
+        mark = fingerprint([], (*_catalog_code(), Path(versions.__file__)), text)
+        return _kept(
+            self.state_file, name, mark, tuple, lambda: versions.read_version(code, version, text)
+        )
+
+
+_VERSIONS_HELD = 256
+"""Versions a process holds as read (a sheet keeps a handful per SOP)."""
+
+
+def _catalog_code() -> tuple[Path, ...]:
+    return tuple(sorted(_CODE.glob("*.py")))
+
+
+def fingerprint(files: Sequence[Path], code: Sequence[Path] = (), text: str = "") -> str:
+    """What tells that any of ``files``, the ``code`` that reads them or ``text`` changed,
+    or the versions of Python and pydantic. (Code does not change under a running process:
+    its digests are taken once.)"""
+    digests = [*(_digest(path) for path in files), *_code_digests(tuple(code))]
+    if text:
+        digests.append([hashlib.blake2b(text.encode()).hexdigest()])
     return json.dumps([sys.version, pydantic.VERSION, digests])
+
+
+@cache
+def _code_digests(code: tuple[Path, ...]) -> tuple[list[str], ...]:
+    return tuple(_digest(path) for path in code)
+
+
+def _digest(path: Path) -> list[str]:
+    try:
+        return [str(path), hashlib.blake2b(path.read_bytes()).hexdigest()]
+    except OSError:
+        return [str(path)]  # reading it will say what is wrong
 
 
 def _kept(state_file: Path, name: str, mark: str, kind: type[_T], make: Callable[[], _T]) -> _T:

@@ -72,6 +72,7 @@ def make_rules(config: Config, catalogs: Catalogs | None = None) -> Rules:
         calendar=calendar,
         due_soon_minutes=config.calendar.due_soon_minutes,
         people=Directory(names=config_people(config, catalog_roles(catalog)), zone=calendar.zone),
+        read_version=kept.version_reader(config.worker.state_file),
     )
 
 

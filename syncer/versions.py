@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -75,8 +75,14 @@ def stored(proc: Procedure, now: datetime) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def read_kept(meta: Mapping[str, str]) -> Kept:
+VersionReader = Callable[[str, str, str], tuple[Procedure, datetime]]
+"""How a version is read from its value: :func:`read_version`, or what it answered kept
+(``syncer.kept``)."""
+
+
+def read_kept(meta: Mapping[str, str], read: VersionReader | None = None) -> Kept:
     """Every version the key→value area holds; one that cannot be used is named with why."""
+    read = read or read_version
     procedures: dict[Key, Procedure] = {}
     damaged: dict[Key, str] = {}
     since: dict[Key, datetime] = {}
@@ -86,7 +92,7 @@ def read_kept(meta: Mapping[str, str]) -> Kept:
         code, _, version = name.removeprefix(PREFIX).rpartition(":")
         key = (code, version)
         try:
-            procedures[key], since[key] = _version(code, version, text)
+            procedures[key], since[key] = read(code, version, text)
         except VersionError as exc:
             damaged[key] = str(exc)
     keys = frozenset([*procedures, *damaged])
@@ -94,8 +100,9 @@ def read_kept(meta: Mapping[str, str]) -> Kept:
 
 
 @lru_cache(maxsize=256)
-def _version(code: str, version: str, text: str) -> tuple[Procedure, datetime]:
-    """A kept version from its value (remembered: a ``run`` reads the same ones each cycle)."""
+def read_version(code: str, version: str, text: str) -> tuple[Procedure, datetime]:
+    """A kept version from its value, and since when it is kept; VersionError when it
+    cannot be used. (Remembered: a ``run`` reads the same ones each cycle.)"""
     try:
         value = json.loads(text)
     except (ValueError, RecursionError):
