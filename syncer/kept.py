@@ -49,7 +49,7 @@ import sop_models
 from sop_models import Catalog, Procedure, load_catalog
 from sop_models import duration as sop_duration
 from sop_models.catalog import sources
-from syncer import calendar, config, hours, sheets, versions
+from syncer import calendar, config, hours, monitoring, sheets, versions
 
 log = structlog.get_logger("sopsync.kept")
 
@@ -62,9 +62,10 @@ CREATE TABLE IF NOT EXISTS kept (
 """
 _CODE = Path(sop_models.__file__).parent
 _CONFIG_CODE = tuple(
-    Path(str(module.__file__)) for module in (config, sheets, hours, calendar, sop_duration)
+    Path(str(module.__file__))
+    for module in (config, sheets, hours, calendar, sop_duration, monitoring)
 )
-"""The modules that read a configuration and define what it holds."""
+"""The modules that read a configuration and define what it holds (and its defaults)."""
 _T = TypeVar("_T")
 
 
