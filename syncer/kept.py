@@ -38,7 +38,7 @@ import sys
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -93,34 +93,24 @@ def catalog(state_file: Path | None, folders: Sequence[Path]) -> Catalog:
 
 
 def holidays(state_file: Path | None) -> calendar.Lister:
-    """Where a calendar takes the days off the package lists: kept in ``state_file``, or
-    (None) the package, as always."""
-    return calendar.package_holidays if state_file is None else _KeptHolidays(state_file)
+    """Where a calendar takes the days off the package lists: kept in ``state_file`` (and
+    held once read), or (None) the package, as always."""
+    if state_file is None:
+        return calendar.package_holidays
 
-
-class _KeptHolidays:
-    """``calendar.package_holidays``, its answers kept in a state file."""
-
-    def __init__(self, state_file: Path):
-        self.state_file = state_file
-        self.known: dict[tuple[str, tuple[str, ...], int], calendar.Listed] = {}
-
-    def __call__(self, country: str, categories: tuple[str, ...], year: int) -> calendar.Listed:
-        key = (country, categories, year)
-        if key not in self.known:
-            self.known[key] = self._kept(*key)
-        return self.known[key]
-
-    def _kept(self, country: str, categories: tuple[str, ...], year: int) -> calendar.Listed:
+    @cache
+    def kept_holidays(country: str, categories: tuple[str, ...], year: int) -> calendar.Listed:
         name = "holidays " + json.dumps([country, list(categories), year])
         mark = fingerprint(_holidays_version())
         return _kept(
-            self.state_file,
+            state_file,
             name,
             mark,
             dict,
             lambda: calendar.package_holidays(country, categories, year),
         )
+
+    return kept_holidays
 
 
 def _holidays_version() -> list[Path]:
@@ -132,36 +122,20 @@ def _holidays_version() -> list[Path]:
 
 def version_reader(state_file: Path | None) -> versions.VersionReader:
     """How a cycle reads back the SOP versions kept in the sheet: validated as always
-    (None: no state file), or taken from ``state_file`` when kept there."""
-    return versions.read_version if state_file is None else _KeptVersions(state_file)
+    (None: no state file), or taken from ``state_file`` when kept there (and held once
+    read, as ``versions.read_version`` holds them: each cycle reads the same ones back)."""
+    if state_file is None:
+        return versions.read_version
 
-
-class _KeptVersions:
-    """``versions.read_version``, its answers kept in a state file: each cycle reads the
-    same versions back from the sheet, and a cron sync need not validate them again."""
-
-    def __init__(self, state_file: Path):
-        self.state_file = state_file
-        self.known: dict[tuple[str, str, str], tuple[Procedure, datetime]] = {}
-
-    def __call__(self, code: str, version: str, text: str) -> tuple[Procedure, datetime]:
-        key = (code, version, text)
-        if key not in self.known:
-            if len(self.known) >= _VERSIONS_HELD:
-                self.known.clear()
-            self.known[key] = self._kept(code, version, text)
-        return self.known[key]
-
-    def _kept(self, code: str, version: str, text: str) -> tuple[Procedure, datetime]:
+    @lru_cache(maxsize=256)
+    def kept_version(code: str, version: str, text: str) -> tuple[Procedure, datetime]:
         name = "version " + json.dumps([code, version])
         mark = fingerprint([], (*_catalog_code(), Path(versions.__file__)), text)
         return _kept(
-            self.state_file, name, mark, tuple, lambda: versions.read_version(code, version, text)
+            state_file, name, mark, tuple, lambda: versions.read_version(code, version, text)
         )
 
-
-_VERSIONS_HELD = 256
-"""Versions a process holds as read (a sheet keeps a handful per SOP)."""
+    return kept_version
 
 
 def _catalog_code() -> tuple[Path, ...]:
