@@ -6,9 +6,11 @@ backend's date representation exactly.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import compress
 from zoneinfo import ZoneInfo
 
 from sop_models import DONE, Position
@@ -90,15 +92,28 @@ class StateRecords:
 
 
 class RecordCache:
-    """Records parsed by the last read, by their two cells: a ``run`` parses only what changed.
+    """What the last read parsed, so that a ``run`` parses only the rows that changed.
 
-    Parsing a record is a pure function of its cells; a worker that reads the same sheet
-    cycle after cycle keeps the previous read's results (and only those), by the Rekaman
-    cell, with the ID cell they were parsed with. Only cells that are both text are kept
-    (``True == 1`` as a key, not as a cell)."""
+    Parsing a record is a pure function of its cells. A worker that reads the same sheet
+    cycle after cycle keeps the previous read's rows and results: rows equal to last time's
+    are not looked at again (``_patched``), and a record whose Rekaman cell was seen before,
+    with the same ID cell, is not parsed again. Only cells that are both text are kept by
+    their Rekaman (``True == 1`` as a key, not as a cell)."""
 
     def __init__(self) -> None:
         self.last: dict[str, tuple[str, tuple[str, Record | None]]] = {}
+        self.rows: Sequence[Sequence[object]] = ()
+        self.parsed: list[tuple[str, Record | None]] = []
+        self.columns: tuple[int, int] | None = None
+        self.result = StateRecords()
+
+    def parse(self, raw: object, data: object) -> tuple[str, Record | None]:
+        if type(raw) is str and type(data) is str:
+            hit = self.last.get(data)
+            if hit is None or hit[0] != raw:
+                hit = self.last[data] = (raw, _parsed(raw, data))
+            return hit[1]
+        return _parsed(raw, data)
 
 
 def read_records(
@@ -111,27 +126,29 @@ def read_records(
     id_col, data_col = (cols.get(name.casefold()) for name in STATE_COLUMNS)
     if id_col is None or data_col is None:
         return StateRecords()
+    if cache is None:
+        cache = RecordCache()
+    elif cache.columns == (id_col, data_col):
+        found = _patched(cache, rows, id_col, data_col)
+        if found is not None:
+            return found
+    cache.columns = (id_col, data_col)
     where: dict[str, int] = {}
     records: dict[str, Record] = {}
     unreadable: set[str] = set()
-    last = cache.last if cache is not None else {}
-    kept: dict[str, tuple[str, tuple[str, Record | None]]] = {}
-    width = max(id_col, data_col) + 1
-    for index, row in enumerate(rows):
-        if len(row) >= width:
-            raw, data = row[id_col], row[data_col]
-        else:
-            raw = row[id_col] if id_col < len(row) else None
-            data = row[data_col] if data_col < len(row) else None
+    seen, cache.last = cache.last, {}
+    parsed = []
+    for row in rows:
+        raw, data = _cells(row, id_col, data_col)
         if type(raw) is str and type(data) is str:
-            hit = last.get(data)
+            hit = seen.get(data)
             if hit is None or hit[0] != raw:
                 hit = (raw, _parsed(raw, data))
-            kept[data] = hit
-            parsed = hit[1]
+            cache.last[data] = hit
+            parsed.append(hit[1])
         else:
-            parsed = _parsed(raw, data)
-        doc_id, record = parsed
+            parsed.append(_parsed(raw, data))
+    for index, (doc_id, record) in enumerate(parsed):
         if not doc_id:
             continue
         where[doc_id] = index
@@ -139,9 +156,73 @@ def read_records(
             unreadable.add(doc_id)
         else:
             records[doc_id] = record
-    if cache is not None:
-        cache.last = kept
-    return StateRecords(records, where, frozenset(unreadable - records.keys()))
+    found = StateRecords(records, where, frozenset(unreadable - records.keys()))
+    cache.rows, cache.parsed, cache.result = rows, parsed, found
+    return found
+
+
+def _cells(row: Sequence[object], id_col: int, data_col: int) -> tuple[object, object]:
+    width = len(row)
+    return (
+        row[id_col] if id_col < width else None,
+        row[data_col] if data_col < width else None,
+    )
+
+
+def _patched(
+    cache: RecordCache, rows: Sequence[Sequence[object]], id_col: int, data_col: int
+) -> StateRecords | None:
+    """The last result with the rows that changed since parsed again (a ``run``'s usual
+    read: its own write rewrote some records in place and appended others); None when a
+    change could move which row an ID's record comes from (IDs that left, came twice, or
+    a record that became readable or unreadable): then every row is looked at again."""
+    before, last = cache.result, cache.rows
+    if len(rows) < len(last):
+        return None
+    changed = list(compress(range(len(last)), map(operator.ne, rows, last)))
+    if not changed and len(rows) == len(last):
+        cache.rows = rows
+        return before
+    where, records = before.rows, before.records
+    new_where: dict[str, int] = {}
+    new_records: dict[str, Record] = {}
+    parsed = cache.parsed
+    updates: list[tuple[int, tuple[str, Record | None]]] = []
+    for index in changed:
+        old_id, old_record = parsed[index]
+        raw, data = _cells(rows[index], id_col, data_col)
+        gone = _cells(last[index], id_col, data_col)[1]
+        if gone != data and type(gone) is str:  # the cache holds what the sheet holds
+            cache.last.pop(gone, None)
+        doc_id, record = found = cache.parse(raw, data)
+        if doc_id != old_id or (record is None) != (old_record is None):
+            return None
+        if doc_id and where.get(doc_id) != index:
+            return None
+        if record is not None:
+            new_records[doc_id] = record
+        updates.append((index, found))
+    for index in range(len(last), len(rows)):
+        doc_id, record = found = cache.parse(*_cells(rows[index], id_col, data_col))
+        if doc_id:
+            if record is None or doc_id in where:
+                return None
+            new_where[doc_id] = index
+            new_records[doc_id] = record
+        updates.append((index, found))
+    parsed = list(parsed)
+    for index, found in updates:
+        if index < len(parsed):
+            parsed[index] = found
+        else:
+            parsed.append(found)
+    result = StateRecords(
+        {**records, **new_records},
+        {**where, **new_where} if new_where else where,
+        before.unreadable,
+    )
+    cache.rows, cache.parsed, cache.result = rows, parsed, result
+    return result
 
 
 def _parsed(raw: object, data: object) -> tuple[str, Record | None]:

@@ -9,6 +9,7 @@ cycles that keep nothing; after every cycle both sheets hold the same cells.
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,7 +26,9 @@ from syncer.backends.xlsx import XlsxBackend
 from syncer.cli import make_rules
 from syncer.config import load_config
 from syncer.cycle import Report, run_cycle
+from syncer.engine import Record
 from syncer.last_cycle import LastCycle
+from syncer.ledger import RecordCache, read_records, record_cells
 from syncer.pacing import Pacer
 from tests.sheets import GoogleSheet, XlsxSheet
 
@@ -311,3 +314,61 @@ def test_on_google_a_run_keeping_its_last_cycle_writes_what_a_fresh_cycle_writes
         fresh_again = run_cycle(_google_backend(fresh), fresh_rules, now)
         assert again.changes == fresh_again.changes
         assert not fresh_again.changes, "a second cycle at the same moment writes nothing"
+
+
+def _state_row(doc: int, step: int, meta: str = "") -> list[object]:
+    record = Record(f"RKA-2026-{doc:04d}", "rka", step, START, sidik=f"s{doc}")
+    return [*record_cells(record), "", f"kunci {meta}" if meta else "", meta]
+
+
+state_edits = st.one_of(
+    st.tuples(st.just("move"), st.integers(0, 30), st.integers(1, 9)),
+    st.tuples(st.just("append"), st.integers(0, 40), st.integers(1, 9)),
+    st.tuples(st.just("damage"), st.integers(0, 30), st.sampled_from(("rusak", 7.0, None, ""))),
+    st.tuples(st.just("copy_id"), st.integers(0, 30), st.integers(0, 30)),
+    st.tuples(st.just("id"), st.integers(0, 30), st.sampled_from(("", None, 5.0, " RKA-1 "))),
+    st.tuples(st.just("delete"), st.integers(0, 30), st.none()),
+    st.tuples(st.just("swap"), st.integers(0, 30), st.integers(0, 30)),
+    st.tuples(st.just("meta"), st.integers(0, 30), st.text(max_size=3)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    first=st.integers(0, 12),
+    story=st.lists(st.lists(state_edits, max_size=5), min_size=1, max_size=6),
+)
+@example(first=2, story=[[("damage", 1, "rusak")], [("append", 1, 2)]])  # readable again
+def test_a_run_reading_its_state_tab_again_finds_what_a_fresh_read_finds(
+    first: int, story: list[list[tuple[str, int, object]]]
+) -> None:
+    """The records a kept backend reads (parsing only the rows that changed since its last
+    read) are those a fresh read finds, whatever was done to the state tab between reads:
+    the worker's own rewrites and appends, or an admin's damage, copies, deletions, sorts."""
+    headers = [*c.STATE_COLUMNS, "", *c.META_COLUMNS]
+    rows = [_state_row(doc, 1, "t" if doc == 0 else "") for doc in range(first)]
+    cache = RecordCache()
+    for edits in story:
+        for kind, a, b in edits:
+            at = a % len(rows) if rows else None
+            if kind == "append":
+                rows.append(_state_row(a, int(b)))  # type: ignore[call-overload]
+            elif at is None:
+                continue
+            elif kind == "move":
+                rows[at] = [*_state_row(at, int(b))[:2], *rows[at][2:]]  # type: ignore[call-overload]
+            elif kind == "damage":
+                rows[at][1] = b
+            elif kind == "copy_id":
+                rows[at][0] = rows[int(b) % len(rows)][0]  # type: ignore[call-overload]
+            elif kind == "id":
+                rows[at][0] = b
+            elif kind == "delete":
+                del rows[at]
+            elif kind == "swap":
+                other = int(b) % len(rows)  # type: ignore[call-overload]
+                rows[at], rows[other] = rows[other], rows[at]
+            elif kind == "meta":
+                rows[at][4] = b
+        read = copy.deepcopy(rows)  # each read decodes new lists, as the API's answer does
+        assert read_records(headers, read, cache) == read_records(headers, copy.deepcopy(rows))
