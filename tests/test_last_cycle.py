@@ -57,6 +57,7 @@ edits = st.one_of(
     st.tuples(st.just("pegawai"), st.sampled_from(("Sekcam", "Camat", "Staf")), st.booleans()),
     st.tuples(st.just("libur"), st.integers(0, 6), st.none()),
     st.tuples(st.just("delete_row"), st.integers(0, 9), st.none()),
+    st.tuples(st.just("lose"), st.integers(0, 9), st.sampled_from(("deleted", "damaged"))),
 )
 MINUTES = (0, 1, 7, 30, 59, 61, 180, 24 * 60, 3 * 24 * 60)
 steps = st.tuples(
@@ -91,6 +92,14 @@ def _edit(path: Path, edits: list[tuple[object, ...]], now: datetime) -> None:
         elif kind == "delete_row":
             if rows > 1:
                 sheet.delete_rows(2 + int(a) % rows)  # type: ignore[call-overload]
+        elif kind == "lose":  # the state tab loses the row's record: rebuilt, or unreadable
+            doc_id = sheet.cell(2 + int(a) % rows, cols["id"] + 1).value  # type: ignore[call-overload]
+            state = book[c.STATE]
+            found = [r for r in range(2, state.max_row + 1) if state.cell(r, 1).value == doc_id]
+            if doc_id and found and b == "deleted":
+                state.delete_rows(found[0])
+            elif doc_id and found:
+                state.cell(found[0], 2).value = "rusak|tidak|terbaca"
         elif kind == "sort":
             key = cols[str(a).casefold()]
             width = len(cols)
@@ -127,6 +136,10 @@ def _edit_google(sheet: GoogleSheet, edits: list[tuple[object, ...]], now: datet
         elif kind == "delete_row":
             if rows > 1:
                 sheet.delete_rows(row)
+        elif kind == "lose":
+            doc_id = sheet.table()[row - 2].get("ID")
+            if doc_id and any(r.get("ID") == doc_id for r in sheet.table(c.STATE)):
+                sheet.lose_record(str(doc_id), str(b))
         elif kind == "sort":
             sheet.sort(str(a), reverse=bool(b))
         elif kind == "pegawai":
@@ -211,6 +224,9 @@ def _cycle(sheet: XlsxSheet, now: datetime, memory: LastCycle | None, rules: obj
 )
 @example(  # a copied ID and a changed Prosedur leave two claims, one waiting on the other
     story=[([("prosedur", 1, "rka"), ("copy_id", 0, 1)], 0, "cycle")]
+)
+@example(  # the state tab loses records under rows that did not change: decided again
+    story=[([("lose", 0, "damaged")], 0, "cycle"), ([("lose", 1, "deleted")], 30, "cycle")]
 )
 def test_a_run_keeping_its_last_cycle_writes_what_a_cycle_from_scratch_writes(
     story: list[tuple[list[tuple[object, ...]], int, str]],
