@@ -378,7 +378,7 @@ def _read_and_decide(
     pins = versions.Pins({i: r.version for i, r in decisions.records.items()}, kept.versions)
     kinerja_tab = refresh(snapshot, rules, now, kinerja, report.changes.history, pins)
     report.kinerja_due = kinerja_tab.due
-    tally = reuse.count(rules, decisions, rows)
+    tally = reuse.count(rules, decisions, rows, todo)
     tabs, digests = worker_tabs(snapshot, rules, tally, decisions, now, kinerja_tab.content, kept)
     report.changes.tabs = tabs
     report.changes.pesan = office.pesan
@@ -407,7 +407,7 @@ def _read_and_decide(
         return snapshot.basis, _nothing
 
     def done() -> None:
-        memory.keep(snapshot, configured, now, reuse, decisions, tally, rules)
+        memory.keep(snapshot, configured, now, reuse, decisions, tally, rules, todo)
 
     return snapshot.basis, done
 

@@ -85,8 +85,11 @@ class Reuse:
             [None] * len(rows),
         )
 
-    def count(self, rules: Rules, decisions: Decisions, rows: Sequence[StaffRow]) -> Tally:
-        """The tally of the cycle's outcomes: the last one's, with the rows decided anew."""
+    def count(
+        self, rules: Rules, decisions: Decisions, rows: Sequence[StaffRow], fresh: Sequence[int]
+    ) -> Tally:
+        """The tally of the cycle's outcomes: the last one's, with the rows decided anew
+        (``fresh``: :func:`decided`)."""
         outcomes = decisions.outcomes
         if self.tally is None or self.previous is None:
             tally = Tally()
@@ -96,7 +99,7 @@ class Reuse:
         tally, before = self.tally, self.previous
         for index in range(len(rows), len(before.outcomes)):  # rows no longer on the sheet
             tally.remove(rules, index, before.rows[index], before.outcomes[index])
-        for index in decided(outcomes, self.known):
+        for index in fresh:
             if index < len(before.outcomes):
                 tally.remove(rules, index, before.rows[index], before.outcomes[index])
             tally.add(rules, index, rows[index], outcomes[index])
@@ -170,17 +173,19 @@ class LastCycle:
             when, index = heapq.heappop(state.alarms)
             if index < len(same) and state.until[index] == when:
                 same[index] = False
-        records = snapshot.records
         rows = list(state.rows[: len(values)])
         prints = list(state.prints[: len(values)])
         ids = list(state.ids[: len(values)])
-        known: list[Outcome | None] = [None] * len(values)
-        read = list(map(records.get, ids[: len(same)]))
-        alike = list(map(operator.is_, read, state.inputs))  # most: a record parsed before
-        for index in compress(range(len(same)), map(operator.and_, same, state.keep)):
-            record, held = read[index], state.inputs[index]
-            if alike[index] or (record is not None and record == held):
-                known[index] = state.outcomes[index]
+        read = map(snapshot.records.get, ids[: len(same)])
+        known: list[Outcome | None] = [
+            outcome
+            if steady and kept and (record is held or (record is not None and record == held))
+            else None  # most records were parsed before: the same object as held
+            for steady, kept, record, held, outcome in zip(
+                same, state.keep, read, state.inputs, state.outcomes, strict=False
+            )
+        ]
+        known += [None] * (len(values) - len(known))
         todo = [i for i, k in enumerate(known) if k is None]
         take = staff_cells(snapshot.headers)
         for index in todo:
@@ -204,16 +209,17 @@ class LastCycle:
         decisions: Decisions,
         tally: Tally,
         decided_by: Rules,
+        fresh: Sequence[int],
     ) -> None:
         """Keep a completed cycle: ``rules`` the configuration's (as :meth:`reuse` takes
         them), ``decided_by`` the cycle's own (with the sheet's Pegawai and Kalender: the
-        clock horizons count its days off); ``reuse`` as it decided from.
+        clock horizons count its days off); ``reuse`` as it decided from, ``fresh`` the
+        rows it decided (:func:`decided`).
 
         A row decided keeps its outcome as the next read will show it: with its record as
         written, without the Riwayat rows written (``_settled``)."""
         before = reuse.previous
         outcomes = list(decisions.outcomes)
-        fresh = decided(outcomes, reuse.known)
         n = len(outcomes)
         if before is None:
             until: list[datetime | None] = [None] * n
@@ -230,8 +236,12 @@ class LastCycle:
             keep[index] = outcome.new_id is None and index not in decisions.shared
             outcomes[index], inputs[index] = _settled(outcome, decisions.records)
         values = snapshot.rows
-        if before is not None:  # the rows held already where equal: only the others are new
-            held = list(map(_either, reuse.equal, before.values, values))
+        if before is not None:
+            # The row held where the row read equals it: the read's copy is freed with the
+            # read, and the collector's walk after the cycle has fewer new objects to visit.
+            held = [
+                h if e else r for e, h, r in zip(reuse.equal, before.values, values, strict=False)
+            ]
             values = held + values[len(held) :]
         types = dict(before.types) if before is not None else {}
         for index in [*fresh, *reuse.renewed] if before is not None else range(len(values)):
@@ -258,12 +268,6 @@ class LastCycle:
             alarms=alarms,
             tally=tally,
         )
-
-
-def _either(equal: bool, held: list[object], read: list[object]) -> list[object]:
-    """The row held when the row read equals it: the read's copy is freed with the read, and
-    the collector's walk after the cycle has fewer new objects to visit."""
-    return held if equal else read
 
 
 def _settled(outcome: Outcome, records: dict[str, Record]) -> tuple[Outcome, Record | None]:
@@ -330,7 +334,7 @@ def same_cell(current: object, wanted: object) -> bool:
 
 
 def _alarms(
-    until: list[datetime | None], kept: list[tuple[datetime, int]] | None, fresh: list[int]
+    until: list[datetime | None], kept: list[tuple[datetime, int]] | None, fresh: Sequence[int]
 ) -> list[tuple[datetime, int]]:
     """The heap of (until, row): the last cycle's, with the rows decided anew pushed on.
 
