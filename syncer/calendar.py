@@ -47,11 +47,26 @@ from zoneinfo import ZoneInfo
 from sop_models.duration import Duration
 from syncer.hours import DEFAULT_WEEK, ClockSpans, HoursSpan, Ramadan, Week, micros
 
-__all__ = ["OFFICE_DAY_OFF", "DayKind", "DayOff", "OfficeDate", "OffSource", "WorkingCalendar"]
+__all__ = [
+    "OFFICE_DAY_OFF",
+    "DayKind",
+    "DayOff",
+    "NoWorkingTime",
+    "OfficeDate",
+    "OffSource",
+    "WorkingCalendar",
+]
 
 _US_PER_MINUTE = 60_000_000
-#: How far ahead a due time, the next working period or a day off is looked for.
+#: How many years without working time end a search for a due time or the next working
+#: period (a calendar whose days off cover everything), and how far ahead days off are listed.
 _SEARCH_YEARS = 5
+_LAST_YEAR = 9999
+
+
+class NoWorkingTime(ValueError):
+    """A due time or working period looked for past years without any working time."""
+
 
 # ---------------------------------------------------------------- office dates
 
@@ -368,8 +383,8 @@ class WorkingCalendar:
           time of the period before it (Thu 11:45 + 1 hari -> Fri 11:30);
         * before the day's first opening: that opening.
 
-        Raises ValueError for an amount below 1, or when no due time exists
-        within about five years (a calendar whose holidays cover everything).
+        Raises ValueError for an amount below 1, and NoWorkingTime when five years
+        in a row have no working time (a calendar whose days off cover everything).
         """
         return _remembered(self._dues, (start, duration), lambda: self._add(start, duration))
 
@@ -579,15 +594,18 @@ class WorkingCalendar:
         table, the day's index in it, and ``target`` counted from 1 January of
         that year: the day's own share is ``target - column[index]``.
         """
-        for current in range(year, year + _SEARCH_YEARS + 1):
+        current, idle = year, 0
+        while idle < _SEARCH_YEARS and current < _LAST_YEAR:
             table = self._year(current)
             values: tuple[int, ...] = getattr(table, column)
             if target <= values[-1]:
                 return table, bisect_left(values, target) - 1, target
             target -= values[-1]
-        raise ValueError(
-            f"no working time in the {_SEARCH_YEARS} years after {year}: "
-            "check the working periods and holidays of the calendar"
+            idle = idle + 1 if values[-1] == 0 else 0
+            current += 1
+        raise NoWorkingTime(
+            f"the calendar has no working time from {current - idle} to {current - 1}: "
+            "check its working periods, spans and days off"
         )
 
     def _add_minutes(self, start: datetime, amount: int) -> datetime:

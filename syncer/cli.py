@@ -32,6 +32,7 @@ import structlog
 from sop_models import CatalogError, load_catalog, load_file
 from syncer import kept, logs
 from syncer.backends import Backend, BackendError, Busy, Misconfigured, NeedsInit
+from syncer.calendar import NoWorkingTime
 from syncer.config import Config, ConfigError, load_config
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
@@ -690,6 +691,11 @@ def failure(exc: Exception, command: str) -> tuple[int, str]:
     "sopsync: "); called while ``exc`` is being handled (a bug's traceback is logged)."""
     if isinstance(exc, ConfigError | Misconfigured):
         return EXIT_USAGE, f"configuration error: {exc}"
+    if isinstance(exc, NoWorkingTime):
+        return EXIT_USAGE, (
+            f"calendar error: {exc} ([calendar] in the configuration, Libur rows of the"
+            " Kalender tab)"
+        )
     if isinstance(exc, CatalogError):
         where = " " if len(exc.problems) == 1 else "\n"
         return EXIT_USAGE, f"invalid SOP definitions:{where}{exc}"

@@ -32,6 +32,7 @@ import structlog
 from sop_models import CatalogError
 from syncer import logs
 from syncer.backends import BackendError, Misconfigured
+from syncer.calendar import NoWorkingTime
 from syncer.config import Config, ConfigError
 from syncer.cycle import Report
 from syncer.summary import report_fields
@@ -39,9 +40,9 @@ from syncer.summary import report_fields
 log = structlog.get_logger("sopsync.worker")
 
 FIRST_BACKOFF = 5.0
-UNUSABLE = (Misconfigured, ConfigError, CatalogError)
-"""A sheet's settings cannot work (a missing key file, an invalid SOP folder): the admin's
-to fix. While no sheet has ever worked for that reason, the worker does not start."""
+UNUSABLE = (Misconfigured, ConfigError, CatalogError, NoWorkingTime)
+"""A sheet's settings cannot work (a missing key file, an invalid SOP folder, a calendar
+without working time): the admin's to fix. While no sheet has ever worked for that reason, the worker does not start."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from sop_models.duration import Duration
-from syncer.calendar import WorkingCalendar
+from syncer.calendar import NoWorkingTime, WorkingCalendar
 from syncer.config import Config
 from syncer.hours import DEFAULT_WEEK, RAMADAN_WEEK, Week
 
@@ -304,11 +304,29 @@ def test_a_calendar_without_working_days_fails_instead_of_looping() -> None:
     closed = WorkingCalendar(extra_holidays=frozenset(every_day))
     start = datetime(2026, 3, 2, 9, 0)
     for duration in (Duration(1, "menit"), Duration(1, "hari")):
-        with pytest.raises(ValueError, match="no working time"):
+        with pytest.raises(NoWorkingTime, match="no working time from 2026 to 2030"):
             closed.add(start, duration)
-    with pytest.raises(ValueError, match="no working time"):
+    with pytest.raises(NoWorkingTime, match="no working time from 2026 to 2030"):
         closed.next_working_start(start)
     assert closed.working_minutes(start, datetime(2027, 3, 2)) == 0
+
+
+def test_working_time_is_found_after_years_without_any() -> None:
+    first, last = date(2026, 1, 1), date(2029, 12, 31)
+    every_day = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    closed = WorkingCalendar(extra_holidays=frozenset(every_day))
+    # 1 January 2030 is a holiday; the 2nd is a Wednesday
+    opening = datetime(2030, 1, 2, 7, 30, tzinfo=WIB)
+    assert closed.next_working_start(datetime(2026, 3, 2, 9)) == opening
+
+
+def test_lateness_is_counted_over_many_years() -> None:
+    """A document left late for years still gets its lateness (not a failed cycle)."""
+    due, now = datetime(2026, 3, 2, 9, 0), datetime(2034, 3, 2, 9, 0)
+    days, minutes = CAL.days_and_minutes(due, now)
+    assert 1900 < days < 2000  # about 245 working days a year
+    assert CAL.add(due, Duration(days, "hari")) <= now.replace(tzinfo=WIB)
+    assert CAL.add(due, Duration(days + 1, "hari")) > now.replace(tzinfo=WIB)
 
 
 # --------------------------------------------------------- working_minutes

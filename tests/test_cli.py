@@ -157,6 +157,32 @@ def test_a_configuration_mistake_is_named_where_the_admin_wrote_it(tmp_path, tex
     assert expected in result.err
 
 
+@pytest.mark.parametrize("command", ["sync", "run"])
+def test_a_calendar_with_years_of_no_working_time_is_a_usage_error(tmp_path, command):
+    sheet = XlsxSheet(tmp_path)
+    sheet.config.write_text(
+        f'[xlsx]\npath = "{sheet.path.name}"\n[calendar.ramadan]\nenabled = false\n'
+        "[[calendar.spans]]\nfrom = 2026-11-01\nuntil = 2033-12-31\n"
+        "[calendar.spans.periods]\nmonday = []\n"
+    )
+    now = ("--now", "2026-12-01T09:00") if command == "sync" else ()
+    result = run_cli(command, "--config", sheet.config, *now)
+    assert result.code == USAGE, result.err
+    assert said(result.err).startswith(
+        "sopsync: calendar error: the calendar has no working time from 2027 to 2031"
+    )
+
+
+def test_a_document_late_for_years_is_counted_not_a_failed_cycle(tmp_path):
+    path = tmp_path / "demo.xlsx"
+    assert run_cli("demo", path, "--now", "2026-12-01T09:00").code == 0
+    result = run_cli("sync", "--workbook", path, "--now", "2034-06-01T10:00")
+    assert result.code == 0, result.err
+    rows = list(load_workbook(path)[c.DOKUMEN].iter_rows(values_only=True))
+    pesan = rows[0].index("Pesan")
+    assert any(str(r[pesan]).startswith("Terlambat 18") for r in rows[1:])  # ~1,850 hari
+
+
 def google_config(tmp_path: Path, lines: str) -> Path:
     config = tmp_path / "g.toml"
     config.write_text(f'backend = "google"\n[google]\n{lines}\n')
