@@ -524,6 +524,7 @@ def cmd_laporan(args: argparse.Namespace) -> int:
         raise CommandError(f"--out {out}: the report is written as FILE.xlsx or FILE.pdf", 2)
     first, last = parse_day("--dari", args.dari), parse_day("--sampai", args.sampai)
     config = _config(args)
+    _not_a_sheet(out, (*_load_sheets(args.config), Sheet("", config)))
     rules = make_rules(config)
     now = parse_now(args.now, rules)
     try:
@@ -544,6 +545,17 @@ def cmd_laporan(args: argparse.Namespace) -> int:
     measured = sum(p.measured for p in report.measures.procedures)
     print(f"{out}: monitoring form for {period.label}: {measured} step moves measured")
     return 0
+
+
+def _not_a_sheet(out: Path, sheets: Sequence[Sheet]) -> None:
+    """Refuse to write a report over a workbook the worker keeps (its documents, its Riwayat)."""
+    for sheet in sheets:
+        book = sheet.config.xlsx.path
+        if sheet.config.backend == "xlsx" and out.exists() and book.exists() and out.samefile(book):
+            whose = f"sheet {sheet.name}'s" if sheet.name else "the sheet's own"
+            raise CommandError(
+                f"--out {out} is {whose} workbook: name another file for the report", EXIT_USAGE
+            )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

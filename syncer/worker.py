@@ -42,7 +42,8 @@ log = structlog.get_logger("sopsync.worker")
 FIRST_BACKOFF = 5.0
 UNUSABLE = (Misconfigured, ConfigError, CatalogError, NoWorkingTime)
 """A sheet's settings cannot work (a missing key file, an invalid SOP folder, a calendar
-without working time): the admin's to fix. While no sheet has ever worked for that reason, the worker does not start."""
+without working time): the admin's to fix. While no sheet has ever worked for that reason,
+the worker does not start."""
 
 
 @dataclass(frozen=True)

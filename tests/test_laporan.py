@@ -18,7 +18,7 @@ from syncer import contract as c
 from syncer.backends.google.values import rgb
 from syncer.contract import KINERJA
 from tests.emulator import Emulator
-from tests.sheets import GoogleSheet, XlsxSheet, run_cli
+from tests.sheets import GoogleSheet, XlsxSheet, run_cli, said
 
 NOW = "2026-12-01T09:00"
 CONFIG = """
@@ -338,3 +338,23 @@ def test_the_demo_history_gives_laporan_a_semester_to_show(tmp_path):
     # no [laporan] unit configured: the SOPs' own (identity: unit of the seed catalog)
     assert "Unit kerja : Kecamatan; Subbagian Perencanaan dan Evaluasi Pelaporan" in whole
     assert "Dikembalikan (Tidak)" in whole
+
+
+def test_the_report_is_never_written_over_a_sheets_workbook(tmp_path):
+    for name in ("a.xlsx", "b.xlsx"):
+        assert run_cli("demo", tmp_path / name, "--now", "2026-11-24T10:00").code == 0
+    config = tmp_path / "kabupaten.toml"
+    config.write_text(
+        '[[sheets]]\nname = "Kec A"\nworkbook = "a.xlsx"\n'
+        '[[sheets]]\nname = "Kec B"\nworkbook = "b.xlsx"\n'
+    )
+    before = {name: (tmp_path / name).read_bytes() for name in ("a.xlsx", "b.xlsx")}
+    for out, whose in (("a.xlsx", "sheet Kec A's"), ("./sub/../b.xlsx", "sheet Kec B's")):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        result = run_cli("laporan", "--config", config, "--sheet", "Kec A", "--out", tmp_path / out)
+        assert result.code == 2, result.err
+        assert f"is {whose} workbook: name another file for the report" in said(result.err)
+    assert {name: (tmp_path / name).read_bytes() for name in before} == before
+    alone = run_cli("laporan", "--workbook", tmp_path / "a.xlsx", "--out", tmp_path / "a.xlsx")
+    assert alone.code == 2 and "is the sheet's own workbook" in said(alone.err)
+    assert (tmp_path / "a.xlsx").read_bytes() == before["a.xlsx"]
