@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -50,13 +51,36 @@ def _parsed(text: str) -> object:
     parser, whose message shows the line and marks the place."""
     import yaml
 
-    libyaml: Any = getattr(yaml, "CSafeLoader", None)
-    if libyaml is not None:
+    fast, plain = _loaders()
+    if fast is not None:
         try:
-            return yaml.load(text, Loader=libyaml)
+            return yaml.load(text, Loader=fast)
         except yaml.YAMLError:
             pass
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=plain)
+
+
+@cache
+def _loaders() -> tuple[Any, Any]:
+    """PyYAML's safe loaders (libyaml's, if built, or None; its own) whose date that does not
+    exist (``2026-02-30``) is a YAMLError marking its place, not a bare ValueError."""
+    import yaml
+
+    def timestamp(loader: Any, node: Any) -> object:
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value} is not a date ({exc})", node.start_mark
+            ) from None
+
+    def marked(base: Any) -> Any:
+        loader: Any = type(f"Dated{base.__name__}", (base,), {})
+        loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+        return loader
+
+    libyaml = getattr(yaml, "CSafeLoader", None)
+    return (marked(libyaml) if libyaml is not None else None), marked(yaml.SafeLoader)
 
 
 def build_procedure(raw: Mapping[str, Any], source: str) -> Procedure:

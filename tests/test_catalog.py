@@ -492,6 +492,16 @@ def test_yaml_syntax_error_names_the_file_and_line(tmp_path):
     assert "line" in problem.message
 
 
+@pytest.mark.parametrize("where", ["identity:\n  tanggal_pembuatan: ", "keterangan: "])
+def test_a_date_that_does_not_exist_names_the_file_and_line(tmp_path, where):
+    path = tmp_path / "tanggal.yaml"
+    path.write_text(f"code: tanggal\n{where}2026-02-30\n", encoding="utf-8")
+    problem = _only(path)
+    assert problem.rule == "yaml"
+    assert "2026-02-30 is not a date (day is out of range for month)" in problem.message
+    assert f"line {where.count(chr(10)) + 2}" in problem.message
+
+
 def test_file_that_is_not_a_mapping_is_rejected(tmp_path):
     path = tmp_path / "daftar.yaml"
     path.write_text("- code: a\n- code: b\n", encoding="utf-8")
