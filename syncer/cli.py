@@ -33,7 +33,7 @@ from sop_models import CatalogError, load_catalog, load_file
 from syncer import kept, logs
 from syncer.backends import Backend, BackendError, Busy, Misconfigured, NeedsInit
 from syncer.calendar import NoWorkingTime
-from syncer.config import Config, ConfigError, load_config
+from syncer.config import MAX_INTERVAL, Config, ConfigError, load_config
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
 from syncer.last_cycle import LastCycle
@@ -266,8 +266,11 @@ def _overridden(config: Config, args: argparse.Namespace) -> Config:
         updates["google"] = config.google.model_copy(update={"spreadsheet": args.spreadsheet})
     every = getattr(args, "every", None)
     if every is not None:
-        if every < 1:
-            raise ConfigError("--every must be at least 1 second")
+        if not 1 <= every <= MAX_INTERVAL:  # nan is neither
+            raise ConfigError(
+                f"--every must be at least 1 second and at most {MAX_INTERVAL} (a week),"
+                f" not {every:g}"
+            )
         updates["worker"] = config.worker.model_copy(update={"interval_seconds": every})
     return config.model_copy(update=updates) if updates else config
 

@@ -6,6 +6,7 @@ and its workbook can move together.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainValidator,
@@ -55,6 +57,39 @@ class _Section(BaseModel):
 
 
 # --- shared helpers: configuration values in plain English ------------------------------------
+
+
+def _plain_number(value: object) -> object:
+    """TOML's true or false is not a count or a number of seconds (pydantic takes it as 1 or
+    0), nor are its nan and inf."""
+    if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
+        raise ValueError(f"{_shown(value)} is not a number")
+    return value
+
+
+def _clock_time(value: object) -> object:
+    """A time of day on the calendar zone's clock: ``07:30`` (text or TOML), not a number
+    of seconds nor a time with a zone of its own."""
+    zoned = isinstance(value, time) and value.tzinfo is not None
+    if zoned or not isinstance(value, str | time) or not _CLOCK.fullmatch(str(value).strip()):
+        shown = value.isoformat() if isinstance(value, time) else _shown(value)
+        raise ValueError(f"{shown} is not a time of day: write it as 07:30")
+    return value
+
+
+_CLOCK = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
+
+
+def _shown(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+Count = Annotated[int, BeforeValidator(_plain_number)]
+Seconds = Annotated[float, BeforeValidator(_plain_number)]
+MAX_INTERVAL = 7 * 24 * 3600
+"""The longest interval between two cycles of `run`: a week, in seconds."""
+MAX_TIMEOUT = 600
+"""The longest wait for one answer (Google, a notice channel), in seconds."""
 
 
 def config_date(value: object) -> date:
@@ -242,11 +277,11 @@ class GoogleConfig(_Section):
     endpoint: str | None = None
     """For testing: another base URL for the API and token requests (the emulator);
     None = Google."""
-    timeout_seconds: float = Field(30.0, gt=0)
-    requests_per_minute: int = Field(60, ge=1)
+    timeout_seconds: Seconds = Field(30.0, gt=0, le=MAX_TIMEOUT)
+    requests_per_minute: Count = Field(60, ge=1)
     """Read requests, and apart write requests, the worker allows itself per minute per
     service account (Google's quota per user: 60 of each)."""
-    project_requests_per_minute: int = Field(300, ge=1)
+    project_requests_per_minute: Count = Field(300, ge=1)
     """The same across the service accounts of one Google Cloud project (Google's: 300)."""
 
 
@@ -254,9 +289,9 @@ STATE_FILE = "sopsync-state.sqlite3"
 
 
 class WorkerConfig(_Section):
-    interval_seconds: float = Field(300.0, ge=1)
-    retries: int = Field(4, ge=0, le=10)
-    failures_before_error: int = Field(3, ge=1)
+    interval_seconds: Seconds = Field(300.0, ge=1, le=MAX_INTERVAL)
+    retries: Count = Field(4, ge=0, le=10)
+    failures_before_error: Count = Field(3, ge=1)
     """`run` logs a failed cycle as a warning, as an error from this many failures in a row."""
     log_format: Literal["auto", "console", "json"] = "auto"
     state_file: Path | None = None
@@ -309,14 +344,14 @@ class WhatsAppGatewayConfig(_Section):
 
 
 class NoticesConfig(_Section):
-    morning_at: time = time(7, 30)
+    morning_at: Annotated[time, BeforeValidator(_clock_time)] = time(7, 30)
     """Ringkasan pagi: from this time of each working day."""
     escalate_after: str = "1 hari"
     """Still late this working time after Tenggat: the role's supervisor is told."""
     supervisors: dict[str, str] = {}
     """Role -> its supervisor's role ("" for none), over the defaults of DESIGN §8."""
     outbox: Path = Path("sopsync-outbox.sqlite3")
-    timeout_seconds: Annotated[float, Field(gt=0)] = 10.0
+    timeout_seconds: Seconds = Field(10.0, gt=0, le=MAX_TIMEOUT)
     email: EmailConfig | None = None
     telegram: TelegramConfig | None = None
     whatsapp: (

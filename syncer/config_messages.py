@@ -141,6 +141,7 @@ def _bound(word: str, ctx_key: str) -> Callable[[ErrorDetails], str]:
 MESSAGES: dict[str, Callable[[ErrorDetails], str]] = {
     "float_parsing": lambda e: f"{_show(e['input'])} is not a number",
     "float_type": lambda e: f"{_show(e['input'])} is not a number",
+    "finite_number": lambda e: f"{_show(e['input'])} is not a number",
     "int_parsing": lambda e: f"{_show(e['input'])} is not a whole number",
     "int_type": lambda e: f"{_show(e['input'])} is not a whole number",
     "int_from_float": lambda e: f"{_show(e['input'])} is not a whole number",

@@ -144,6 +144,14 @@ CONFIG_MISTAKES = [
     ('[notices.email]\nfrom_address = "a@b.id"\n', "[notices.email] host is required"),
     ('[notices.whatsapp]\nprovider = "sms"\n', "provider: sms is not allowed: write 'cloud' or"),
     ('[notices]\nmorning_at = "7.30"\n', "[notices] morning_at: 7.30 is not a time of day"),
+    ("[notices]\nmorning_at = 7\n", "[notices] morning_at: 7 is not a time of day"),
+    ('[notices]\nmorning_at = "07:30Z"\n', "morning_at: 07:30Z is not a time of day"),
+    ("[notices]\ntimeout_seconds = 1e300\n", "timeout_seconds: must be at most 600 (got 1e+300)"),
+    ("[worker]\ninterval_seconds = true\n", "[worker] interval_seconds: true is not a number"),
+    ("[worker]\ninterval_seconds = nan\n", "[worker] interval_seconds: nan is not a number"),
+    ("[worker]\ninterval_seconds = inf\n", "[worker] interval_seconds: inf is not a number"),
+    ("[worker]\ninterval_seconds = 1e300\n", "interval_seconds: must be at most 604800"),
+    ("[worker]\nretries = false\n", "[worker] retries: false is not a number"),
 ]
 
 
@@ -223,6 +231,8 @@ def test_a_key_named_by_the_environment_that_is_missing_is_a_usage_error(tmp_pat
         (["sop", "check", "{tmp}/tidak-ada.yaml"], USAGE, "tidak-ada.yaml: no such file"),
         (["sop", "--config", "{tmp}/s.toml", "list"], USAGE, "SOP folder does not exist"),
         (["run", "--workbook", "{tmp}/k.xlsx", "--every", "0"], USAGE, "--every must be at least"),
+        (["run", "--workbook", "{tmp}/k.xlsx", "--every", "nan"], USAGE, "at most 604800 (a week)"),
+        (["run", "--workbook", "{tmp}/k.xlsx", "--every", "inf"], USAGE, "a week), not inf"),
         (["sync", "--workbook", "{tmp}/k.xlsx", "--now", "besok"], USAGE, "is not ISO 8601"),
         (["demo", "{tmp}/demo.txt"], USAGE, "a workbook's name must end in .xlsx"),
         (["demo", "{tmp}/s.toml.xlsx"], USAGE, "exists; the demo makes a new workbook"),
