@@ -281,6 +281,10 @@ def make_backend(config: Config, rules: Rules, transports: Transports | None = N
     return backend_of(config, rules.calendar.zone, transports)
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+"""The years ``--now`` may name: a clock set to replay or rehearse, not a typo's year 9999."""
+
+
 def parse_now(text: str | None, rules: Rules) -> datetime:
     return parse_at(text, rules.calendar.zone)
 
@@ -293,6 +297,8 @@ def parse_at(text: str | None, zone: ZoneInfo) -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError as exc:
         raise CommandError(f"--now {text!r} is not ISO 8601 (e.g. 2026-11-24T10:00)", 2) from exc
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise CommandError(f"--now {text}: the year must be {FIRST_YEAR} to {LAST_YEAR}", 2)
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
 

@@ -234,6 +234,8 @@ def test_a_key_named_by_the_environment_that_is_missing_is_a_usage_error(tmp_pat
         (["run", "--workbook", "{tmp}/k.xlsx", "--every", "nan"], USAGE, "at most 604800 (a week)"),
         (["run", "--workbook", "{tmp}/k.xlsx", "--every", "inf"], USAGE, "a week), not inf"),
         (["sync", "--workbook", "{tmp}/k.xlsx", "--now", "besok"], USAGE, "is not ISO 8601"),
+        (["sync", "--workbook", "{tmp}/k.xlsx", "--now", "9999-12-31"], USAGE, "1970 to 2100"),
+        (["demo", "{tmp}/d.xlsx", "--now", "0001-01-01"], USAGE, "the year must be 1970 to 2100"),
         (["demo", "{tmp}/demo.txt"], USAGE, "a workbook's name must end in .xlsx"),
         (["demo", "{tmp}/s.toml.xlsx"], USAGE, "exists; the demo makes a new workbook"),
     ],
