@@ -737,6 +737,7 @@ def failure(exc: Exception, command: str) -> tuple[int, str]:
 
 def _configure_logs(args: argparse.Namespace) -> None:
     """Logs in the configured format, stamped in the configured zone (defaults if unusable)."""
+    logs.configure(verbose=args.verbose)  # reading the configuration may log: on stderr too
     try:
         config = kept.configuration(getattr(args, "config", None), load_config, Config)
     except ConfigError:

@@ -307,6 +307,25 @@ def test_output_read_only_in_part_ends_quietly(tmp_path):
     assert err == ""
 
 
+def test_a_damaged_state_file_puts_no_log_line_on_stdout(tmp_path):
+    """stdout is the summary a cron job mails: what the worker notes while reading its
+    configuration (here, a state file it cannot use) goes to stderr, like every log line."""
+    assert run_cli("demo", tmp_path / "d.xlsx", "--now", "2026-12-01T09:00").code == 0
+    (tmp_path / "s.toml").write_text('[xlsx]\npath = "d.xlsx"\n')
+    (tmp_path / "sopsync-state.sqlite3").write_text("bukan basis data")
+    command = [sys.executable, "-c", "from syncer.console import main; main()"]
+    done = subprocess.run(
+        [*command, "sync", "--config", "s.toml", "--now", "2026-12-01T10:00"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("sopsync · "), done.stdout
+    assert "kept value" not in done.stdout
+
+
 @pytest.mark.parametrize("command", ["sync", "init"])
 def test_an_invalid_sop_file_in_the_offices_folder_is_a_usage_error(tmp_path, command):
     folder = tmp_path / "sop-kantor"
