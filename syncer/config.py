@@ -486,7 +486,7 @@ def load_config(path: Path | None) -> Config:
 def read_toml(path: Path) -> dict[str, Any]:
     """The file as TOML tables; a file that cannot be read is one ConfigError."""
     try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: no such configuration file") from exc
     except OSError as exc:

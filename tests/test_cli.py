@@ -191,6 +191,14 @@ def test_a_document_late_for_years_is_counted_not_a_failed_cycle(tmp_path):
     assert any(str(r[pesan]).startswith("Terlambat 18") for r in rows[1:])  # ~1,850 hari
 
 
+def test_a_configuration_saved_by_notepad_with_a_bom_is_read(tmp_path):
+    config = tmp_path / "s.toml"
+    config.write_bytes(b"\xef\xbb\xbf" + '[xlsx]\npath = "kantor.xlsx"\n'.encode())
+    result = run_cli("sync", "--config", config, "--now", "2026-12-01T09:00")
+    assert result.code == 0, result.err
+    assert (tmp_path / "kantor.xlsx").exists()
+
+
 def google_config(tmp_path: Path, lines: str) -> Path:
     config = tmp_path / "g.toml"
     config.write_text(f'backend = "google"\n[google]\n{lines}\n')
