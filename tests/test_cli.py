@@ -193,7 +193,7 @@ def test_a_document_late_for_years_is_counted_not_a_failed_cycle(tmp_path):
 
 def test_a_configuration_saved_by_notepad_with_a_bom_is_read(tmp_path):
     config = tmp_path / "s.toml"
-    config.write_bytes(b"\xef\xbb\xbf" + '[xlsx]\npath = "kantor.xlsx"\n'.encode())
+    config.write_bytes(b"\xef\xbb\xbf" + b'[xlsx]\npath = "kantor.xlsx"\n')
     result = run_cli("sync", "--config", config, "--now", "2026-12-01T09:00")
     assert result.code == 0, result.err
     assert (tmp_path / "kantor.xlsx").exists()
@@ -245,6 +245,7 @@ def test_a_key_named_by_the_environment_that_is_missing_is_a_usage_error(tmp_pat
         (["sync", "--workbook", "{tmp}/k.xlsx", "--now", "9999-12-31"], USAGE, "1970 to 2100"),
         (["demo", "{tmp}/d.xlsx", "--now", "0001-01-01"], USAGE, "the year must be 1970 to 2100"),
         (["demo", "{tmp}/demo.txt"], USAGE, "a workbook's name must end in .xlsx"),
+        (["sync", "--workbook", "{tmp}/" + "a" * 300 + ".xlsx"], USAGE, "file name too long"),
         (["demo", "{tmp}/s.toml.xlsx"], USAGE, "exists; the demo makes a new workbook"),
     ],
 )

@@ -60,10 +60,13 @@ def check_path(path: Path) -> None:
     """A path the worker may use for a workbook; raises Misconfigured naming what is wrong."""
     if path.suffix.lower() != EXTENSION:
         raise Misconfigured(f"{path}: a workbook's name must end in {EXTENSION}")
-    if path.is_dir():
-        raise Misconfigured(f"{path} is a folder, not a workbook")
-    if not path.parent.is_dir():
-        raise Misconfigured(f"{path}: the folder {path.parent} does not exist")
+    try:
+        if path.is_dir():
+            raise Misconfigured(f"{path} is a folder, not a workbook")
+        if not path.parent.is_dir():
+            raise Misconfigured(f"{path}: the folder {path.parent} does not exist")
+    except OSError as exc:  # a name too long for the file system, a loop of links
+        raise Misconfigured(f"{path}: {(exc.strerror or str(exc)).lower()}") from None
 
 
 def lock_files(path: Path) -> list[Path]:
