@@ -384,6 +384,22 @@ def place_for(title: str, titles: Sequence[str]) -> int:
     return present[-1] + 1 if present else 0
 
 
+def renamed_tabs(titles: Sequence[str]) -> dict[str, str]:
+    """Tabs of the layout that staff renamed only in case or surrounding spaces (``dokumen``,
+    ``Riwayat ``): their title → the layout's. Spreadsheets take a tab's name without regard
+    to case, so init names them back rather than make a second, empty tab."""
+    renamed: dict[str, str] = {}
+    for title in BY_TITLE:
+        if title not in titles:
+            alike = (
+                t for t in titles if t not in BY_TITLE and t.strip().casefold() == title.casefold()
+            )
+            found = next(alike, None)
+            if found is not None:
+                renamed[found] = title
+    return renamed
+
+
 DEFAULT_TAB = re.compile(
     r"^(sheet|lembar|hoja|feuille|tabelle|foglio|planilha|blad|arkusz)\s?1?$", re.IGNORECASE
 )

@@ -188,6 +188,14 @@ class XlsxSheet:
         book.create_sheet(title, index)
         book.save(self.path)
 
+    def rename_tab(self, title: str, new: str) -> None:
+        """Staff rename a tab, as Excel lets them (``dokumen`` for ``Dokumen`` included)."""
+        book = load_workbook(self.path)
+        sheet = book[title]
+        sheet.title = "~"  # openpyxl's own check of a clash ignores case, and itself
+        sheet.title = new
+        book.save(self.path)
+
     def move_tab(self, title: str, index: int) -> None:
         """Staff drag a tab to another place."""
         book = load_workbook(self.path)
@@ -436,6 +444,10 @@ class GoogleSheet:
     def add_tab(self, title: str, index: int) -> None:
         with self.book.lock():
             self.book.add_sheet({"title": title, "index": index})
+
+    def rename_tab(self, title: str, new: str) -> None:
+        with self.book.lock():
+            self.book.sheet(title).properties["title"] = new
 
     def move_tab(self, title: str, index: int) -> None:
         book = self.book

@@ -66,6 +66,18 @@ def test_a_tab_init_makes_again_goes_back_to_its_place(sheet):
     assert sheet.tabs()[:3] == [c.DOKUMEN, "Ringkasan", "Arsip"]
 
 
+def test_a_tab_renamed_only_in_case_keeps_its_rows_and_gets_its_name_back(sheet):
+    sheet.add_rows({"Prosedur": "rka", "Judul": "a", "Langkah": 2})
+    assert sheet.sync(MON).code == 0
+    before = sheet.table(), sheet.table(c.RIWAYAT)
+    sheet.rename_tab(c.DOKUMEN, "dokumen")
+    sheet.rename_tab(c.RIWAYAT, "RIWAYAT ")
+    result = sheet.sync(MON)
+    assert result.code == 0, result.err
+    assert sheet.tabs() == [*ORDER, c.STATE]
+    assert (sheet.table(), sheet.table(c.RIWAYAT)) == before
+
+
 # --- cells: one look; dates as the contract shows them ---------------------------------------
 
 

@@ -82,6 +82,11 @@ def prepare(book: Workbook, rules: Rules) -> list[str]:
 
 
 def _create_tabs(book: Workbook, done: list[str]) -> set[str]:
+    for old, title in layout.renamed_tabs(book.sheetnames).items():
+        sheet = book[old]
+        sheet.title = "~"  # openpyxl's check of a clash ignores case, and counts the tab itself
+        sheet.title = title
+        done.append(f'renamed tab "{old}" to {title}')
     created: set[str] = set()
     for tab in layout.TABS:
         if tab.title not in book.sheetnames:

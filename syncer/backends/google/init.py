@@ -80,14 +80,16 @@ def cell_ranges(layout_meta: dict[str, Any]) -> list[str]:
     """What init reads of the cells: header rows, the key→value area, worker tabs' A1, and
     the whole of a default tab it may remove."""
     titles = {s["properties"]["title"] for s in layout_meta.get("sheets", [])}
+    named = {title: old for old, title in layout.renamed_tabs(list(titles)).items()}
     ranges = []
     for tab in layout.TABS:
-        if tab.title not in titles:
+        title = named.get(tab.title, tab.title)
+        if title not in titles:
             continue
         if tab.kind is layout.Kind.WORKER:
-            ranges.append(f"{quoted(tab.title)}!A1:A1")
+            ranges.append(f"{quoted(title)}!A1:A1")
         else:
-            ranges.append(f"{quoted(tab.title)}!1:1")
+            ranges.append(f"{quoted(title)}!1:1")
     if c.STATE in titles:
         ranges.append(f"{quoted(c.STATE)}!{META_RANGE}")
     ranges += [quoted(t) for t in titles if _removable_name(t)]
@@ -173,10 +175,15 @@ class InitPlan:
                 protected=raw.get("protectedRanges", []),
                 filter_views=raw.get("filterViews", []),
             )
+        self.renamed = layout.renamed_tabs(list(self.sheets))
+        """Tabs of the layout renamed by hand only in case or spaces: old title → layout's."""
+        for old, title in self.renamed.items():
+            self.sheets[title] = self.sheets.pop(old)
         self.area = MetaArea()
         state_rows: list[list[CellData]] = []
         for raw in cells.get("sheets", []):
             title = raw["properties"]["title"]
+            title = self.renamed.get(title, title)
             for block in raw.get("data", []):
                 rows = _rows({"data": [block]})
                 if title == c.STATE and block.get("startColumn", 0) == 2:
@@ -196,7 +203,7 @@ class InitPlan:
         self.ledger_rows: list[list[CellData]] | None = None
         """Riwayat's first column below the header, when read (``needs_ledger_formats``)."""
         self.order = [
-            s.title
+            self.renamed.get(s.title, s.title)
             for s in sorted(self.sheets.values(), key=lambda s: s.properties.get("index", 0))
         ]
         """The tabs' titles in the order they will be in."""
@@ -226,6 +233,7 @@ class InitPlan:
                 }
             )
             self.done.append(f"set the time zone to {self.zone}")
+        self._rename_tabs()
         for tab in layout.TABS:
             sheet = self._tab(tab)
             headers: list[object] = []
@@ -241,6 +249,20 @@ class InitPlan:
         return self.requests, self.done
 
     # --- tabs ---------------------------------------------------------------------------------
+
+    def _rename_tabs(self) -> None:
+        for old, title in self.renamed.items():
+            sheet = self.sheets[title]
+            sheet.title = title
+            self.requests.append(
+                {
+                    "updateSheetProperties": {
+                        "properties": {"sheetId": sheet.id, "title": title},
+                        "fields": "title",
+                    }
+                }
+            )
+            self.done.append(f'renamed tab "{old}" to {title}')
 
     def _tab(self, tab: layout.Tab) -> Sheet:
         sheet = self.sheets.get(tab.title)
