@@ -11,7 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from syncer import contract as c
 from syncer import layout, views
-from tests.sheets import OLD_DATE_FORMAT, GoogleSheet, XlsxSheet
+from tests.sheets import OLD_DATE_FORMAT, GoogleSheet, XlsxSheet, said
 
 MON = "2026-11-30T08:00"
 ORDER = [c.DOKUMEN, "Ringkasan", "Kinerja", "SOP", c.RIWAYAT, "Pegawai", "Kalender"]
@@ -76,6 +76,28 @@ def test_a_tab_renamed_only_in_case_keeps_its_rows_and_gets_its_name_back(sheet)
     assert result.code == 0, result.err
     assert sheet.tabs() == [*ORDER, c.STATE]
     assert (sheet.table(), sheet.table(c.RIWAYAT)) == before
+
+
+def test_a_title_row_put_above_the_headers_stops_the_worker_before_it_writes(sheet):
+    sheet.add_rows({"Prosedur": "rka", "Judul": "a", "Langkah": 2})
+    assert sheet.sync(MON).code == 0
+    sheet.insert_rows(1)
+    title = "Dokumen Kecamatan 2027"
+    if sheet.kind == "xlsx":
+        sheet._edit(lambda tab: setattr(tab.cell(1, 1), "value", title))
+    else:
+        sheet._sheet().set_value(0, 0, title)
+    before = sheet.fingerprint()
+    result = sheet.sync("2026-11-30T09:00")
+    assert result.code == 1
+    assert said(result.err) == (
+        "sopsync: tab Dokumen: its headers are in row 2, not row 1: delete the rows above"
+        " them (nothing was written)"
+    )
+    assert sheet.fingerprint() == before
+    sheet.delete_rows(1)
+    assert sheet.sync("2026-11-30T09:00").code == 0
+    assert [row["Judul"] for row in sheet.table()] == ["a"]
 
 
 # --- cells: one look; dates as the contract shows them ---------------------------------------

@@ -8,10 +8,13 @@ whole cycle's output in one go (``write``). What the write needs from the read
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from syncer.contract import header_key
 from syncer.engine import HistoryEntry, Record, Rules
+from syncer.layout import Tab, missing
 from syncer.views import Grid
 
 
@@ -28,6 +31,32 @@ class Misconfigured(BackendError):
 class NeedsInit(BackendError):
     """A tab, a worker column or the worker's cache is missing: ``init`` (which ``sync``
     runs itself) brings the sheet to the layout."""
+
+
+class HeadersMoved(BackendError):
+    """A tab's header row is no longer row 1 (staff inserted a title above it): init would
+    write the headers over the staff's row, so nothing is read or written until it is back."""
+
+
+def require_headers(tab: Tab, rows: Sequence[Sequence[object]]) -> None:
+    """NeedsInit when ``tab`` lacks a column init adds; HeadersMoved when its header row
+    is further down (row 1 holds none of the tab's headers, a row below all it needs)."""
+    lacking = missing(tab, list(rows[0]) if rows else [])
+    if not lacking:
+        return
+    known = {header_key(header) for header in tab.headers}
+    if rows and not known & {header_key(value) for value in rows[0]}:
+        for number, row in enumerate(rows[1:HEADER_SEARCH], start=2):
+            if not missing(tab, list(row)):
+                raise HeadersMoved(
+                    f"tab {tab.title}: its headers are in row {number}, not row 1: delete"
+                    " the rows above them (nothing was written)"
+                )
+    raise NeedsInit(f"tab {tab.title} has no column {', '.join(lacking)}")
+
+
+HEADER_SEARCH = 10
+"""How far down a tab a header row moved by hand is looked for."""
 
 
 class Busy(BackendError):

@@ -17,7 +17,15 @@ import structlog
 
 from syncer import contract as c
 from syncer import layout
-from syncer.backends import Changes, NeedsInit, Snapshot, Table, workbook_file, xlsx_read
+from syncer.backends import (
+    Changes,
+    NeedsInit,
+    Snapshot,
+    Table,
+    require_headers,
+    workbook_file,
+    xlsx_read,
+)
 from syncer.backends.xlsx_package import Unpatchable
 from syncer.backends.xlsx_write import Found, patched
 from syncer.engine import Rules
@@ -83,10 +91,7 @@ class XlsxBackend:
             epoch = book.epoch
             parts = {tab.title: xlsx_read.part_of(book, tab.title) for tab in layout.TABS}
         for tab in layout.READ_TABS:
-            rows = grids[tab.title]
-            lacking = layout.missing(tab, rows[0] if rows else [])
-            if lacking:
-                raise NeedsInit(f"tab {tab.title} has no column {', '.join(lacking)}")
+            require_headers(tab, grids[tab.title])
         dokumen, state = grids.pop(c.DOKUMEN), grids.pop(c.STATE)
         held = read_records(state[0], state[1:])
         area = read_meta(state[0], state[1:])

@@ -28,6 +28,7 @@ from syncer.backends import (
     Snapshot,
     Table,
     WriteUncertain,
+    require_headers,
 )
 from syncer.backends.google.init import (
     CELL_FIELDS,
@@ -171,17 +172,17 @@ class GoogleBackend:
         admin = values[3 : 3 + len(layout.ADMIN_TABS)]
         worker = values[3 + len(layout.ADMIN_TABS) :]
 
+        require_headers(layout.DOKUMEN, dokumen)
         headers = dokumen[0] if dokumen else []
-        _require(layout.DOKUMEN, headers)
         rows = dokumen[1:]
         dated(rows, date_columns(layout.DOKUMEN, headers))
-        _require(layout.STATE, state[0] if state else [])
+        require_headers(layout.STATE, state)
         held = read_records(state[0], state[1:], self.parsed)
         area = meta.read_meta(state[0], state[1:])
         tables = {}
         for tab, grid in zip(layout.ADMIN_TABS, admin, strict=True):
+            require_headers(tab, grid)
             tab_headers = grid[0] if grid else []
-            _require(tab, tab_headers)
             tab_rows = grid[1:]
             dated(tab_rows, date_columns(tab, tab_headers))
             tables[tab.title] = Table(list(tab_headers), tab_rows)
@@ -277,12 +278,6 @@ class GoogleBackend:
         if area.columns is None:
             raise NeedsInit("the state tab has no key→value area")
         return replace(area, columns=(area.columns[0] + 2, area.columns[1] + 2))
-
-
-def _require(tab: layout.Tab, headers: list[object]) -> None:
-    lacking = layout.missing(tab, headers)
-    if lacking:
-        raise NeedsInit(f"tab {tab.title} has no column {', '.join(lacking)}")
 
 
 def _ids(area: meta.MetaArea) -> dict[str, int]:
