@@ -72,6 +72,9 @@ def shown(value: object, limit: int = 40) -> str:
         text = f"{value:%d/%m/%Y}"
     elif isinstance(value, time):
         text = f"{value:%H.%M}"
+    elif isinstance(value, timedelta):  # a cell formatted as a duration ([h]:mm)
+        minutes = round(value.total_seconds() / 60)
+        text = f"{'-' if minutes < 0 else ''}{abs(minutes) // 60}.{abs(minutes) % 60:02d}"
     elif isinstance(value, float):
         text = _number_shown(value)
     else:
@@ -124,7 +127,7 @@ def parse_langkah(value: object) -> Entered | None | BadValue:
     """
     if isinstance(value, bool):
         return BadValue(f"Langkah berisi nilai BENAR/SALAH ({shown(value)}), bukan nomor langkah.")
-    if isinstance(value, datetime | date | time):
+    if isinstance(value, datetime | date | time | timedelta):
         # A spreadsheet read what was typed as a date: a narrow column may show only ###.
         kind = _kind_of_moment(value)
         return BadValue(f"Langkah terbaca sebagai {kind} {shown(value)}, bukan nomor langkah.")
@@ -158,9 +161,11 @@ def parse_langkah(value: object) -> Entered | None | BadValue:
     return BadValue(f"Langkah {shown(text)} tidak dikenali.")
 
 
-def _kind_of_moment(value: datetime | date | time) -> str:
+def _kind_of_moment(value: datetime | date | time | timedelta) -> str:
     if isinstance(value, time):
         return "jam"
+    if isinstance(value, timedelta):
+        return "lama waktu"
     if isinstance(value, datetime) and value.time() != time(0, 0):
         return "tanggal dan jam"
     return "tanggal"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -139,6 +139,10 @@ WORDED: list[tuple[object, str]] = [
     (
         datetime(2026, 12, 1),
         'Langkah terbaca sebagai tanggal "01/12/2026", bukan nomor langkah.',
+    ),
+    (  # a cell formatted as a duration, [h]:mm:ss
+        timedelta(days=3),
+        'Langkah terbaca sebagai lama waktu "72.00", bukan nomor langkah.',
     ),
     ("4a", 'Langkah "4a" tidak dikenali.'),
 ]
