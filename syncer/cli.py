@@ -247,8 +247,12 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _named(sheets: Sequence[Sheet], name: str, path: Path | None) -> Sheet:
     if not sheets[0].name:
-        where = path or "no configuration file"
-        raise CommandError(f"--sheet {name}: {where} lists no [[sheets]]", EXIT_USAGE)
+        if path is None:
+            raise CommandError(
+                f"--sheet {name}: name the configuration that lists [[sheets]] with --config FILE",
+                EXIT_USAGE,
+            )
+        raise CommandError(f"--sheet {name}: {path} lists no [[sheets]]", EXIT_USAGE)
     for sheet in sheets:
         if sheet.name.casefold() == name.strip().casefold():
             return sheet
@@ -470,6 +474,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_sop(args: argparse.Namespace) -> int:
     if args.sop_command == "check":
+        if args.file.is_dir():
+            raise CommandError(f"{args.file} is a folder: check one SOP file (.yaml)", EXIT_USAGE)
         if not args.file.is_file():
             raise CommandError(f"{args.file}: no such file", EXIT_USAGE)
         try:

@@ -215,7 +215,7 @@ def unknown_role_problems(section: str, names: Iterable[str], roles: Sequence[st
         if find_role(name, roles) is None:
             close = closest_roles(name, roles)
             hint = f"closest: {', '.join(close)}" if close else f"roles: {', '.join(roles)}"
-            problems.append(f"{section}: {name!r} is not a role of the SOP catalog ({hint})")
+            problems.append(f"[{section}] {name!r} is not a role of the SOP catalog ({hint})")
     return problems
 
 

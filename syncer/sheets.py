@@ -155,8 +155,11 @@ def _with_target(entry: dict[str, Any], where: str) -> dict[str, Any]:
     key, backend, setting = named[0]
     if key in entry:
         value = entry[key]
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str):
             raise ConfigError(f"{where}{key}: {value!r} is not a {key}: put it in quotes")
+        if not value.strip():
+            example = '"kantor.xlsx"' if key == "workbook" else '"<spreadsheet id>"'
+            raise ConfigError(f"{where}{key} is empty: write {key} = {example}")
         section = own.get(backend, {})
         own[backend] = {**(section if isinstance(section, dict) else {}), setting: value}
     if own.get("backend", backend) != backend:

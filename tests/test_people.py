@@ -226,8 +226,8 @@ def test_an_unknown_role_in_people_is_refused_at_load_with_the_closest_role(tmp_
     )
     result = run_cli("sync", "--config", config, "--workbook", tmp_path / "kantor.xlsx")
     assert result.code == 2
-    assert "people: 'Sekcamm' is not a role of the SOP catalog (closest: Sekcam)" in result.err
-    assert "notices.supervisors: 'Kasubag' is not a role of the SOP catalog" in result.err
+    assert "[people] 'Sekcamm' is not a role of the SOP catalog (closest: Sekcam)" in result.err
+    assert "[notices.supervisors] 'Kasubag' is not a role of the SOP catalog" in result.err
     assert not (tmp_path / "kantor.xlsx").exists()
 
 

@@ -135,6 +135,10 @@ def test_a_sheet_can_take_its_own_service_account_key(tmp_path):
             '[[sheets]] "A": workbook and spreadsheet are two targets: keep one',
         ),
         (
+            '[[sheets]]\nname = "A"\nworkbook = " "\n',
+            '[[sheets]] "A": workbook is empty: write workbook = "kantor.xlsx"',
+        ),
+        (
             '[[sheets]]\nname = "A"\nspreadsheat = "1A"\n',
             '[[sheets]] "A": spreadsheat is not a setting; did you mean spreadsheet?',
         ),

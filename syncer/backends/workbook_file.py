@@ -58,6 +58,8 @@ class Unsettled(Changed):
 
 def check_path(path: Path) -> None:
     """A path the worker may use for a workbook; raises Misconfigured naming what is wrong."""
+    if path.name.lower() == EXTENSION:
+        raise Misconfigured(f"{path}: give the workbook a name before {EXTENSION}")
     if path.suffix.lower() != EXTENSION:
         raise Misconfigured(f"{path}: a workbook's name must end in {EXTENSION}")
     try:
