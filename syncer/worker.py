@@ -137,9 +137,12 @@ def _serve(turn: _Turn, unusable: set[int], key: int, count: int) -> None:
     with named:
         try:
             report = job.cycle()
-        except UNUSABLE:
+        except UNUSABLE as exc:
             if turn.first:
                 unusable.add(key)
+                if len(unusable) == count and count > 1:
+                    # the others were logged: the one said last names its sheet
+                    raise ConfigError(f'sheet "{job.name}": {exc}') from exc
                 if len(unusable) == count:
                     raise
             turn.failures = _failed(job, turn.failures + 1)

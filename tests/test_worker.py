@@ -23,7 +23,7 @@ from syncer import contract as c
 from syncer import logs
 from syncer.backends import BackendError, Busy, Misconfigured
 from syncer.cli import make_rules, parse_now, sync_once
-from syncer.config import Config, WorkerConfig, load_config
+from syncer.config import Config, ConfigError, WorkerConfig, load_config
 from syncer.cycle import Report
 from syncer.tally import Attention
 from syncer.worker import Job, run_forever
@@ -193,9 +193,12 @@ def test_a_worker_whose_every_sheet_cannot_work_does_not_start():
 
     clock = FakeClock()
     jobs = [Job(unusable("a"), 60, name="a"), Job(unusable("b"), 60, name="b")]
-    with capture_logs(), pytest.raises(Misconfigured):
+    with capture_logs() as logs, pytest.raises(ConfigError) as stopped:
         run_forever(jobs, threading.Event(), clock, clock.wait)
     assert tried == ["a", "b"]  # each tried once: neither can work
+    assert len(events(logs, "cycle failed")) == 1  # a's; b's is the error itself
+    assert str(stopped.value) == 'sheet "b": service-account key k.json not found'
+    assert isinstance(stopped.value.__cause__, Misconfigured)
 
 
 def attention(status: c.Status, n: int, start: int = 2) -> list[Attention]:
