@@ -19,7 +19,6 @@ import argparse
 import os
 import sqlite3
 import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -48,6 +47,7 @@ from syncer.summary import render_report
 
 if TYPE_CHECKING:
     from syncer.migration import Migration
+    from syncer.worker import Stopper
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 75
 SEVERITY = {0: 0, EXIT_BUSY: 1, EXIT_FAILED: 2, EXIT_USAGE: 3}
@@ -430,7 +430,7 @@ def serve(
     sheets: Sequence[Sheet],
     shared: Shared,
     now: Callable[[ZoneInfo], datetime],
-    stop: threading.Event,
+    stop: Stopper,
     clock: Callable[[], float] = time.monotonic,
     wait: Callable[[float], object] | None = None,
 ) -> int:

@@ -19,13 +19,15 @@ wall clock itself and cannot be driven by a fake one.
 from __future__ import annotations
 
 import gc
+import select
 import signal
+import socket
 import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass
+from typing import Protocol
 
 import structlog
 
@@ -77,13 +79,45 @@ def retry_delay(failures: int, interval: float) -> float:
     return min(interval, FIRST_BACKOFF * 2.0 ** (failures - 1))
 
 
-def stop_on_signals() -> threading.Event:
-    """An event that SIGINT and SIGTERM set (the main thread's handlers are replaced)."""
-    stop = threading.Event()
+class Stop:
+    """What SIGINT and SIGTERM set: a flag, and a byte on a socket that ``wait`` watches.
+
+    A signal handler runs between two bytecodes of the main thread, maybe inside a print
+    or inside ``threading.Event``'s own lock: it takes no lock and logs nothing (taking a
+    lock the interrupted code holds would hang the worker for good)."""
+
+    def __init__(self) -> None:
+        self._read, self._write = socket.socketpair()  # select() takes sockets everywhere
+        self._write.setblocking(False)
+        self.signal = ""
+
+    def set(self, signal_name: str = "") -> None:
+        self.signal = self.signal or signal_name or "stop"
+        with suppress(BlockingIOError):  # a byte is there already
+            self._write.send(b"!")
+
+    def is_set(self) -> bool:
+        return bool(self.signal)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if not self.signal:
+            select.select([self._read], [], [], timeout)
+        return self.is_set()
+
+
+class Stopper(Protocol):
+    """What ends ``run_forever``: a ``Stop``, or a ``threading.Event`` (tests)."""
+
+    def is_set(self) -> bool: ...
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
+def stop_on_signals() -> Stop:
+    """A ``Stop`` that SIGINT and SIGTERM set (the main thread's handlers are replaced)."""
+    stop = Stop()
 
     def request_stop(signum: int, _frame: object) -> None:
-        log.info("stopping", signal=signal.Signals(signum).name)
-        stop.set()
+        stop.set(signal.Signals(signum).name)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, request_stop)
@@ -92,7 +126,7 @@ def stop_on_signals() -> threading.Event:
 
 def run_forever(
     jobs: Sequence[Job],
-    stop: threading.Event,
+    stop: Stopper,
     clock: Callable[[], float] = time.monotonic,
     wait: Callable[[float], object] | None = None,
 ) -> int:
@@ -126,7 +160,7 @@ def run_forever(
             if turn.failures
             else (started + interval)
         )
-    log.info("worker stopped")
+    log.info("worker stopped", **({"signal": stop.signal} if isinstance(stop, Stop) else {}))
     return 0
 
 

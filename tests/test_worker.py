@@ -26,7 +26,7 @@ from syncer.cli import make_rules, parse_now, sync_once
 from syncer.config import Config, ConfigError, WorkerConfig, load_config
 from syncer.cycle import Report
 from syncer.tally import Attention
-from syncer.worker import Job, run_forever
+from syncer.worker import Job, run_forever, stop_on_signals
 from tests.fake_clock import FakeClock
 from tests.sheets import XlsxSheet
 
@@ -360,7 +360,25 @@ def test_run_holds_the_lock_between_cycles_and_stops_cleanly_on_sigterm(tmp_path
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=120)
     assert worker.returncode == 0, lines.seen
-    assert lines.next_event("worker stopped")
+    assert lines.next_event("worker stopped")["signal"] == "SIGTERM"
     assert not (tmp_path / f".{sheet.path.name}.sopsync-lock").exists()
     stamp = datetime.fromisoformat(lines.seen[0]["timestamp"])
     assert stamp.utcoffset() == timedelta(hours=7)  # WIB, the configured zone
+
+
+def test_a_signal_wakes_the_worker_and_its_handler_logs_nothing():
+    """The handler runs wherever the main thread was, maybe inside a log line's print (its
+    lock held, the pipe to journald full): one that logged would wait for that lock forever."""
+    kept = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    main = threading.get_ident()
+    try:
+        stop = stop_on_signals()
+        with capture_logs() as logged:
+            sender = threading.Thread(target=signal.pthread_kill, args=(main, signal.SIGTERM))
+            sender.start()
+            assert stop.wait(120)  # woken, whether the signal came before or during the wait
+            sender.join()
+        assert logged == [] and stop.signal == "SIGTERM"
+    finally:
+        for sig, handler in kept.items():
+            signal.signal(sig, handler)
