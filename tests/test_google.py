@@ -558,6 +558,17 @@ def test_transient_faults_of_the_read_are_retried(sheet, fault):
     assert len(sheet.table(c.RIWAYAT)) == 3
 
 
+def test_a_token_service_that_is_down_is_retried_not_blamed_on_the_key(sheet):
+    """google-auth tries the token three times itself (about 3 s of its own backoff) and
+    says the failure is retryable: the worker waits and asks again, as for any 503."""
+    fill(sheet, 1)
+    sheet.emu.inject_faults("503", count=3, methods=["token"])
+    sleeps: list[float] = []
+    assert cycle(sheet, backend(sheet, sleeps), MON).written
+    assert len(sleeps) == 1
+    assert sheet.table()[0]["Status"] == "Berjalan"
+
+
 def test_a_write_refused_for_the_quota_is_sent_again_in_place(sheet):
     """A 429 proves the write was not applied: it is sent again without reading again."""
     fill(sheet, 3)
@@ -825,6 +836,9 @@ def test_a_missing_tab_is_created_by_sync(sheet):
         ("malformed key", "is not a service-account JSON key: it has no 'client_email'", 2),
         ("damaged private key", "is not a service-account JSON key", 2),
         ("another account's private key", "was refused", 2),
+        ("key with a password", "its private_key is protected by a password", 2),
+        ("EC key", "its private_key is not an RSA key, as Google makes them", 2),
+        ("no key text", "its private_key is not a PEM key", 2),
         ("refused key", "was refused", 2),
         ("not shared", "is not shared with", 1),
         ("wrong id", "not found: check the id", 1),
@@ -842,6 +856,10 @@ def test_admin_mistakes_are_one_plain_sentence(emulator, tmp_path, problem, mess
     elif problem == "damaged private key":
         info = json.loads(key.read_text())
         info["private_key"] = info["private_key"][:200] + info["private_key"][-40:]
+        key.write_text(json.dumps(info))
+    elif problem in ("key with a password", "EC key", "no key text"):
+        info = json.loads(key.read_text())
+        info["private_key"] = _other_pem(problem, info["private_key"])
         key.write_text(json.dumps(info))
     elif problem == "another account's private key":  # it reads, but signs for no one known
         info = json.loads(key.read_text())
@@ -867,6 +885,23 @@ def test_admin_mistakes_are_one_plain_sentence(emulator, tmp_path, problem, mess
     last = result.err.strip().splitlines()[-1]
     assert "Traceback" not in result.err and len(result.err.strip().splitlines()) <= 2
     assert "<" not in last and "{" not in last and "('" not in last  # no HTML, JSON or tuple
+
+
+def _other_pem(problem: str, pem: str) -> str | None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    if problem == "no key text":
+        return None
+    if problem == "EC key":
+        key = ec.generate_private_key(ec.SECP256R1())
+        encryption: serialization.KeySerializationEncryption = serialization.NoEncryption()
+    else:
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+        encryption = serialization.BestAvailableEncryption(b"rahasia")
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+    ).decode()
 
 
 def test_a_pasted_spreadsheet_address_is_taken_for_its_id(sheet):

@@ -244,6 +244,8 @@ class SheetsTransport:
 
         if isinstance(exc, auth_errors.RefreshError):
             reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+            if exc.retryable:  # Google's token service is down or busy (5xx, 429): not the key
+                return Attempt(f"the token service failed: {reason.rstrip('.')}", resend=True)
             raise Misconfigured(
                 f"the service-account key {self.credentials} was refused: {reason.rstrip('.')}"
             ) from exc
@@ -369,6 +371,7 @@ def _credentials(info: dict[str, Any]) -> Credentials:
     a tenth of a cron sync on Google). The check guards against keys from strangers; this
     one is the admin's own, made by Google, and a damaged one that still reads signs token
     requests that Google refuses, said as a refused key."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
     from google.auth import crypt
     from google.oauth2 import service_account
@@ -376,9 +379,17 @@ def _credentials(info: dict[str, Any]) -> Credentials:
     missing = [name for name in ("client_email", "token_uri", "private_key") if name not in info]
     if missing:
         raise KeyError(missing[0])
-    key = load_pem_private_key(
-        str(info["private_key"]).encode(), password=None, unsafe_skip_rsa_key_validation=True
-    )
+    pem = info["private_key"]
+    if not isinstance(pem, str) or "-----BEGIN" not in pem:
+        raise ValueError("its private_key is not a PEM key")
+    try:
+        key = load_pem_private_key(pem.encode(), password=None, unsafe_skip_rsa_key_validation=True)
+    except TypeError:  # cryptography: a key that needs a password
+        raise ValueError("its private_key is protected by a password") from None
+    except ValueError:
+        raise ValueError("its private_key cannot be read (damaged: make a new key)") from None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("its private_key is not an RSA key, as Google makes them")
     signer = crypt.RSASigner(key, key_id=info.get("private_key_id"))  # type: ignore[no-untyped-call]
     return service_account.Credentials(  # type: ignore[no-untyped-call]
         signer,
