@@ -853,11 +853,17 @@ def _copy(
     return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=message))
 
 
+def _when(entry: HistoryEntry) -> datetime:
+    return entry.when
+
+
 def records_from_history(entries: Iterable[HistoryEntry]) -> dict[str, Record]:
     """Rebuild the recorded states from Riwayat, the ledger (accepted entries and
-    migrations). Versions are not in Riwayat: see ``syncer.versions``."""
+    migrations), in the order of their Waktu: staff may have sorted its rows (newest first);
+    entries of one minute keep the tab's order. Versions are not in Riwayat: see
+    ``syncer.versions``."""
     records: dict[str, Record] = {}
-    for entry in entries:
+    for entry in sorted(entries, key=_when):
         if entry.kind is EntryKind.REJECTED or entry.target is None:
             continue
         if entry.kind is EntryKind.MIGRATED:

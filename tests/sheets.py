@@ -140,7 +140,13 @@ class XlsxSheet:
                 return number
         raise KeyError(doc_id)
 
-    def sort(self, column: str, columns: list[str] | None = None, reverse: bool = False) -> None:
+    def sort(
+        self,
+        column: str,
+        columns: list[str] | None = None,
+        reverse: bool = False,
+        tab: str = c.DOKUMEN,
+    ) -> None:
         """Sort data rows by ``column``; only ``columns`` move when given (a selected range)."""
 
         def change(sheet):
@@ -158,7 +164,7 @@ class XlsxSheet:
                 for col in moving:
                     sheet.cell(r, col + 1).value = row_values[col]
 
-        self._edit(change)
+        self._edit(change, tab)
 
     def drop_state(self) -> None:
         """An admin deletes the worker's hidden state tab."""
@@ -404,16 +410,22 @@ class GoogleSheet:
     set_by_id = XlsxSheet.set_by_id
     row_of = XlsxSheet.row_of
 
-    def sort(self, column: str, columns: list[str] | None = None, reverse: bool = False) -> None:
-        sheet = self._sheet()
-        headers = self.headers()
+    def sort(
+        self,
+        column: str,
+        columns: list[str] | None = None,
+        reverse: bool = False,
+        tab: str = c.DOKUMEN,
+    ) -> None:
+        sheet = self._sheet(tab)
+        headers = self.headers(tab)
         if columns:
-            picked = sorted(self._col(n) for n in columns)
+            picked = sorted(self._col(n, tab) for n in columns)
             assert picked == list(range(picked[0], picked[-1] + 1)), "a selection is contiguous"
             first, last = picked[0], picked[-1] + 1
         else:
             first, last = 0, len(headers)
-        sheet.sort(1, sheet.used_rows(), first, last, self._col(column), ascending=not reverse)
+        sheet.sort(1, sheet.used_rows(), first, last, self._col(column, tab), ascending=not reverse)
 
     def drop_state(self) -> None:
         book = self.book

@@ -120,6 +120,22 @@ def test_a_lost_record_is_rebuilt_from_riwayat_and_the_others_left_alone(sheet, 
     assert synced(sheet, "2026-11-30T11:00").out.count("Nothing changed") == 1
 
 
+def test_a_record_is_rebuilt_from_a_riwayat_sorted_newest_first(sheet):
+    """Staff sort Riwayat by Waktu, newest first; then a record is lost: the rebuilt one is
+    where the document last went, not where it started."""
+    sheet.add_rows({"Prosedur": "rka", "Judul": "a", "Langkah": 1})
+    synced(sheet, MON_0800)
+    sheet.set(2, "Langkah", 2)
+    synced(sheet, "2026-11-30T09:00")
+    sheet.sort("Waktu", tab=c.RIWAYAT, reverse=True)
+    assert [r["Ke"] for r in sheet.table(c.RIWAYAT)] == [2, 1]
+    before = sheet.table()[0]
+    sheet.lose_record("RKA-2026-0001", "damaged")
+    synced(sheet, "2026-11-30T10:00")
+    assert sorted(moves(sheet, "RKA-2026-0001"), key=str) == [(1, 2), (None, 1)]  # no move twice
+    assert sheet.table()[0]["Mulai"] == before["Mulai"]  # since 09:00, when it came to step 2
+
+
 def test_walk_with_a_tidak_loop_logs_each_accepted_move_exactly_once(sheet):
     sheet.cli("init")
     sheet.add_rows({"Prosedur": "Laporan Bulanan", "Judul": "Lapbul Nov"})
