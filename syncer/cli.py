@@ -21,7 +21,9 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 from zoneinfo import ZoneInfo
@@ -232,7 +234,7 @@ def _sheets(args: argparse.Namespace) -> tuple[Sheet, ...]:
     name = getattr(args, "sheet", None)
     if name is not None:
         sheets = (_named(sheets, name, args.config),)
-    return tuple(Sheet(sheet.name, _overridden(sheet.config, args)) for sheet in sheets)
+    return tuple(replace(sheet, config=_overridden(sheet.config, args)) for sheet in sheets)
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -242,7 +244,7 @@ def _config(args: argparse.Namespace) -> Config:
     if len(sheets) > 1:
         names = either([f'"{sheet.name}"' for sheet in sheets])
         raise CommandError(f"this command is for one sheet: add --sheet {names}", EXIT_USAGE)
-    return sheets[0].config
+    return sheets[0].usable().config
 
 
 def _named(sheets: Sequence[Sheet], name: str, path: Path | None) -> Sheet:
@@ -361,12 +363,12 @@ def each_sheet(sheets: Sequence[Sheet], command: str, action: Callable[[Sheet], 
     several, each failure is one sentence naming its sheet, the others go on, and the
     exit code is the most severe of theirs."""
     if len(sheets) == 1:
-        action(sheets[0])
+        action(sheets[0].usable())
         return 0
     codes: dict[str, int] = {}
     for sheet in sheets:
         try:
-            action(sheet)
+            action(sheet.usable())
         except Exception as exc:
             code, text = failure(exc, command)
             print(f"sopsync: {sheet.label}: {text}", file=sys.stderr)
@@ -438,18 +440,33 @@ def serve(
     from syncer.worker import Job, run_forever
 
     many = len(sheets) > 1
-    services = [
-        SheetService(sheet, sync_once, now=now, shared=shared, hold=True, keep_backend=not many)
+    if not many:
+        sheets[0].usable()
+    services = {
+        sheet.name: SheetService(
+            sheet, sync_once, now=now, shared=shared, hold=True, keep_backend=not many
+        )
         for sheet in sheets
-    ]
+        if not sheet.problem
+    }
     try:
         if not many:  # as ever: an unusable configuration or a busy sheet stops it here
-            services[0].open()
-        jobs = [Job.of(s.config, s.cycle, s.sheet.name) for s in services]
+            services[sheets[0].name].open()
+        jobs = [
+            Job.of(s.config, partial(_refused, s), s.name)
+            if s.problem
+            else Job.of(s.config, services[s.name].cycle, s.name)
+            for s in sheets
+        ]
         return run_forever(jobs, stop, clock, wait)
     finally:
-        for service in services:
+        for service in services.values():
             service.close()
+
+
+def _refused(sheet: Sheet) -> Report:
+    """The cycle of a sheet whose own settings have a mistake: `run` logs it each turn."""
+    raise ConfigError(sheet.problem)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -566,7 +583,9 @@ def _not_a_sheet(out: Path, sheets: Sequence[Sheet]) -> None:
     """Refuse to write a report over a workbook the worker keeps (its documents, its Riwayat)."""
     for sheet in sheets:
         book = sheet.config.xlsx.path
-        if sheet.config.backend == "xlsx" and out.exists() and book.exists() and out.samefile(book):
+        if sheet.problem or sheet.config.backend != "xlsx":
+            continue
+        if out.exists() and book.exists() and out.samefile(book):
             whose = f"sheet {sheet.name}'s" if sheet.name else "the sheet's own"
             raise CommandError(
                 f"--out {out} is {whose} workbook: name another file for the report", EXIT_USAGE

@@ -45,6 +45,16 @@ class Sheet:
     name: str
     """Its name in ``[[sheets]]``; "" for the one sheet of a file without them."""
     config: Config
+    """Its settings; of a sheet with a ``problem``, the file's (only its worker's are used)."""
+    problem: str = ""
+    """A mistake in the sheet's own settings: a command for it says so (exit 2) and the
+    other sheets go on (DESIGN §11: one sheet's failure never stops the others)."""
+
+    def usable(self) -> Sheet:
+        """The sheet, or the ConfigError of its mistake."""
+        if self.problem:
+            raise ConfigError(self.problem)
+        return self
 
     @property
     def target(self) -> str:
@@ -76,9 +86,15 @@ def load_sheets(path: Path | None) -> tuple[Sheet, ...]:
     _no_own_target(raw, path)
     sheets: list[Sheet] = []
     for number, entry in enumerate(entries, start=1):
-        sheet = _sheet(entry, number, raw, path)
+        name = _name(entry, number, path)
+        try:
+            sheet = _sheet(entry, name, raw, path)
+        except ConfigError as exc:
+            sheet = Sheet(name, config, problem=str(exc))
         _unique(sheet, sheets, number, path)
         sheets.append(sheet)
+    if all(sheet.problem for sheet in sheets):  # nothing can be served: say every mistake
+        raise ConfigError("\n".join(sheet.problem for sheet in sheets))
     return tuple(sheets)
 
 
@@ -99,7 +115,8 @@ def merged(base: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _sheet(entry: dict[str, Any], number: int, raw: dict[str, Any], path: Path) -> Sheet:
+def _name(entry: dict[str, Any], number: int, path: Path) -> str:
+    """The sheet's name: without one, no command could name the sheet, nor its mistakes."""
     name = entry.get("name")
     if name is None:
         raise ConfigError(f'{path}: [[sheets]] #{number} has no name: add name = "…"')
@@ -107,7 +124,10 @@ def _sheet(entry: dict[str, Any], number: int, raw: dict[str, Any], path: Path) 
         raise ConfigError(
             f'{path}: [[sheets]] #{number}: name must be text, e.g. name = "Kecamatan Contoh"'
         )
-    name = name.strip()
+    return name.strip()
+
+
+def _sheet(entry: dict[str, Any], name: str, raw: dict[str, Any], path: Path) -> Sheet:
     where = f'[[sheets]] "{name}": '
     _known_keys(entry, f"{path}: {where}")
     own = _with_target(entry, f"{path}: {where}")
@@ -188,7 +208,7 @@ def _unique(sheet: Sheet, earlier: list[Sheet], number: int, path: Path) -> None
                 f'{path}: [[sheets]] #{number}: the name "{sheet.name}" is taken by another'
                 " sheet: give each sheet its own name"
             )
-        if _same_target(other, sheet):
+        if not (sheet.problem or other.problem) and _same_target(other, sheet):
             raise ConfigError(
                 f'{path}: [[sheets]] "{sheet.name}": {sheet.target} is already the target of'
                 f' "{other.name}": each sheet needs its own workbook or spreadsheet'

@@ -195,6 +195,42 @@ def test_a_run_holds_every_sheets_lock_until_it_stops(kabupaten):
     assert kabupaten.cli("sync", "--sheet", "buayan", "--now", MON).code == 0  # let go
 
 
+def test_a_mistake_in_one_sheets_settings_stops_that_sheet_alone(kabupaten):
+    """DESIGN §11: one sheet's failure never stops the others, its settings' mistakes too."""
+    text = kabupaten.config.read_text()
+    mistake = '[sheets.calendar]\nzone = "Asia/Jakrta"\n'
+    kabupaten.config.write_text(
+        text.replace('[[sheets]]\nname = "Cilacap"', mistake + '[[sheets]]\nname = "Cilacap"')
+    )
+    result = kabupaten.cli("sync", "--now", MON)
+    assert result.code == 2
+    assert said(result.err) == [
+        f'sopsync: Buayan: configuration error: {kabupaten.config}: [[sheets]] "Buayan":'
+        " [calendar] zone: 'Asia/Jakrta' is not a known IANA time zone; use e.g."
+        " 'Asia/Jakarta' (WIB), 'Asia/Makassar' (WITA) or 'Asia/Jayapura' (WIT)"
+    ]
+    assert [len(office.table()) for office in kabupaten.offices] == [1, 2, 3]
+    assert kabupaten.buayan.table()[0].get("Status") in (None, "")  # never synced
+    assert kabupaten.ayah.table()[0]["Status"] == "Berjalan"
+    assert kabupaten.cli("sync", "--sheet", "Ayah", "--now", MON).code == 0
+    alone = kabupaten.cli("sync", "--sheet", "Buayan", "--now", MON)
+    assert alone.code == 2 and '[[sheets]] "Buayan": [calendar] zone' in alone.err
+
+    clock, stop = FakeClock(), threading.Event()
+
+    def one_round(seconds: float) -> bool:
+        stop.set()
+        return clock.wait(seconds)
+
+    with capture_logs() as logs:
+        code = serve(
+            load_sheets(kabupaten.config), Shared(), lambda zone: MONDAY, stop, clock, one_round
+        )
+    served = [e for e in logs if e["event"] in ("cycle done", "cycle failed")]
+    assert code == 0 and [e["event"] for e in served].count("cycle failed") == 1
+    assert [e["event"] for e in served].count("cycle done") == 2
+
+
 def test_status_without_a_configuration_says_where_it_reads(tmp_path):
     result = run_cli("status")
     assert result.code == 2 and "give it with --config F" in said(result.err)[0]
