@@ -418,6 +418,37 @@ def missing(tab: Tab, headers: list[object]) -> list[str]:
     return c.missing_columns(headers, [col.header for col in required(tab)])
 
 
+def header_places(tab: Tab, headers: Sequence[object]) -> list[tuple[int, str]]:
+    """Where init writes each header ``tab`` lacks (0-based column, header). The worker
+    appends a Riwayat row or writes a record at its columns' own places: a header cleared or
+    renamed there goes back to its place (else the next read takes a new, empty column for
+    it); on any other tab, new columns go after the last."""
+    added = c.missing_columns(headers, tab.headers)
+    if tab.appended:
+        return [(tab.headers.index(name), name) for name in added]
+    return [(len(headers) + number, name) for number, name in enumerate(added)]
+
+
+def header_notes(
+    tab: Tab, headers: Sequence[object], places: Sequence[tuple[int, str]]
+) -> list[str]:
+    """What init says it did with the ``header_places``."""
+    added = [name for index, name in places if index >= len(headers)]
+    restored = [name for index, name in places if index < len(headers)]
+    notes = [f"added columns {', '.join(added)} to {tab.title}"] if added else []
+    if restored:
+        notes.append(f"restored the header {', '.join(restored)} of {tab.title}")
+    return notes
+
+
+def placed(headers: Sequence[object], places: Sequence[tuple[int, str]]) -> list[object]:
+    """``headers`` with the ``header_places`` written in."""
+    row = list(headers) + [None] * (1 + max((i for i, _ in places), default=-1) - len(headers))
+    for index, name in places:
+        row[index] = name
+    return row
+
+
 def protections(tab: Tab, headers: list[object]) -> Iterator[tuple[str, int | None]]:
     """(description, 0-based column or None for the whole tab) of each protected range."""
     if tab.protect is Protect.SHEET:

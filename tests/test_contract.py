@@ -136,6 +136,29 @@ def test_a_record_is_rebuilt_from_a_riwayat_sorted_newest_first(sheet):
     assert sheet.table()[0]["Mulai"] == before["Mulai"]  # since 09:00, when it came to step 2
 
 
+@pytest.mark.parametrize(("tab", "column", "typed"), [(c.STATE, 1, ""), (c.RIWAYAT, 4, "Tujuan")])
+def test_a_header_of_the_workers_own_columns_goes_back_to_its_place(sheet, tab, column, typed):
+    """The worker writes a record (ID, Rekaman) and a Riwayat row at their columns' places:
+    a header an admin cleared or renamed there is put back there, not in a new column."""
+    sheet.add_rows({"Prosedur": "rka", "Judul": "a", "Langkah": 1})
+    synced(sheet, MON_0800)
+    header = sheet.headers(tab)[column]
+    assert header in c.STATE_COLUMNS + c.RIWAYAT_COLUMNS
+    if sheet.kind == "xlsx":
+        sheet._edit(lambda ws: setattr(ws.cell(1, column + 1), "value", typed), tab)
+    else:
+        sheet._sheet(tab).set_value(0, column, typed)
+    if tab == c.RIWAYAT:  # Riwayat is read whole to rebuild a lost record
+        sheet.lose_record("RKA-2026-0001", "damaged")
+    result = synced(sheet, "2026-11-30T09:00")
+    assert f"restored the header {header} of {tab}" in result.out
+    assert synced(sheet, "2026-11-30T09:00").out.count("Nothing changed") == 1
+    sheet.set(2, "Langkah", 2)
+    synced(sheet, "2026-11-30T10:00")
+    assert moves(sheet, "RKA-2026-0001") == [(None, 1), (1, 2)]  # not started again
+    assert sheet.table()[0]["Mulai"] is not None
+
+
 def test_walk_with_a_tidak_loop_logs_each_accepted_move_exactly_once(sheet):
     sheet.cli("init")
     sheet.add_rows({"Prosedur": "Laporan Bulanan", "Judul": "Lapbul Nov"})

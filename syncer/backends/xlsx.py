@@ -92,6 +92,8 @@ class XlsxBackend:
             parts = {tab.title: xlsx_read.part_of(book, tab.title) for tab in layout.TABS}
         for tab in layout.READ_TABS:
             require_headers(tab, grids[tab.title])
+        if riwayat is not None:  # records are rebuilt from it: each column must be there
+            require_headers(layout.RIWAYAT, riwayat)
         dokumen, state = grids.pop(c.DOKUMEN), grids.pop(c.STATE)
         held = read_records(state[0], state[1:])
         area = read_meta(state[0], state[1:])

@@ -212,12 +212,13 @@ def _table(
     updates: dict[str, str],
 ) -> None:
     headers = _headers(sheet)
-    added = c.missing_columns(headers, tab.headers)
-    for offset, name in enumerate(added, start=len(headers) + 1):
-        sheet.cell(1, offset).value = name
-    if added and not new:
-        done.append(f"added columns {', '.join(added)} to {tab.title}")
-    cols = c.column_map([*headers, *added])
+    places = layout.header_places(tab, headers)
+    for index, name in places:
+        sheet.cell(1, index + 1).value = name
+    added = [name for _, name in places]
+    if not new:
+        done += layout.header_notes(tab, headers, places)
+    cols = c.column_map(layout.placed(headers, places))
     placed = [(col, cols[c.header_key(col.header)]) for col in tab.columns]
     repaired = [
         col.header

@@ -187,7 +187,8 @@ class GoogleBackend:
             dated(tab_rows, date_columns(tab, tab_headers))
             tables[tab.title] = Table(list(tab_headers), tab_rows)
         history = None
-        if full_history:
+        if full_history:  # records are rebuilt from it: each column must be there
+            require_headers(layout.RIWAYAT, ledger)
             ledger_rows = ledger[1:]
             dated(ledger_rows, date_columns(layout.RIWAYAT, ledger[0] if ledger else []))
             history = read_history(ledger[0], ledger_rows, self.zone) if ledger else []

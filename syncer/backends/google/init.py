@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -94,6 +94,17 @@ def cell_ranges(layout_meta: dict[str, Any]) -> list[str]:
         ranges.append(f"{quoted(c.STATE)}!{META_RANGE}")
     ranges += [quoted(t) for t in titles if _removable_name(t)]
     return ranges
+
+
+def _runs(places: Sequence[tuple[int, str]]) -> list[tuple[int, list[str]]]:
+    """Places (column, header) as runs of neighbouring columns: (first column, headers)."""
+    runs: list[tuple[int, list[str]]] = []
+    for index, name in sorted(places):
+        if runs and runs[-1][0] + len(runs[-1][1]) == index:
+            runs[-1][1].append(name)
+        else:
+            runs.append((index, [name]))
+    return runs
 
 
 def _removable_name(title: str) -> bool:
@@ -374,8 +385,10 @@ class InitPlan:
         """Headers (added, or their look repaired), formats, dropdowns, colours, views;
         returns the headers as they will be."""
         headers = sheet.headers
-        added = c.missing_columns(headers, tab.headers)
-        width = len(headers) + len(added)
+        places = layout.header_places(tab, headers)
+        added = [name for _, name in places]
+        all_headers = layout.placed(headers, places)
+        width = len(all_headers)
         have = sheet.properties.get("gridProperties", {}).get("columnCount", NEW_GRID[1])
         if width > have:
             self.requests.append(
@@ -387,17 +400,18 @@ class InitPlan:
                     }
                 }
             )
-        if added:
-            cells = [header_cell(tab.column(name)) for name in added]
-            self.requests.append(update_cells(sheet.id, 0, len(headers), [cells], HEADER_FIELDS))
+        for first, names in _runs(places):  # one request per run of neighbouring headers
+            cells = [header_cell(tab.column(name)) for name in names]
+            self.requests.append(update_cells(sheet.id, 0, first, [cells], HEADER_FIELDS))
+        beyond = [(index, name) for index, name in places if index >= len(headers)]
+        if beyond:
             self._widths(
                 sheet,
-                [tab.column(name).width for name in added],
-                range(len(headers), width),
+                [tab.column(name).width for _, name in beyond],
+                [index for index, _ in beyond],
             )
-            if not sheet.new:
-                self.done.append(f"added columns {', '.join(added)} to {tab.title}")
-        all_headers = [*headers, *added]
+        if not sheet.new:
+            self.done += layout.header_notes(tab, headers, places)
         cols = c.column_map(all_headers)
         repaired = []
         for col in tab.columns:
