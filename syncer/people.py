@@ -235,7 +235,15 @@ class _Bad(Exception):
     """A cell the worker cannot use; the message is one Indonesian sentence."""
 
 
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9_%+'\-]+(?:\.[A-Za-z0-9_%+'\-]+)*"  # no dot first, last or twice: mail refuses it
+    r"@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$"
+)
+
+
+def is_email(text: str) -> bool:
+    """An address the mail library takes (``nama@kantor.go.id``)."""
+    return bool(_EMAIL.match(text))
 _PHONE_TEXT = re.compile(r"^\+?[\d\s.\-()]+$")
 _CHAT_ID = re.compile(r"^-?\d{1,20}$")
 _JENIS_WORDS = {"plh": Jenis.PLH, "plt": Jenis.PLT}
@@ -342,7 +350,7 @@ def _email(value: object) -> str:
     if is_blank(value):
         return ""
     text = text_of(value).removeprefix("mailto:").strip()
-    if isinstance(value, str) and _EMAIL.match(text):
+    if isinstance(value, str) and is_email(text):
         return text
     raise _Bad(f"Email {shown(value)} tidak sah. Tulis alamat seperti nama@kantor.go.id.")
 

@@ -105,6 +105,8 @@ def test_a_role_resolves_through_people_and_says_when_nobody_can_be_reached(tmp_
         ("Lurah", "'Lurah' is not an address, a role (Kasubag Evapor"),
         ("wa:0812-3456-7890", "the whatsapp channel is not enabled: add [notices.whatsapp]"),
         ("email:budi", "'budi' is not an e-mail address"),
+        ("email:x@", "'x@' is not an e-mail address"),
+        ("email:budi..x@x.go.id", "'budi..x@x.go.id' is not an e-mail address"),
         ("tg:@budi", "'@budi' is not a Telegram chat id"),
         ("+62 21", "'+62 21' is not a WhatsApp number"),
     ],

@@ -127,6 +127,11 @@ def test_addresses_are_normalised_and_the_holders_are_who_is_told():
             'Email "ani@kantor" tidak sah. Tulis alamat seperti nama@kantor.go.id.'
             " Baris ini diabaikan.",
         ),
+        (  # the mail library refuses two dots in a row: it is said here, not in a failed send
+            row("Staf", "X", email="ani..x@kantor.go.id"),
+            'Email "ani..x@kantor.go.id" tidak sah. Tulis alamat seperti nama@kantor.go.id.'
+            " Baris ini diabaikan.",
+        ),
         (
             row("Staf", "X", whatsapp="021-555-1234"),
             'Nomor WhatsApp "021-555-1234" tidak sah. Tulis nomor ponsel seperti 0812-3456-7890'

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from syncer.notices.channels import Channel
-from syncer.people import Directory, Person, find_role, merge_addresses, whatsapp_number
+from syncer.people import Directory, Person, find_role, is_email, merge_addresses, whatsapp_number
 
 ANONYMOUS = "Bapak/Ibu"
 """The greeting's name for a bare address."""
@@ -100,7 +100,7 @@ def _address(kind: str, address: str, channels: Sequence[Channel]) -> Destinatio
         address = number
     elif kind == "telegram" and not _CHAT_ID.match(address):
         raise TargetError(f"{address!r} is not a Telegram chat id (a whole number)")
-    elif kind == "email" and "@" not in address:
+    elif kind == "email" and not is_email(address):
         raise TargetError(f"{address!r} is not an e-mail address")
     return Destination(_channel(kind, channels), address, ANONYMOUS)
 
