@@ -244,6 +244,8 @@ _EMAIL = re.compile(
 def is_email(text: str) -> bool:
     """An address the mail library takes (``nama@kantor.go.id``)."""
     return bool(_EMAIL.match(text))
+
+
 _PHONE_TEXT = re.compile(r"^\+?[\d\s.\-()]+$")
 _CHAT_ID = re.compile(r"^-?\d{1,20}$")
 _JENIS_WORDS = {"plh": Jenis.PLH, "plt": Jenis.PLT}
