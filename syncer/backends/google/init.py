@@ -189,7 +189,8 @@ class InitPlan:
         self.renamed = layout.renamed_tabs(list(self.sheets))
         """Tabs of the layout renamed by hand only in case or spaces: old title → layout's."""
         for old, title in self.renamed.items():
-            self.sheets[title] = self.sheets.pop(old)
+            sheet = self.sheets[title] = self.sheets.pop(old)
+            sheet.title = title  # as the batch names it: _rename_tabs asks for that first
         self.area = MetaArea()
         state_rows: list[list[CellData]] = []
         for raw in cells.get("sheets", []):
@@ -214,7 +215,7 @@ class InitPlan:
         self.ledger_rows: list[list[CellData]] | None = None
         """Riwayat's first column below the header, when read (``needs_ledger_formats``)."""
         self.order = [
-            self.renamed.get(s.title, s.title)
+            s.title
             for s in sorted(self.sheets.values(), key=lambda s: s.properties.get("index", 0))
         ]
         """The tabs' titles in the order they will be in."""
@@ -264,7 +265,6 @@ class InitPlan:
     def _rename_tabs(self) -> None:
         for old, title in self.renamed.items():
             sheet = self.sheets[title]
-            sheet.title = title
             self.requests.append(
                 {
                     "updateSheetProperties": {
