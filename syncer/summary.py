@@ -73,6 +73,8 @@ def _notices_line(notices: DeliveryReport) -> str:
     line = f"Notices: {notices.sent} message(s) sent"
     if notices.failed:
         line += f", {notices.failed} not sent ({notices.answers[-1]})"
+    if notices.held_back:
+        line += f", {notices.held_back} held for the next cycle (channel down)"
     return line + "."
 
 

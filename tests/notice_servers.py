@@ -381,10 +381,14 @@ class GatewayServer(HttpServer):
         self.header = header
         self.prefix = prefix
         self.sent: list[dict[str, str]] = []
+        self.invalid_targets: set[str] = set()
+        """Numbers the gateway refuses (not on WhatsApp): ``{"status": false}`` with a reason."""
 
     def respond(self, request: Request) -> tuple[int, dict[str, Any]]:
         if request.headers.get(self.header.lower()) != f"{self.prefix}{self.token}":
             return 200, {"status": False, "reason": "invalid token"}
+        if request.body.get("target") in self.invalid_targets:
+            return 200, {"status": False, "reason": "target invalid"}
         self.sent.append(request.body)
         return 200, {
             "detail": "success! message in queue",

@@ -18,7 +18,12 @@ from structlog.testing import capture_logs
 
 from sop_models import Duration, load_catalog
 from syncer.calendar import WorkingCalendar
-from syncer.config import EmailConfig, TelegramConfig, WhatsAppCloudConfig
+from syncer.config import (
+    EmailConfig,
+    TelegramConfig,
+    WhatsAppCloudConfig,
+    WhatsAppGatewayConfig,
+)
 from syncer.engine import Record, Rules, StaffRow, decide_rows
 from syncer.notices.channels import Channel
 from syncer.notices.delivery import DeliveryReport, Notifier, render_preview
@@ -31,6 +36,7 @@ from syncer.people import COLUMNS, catalog_roles, read_pegawai
 from tests.notice_servers import (
     HOST,
     CloudApiServer,
+    GatewayServer,
     MailServer,
     TelegramServer,
     flood,
@@ -536,3 +542,64 @@ def test_how_late_counts_a_ramadan_day_as_a_day(office, telegram):
     office.cycle("2026-02-25T10:00")
     late = next(t for t in telegram.texts_to(ANI) if "Terlambat" in t)
     assert "Tenggat: 24 Februari 2026 pukul 10.00 (terlambat 1 hari)" in late
+
+
+@pytest.fixture
+def gateway(tmp_path, monkeypatch):
+    """An office whose Kasubag Evapor and two Staf have WhatsApp numbers, on a gateway."""
+    server = GatewayServer().start()
+    monkeypatch.setenv("TEST_GATEWAY_TOKEN", server.token)
+    settings = WhatsAppGatewayConfig(
+        provider="gateway", url=f"{server.url}/send", token_env="TEST_GATEWAY_TOKEN"
+    )
+    office = Office(tmp_path / "o.sqlite3", (channel_of(settings, timeout=30),))
+    for row, number in ((3, "6281200000004"), (4, "6281200000005"), (5, "6281200000006")):
+        office.pegawai[row][4] = number  # Rina, Ani, Dedi
+    yield office, server
+    server.stop()
+
+
+def attempts(outbox: Path) -> dict[str, tuple[str, int]]:
+    """Per WhatsApp number, the state and attempts of its notices (one each here)."""
+    with sqlite3.connect(outbox) as db:
+        rows = db.execute(
+            "SELECT address, state, attempts FROM notice WHERE kind = 'tugas baru'"
+        ).fetchall()
+    return {address: (state, tries) for address, state, tries in rows}
+
+
+def test_a_number_the_gateway_refuses_does_not_stop_the_others(gateway):
+    office, server = gateway
+    server.invalid_targets.add("6281200000005")  # Ani's number is not on WhatsApp
+    office.put("LB-1", "laporan-bulanan", 2)  # the Staf: Ani, then Dedi
+    report = office.cycle("2026-11-30T08:00")
+    assert (report.sent, report.failed, report.held_back) == (1, 1, 0)
+    assert report.answers == ["WhatsApp gateway HTTP 200: target invalid"]
+    assert [body["target"] for body in server.sent] == ["6281200000006"]  # Dedi told
+    assert attempts(office.outbox) == {
+        "6281200000005": ("failed", 1),  # tried again later, on its own backoff
+        "6281200000006": ("sent", 1),
+    }
+
+
+def test_a_gateway_refusing_its_device_is_down_after_two_messages_and_holds_the_rest(
+    gateway, monkeypatch
+):
+    office, server = gateway
+    monkeypatch.setenv("TEST_GATEWAY_TOKEN", "expired-device-token")
+    office.put("LB-1", "laporan-bulanan", 1)  # Rina
+    office.put("LB-2", "laporan-bulanan", 2)  # Ani and Dedi
+    report = office.cycle("2026-11-30T08:00")  # one message each: Tugas baru, morning queue
+    assert (report.sent, report.failed, report.held_back) == (0, 2, 1)
+    assert len(server.requests) == 2  # the third message was not tried
+    assert attempts(office.outbox) == {
+        "6281200000004": ("failed", 1),
+        "6281200000005": ("failed", 1),
+        "6281200000006": ("pending", 0),  # not tried: not an attempt, due first next cycle
+    }
+    monkeypatch.setenv("TEST_GATEWAY_TOKEN", server.token)  # the admin renews the token
+    report = office.cycle("2026-11-30T08:00")  # the same minute: only the held one is due
+    assert (report.sent, report.failed, report.held_back) == (1, 0, 0)
+    assert [body["target"] for body in server.sent] == ["6281200000006"]
+    report = office.cycle("2026-11-30T08:01")  # the others after their first backoff
+    assert report.sent == 2 and all(s == "sent" for s, _ in attempts(office.outbox).values())

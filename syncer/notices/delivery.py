@@ -27,6 +27,11 @@ from syncer.people import Directory
 
 log = structlog.get_logger("sopsync.notices")
 
+FAILURES_FOR_DOWN = 2
+"""Messages of a channel failing in a row, each maybe for its own recipient, that make the
+channel down for the rest of the cycle (a gateway's refusal may be the number's or the
+device's: a second one says it is the device's)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
@@ -52,6 +57,8 @@ class DeliveryReport:
     """Why notices could not run at all this cycle (the outbox), if so."""
     answers: list[str] = field(default_factory=list)
     """The channels' answers to the messages that failed."""
+    held_back: int = 0
+    """Messages not tried: their channel was down (not an attempt; tried next cycle)."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,7 @@ class Notifier:
             planned=report.planned,
             sent=report.sent,
             failed=report.failed,
+            held_back=report.held_back,
             held=report.held,
         )
         return report
@@ -144,34 +152,62 @@ class Notifier:
     def _send(
         self, outbox: Outbox, messages: Sequence[Outgoing], now: datetime, report: DeliveryReport
     ) -> None:
-        """Send each message, recording each outcome as it happens; a channel down is skipped."""
+        """Send each message, recording each outcome as it happens; a channel down is skipped.
+
+        A message not tried because its channel went down earlier in the cycle is held as
+        it is: not an attempt, it stays due and goes first when the channel is back.
+        """
         by_name = {channel.name: channel for channel in self.channels}
-        down: dict[str, ChannelError] = {}
+        turns: dict[str, _Turn] = {}
         for out in messages:
-            error = down.get(out.channel)
-            tried = error is None
-            if error is None:
-                try:
-                    receipt = _deliver(by_name.get(out.channel), out)
-                except ChannelError as exc:
-                    error = exc
-                    down.update({out.channel: exc} if exc.down else {})
-                    report.answers.append(exc.answer)
-                else:
-                    outbox.sent([e.id for e in out.entries], now, receipt)
-                    report.sent += 1
-                    continue
-            given_up = outbox.failed(out.entries, now, error.answer, error.final, error.retry_after)
-            report.failed += 1
-            if tried or given_up:  # a channel down is told once a cycle, a notice given up always
+            turn = turns.setdefault(out.channel, _Turn())
+            if turn.down is not None:
+                turn.held += 1
+                continue
+            try:
+                receipt = _deliver(by_name.get(out.channel), out)
+            except ChannelError as exc:
+                turn.failed(exc)
+                report.answers.append(exc.answer)
+                report.failed += 1
+                given_up = outbox.failed(out.entries, now, exc.answer, exc.final, exc.retry_after)
                 log.warning(
                     "notice not sent",
                     channel=out.channel,
                     address=out.address,
-                    answer=error.answer,
+                    answer=exc.answer,
                     retry="no" if given_up == len(out.entries) else "later",
                     given_up=given_up,
                 )
+            else:
+                turn.failures = 0
+                outbox.sent([e.id for e in out.entries], now, receipt)
+                report.sent += 1
+        for channel, turn in turns.items():
+            if turn.held:
+                report.held_back += turn.held
+                log.warning(
+                    "channel down: messages held for a later cycle",
+                    channel=channel,
+                    held=turn.held,
+                    answer=turn.down.answer if turn.down else "",
+                )
+
+
+@dataclass
+class _Turn:
+    """One channel in one cycle: is it down, how many messages it failed in a row."""
+
+    down: ChannelError | None = None
+    failures: int = 0
+    """Failures in a row not about their recipient alone (final ones are)."""
+    held: int = 0
+    """Messages not tried because the channel was down."""
+
+    def failed(self, error: ChannelError) -> None:
+        self.failures = 0 if error.final else self.failures + 1
+        if error.down or self.failures >= FAILURES_FOR_DOWN:
+            self.down = error
 
 
 def _deliver(channel: Channel | None, out: Outgoing) -> str:

@@ -143,4 +143,15 @@ class GatewayChannel(_WhatsApp):
             receipt = body.get("id", "")  # Fonnte answers a list of ids, one per target
             return ", ".join(map(str, receipt)) if isinstance(receipt, list) else str(receipt)
         reason = body.get("reason") or body.get("message") or body.get("text") or ""
-        raise ChannelError(f"WhatsApp gateway HTTP {answer.status_code}: {reason}".rstrip(": "))
+        error = f"WhatsApp gateway HTTP {answer.status_code}: {reason}".rstrip(": ")
+        raise ChannelError(error, down=not _about_this_message(answer.status_code))
+
+
+def _about_this_message(status: int) -> bool:
+    """Whether a gateway's refusal may be about this message alone (its number, its text).
+
+    A gateway that answers ``"status": false`` or a 4xx other than its login and its rate
+    limit was reached and took the request: the next number may go through. Whether the
+    refusal was the device's (``invalid token``) shows when the next message fails too.
+    """
+    return status < 500 and status not in (401, 403, 407, 429)
