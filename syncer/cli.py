@@ -629,6 +629,7 @@ def _notify_preview(config: Config, rules: Rules, now: datetime) -> int:
     from sop_models.idtime import waktu
     from syncer.notices.after_cycle import preview_after_cycle
     from syncer.notices.delivery import render_preview
+    from syncer.notices.outbox import OutboxError
 
     backend = make_backend(config, rules)
     attempts = config.worker.retries + 1
@@ -649,7 +650,11 @@ def _notify_preview(config: Config, rules: Rules, now: datetime) -> int:
             f" what is due waits for the next working period ({waktu(opens, calendar.zone)})."
         )
         return 0
-    print(render_preview(preview_after_cycle(config, report, now)))
+    try:
+        messages = preview_after_cycle(config, report, now)
+    except OutboxError as exc:
+        raise CommandError(str(exc)) from exc
+    print(render_preview(messages))
     return 0
 
 

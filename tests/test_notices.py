@@ -380,6 +380,17 @@ def test_telegram_flood_control_is_waited_out_in_later_cycles(office, telegram):
     assert len(telegram.requests) == 2 and told(telegram, RINA, "Tugas baru", "LB-1") == 1
 
 
+def test_a_flood_wait_past_any_sense_is_taken_as_a_day(office, telegram):
+    telegram.scripted.append(flood(10**30))  # a broken proxy's answer
+    office.put("LB-1", "laporan-bulanan", 1)
+    report = office.cycle("2026-11-30T08:00")
+    assert report.error == "" and report.failed == 1  # recorded, not an outbox failure
+    office.cycle("2026-11-30T16:00")
+    assert len(telegram.requests) == 1  # waited out
+    office.cycle("2026-12-01T08:00")
+    assert told(telegram, RINA, "Tugas baru", "LB-1") == 1
+
+
 def test_a_notice_due_at_night_goes_out_at_the_next_opening(office, telegram):
     office.cycle("2026-11-30T15:00")
     office.put("LB-1", "laporan-bulanan", 1)  # someone works late

@@ -271,8 +271,10 @@ def test_an_unusable_outbox_never_fails_the_cycle(make_office, telegram):
     )
     started(office, "Laporan November", "laporan-bulanan")
     result = synced(office, "2026-11-30T08:00")
-    assert "Notices: none sent (unable to open database file); tried again next cycle." in (
-        result.out
+    missing = office.config.parent / "no-such-folder" / "outbox.sqlite3"
+    assert (
+        f"Notices: none sent (outbox {missing}: unable to open database file);"
+        " tried again next cycle." in result.out
     )
     assert doc(office, "Laporan November")["Pelaksana"] == "Kasubag Evapor — Rina Marlina"
 
@@ -343,6 +345,18 @@ def test_preview_prints_what_would_be_sent_now_and_records_and_writes_nothing(of
     synced(office, "2026-11-30T08:00")  # the preview recorded nothing: all of it goes now
     (text,) = telegram.texts_to(RINA)
     assert sections(text, "Tugas baru") and sections(text, "Ringkasan pagi")
+
+
+def test_a_damaged_outbox_is_named_by_sync_and_preview_and_fails_no_cycle(office, telegram):
+    outbox = office.config.parent / "sopsync-outbox.sqlite3"
+    outbox.write_bytes(b"not a database, whatever the name says" * 100)
+    started(office, "Laporan November", "laporan-bulanan")
+    result = synced(office, "2026-11-30T08:00")
+    assert f"Notices: none sent (outbox {outbox}: file is not a database)" in result.out
+    assert doc(office, "Laporan November")["Pelaksana"] == "Kasubag Evapor — Rina Marlina"
+    shown = office.cli("notify", "preview", "--now", "2026-11-30T08:00")
+    assert (shown.code, said(shown.err)) == (1, f"sopsync: outbox {outbox}: file is not a database")
+    assert telegram.requests == []
 
 
 def test_preview_bad_usage_exits_2(office):

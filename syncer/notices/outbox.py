@@ -34,6 +34,14 @@ MAX_ATTEMPTS = 24
 working days)."""
 FIRST_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=1)
+LOCK_WAIT = 5.0
+"""Seconds to wait for another process's write (the outbox's own take milliseconds): a file
+held open by another program costs a cycle this, not more."""
+
+
+class OutboxError(Exception):
+    """The outbox file cannot be used (missing folder, damaged, locked); names the file."""
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS enabled (
@@ -133,14 +141,20 @@ class Outbox:
     @classmethod
     @contextmanager
     def open(cls, path: Path) -> Iterator[Outbox]:
-        """The outbox at ``path``, created with its folder's permissions when missing."""
-        connection = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        """The outbox at ``path``, created with its folder's permissions when missing.
+
+        Raises :class:`OutboxError`, naming the file, when it cannot be used.
+        """
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.executescript(_SCHEMA)
-            yield cls(connection)
-        finally:
-            connection.close()
+            connection = sqlite3.connect(str(path), timeout=LOCK_WAIT, isolation_level=None)
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.executescript(_SCHEMA)
+                yield cls(connection)
+            finally:
+                connection.close()
+        except sqlite3.Error as exc:
+            raise OutboxError(f"outbox {path}: {exc}") from exc
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

@@ -18,6 +18,8 @@ from syncer.people import Person
 
 TEXT_LIMIT = 4096
 """Characters of one Telegram message."""
+MAX_RETRY_AFTER = 86400.0
+"""The longest flood-control wait taken as given (a day); a longer one is a server's bug."""
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,15 @@ def _error(status: int, body: dict[str, Any]) -> ChannelError:
     parameters = body.get("parameters")
     retry_after = parameters.get("retry_after") if isinstance(parameters, dict) else None
     if code == 429:
-        wait = float(retry_after) if isinstance(retry_after, int | float) else None
-        return ChannelError(answer, retry_after=wait)
+        return ChannelError(answer, retry_after=_seconds(retry_after))
     if code in (400, 403):
         # "chat not found", "bot was blocked by the user": this recipient, for good.
         return ChannelError(answer, final=True, down=False)
     return ChannelError(answer)  # 401 bad token, 5xx: the channel, try again later
+
+
+def _seconds(value: object) -> float | None:
+    """``retry_after`` as seconds to wait, at most a day; None when it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        return None  # bool is an int; NaN fails every comparison
+    return min(float(value), MAX_RETRY_AFTER)
