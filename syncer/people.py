@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -92,6 +93,12 @@ class Person:
         """``Plh. Siti Aminah`` for a stand-in, else the name."""
         return f"{self.jenis.value} {self.name}" if self.jenis.stand_in else self.name
 
+    @property
+    def identity(self) -> str:
+        """Who this is, however the name is spelt: ``nip:<NIP>`` when the NIP is known, else
+        the name in any case and spacing (two rows of one name without NIP: one person)."""
+        return _identity(self.nip, self.name)
+
 
 @dataclass(frozen=True)
 class Directory:
@@ -108,9 +115,9 @@ class Directory:
     def __post_init__(self) -> None:
         by_role: dict[str, list[Person]] = {}
         for person in self.people:
-            by_role.setdefault(_key(person.role), []).append(person)
+            by_role.setdefault(name_key(person.role), []).append(person)
         object.__setattr__(self, "_by_role", by_role)
-        object.__setattr__(self, "_names", {_key(r): n for r, n in self.names.items()})
+        object.__setattr__(self, "_names", {name_key(r): n for r, n in self.names.items()})
         object.__setattr__(self, "_shown", {})
 
     def day_of(self, moment: datetime | date) -> date:
@@ -125,12 +132,12 @@ class Directory:
         the role (a person without addresses), else nobody.
         """
         day = self.day_of(moment)
-        holding = [p for p in self._by_role.get(_key(role), ()) if p.holds_on(day)]
+        holding = [p for p in self._by_role.get(name_key(role), ()) if p.holds_on(day)]
         stand_ins = [p for p in holding if p.jenis.stand_in]
         chosen = stand_ins or holding
         if chosen:
-            return tuple(_unique_names(chosen))
-        name = self._names.get(_key(role))
+            return tuple(_unique_people(chosen))
+        name = self._names.get(name_key(role))
         return (Person(name, role),) if name else ()
 
     def pelaksana(self, role: str, moment: datetime | date) -> str:
@@ -149,12 +156,12 @@ class Directory:
 
     def named(self, name: str) -> tuple[Person, ...]:
         """Every row of the person called ``name`` (any case, any spacing), whatever its dates."""
-        key = _key(name)
-        found = [p for p in self.people if _key(p.name) == key]
+        key = name_key(name)
+        found = [p for p in self.people if name_key(p.name) == key]
         found += [
             Person(n, role)
             for role, n in self.names.items()
-            if _key(n) == key and not self._by_role.get(_key(role))
+            if name_key(n) == key and not self._by_role.get(name_key(role))
         ]
         return tuple(found)
 
@@ -171,14 +178,35 @@ def merge_addresses(person: Person, other: Person) -> Person:
     )
 
 
-def _unique_names(people: Iterable[Person]) -> list[Person]:
+@lru_cache(maxsize=4096)  # asked for every notice of a cycle: thousands on a large sheet
+def _identity(nip: str, name: str) -> str:
+    digits = "".join(nip.split())
+    return f"nip:{digits}" if digits else name_key(name)
+
+
+def _unique_people(people: Iterable[Person]) -> list[Person]:
     seen: set[str] = set()
     unique: list[Person] = []
     for person in people:
-        if _key(person.name) not in seen:
-            seen.add(_key(person.name))
+        if person.identity not in seen:
+            seen.add(person.identity)
             unique.append(person)
     return unique
+
+
+def _shared_nips(people: Sequence[Person]) -> list[Person]:
+    """Rows of a name without NIP given the NIP of its other rows, when they have one NIP:
+    one person in two roles is one person to tell, whichever row has the NIP."""
+    nips: dict[str, set[str]] = {}
+    for person in people:
+        if person.nip.strip():
+            nips.setdefault(name_key(person.name), set()).add(person.nip)
+    return [
+        replace(person, nip=next(iter(found)))
+        if not person.nip.strip() and len(found := nips.get(name_key(person.name), set())) == 1
+        else person
+        for person in people
+    ]
 
 
 # --- roles --------------------------------------------------------------------------------
@@ -189,20 +217,20 @@ def catalog_roles(catalog: Catalog) -> tuple[str, ...]:
     return tuple(dict.fromkeys(actor for proc in catalog for actor in proc.actors))
 
 
-def _key(text: str) -> str:
+def name_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
 def find_role(text: str, roles: Sequence[str]) -> str | None:
     """The catalog role ``text`` names (any case, any spacing), or None."""
-    key = _key(text)
-    return next((role for role in roles if _key(role) == key), None)
+    key = name_key(text)
+    return next((role for role in roles if name_key(role) == key), None)
 
 
 def closest_roles(text: str, roles: Sequence[str], limit: int = 3) -> list[str]:
     """The roles most like a name that is not one (by spelling, or one inside the other)."""
-    keys = {_key(role): role for role in roles}
-    key = _key(text)
+    keys = {name_key(role): role for role in roles}
+    key = name_key(text)
     close = difflib.get_close_matches(key, keys, n=limit, cutoff=0.6)
     close += [k for k in keys if key and (key in k or k in key) and k not in close]
     return [keys[k] for k in close[:limit]]
@@ -277,7 +305,7 @@ def read_pegawai(
             pesan[i] = " ".join([*problems, "Baris ini diabaikan."])
         elif person is not None:
             people.append(person)
-    kept = _without_double_stand_ins(people, pesan)
+    kept = _shared_nips(_without_double_stand_ins(people, pesan))
     return Pegawai(Directory(tuple(kept), dict(names or {}), zone), tuple(pesan))
 
 

@@ -614,3 +614,48 @@ def test_a_gateway_refusing_its_device_is_down_after_two_messages_and_holds_the_
     assert [body["target"] for body in server.sent] == ["6281200000006"]
     report = office.cycle("2026-11-30T08:01")  # the others after their first backoff
     assert report.sent == 2 and all(s == "sent" for s, _ in attempts(office.outbox).values())
+
+
+RINA_NIP = "19850312 201001 2 004"
+
+
+def test_a_name_corrected_in_pegawai_is_not_told_again_when_the_nip_is_given(office, telegram):
+    office.pegawai[3][2] = RINA_NIP
+    office.put("LB-1", "laporan-bulanan", 1)
+    office.cycle("2026-11-30T08:00")
+    office.pegawai[3][1] = "Rina Marlina, S.E."  # the admin adds her degree
+    office.cycle("2026-11-30T09:00")
+    assert len(telegram.texts_to(RINA)) == 1  # neither the Tugas baru nor the morning queue
+    office.put("LB-2", "laporan-bulanan", 1)
+    office.cycle("2026-11-30T10:00")
+    (_, text) = telegram.texts_to(RINA)
+    assert text.startswith("Yth. Rina Marlina, S.E.,") and told(telegram, RINA, "Tugas", "LB-2")
+
+
+def test_nips_filled_in_later_tell_nobody_again(office, telegram):
+    office.put("LB-1", "laporan-bulanan", 1)
+    office.cycle("2026-11-30T08:00")  # recorded under her name: no NIP yet
+    office.pegawai[3][2] = RINA_NIP
+    office.cycle("2026-11-30T09:00")
+    assert len(telegram.texts_to(RINA)) == 1
+
+
+def test_two_staff_of_one_name_told_apart_by_their_nip(office, telegram):
+    office.pegawai[4][1:3] = ["Dedi", "19900101 201501 1 001"]  # Ani's row: another Dedi
+    office.pegawai[5][2] = "19920202 201701 1 002"
+    office.put("LB-1", "laporan-bulanan", 2)  # the Staf
+    office.cycle("2026-11-30T08:00")
+    assert told(telegram, ANI, "Tugas baru", "LB-1") == told(telegram, DEDI, "Tugas baru", "LB-1")
+    assert told(telegram, ANI, "Tugas baru", "LB-1") == 1
+    assert told(telegram, ANI, "Ringkasan pagi") == told(telegram, DEDI, "Ringkasan pagi") == 1
+
+
+def test_one_person_in_two_roles_gets_one_morning_queue_whichever_row_has_the_nip(office, telegram):
+    office.pegawai[2][2] = "19750505 200003 1 003"  # Budi, Sekcam, with his NIP
+    office.pegawai.append(["Kasubag Umum", "Budi Santoso", "", "", "", BUDI, "", "", "Plt."])
+    office.put("LB-1", "laporan-bulanan", 4)  # the Sekcam's step
+    office.put("LB-2", "laporan-bulanan", 6)  # the Kasubag Umum's: Budi stands in
+    office.cycle("2026-11-30T08:00")
+    (text,) = telegram.texts_to(BUDI)
+    (morning,) = sections(text, "Ringkasan pagi")
+    assert "LB-1 — " in morning and "LB-2 — " in morning

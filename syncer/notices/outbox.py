@@ -27,6 +27,7 @@ from typing import Any
 from syncer.contract import Status
 from syncer.notices.documents import OpenDocument
 from syncer.notices.planner import Kind, NoticeKey
+from syncer.people import name_key
 
 PENDING, FAILED, SENT, REFUSED = "pending", "failed", "sent", "refused"
 MAX_ATTEMPTS = 24
@@ -201,11 +202,14 @@ class Outbox:
 
     @staticmethod
     def _has(db: sqlite3.Connection, sheet: str, entry: Entry) -> bool:
+        """Whether the entry's notice is recorded, under its person's identity or, as an
+        outbox made before NIPs were identities recorded it, their name."""
+        sheet, kind, document, step, person, occasion, channel = _identity(sheet, entry)
         return (
             db.execute(
                 "SELECT 1 FROM notice WHERE sheet = ? AND kind = ? AND document = ? AND step = ?"
-                " AND person = ? AND occasion = ? AND channel = ?",
-                _identity(sheet, entry),
+                " AND person IN (?, ?) AND occasion = ? AND channel = ?",
+                (sheet, kind, document, step, person, name_key(entry.name), occasion, channel),
             ).fetchone()
             is not None
         )

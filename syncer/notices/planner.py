@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from enum import StrEnum
-from functools import lru_cache
 from typing import NamedTuple
 
 from sop_models import Duration
@@ -73,7 +72,8 @@ class NoticeKey(NamedTuple):
     step: int
     """0 for Ringkasan pagi."""
     person: str
-    """The person's name, compared in any case and spacing."""
+    """Who is told: :attr:`Person.identity` (the NIP when known, else the name), so a name
+    corrected in Pegawai is not told again."""
     occasion: str
     """The day of a Ringkasan pagi (``2026-12-01``); for a document, the minute its step
     began (``2026-12-01T09:00``), so a document returned to a step is told again."""
@@ -93,14 +93,9 @@ class Notice:
             self.kind,
             single.id if single else "",
             single.step if single else 0,
-            person_key(self.person.name),
+            self.person.identity,
             self.occasion,
         )
-
-
-@lru_cache(maxsize=4096)  # the same few names, thousands of times a cycle
-def person_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def escalation_minutes(settings: Settings, calendar: WorkingCalendar) -> float:
@@ -176,9 +171,8 @@ def _morning(
     queues: dict[str, tuple[Person, list[OpenDocument]]] = {}
     for role, docs in by_role.items():
         for person in holders[role]:
-            key = person_key(person.name)
-            known, queue = queues.setdefault(key, (person, []))
-            queues[key] = (merge_addresses(known, person), queue)
+            known, queue = queues.setdefault(person.identity, (person, []))
+            queues[person.identity] = (merge_addresses(known, person), queue)
             queue.extend(docs)
     day = local.date().isoformat()
     return [
