@@ -659,3 +659,31 @@ def test_one_person_in_two_roles_gets_one_morning_queue_whichever_row_has_the_ni
     (text,) = telegram.texts_to(BUDI)
     (morning,) = sections(text, "Ringkasan pagi")
     assert "LB-1 — " in morning and "LB-2 — " in morning
+
+
+def test_an_e_mail_sent_again_after_its_answer_was_lost_shows_once_in_a_mailbox(tmp_path):
+    cert = self_signed(tmp_path)
+    mail = MailServer(cert, "starttls").start()
+    settings = EmailConfig(
+        host=HOST, port=mail.port, from_address="sopsync@sukamaju.go.id", ca_file=cert[0]
+    )
+    office = Office(tmp_path / "outbox.sqlite3", (channel_of(settings, timeout=1),))
+    office.put("LB-1", "laporan-bulanan", 1)
+    office.put("LB-2", "laporan-bulanan", 2)  # Staf: no e-mail address
+    try:
+        mail.holding = True  # the message arrives; the server's answer never reaches us
+        lost = office.cycle("2026-11-30T08:00")
+        mail.holding = False
+        mail.release.set()
+        again = office.cycle("2026-11-30T08:01")  # after the first backoff
+        office.put("LB-3", "laporan-bulanan", 1)
+        later = office.cycle("2026-11-30T09:00")
+    finally:
+        mail.stop()
+    assert (lost.failed, again.sent, later.sent) == (1, 1, 1)
+    first, second, third = (received.message for received in mail.received)
+    # The same message, tried twice: one Message-ID, which mail programs show once.
+    assert first["Message-ID"] == second["Message-ID"]
+    assert first.get_body(("plain",)).get_content() == second.get_body(("plain",)).get_content()
+    assert third["Message-ID"] != first["Message-ID"]  # another message, its own
+    assert first["Message-ID"].endswith("@sukamaju.go.id>")

@@ -10,8 +10,9 @@ to an address is gathered into one message.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -231,15 +232,25 @@ def outgoing(entries: Sequence[Entry], style: Style) -> list[Outgoing]:
         Outgoing(
             channel,
             address,
-            compose(
-                group[0].name,
-                [Item(e.key.kind, e.documents, e.key.occasion) for e in group],
-                style,
+            replace(
+                compose(
+                    group[0].name,
+                    [Item(e.key.kind, e.documents, e.key.occasion) for e in group],
+                    style,
+                ),
+                reference=_reference(style.link, channel, address, group),
             ),
             tuple(group),
         )
         for (channel, address), group in groups.items()
     ]
+
+
+def _reference(link: str | None, channel: str, address: str, entries: Sequence[Entry]) -> str:
+    """A name for one message that its every try shares and no other message has."""
+    keys = sorted("|".join(map(str, e.key)) for e in entries)
+    text = "\n".join([link or "", channel, address, *keys])
+    return "sopsync." + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def render_preview(messages: Sequence[Outgoing]) -> str:

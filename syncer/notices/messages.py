@@ -39,6 +39,9 @@ class Message:
     html: str
     summary: str
     """One line, no line breaks: a WhatsApp template's parameter."""
+    reference: str = ""
+    """The same for every try of one message (its notices, address and sheet): an e-mail's
+    Message-ID, so a message sent again after its answer was lost shows once in a mailbox."""
 
 
 @dataclass(frozen=True, slots=True)

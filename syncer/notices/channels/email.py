@@ -51,7 +51,9 @@ class EmailChannel:
         mail["From"] = Address(self.from_name, addr_spec=self.from_address)
         mail["To"] = Address(message.recipient, addr_spec=address)
         mail["Date"] = formatdate(usegmt=True)
-        mail["Message-ID"] = make_msgid(domain=self.from_address.rpartition("@")[2] or None)
+        domain = self.from_address.rpartition("@")[2] or None
+        reference = f"<{message.reference}@{domain}>" if message.reference and domain else None
+        mail["Message-ID"] = reference or make_msgid(domain=domain)
         mail["Auto-Submitted"] = "auto-generated"
         mail.set_content(message.text)
         mail.add_alternative(message.html, subtype="html")
