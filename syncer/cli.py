@@ -659,7 +659,7 @@ def _notify_preview(config: Config, rules: Rules, now: datetime) -> int:
 
 
 def _notify_test(config: Config, rules: Rules, target: str) -> int:
-    from syncer.notices.channels import ChannelError
+    from syncer.notices.channels import ChannelError, send_in_time
     from syncer.notices.messages import Style, trial_message
     from syncer.notices.trial import TargetError, resolve
 
@@ -682,7 +682,7 @@ def _notify_test(config: Config, rules: Rules, target: str) -> int:
     for d in destinations:
         message = trial_message(d.name, d.channel.name, now, Style(zone=rules.calendar.zone))
         try:
-            receipt = d.channel.send(d.address, message)
+            receipt = send_in_time(d.channel, d.address, message)
         except ChannelError as exc:
             failed += 1
             print(f"{d.channel.name} {d.address}: not sent: {exc.answer}", file=sys.stderr)

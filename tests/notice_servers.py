@@ -14,7 +14,8 @@
   token in another header, after a prefix such as ``Bearer ``).
 
 Each can be taken down (connections refused) and brought back on the same port,
-and the HTTP ones can hang: take each request and never answer it.
+and the HTTP ones can hang (take each request and never answer it) or trickle (answer a
+byte at a time).
 """
 
 from __future__ import annotations
@@ -208,6 +209,8 @@ class HttpServer:
         """Answers to give first, in order, whatever the request."""
         self.hanging = False
         """Take each request (it is kept in ``requests``) and never answer it, until stopped."""
+        self.trickling = False
+        """Answer each request a byte every half second, headers included (about a minute)."""
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -237,11 +240,25 @@ class HttpServer:
                     return
                 status, answer = owner.scripted.pop(0) if owner.scripted else owner.respond(request)
                 data = json.dumps(answer).encode()
+                if owner.trickling:
+                    self._trickle(status, data)
+                    return
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _trickle(self, status: int, data: bytes) -> None:
+                head = (
+                    f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n"
+                    f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n"
+                )
+                for byte in head.encode() + data:
+                    if owner._stopping.wait(0.5):
+                        return
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

@@ -409,6 +409,7 @@ class KilledAfterSending:
     def __init__(self, channel: Channel):
         self.channel = channel
         self.name = channel.name
+        self.timeout = channel.timeout
 
     def address_of(self, person):  # noqa: ANN001, ANN201
         return self.channel.address_of(person)
@@ -687,3 +688,18 @@ def test_an_e_mail_sent_again_after_its_answer_was_lost_shows_once_in_a_mailbox(
     assert first.get_body(("plain",)).get_content() == second.get_body(("plain",)).get_content()
     assert third["Message-ID"] != first["Message-ID"]  # another message, its own
     assert first["Message-ID"].endswith("@sukamaju.go.id>")
+
+
+def test_a_channel_answering_a_byte_at_a_time_is_given_up_after_three_timeouts(tmp_path, telegram):
+    channel = channel_of(TelegramConfig(token_env="TEST_TELEGRAM_TOKEN", base_url=telegram.url), 1)
+    office = Office(tmp_path / "outbox.sqlite3", (channel,))
+    office.put("LB-1", "laporan-bulanan", 1)
+    office.put("LB-2", "laporan-bulanan", 2)  # Rina, Ani and Dedi: three messages
+    telegram.trickling = True  # every read gets a byte in time; the answer takes a minute
+    report = office.cycle("2026-11-30T08:00")
+    assert report.answers == ["telegram: no complete answer within 3 s"]
+    assert (report.failed, report.held_back, len(telegram.requests)) == (1, 2, 1)
+    telegram.trickling = False
+    office.cycle("2026-11-30T08:01")  # the channel is itself again
+    assert told(telegram, ANI, "Tugas baru", "LB-2") == told(telegram, DEDI, "Tugas baru") == 1
+    assert told(telegram, RINA, "Tugas baru", "LB-1") >= 1  # the trickled one may land too

@@ -19,7 +19,7 @@ from pathlib import Path
 import structlog
 
 from syncer.calendar import WorkingCalendar
-from syncer.notices.channels import Channel, ChannelError
+from syncer.notices.channels import Channel, ChannelError, send_in_time
 from syncer.notices.documents import OpenDocument
 from syncer.notices.messages import Item, Message, Style, compose
 from syncer.notices.outbox import Entry, Outbox
@@ -216,7 +216,7 @@ def _deliver(channel: Channel | None, out: Outgoing) -> str:
     if channel is None:
         raise ChannelError(f"channel {out.channel} is no longer enabled", down=False)
     try:
-        return channel.send(out.address, out.message)
+        return send_in_time(channel, out.address, out.message)
     except ChannelError:
         raise
     except Exception as exc:  # a bug in one channel must not stop the others

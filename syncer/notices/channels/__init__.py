@@ -9,6 +9,8 @@ retry can do about it.
 from __future__ import annotations
 
 import os
+import queue
+import threading
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -53,9 +55,44 @@ class Channel(Protocol):
         """What stops this channel from sending at all (a secret not in the environment)."""
         ...
 
+    @property
+    def timeout(self) -> float:
+        """Seconds to wait for the server each time it is asked (``[notices] timeout_seconds``)."""
+        ...
+
     def send(self, address: str, message: Message) -> str:
         """Deliver one message; returns the server's receipt; raises ChannelError."""
         ...
+
+
+DEADLINE_TIMEOUTS = 3
+"""A whole exchange with a channel may take this many timeouts: a socket's timeout holds for
+each read alone, and a server that answers a byte every few seconds never trips it."""
+
+
+def send_in_time(channel: Channel, address: str, message: Message) -> str:
+    """``channel.send``, given up after :data:`DEADLINE_TIMEOUTS` timeouts in all.
+
+    The exchange goes on in a background thread until the server or its socket's timeout
+    ends it; its outcome is then unknown, and the message is tried again in a later cycle.
+    """
+    outcome: queue.SimpleQueue[tuple[str, BaseException | None]] = queue.SimpleQueue()
+
+    def exchange() -> None:
+        try:
+            outcome.put((channel.send(address, message), None))
+        except BaseException as exc:  # handed to the caller, whatever it is
+            outcome.put(("", exc))
+
+    threading.Thread(target=exchange, name=f"send {channel.name}", daemon=True).start()
+    seconds = channel.timeout * DEADLINE_TIMEOUTS
+    try:
+        receipt, error = outcome.get(timeout=seconds)
+    except queue.Empty:
+        raise ChannelError(f"{channel.name}: no complete answer within {seconds:g} s") from None
+    if error is not None:
+        raise error
+    return receipt
 
 
 def secret(variable: str | None, environ: Mapping[str, str] | None = None) -> str | None:
