@@ -409,6 +409,13 @@ class Config(_Section):
     sop: SopConfig = Field(default_factory=SopConfig)
     notices: NoticesConfig = Field(default_factory=NoticesConfig)
     laporan: LaporanConfig = Field(default_factory=LaporanConfig)
+    _origin: str = PrivateAttr(default="")
+
+    @property
+    def origin(self) -> str:
+        """Where these settings were written (``kantor.toml: [[sheets]] "Buayan": ``), to
+        begin a message about them with; "" for the defaults."""
+        return self._origin
 
     @field_validator("people")
     @classmethod
@@ -505,4 +512,6 @@ def validated(raw: Mapping[str, Any], path: Path, where: str = "") -> Config:
     except ValidationError as exc:
         lines = [f"{path}: {where}{explain(err, Config)}" for err in exc.errors(include_url=False)]
         raise ConfigError("\n".join(lines)) from exc
-    return _anchor(config, Path(path).resolve().parent)
+    anchored = _anchor(config, Path(path).resolve().parent)
+    anchored._origin = f"{path}: {where}"
+    return anchored

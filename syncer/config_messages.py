@@ -8,6 +8,7 @@ of their own, such as dates and working periods, say what is wrong themselves.)
 
 from __future__ import annotations
 
+import json
 import types
 from collections.abc import Callable, Sequence
 from typing import Any, Union, get_args, get_origin
@@ -120,7 +121,29 @@ def _unknown_key(
 def _show(value: object) -> str:
     if isinstance(value, float):
         return f"{value:g}"
-    return value if isinstance(value, str) else repr(value)
+    return value if isinstance(value, str) else _toml(value)
+
+
+def _toml(value: object) -> str:
+    """A value as it was written in the configuration (TOML, not Python)."""
+    match value:
+        case bool():
+            return "true" if value else "false"
+        case str():
+            return json.dumps(value, ensure_ascii=False)
+        case dict():
+            return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+        case list() | tuple():
+            return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return str(value)
+
+
+def _not_a_list(error: ErrorDetails) -> str:
+    value = error["input"]
+    if isinstance(value, dict):
+        name = ".".join(str(part) for part in error["loc"])
+        return f"{_show(value)} is one section: write [[{name}]] above each of them"
+    return f'{_show(value)} is not a list: write ["…", "…"]'
 
 
 def _expected(error: ErrorDetails) -> str:
@@ -154,7 +177,7 @@ MESSAGES: dict[str, Callable[[ErrorDetails], str]] = {
     "bool_type": lambda e: f"{_show(e['input'])} is not true or false",
     "string_type": lambda e: f"{_show(e['input'])} is not text: put it in quotes",
     "path_type": lambda e: f"{_show(e['input'])} is not a path: put it in quotes",
-    "list_type": lambda e: f'{_show(e["input"])} is not a list: write ["…", "…"]',
+    "list_type": _not_a_list,
     "dict_type": lambda e: f"must be a section of settings, not {_show(e['input'])}",
     "model_type": lambda e: f"must be a section of settings, not {_show(e['input'])}",
     "time_parsing": lambda e: f"{_show(e['input'])} is not a time of day: write it as 07:30",

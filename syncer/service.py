@@ -85,7 +85,7 @@ def config_people(config: Config, roles: Sequence[str]) -> dict[str, str]:
         "notices.supervisors", [b for b in bosses.values() if b], roles
     )
     if problems:
-        raise ConfigError("\n".join(problems))
+        raise ConfigError("\n".join(f"{config.origin}{problem}" for problem in problems))
     return {find_role(role, roles) or role: name for role, name in config.people.items()}
 
 

@@ -152,6 +152,11 @@ CONFIG_MISTAKES = [
     ("[worker]\ninterval_seconds = inf\n", "[worker] interval_seconds: inf is not a number"),
     ("[worker]\ninterval_seconds = 1e300\n", "interval_seconds: must be at most 604800"),
     ("[worker]\nretries = false\n", "[worker] retries: false is not a number"),
+    (
+        "[calendar]\nspans = { from = 2027-02-08 }\n",
+        "[calendar.spans]: { from = 2027-02-08 } is one section: write [[calendar.spans]] above",
+    ),
+    ('[people]\nCamatt = "Drs. Ahmad Fauzi"\n', "[people] 'Camatt' is not a role of the SOP"),
 ]
 
 
