@@ -80,6 +80,16 @@ def column_map(headers: Sequence[object]) -> dict[str, int]:
     return found
 
 
+def column_letter(index: int) -> str:
+    """A 0-based column index as its letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def missing_columns(headers: Sequence[object], wanted: Sequence[str]) -> list[str]:
     present = column_map(headers)
     return [name for name in wanted if header_key(name) not in present]

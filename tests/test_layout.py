@@ -100,6 +100,30 @@ def test_a_title_row_put_above_the_headers_stops_the_worker_before_it_writes(she
     assert [row["Judul"] for row in sheet.table()] == ["a"]
 
 
+def test_a_column_copied_beside_its_original_stops_the_worker_before_it_writes(sheet):
+    sheet.add_rows({"Prosedur": "rka", "Judul": "a", "Langkah": 2})
+    assert sheet.sync(MON).code == 0
+    width = len(sheet.headers())
+    if sheet.kind == "xlsx":  # staff copy the Langkah column to the right of the table
+        sheet._edit(lambda tab: setattr(tab.cell(1, width + 1), "value", "langkah"))
+    else:
+        sheet._sheet().set_value(0, width, "langkah")
+    before = sheet.fingerprint()
+    result = sheet.sync("2026-11-30T09:00")
+    assert result.code == 1
+    langkah = c.column_letter(sheet.headers().index("Langkah"))
+    assert said(result.err) == (
+        f"sopsync: tab Dokumen has 2 columns Langkah ({langkah} and {c.column_letter(width)}):"
+        " rename or delete all but one (nothing was written)"
+    )
+    assert sheet.fingerprint() == before
+    if sheet.kind == "xlsx":
+        sheet._edit(lambda tab: setattr(tab.cell(1, width + 1), "value", "Langkah lama"))
+    else:
+        sheet._sheet().set_value(0, width, "Langkah lama")
+    assert sheet.sync("2026-11-30T09:00").code == 0
+
+
 # --- cells: one look; dates as the contract shows them ---------------------------------------
 
 

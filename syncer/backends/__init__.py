@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from syncer.contract import header_key
+from syncer.contract import column_letter, header_key
 from syncer.engine import HistoryEntry, Record, Rules
-from syncer.layout import Tab, missing
+from syncer.layout import Tab, missing, required
 from syncer.views import Grid
 
 
@@ -43,6 +43,7 @@ def require_headers(tab: Tab, rows: Sequence[Sequence[object]]) -> None:
     is further down (row 1 holds none of the tab's headers, a row below all it needs)."""
     lacking = missing(tab, list(rows[0]) if rows else [])
     if not lacking:
+        _refuse_doubled(tab, rows[0])
         return
     known = {header_key(header) for header in tab.headers}
     if rows and not known & {header_key(value) for value in rows[0]}:
@@ -53,6 +54,22 @@ def require_headers(tab: Tab, rows: Sequence[Sequence[object]]) -> None:
                     " the rows above them (nothing was written)"
                 )
     raise NeedsInit(f"tab {tab.title} has no column {', '.join(lacking)}")
+
+
+def _refuse_doubled(tab: Tab, headers: Sequence[object]) -> None:
+    """HeadersMoved when a column the worker reads or writes is there twice: staff would
+    edit one while the worker reads (or writes) the other."""
+    places: dict[str, list[int]] = {}
+    for index, header in enumerate(headers):
+        places.setdefault(header_key(header), []).append(index)
+    for column in required(tab):
+        found = places.get(header_key(column.header), [])
+        if len(found) > 1:
+            letters = " and ".join(column_letter(i) for i in found)
+            raise HeadersMoved(
+                f"tab {tab.title} has {len(found)} columns {column.header} ({letters}):"
+                " rename or delete all but one (nothing was written)"
+            )
 
 
 HEADER_SEARCH = 10

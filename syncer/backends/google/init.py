@@ -24,7 +24,6 @@ from syncer import contract as c
 from syncer import layout, meta, views
 from syncer.backends.google.plan import (
     Request,
-    column_letter,
     column_looks,
     columns,
     dropdown_rule,
@@ -509,7 +508,7 @@ class InitPlan:
             self.done.append(f"updated the cell formats and dropdowns of {tab.title}")
 
     def _status_colours(self, sheet: Sheet, cols: dict[str, int], width: int) -> None:
-        letter = column_letter(cols[c.header_key(c.STATUS)])
+        letter = c.column_letter(cols[c.header_key(c.STATUS)])
         wanted = {f'=${letter}2="{status}"': status for status in c.STATUS_COLOURS}
         present: set[str] = set()
         stale: list[int] = []
@@ -777,7 +776,7 @@ def _equals(text: str) -> dict[str, Any]:
 
 def _shows_role(column: int, role: str) -> dict[str, Any]:
     """The column shows ``role`` alone or followed by whoever holds it (``Camat — …``)."""
-    cell = f"${column_letter(column)}2"
+    cell = f"${c.column_letter(column)}2"
     pattern = "^" + re.escape(role).replace('"', '""') + "( — |$)"
     formula = f'=REGEXMATCH({cell}, "{pattern}")'
     return {"condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": formula}]}}

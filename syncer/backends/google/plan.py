@@ -160,7 +160,7 @@ def _choices(block: tuple[int, int]) -> CellData:
 
     Only the cell's validation is set (fields=dataValidation), never what staff typed.
     """
-    col = column_letter(views.SOP_HEADERS.index(views.CHOICES_HEADER))
+    col = c.column_letter(views.SOP_HEADERS.index(views.CHOICES_HEADER))
     source = f"='{views.SOP}'!${col}${block[0] + 1}:${col}${block[1]}"
     condition = {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": source}]}
     return {RULE: dropdown_rule(condition, layout.LANGKAH_CHOICES.prompt)}
@@ -474,13 +474,3 @@ def columns(sheet_id: int, start: int, end: int, start_row: int = 0) -> dict[str
         "startColumnIndex": start,
         "endColumnIndex": end,
     }
-
-
-def column_letter(index: int) -> str:
-    """A 0-based column index as its letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    n = index + 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
