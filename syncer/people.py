@@ -180,8 +180,18 @@ def merge_addresses(person: Person, other: Person) -> Person:
 
 @lru_cache(maxsize=4096)  # asked for every notice of a cycle: thousands on a large sheet
 def _identity(nip: str, name: str) -> str:
-    digits = "".join(nip.split())
+    digits = nip_of(nip)
     return f"nip:{digits}" if digits else name_key(name)
+
+
+_NIP_MARKS = str.maketrans("", "", " .-\u00a0")
+
+
+def nip_of(text: str) -> str:
+    """A NIP's 18 digits (``19850312 201001 2 004`` and ``19850312.201001.2.004`` alike);
+    "" for anything else ("-", "Non PNS"): only a real NIP tells people apart."""
+    digits = text.translate(_NIP_MARKS)
+    return digits if len(digits) == 18 and digits.isascii() and digits.isdigit() else ""
 
 
 def _unique_people(people: Iterable[Person]) -> list[Person]:
@@ -194,19 +204,54 @@ def _unique_people(people: Iterable[Person]) -> list[Person]:
     return unique
 
 
+def _settled(people: Sequence[Person], pesan: list[str]) -> list[Person]:
+    """Who is who: a NIP on rows of two names tells no one apart (a Pesan on the later
+    row); the rows of a name without NIP share the one NIP its other rows have; and each
+    row has the addresses its person gives on other rows (a Plt. row need not repeat them)."""
+    first: dict[str, Person] = {}
+    shared: set[str] = set()
+    for person in people:
+        nip = nip_of(person.nip)
+        if not nip:
+            continue
+        known = first.setdefault(nip, person)
+        if name_key(known.name) != name_key(person.name):
+            shared.add(nip)
+            _note(
+                pesan,
+                person,
+                f"NIP sama dengan NIP {known.name} (baris {known.row}): periksa kembali;"
+                " sampai diperbaiki, NIP ini tidak dipakai untuk membedakan pegawai.",
+            )
+    unshared = [replace(p, nip="") if nip_of(p.nip) in shared else p for p in people]
+    return _merged_addresses(_shared_nips(unshared))
+
+
 def _shared_nips(people: Sequence[Person]) -> list[Person]:
-    """Rows of a name without NIP given the NIP of its other rows, when they have one NIP:
-    one person in two roles is one person to tell, whichever row has the NIP."""
     nips: dict[str, set[str]] = {}
     for person in people:
-        if person.nip.strip():
-            nips.setdefault(name_key(person.name), set()).add(person.nip)
+        if nip_of(person.nip):
+            nips.setdefault(name_key(person.name), set()).add(nip_of(person.nip))
     return [
         replace(person, nip=next(iter(found)))
-        if not person.nip.strip() and len(found := nips.get(name_key(person.name), set())) == 1
+        if not nip_of(person.nip) and len(found := nips.get(name_key(person.name), set())) == 1
         else person
         for person in people
     ]
+
+
+def _merged_addresses(people: Sequence[Person]) -> list[Person]:
+    merged: dict[str, Person] = {}
+    for person in people:
+        merged[person.identity] = merge_addresses(merged.get(person.identity, person), person)
+    return [merge_addresses(person, merged[person.identity]) for person in people]
+
+
+def _note(pesan: list[str], person: Person, text: str) -> None:
+    """A Pesan on a row that is used all the same."""
+    if person.row is not None:
+        index = person.row - 2
+        pesan[index] = f"{pesan[index]} {text}".strip()
 
 
 # --- roles --------------------------------------------------------------------------------
@@ -256,7 +301,7 @@ class Pegawai:
 
     directory: Directory
     pesan: tuple[str, ...]
-    """One per row read, in order: why the row is ignored, or "" when it is used or blank."""
+    """One per row read, in order: why the row is ignored, what of it is not used, or ""."""
 
 
 class _Bad(Exception):
@@ -304,9 +349,19 @@ def read_pegawai(
         if problems:
             pesan[i] = " ".join([*problems, "Baris ini diabaikan."])
         elif person is not None:
+            if _is_number(cells[STAFF_COLUMNS.index(NIP)]):
+                pesan[i] = (
+                    "NIP tertulis sebagai angka, sehingga angka terakhirnya bisa berubah:"
+                    " tulis NIP sebagai teks; sampai diperbaiki, NIP ini tidak dipakai."
+                )
+                person = replace(person, nip="")
             people.append(person)
-    kept = _shared_nips(_without_double_stand_ins(people, pesan))
+    kept = _settled(_without_double_stand_ins(people, pesan), pesan)
     return Pegawai(Directory(tuple(kept), dict(names or {}), zone), tuple(pesan))
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _person(cells: list[object], row: int, roles: Sequence[str]) -> tuple[Person | None, list[str]]:

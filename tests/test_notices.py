@@ -703,3 +703,14 @@ def test_a_channel_answering_a_byte_at_a_time_is_given_up_after_three_timeouts(t
     office.cycle("2026-11-30T08:01")  # the channel is itself again
     assert told(telegram, ANI, "Tugas baru", "LB-2") == told(telegram, DEDI, "Tugas baru") == 1
     assert told(telegram, RINA, "Tugas baru", "LB-1") >= 1  # the trickled one may land too
+
+
+def test_a_stand_in_row_without_addresses_is_told_at_the_persons_own(office, telegram):
+    office.pegawai[2][2] = "19750505 200003 1 003"  # Budi, Sekcam, his NIP and Telegram
+    office.pegawai.append(["Kasubag Umum", "Budi Santoso", "", "", "", "", "", "", "Plt."])
+    office.put("LB-1", "laporan-bulanan", 6)  # the Kasubag Umum's step: Budi stands in
+    office.cycle("2026-11-30T07:00")  # before opening: notices enabled, nothing sent
+    office.put("LB-2", "laporan-bulanan", 6)
+    office.cycle("2026-11-30T08:00")
+    assert told(telegram, BUDI, "Tugas baru", "LB-2") == 1
+    assert told(telegram, JOKO, "Tugas baru") == 0  # the stand-in holds the role

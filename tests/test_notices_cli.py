@@ -364,6 +364,17 @@ def test_preview_bad_usage_exits_2(office):
     assert bad.code == 2 and "--now 'besok pagi' is not ISO 8601" in bad.err
 
 
+def test_notify_test_tries_two_staff_of_one_name_told_apart_by_their_nip(make_office, telegram):
+    anis = (
+        {"Peran": "Staf", "Nama": "Ani", "NIP": "19900101 201501 2 001", "Telegram": ANI},
+        {"Peran": "Staf", "Nama": "Ani", "NIP": "19920202 201701 2 002", "Telegram": "1015"},
+    )
+    office = make_office(telegram_config(telegram), *anis)
+    result = office.cli("notify", "test", "Ani")
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == [f"telegram {ANI}: sent (1)", "telegram 1015: sent (2)"]
+
+
 def test_notify_test_finds_roles_and_names_in_pegawai(make_office, telegram):
     office = make_office(telegram_config(telegram), *STAFF, {**PLH, "Mulai": "", "Sampai": ""})
     by_role = office.cli("notify", "test", "sekcam")

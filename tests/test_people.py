@@ -250,3 +250,67 @@ def test_pegawai_dates_are_read_as_kalender_dates_are():
         assert pegawai.pesan == ("",), mulai
         [ani] = pegawai.directory.people
         assert ani.start == date(2026, 12, 1), mulai
+
+
+def staff(nama: str, nip: object, telegram: str = "", peran: str = "Staf") -> list[object]:
+    cells = row(peran, nama, telegram=telegram)
+    cells[2] = nip
+    return cells
+
+
+@pytest.mark.parametrize("placeholder", ["-", "Non PNS", "honorer", "0"])
+def test_a_nip_placeholder_tells_no_one_apart(placeholder):
+    pegawai = read_pegawai(
+        HEADERS, [staff("Ani", placeholder, "11"), staff("Dedi", placeholder, "12")], ROLES
+    )
+    assert pegawai.pesan == ("", "")
+    assert pegawai.directory.pelaksana("Staf", date(2026, 12, 1)) == "Staf — Ani, Dedi"
+    assert [p.telegram for p in pegawai.directory.holders("Staf", date(2026, 12, 1))] == [
+        "11",
+        "12",
+    ]
+
+
+def test_a_nip_is_read_with_its_spaces_dots_or_dashes():
+    pegawai = read_pegawai(
+        HEADERS,
+        [
+            staff("Budi Santoso", "19750505 200003 1 003", "11", peran="Sekcam"),
+            staff("Budi  santoso", "19750505.200003.1.003", peran="Kasubag Umum"),
+        ],
+        ROLES,
+    )
+    first, second = pegawai.directory.people
+    assert first.identity == second.identity == "nip:197505052000031003"
+    assert second.telegram == "11"  # his address, given once, on his other row too
+
+
+def test_one_nip_on_two_names_is_refused_as_an_identity_with_a_pesan():
+    pegawai = read_pegawai(
+        HEADERS,
+        [
+            staff("Ani", "19900101 201501 2 001", "11"),
+            staff("Dedi", "19900101 201501 2 001", "12"),  # copied with Ani's row
+        ],
+        ROLES,
+    )
+    assert pegawai.pesan == (
+        "",
+        "NIP sama dengan NIP Ani (baris 2): periksa kembali; sampai diperbaiki, NIP ini tidak"
+        " dipakai untuk membedakan pegawai.",
+    )
+    holders = pegawai.directory.holders("Staf", date(2026, 12, 1))
+    assert [(p.name, p.telegram) for p in holders] == [("Ani", "11"), ("Dedi", "12")]
+
+
+def test_a_nip_typed_as_a_number_gets_a_pesan_and_tells_no_one_apart():
+    pegawai = read_pegawai(
+        HEADERS,
+        [staff("Ani", 1.99001012015012e17, "11"), staff("Dedi", 1.99001012015012e17, "12")],
+        ROLES,
+    )
+    assert pegawai.pesan[0] == (
+        "NIP tertulis sebagai angka, sehingga angka terakhirnya bisa berubah: tulis NIP sebagai"
+        " teks; sampai diperbaiki, NIP ini tidak dipakai."
+    )
+    assert pegawai.directory.pelaksana("Staf", date(2026, 12, 1)) == "Staf — Ani, Dedi"

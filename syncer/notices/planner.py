@@ -30,7 +30,7 @@ from sop_models import Duration
 from syncer.calendar import WorkingCalendar
 from syncer.contract import Status
 from syncer.notices.documents import OpenDocument
-from syncer.people import Directory, Person, merge_addresses
+from syncer.people import Directory, Person
 
 DEFAULT_SUPERVISORS: Mapping[str, str] = {
     "Staf": "Kasubag Evapor",
@@ -171,9 +171,7 @@ def _morning(
     queues: dict[str, tuple[Person, list[OpenDocument]]] = {}
     for role, docs in by_role.items():
         for person in holders[role]:
-            known, queue = queues.setdefault(person.identity, (person, []))
-            queues[person.identity] = (merge_addresses(known, person), queue)
-            queue.extend(docs)
+            queues.setdefault(person.identity, (person, []))[1].extend(docs)
     day = local.date().isoformat()
     return [
         Notice(Kind.RINGKASAN_PAGI, person, tuple(sorted(queue, key=_queue_key(now))), day)

@@ -110,8 +110,7 @@ def _of_people(
 ) -> list[Destination]:
     merged: dict[str, Person] = {}
     for person in people:
-        known = merged.get(person.name.casefold(), person)
-        merged[person.name.casefold()] = merge_addresses(known, person)
+        merged[person.identity] = merge_addresses(merged.get(person.identity, person), person)
     found = [
         Destination(channel, channel.address_of(person), person.name)
         for person in merged.values()
