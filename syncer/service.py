@@ -15,9 +15,11 @@ parsed and decided last time spares it work; a few MB per thousand rows.)
 
 from __future__ import annotations
 
+import gc
+import sys
 import time
-from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -144,13 +146,36 @@ class Shared:
 
 def make_backend(config: Config, zone: ZoneInfo, transports: Transports | None = None) -> Backend:
     if config.backend == "google":
-        from syncer.backends.google import GoogleBackend
+        with first_import("syncer.backends.google"):
+            from syncer.backends.google import GoogleBackend
 
         transport = transports.of(config) if transports is not None else None
         return GoogleBackend.from_config(config, zone, transport)
-    from syncer.backends.xlsx import XlsxBackend
+    with first_import("syncer.backends.xlsx"):
+        from syncer.backends.xlsx import XlsxBackend
 
     return XlsxBackend(config.xlsx.path, zone)
+
+
+@contextmanager
+def first_import(module: str) -> Iterator[None]:
+    """A backend's modules imported as the console script imports sopsync's own: the
+    cyclic collector paused while they load, and what they made frozen out of its sight
+    afterwards. Google's libraries (gspread, requests, google-auth) are as many objects
+    again as sopsync's own, and all live as long as the process: the collector would walk
+    them again and again while they load, then once more whole at its next collection
+    (about 4% of a cron sync on Google). Only the process's first import of ``module`` does
+    this; the freeze takes along what the command holds by then (its settings and rules,
+    which it keeps too)."""
+    if module in sys.modules or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 class SheetService:
