@@ -138,7 +138,9 @@ def version_reader(state_file: Path | None) -> versions.VersionReader:
     return kept_version
 
 
+@cache
 def _catalog_code() -> tuple[Path, ...]:
+    """The modules that define a catalog, listed once (each kept SOP version asks)."""
     return tuple(sorted(_CODE.glob("*.py")))
 
 
