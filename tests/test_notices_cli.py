@@ -359,6 +359,19 @@ def test_a_damaged_outbox_is_named_by_sync_and_preview_and_fails_no_cycle(office
     assert telegram.requests == []
 
 
+def test_a_workbook_named_from_its_folder_is_the_same_sheet_to_the_outbox(
+    tmp_path, telegram, monkeypatch
+):
+    sheet = XlsxSheet(tmp_path, telegram_config(telegram))
+    sheet.add_rows(*STAFF, tab=PEGAWAI)
+    started(sheet, "Laporan November", "laporan-bulanan")
+    monkeypatch.chdir(tmp_path)  # the admin runs one cycle by hand, from the folder
+    by_hand = sheet.cli("sync", "--workbook", "kantor.xlsx", "--now", "2026-11-30T08:00")
+    assert by_hand.code == 0, by_hand.err
+    synced(sheet, "2026-11-30T08:05")  # then cron, with the configuration's own path
+    assert len(telegram.texts_to(RINA)) == 1
+
+
 def test_preview_bad_usage_exits_2(office):
     bad = office.cli("notify", "preview", "--now", "besok pagi")
     assert bad.code == 2 and "--now 'besok pagi' is not ISO 8601" in bad.err

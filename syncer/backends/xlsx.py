@@ -48,7 +48,9 @@ class XlsxBackend:
     def __init__(self, path: Path, zone: ZoneInfo):
         self.path = Path(path)
         workbook_file.check_path(self.path)
-        self.target = str(self.path)
+        self.target = str(self.path.resolve())
+        """The workbook as one name, however it was spelt (``--workbook kantor.xlsx`` from its
+        folder or the configuration's absolute path): its lock, its outbox and its records."""
         self.zone = zone
 
     # --- init -------------------------------------------------------------------------------
