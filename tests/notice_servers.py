@@ -211,6 +211,8 @@ class HttpServer:
         """Take each request (it is kept in ``requests``) and never answer it, until stopped."""
         self.trickling = False
         """Answer each request a byte every half second, headers included (about a minute)."""
+        self.page: str | None = None
+        """Answer each request 200 with this web page (a URL that is not the API's)."""
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -237,6 +239,14 @@ class HttpServer:
                 owner.requests.append(request)
                 if owner.hanging:  # the client waits for its own timeout
                     owner._stopping.wait()
+                    return
+                if owner.page is not None:
+                    page = owner.page.encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Length", str(len(page)))
+                    self.end_headers()
+                    self.wfile.write(page)
                     return
                 status, answer = owner.scripted.pop(0) if owner.scripted else owner.respond(request)
                 data = json.dumps(answer).encode()

@@ -714,3 +714,51 @@ def test_a_stand_in_row_without_addresses_is_told_at_the_persons_own(office, tel
     office.cycle("2026-11-30T08:00")
     assert told(telegram, BUDI, "Tugas baru", "LB-2") == 1
     assert told(telegram, JOKO, "Tugas baru") == 0  # the stand-in holds the role
+
+
+def test_a_gateway_url_that_answers_a_web_page_sends_nothing(gateway):
+    office, server = gateway
+    server.page = "<!DOCTYPE html>\n<html><head><title>Masuk</title></head></html>"
+    office.put("LB-1", "laporan-bulanan", 1)
+    report = office.cycle("2026-11-30T08:00")
+    assert (report.sent, report.failed) == (0, 1)
+    assert report.answers == [
+        "WhatsApp gateway HTTP 200: its answer is not JSON (<!DOCTYPE html> <html><head>"
+        "<title>Masuk</title></head></html>): check [notices.whatsapp] url"
+    ]
+    server.page = None
+    assert office.cycle("2026-11-30T08:01").sent == 1  # tried again once the url is right
+
+
+def test_notices_of_a_channel_taken_out_of_the_configuration_are_given_up_at_once(
+    tmp_path, telegram
+):
+    office = Office(tmp_path / "outbox.sqlite3", (telegram_channel(telegram),))
+    telegram.stop()
+    office.put("LB-1", "laporan-bulanan", 1)
+    office.put("LB-2", "laporan-bulanan", 2)
+    office.cycle("2026-11-30T08:00")  # three messages: one tried, two held
+    # [notices.telegram] removed, [notices.email] added
+    cut = Notifier((channel_of_email(tmp_path),), office.outbox, CALENDAR, office.settings)
+    gone = "channel telegram is no longer enabled"
+    report = office.cycle("2026-11-30T08:05", cut)
+    assert report.answers.count(gone) == 3 and report.held_back == 0
+    assert gone not in office.cycle("2026-11-30T09:00", cut).answers  # not every cycle again
+    with sqlite3.connect(office.outbox) as db:
+        states = db.execute("SELECT state, COUNT(*) FROM notice WHERE channel = 'telegram'")
+        assert states.fetchall() == [(REFUSED, 6)]  # 3 Tugas baru, 3 morning queues
+
+
+def channel_of_email(tmp_path: Path) -> Channel:
+    """An e-mail channel whose server is not there."""
+    settings = EmailConfig(host=HOST, port=1, from_address="sopsync@sukamaju.go.id")
+    return channel_of(settings, timeout=30)
+
+
+def test_a_channel_that_cannot_be_reached_says_so_in_one_short_line(office, telegram):
+    telegram.stop()
+    office.put("LB-1", "laporan-bulanan", 1)
+    report = office.cycle("2026-11-30T08:00")
+    assert report.answers == [
+        f"Telegram: cannot connect to {HOST}:{telegram.port}: Connection refused"
+    ]

@@ -214,7 +214,7 @@ class _Turn:
 def _deliver(channel: Channel | None, out: Outgoing) -> str:
     """Send one message; any failure, a channel's own bug included, as ChannelError."""
     if channel is None:
-        raise ChannelError(f"channel {out.channel} is no longer enabled", down=False)
+        raise ChannelError(f"channel {out.channel} is no longer enabled", final=True, down=False)
     try:
         return send_in_time(channel, out.address, out.message)
     except ChannelError:

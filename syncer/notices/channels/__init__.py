@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import threading
 from collections.abc import Mapping
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import requests
 
@@ -110,10 +112,33 @@ def missing(variable: str | None, key: str) -> list[str]:
     return []
 
 
+_OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
+
+
+def unreachable(service: str, error: requests.RequestException, token: str = "") -> ChannelError:
+    """A request that got no answer, said in one short line: the OS's own words when it
+    could not connect (requests' text quotes its whole chain of causes)."""
+    text = str(error)
+    found = _OS_ERROR.search(text) if isinstance(error, requests.ConnectionError) else None
+    if found is not None and not isinstance(error, requests.Timeout):
+        url = urlsplit(error.request.url or "") if error.request is not None else None
+        place = f"{url.hostname}:{url.port}" if url and url.port else (url and url.hostname)
+        text = f"cannot connect to {place}: {found.group(1)}" if place else found.group(1)
+    if token:
+        text = text.replace(token, "<token>")
+    return ChannelError(f"{service}: {text}")
+
+
 def json_answer(answer: requests.Response) -> dict[str, Any]:
     """An HTTP answer's JSON object; ``{"text": ...}`` (its start) when it is not one."""
+    body = json_object(answer)
+    return body if body is not None else {"text": " ".join(answer.text[:200].split())}
+
+
+def json_object(answer: requests.Response) -> dict[str, Any] | None:
+    """An HTTP answer's JSON object, or None when it is not one (a web page)."""
     try:
         body = answer.json()
     except ValueError:
-        return {"text": answer.text[:200]}
-    return body if isinstance(body, dict) else {"text": answer.text[:200]}
+        return None
+    return body if isinstance(body, dict) else None

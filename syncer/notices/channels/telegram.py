@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from syncer.notices.channels import ChannelError, json_answer, missing, secret
+from syncer.notices.channels import ChannelError, json_answer, missing, secret, unreachable
 from syncer.notices.messages import Message, fit
 from syncer.people import Person
 
@@ -52,17 +52,12 @@ class TelegramChannel:
                 timeout=self.timeout,
             )
         except requests.RequestException as exc:
-            raise ChannelError(f"Telegram: {_without(token, str(exc))}") from exc
+            raise unreachable("Telegram", exc, token) from exc
         body = json_answer(answer)
         if answer.ok and body.get("ok") is True:
             result = body.get("result")
             return str(result.get("message_id", "")) if isinstance(result, dict) else ""
         raise _error(answer.status_code, body)
-
-
-def _without(token: str, text: str) -> str:
-    """An error text with the token (part of the URL) blotted out."""
-    return text.replace(token, "<token>")
 
 
 def _error(status: int, body: dict[str, Any]) -> ChannelError:

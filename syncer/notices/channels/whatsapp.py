@@ -16,7 +16,14 @@ from typing import Any, Literal
 
 import requests
 
-from syncer.notices.channels import ChannelError, json_answer, missing, secret
+from syncer.notices.channels import (
+    ChannelError,
+    json_answer,
+    json_object,
+    missing,
+    secret,
+    unreachable,
+)
 from syncer.notices.messages import Message, fit
 from syncer.people import Person
 
@@ -85,7 +92,7 @@ class CloudChannel(_WhatsApp):
                 timeout=self.timeout,
             )
         except requests.RequestException as exc:
-            raise ChannelError(f"WhatsApp Cloud API: {exc}") from exc
+            raise unreachable("WhatsApp Cloud API", exc, token) from exc
         body = json_answer(answer)
         messages = body.get("messages")
         if answer.ok and isinstance(messages, list) and messages:
@@ -137,7 +144,12 @@ class GatewayChannel(_WhatsApp):
             else:
                 answer = requests.post(self.url, data=fields, headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
-            raise ChannelError(f"WhatsApp gateway: {exc}") from exc
+            raise unreachable("WhatsApp gateway", exc) from exc
+        if answer.ok and json_object(answer) is None:  # a dashboard or a login page
+            raise ChannelError(
+                f"WhatsApp gateway HTTP {answer.status_code}: its answer is not JSON"
+                f" ({json_answer(answer)['text'][:80]}): check [notices.whatsapp] url"
+            )
         body = json_answer(answer)
         if answer.ok and body.get("status") is not False:
             receipt = body.get("id", "")  # Fonnte answers a list of ids, one per target
