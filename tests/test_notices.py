@@ -20,6 +20,7 @@ from sop_models import Duration, load_catalog
 from syncer.calendar import WorkingCalendar
 from syncer.config import (
     EmailConfig,
+    NoticesConfig,
     TelegramConfig,
     WhatsAppCloudConfig,
     WhatsAppGatewayConfig,
@@ -31,7 +32,7 @@ from syncer.notices.documents import open_documents
 from syncer.notices.messages import Message
 from syncer.notices.outbox import MAX_ATTEMPTS, REFUSED, SENT, Outbox
 from syncer.notices.planner import Settings
-from syncer.notices.setup import channel_of
+from syncer.notices.setup import channel_of, settings
 from syncer.people import COLUMNS, catalog_roles, read_pegawai
 from tests.notice_servers import (
     HOST,
@@ -267,6 +268,20 @@ def test_escalation_follows_the_configured_time_and_supervisors(tmp_path, telegr
     office.cycle("2026-12-01T11:01")
     assert told(telegram, JOKO, "Perlu perhatian: terlambat lebih dari 2 jam kerja", "LB-1") == 1
     assert told(telegram, RINA, "Perlu perhatian") == 0 and told(telegram, AHMAD, "Perlu") == 0
+
+
+def test_supervisors_are_configured_in_any_case(tmp_path, telegram):
+    configured = NoticesConfig(
+        escalate_after="2 jam", supervisors={"staf": "sekcam", "KASUBAG EVAPOR": ""}
+    )
+    office = Office(tmp_path / "o.sqlite3", (telegram_channel(telegram),), settings(configured))
+    office.put("LB-1", "laporan-bulanan", 2)  # Staf: escalated to the Sekcam, not the default
+    office.put("LB-2", "laporan-bulanan", 1)  # Kasubag Evapor: "" is nobody, not the default
+    office.cycle("2026-11-30T09:00")
+    office.cycle("2026-12-01T11:01")
+    assert told(telegram, BUDI, "Perlu perhatian", "LB-1") == 1
+    assert told(telegram, BUDI, "Perlu perhatian", "LB-2") == 0
+    assert told(telegram, RINA, "Perlu perhatian") == 0
 
 
 def test_a_channel_down_for_three_cycles_delivers_everything_once_when_it_returns(office, telegram):

@@ -30,7 +30,7 @@ from sop_models import Duration
 from syncer.calendar import WorkingCalendar
 from syncer.contract import Status
 from syncer.notices.documents import OpenDocument
-from syncer.people import Directory, Person
+from syncer.people import Directory, Person, name_key
 
 DEFAULT_SUPERVISORS: Mapping[str, str] = {
     "Staf": "Kasubag Evapor",
@@ -56,7 +56,17 @@ class Settings:
     morning_at: time = time(7, 30)
     escalate_after: Duration = Duration(1, "hari")
     supervisors: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_SUPERVISORS))
-    """Role -> the role told when its documents stay late; "" or absent: nobody."""
+    """Role -> the role told when its documents stay late; "" or absent: nobody. Roles in
+    any case and spacing; a later key of a role overrides an earlier one."""
+    _bosses: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        bosses = {name_key(role): boss.strip() for role, boss in self.supervisors.items()}
+        object.__setattr__(self, "_bosses", bosses)
+
+    def supervisor_of(self, role: str) -> str:
+        """The role told when ``role``'s documents stay late; "" for none."""
+        return self._bosses.get(name_key(role), "")
 
 
 class NoticeKey(NamedTuple):
@@ -133,7 +143,7 @@ def plan(
             continue
         if doc.due >= enabled_at:
             notices += [Notice(Kind.TERLAMBAT, p, (doc,), occasion) for p in holders[doc.role]]
-        supervisor = settings.supervisors.get(doc.role, "")
+        supervisor = settings.supervisor_of(doc.role)
         if supervisor and calendar.working_minutes(doc.due, now) >= escalate:
             escalated_at = calendar.add(doc.due, Duration(max(1, round(escalate)), "menit"))
             if escalated_at >= enabled_at:

@@ -43,11 +43,10 @@ def channel_of(section: ChannelConfig, timeout: float) -> Channel:
 
 
 def settings(config: NoticesConfig) -> Settings:
-    supervisors = {**DEFAULT_SUPERVISORS, **config.supervisors}
     return Settings(
         morning_at=config.morning_at,
         escalate_after=Duration.parse(config.escalate_after) or Duration(1, "hari"),
-        supervisors={role: boss for role, boss in supervisors.items() if boss.strip()},
+        supervisors={**DEFAULT_SUPERVISORS, **config.supervisors},  # the office's own last
     )
 
 
