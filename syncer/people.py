@@ -154,6 +154,11 @@ class Directory:
             return role
         return f"{role} — {', '.join(p.title for p in people)}"
 
+    def known_as(self, identity: str) -> Person | None:
+        """The Pegawai row of the person ``identity`` names (:attr:`Person.identity`, or the
+        name in any case and spacing an older outbox recorded), whatever its dates."""
+        return next((p for p in self.people if identity in (p.identity, name_key(p.name))), None)
+
     def named(self, name: str) -> tuple[Person, ...]:
         """Every row of the person called ``name`` (any case, any spacing), whatever its dates."""
         key = name_key(name)

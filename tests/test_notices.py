@@ -777,3 +777,27 @@ def test_a_channel_that_cannot_be_reached_says_so_in_one_short_line(office, tele
     assert report.answers == [
         f"Telegram: cannot connect to {HOST}:{telegram.port}: Connection refused"
     ]
+
+
+def test_a_number_corrected_in_pegawai_takes_the_retries(gateway):
+    office, server = gateway
+    server.invalid_targets.add("6281200000005")  # Ani's number, mistyped
+    office.put("LB-1", "laporan-bulanan", 2)
+    office.cycle("2026-11-30T08:00")
+    office.pegawai[4][4] = "0812-0000-0015"  # the admin corrects it
+    report = office.cycle("2026-11-30T08:01")
+    assert report.sent == 1
+    assert [body["target"] for body in server.sent] == ["6281200000006", "6281200000015"]
+    assert attempts(office.outbox)["6281200000015"] == ("sent", 2)
+
+
+def test_a_notice_whose_person_lost_their_address_is_given_up(gateway):
+    office, server = gateway
+    server.invalid_targets.add("6281200000005")  # someone else's number, typed for Ani
+    office.put("LB-1", "laporan-bulanan", 2)
+    office.cycle("2026-11-30T08:00")
+    office.pegawai[4][4] = ""  # the admin removes it
+    report = office.cycle("2026-11-30T08:01")
+    assert report.answers == ["no address on this channel in Pegawai any more"]
+    assert len(server.requests) == 2  # never tried at the old number again
+    assert attempts(office.outbox)["6281200000005"] == ("refused", 1)

@@ -28,6 +28,8 @@ from syncer.people import Directory
 
 log = structlog.get_logger("sopsync.notices")
 
+GONE = "no address on this channel in Pegawai any more"
+
 FAILURES_FOR_DOWN = 2
 """Messages of a channel failing in a row, each maybe for its own recipient, that make the
 channel down for the rest of the cycle (a gateway's refusal may be the number's or the
@@ -115,7 +117,8 @@ class Notifier:
                     return report
                 new = self.planned(documents, directory, enabled_at, now)
                 report.planned = outbox.record(sheet, new, now)
-                self._send(outbox, outgoing(outbox.due(sheet, now), self.style(link)), now, report)
+                due = self._addressed(outbox, outbox.due(sheet, now), directory, report)
+                self._send(outbox, outgoing(due, self.style(link)), now, report)
         except Exception as exc:  # the outbox itself (disk full, locked, damaged)
             log.error("notices failed", sheet=sheet, error=repr(exc))
             report.error = str(exc) or repr(exc)
@@ -147,8 +150,45 @@ class Notifier:
             enabled_at = outbox.peek_enabled_at(sheet) or now
             new = self.planned(documents, directory, enabled_at, now)
             known = outbox.known(sheet, new)
-            due = outbox.due(sheet, now) + [e for e in new if (e.key, e.channel) not in known]
+            waiting = [
+                replace(e, address=address)
+                for e in outbox.due(sheet, now)
+                if (address := self._address_now(e, directory))
+            ]
+            due = waiting + [e for e in new if (e.key, e.channel) not in known]
         return outgoing(due, self.style(link))
+
+    def _addressed(
+        self,
+        outbox: Outbox,
+        due: Sequence[Entry],
+        directory: Directory,
+        report: DeliveryReport,
+    ) -> list[Entry]:
+        """``due`` sent where Pegawai says now: a number corrected since a notice was planned
+        takes its retries; a notice whose person has no address on its channel any more (or
+        left Pegawai) is given up rather than sent where they may no longer read it."""
+        current = [(entry, self._address_now(entry, directory)) for entry in due]
+        moved = [replace(e, address=a) for e, a in current if a and a != e.address]
+        gone = [e for e, a in current if not a]
+        if moved:
+            outbox.readdress(moved)
+        if gone:
+            outbox.give_up([e.id for e in gone], GONE)
+            report.failed += len({(e.channel, e.address) for e in gone})
+            report.answers.append(GONE)
+            log.warning("notices given up", reason=GONE, given_up=len(gone))
+        return [replace(e, address=a) if a != e.address else e for e, a in current if a]
+
+    def _address_now(self, entry: Entry, directory: Directory) -> str:
+        """Where ``entry`` goes now: its person's address on its channel in this cycle's
+        Pegawai ("" for none); its own address on a channel no longer enabled (given up
+        when it is tried)."""
+        channel = next((c for c in self.channels if c.name == entry.channel), None)
+        if channel is None:
+            return entry.address
+        person = directory.known_as(entry.key.person)
+        return channel.address_of(person) if person is not None else ""
 
     def _send(
         self, outbox: Outbox, messages: Sequence[Outgoing], now: datetime, report: DeliveryReport

@@ -241,15 +241,24 @@ class Outbox:
                     answer,
                 )
             except ValueError as exc:
-                self._give_up(row_id, f"unreadable outbox row: {exc}")
+                self.give_up([row_id], f"unreadable outbox row: {exc}")
                 continue
             found.append(entry)
         return found
 
-    def _give_up(self, row_id: int, answer: str) -> None:
+    def give_up(self, ids: Sequence[int], answer: str) -> None:
+        """Refuse for good without an attempt (nothing was sent)."""
         with self._transaction() as db:
-            db.execute(
-                "UPDATE notice SET state = ?, answer = ? WHERE id = ?", (REFUSED, answer, row_id)
+            db.executemany(
+                "UPDATE notice SET state = ?, answer = ? WHERE id = ?",
+                [(REFUSED, answer, row_id) for row_id in ids],
+            )
+
+    def readdress(self, entries: Sequence[Entry]) -> None:
+        """Record the address each entry now goes to (Pegawai corrected since it was planned)."""
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE notice SET address = ? WHERE id = ?", [(e.address, e.id) for e in entries]
             )
 
     def sent(self, ids: Sequence[int], now: datetime, receipt: str = "") -> None:
