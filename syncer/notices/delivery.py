@@ -166,8 +166,8 @@ class Notifier:
         report: DeliveryReport,
     ) -> list[Entry]:
         """``due`` sent where Pegawai says now: a number corrected since a notice was planned
-        takes its retries; a notice whose person has no address on its channel any more (or
-        left Pegawai) is given up rather than sent where they may no longer read it."""
+        takes its retries; a notice whose person has no address on its channel any more is
+        given up rather than sent where they may no longer read it."""
         current = [(entry, self._address_now(entry, directory)) for entry in due]
         moved = [replace(e, address=a) for e, a in current if a and a != e.address]
         gone = [e for e, a in current if not a]
@@ -182,13 +182,14 @@ class Notifier:
 
     def _address_now(self, entry: Entry, directory: Directory) -> str:
         """Where ``entry`` goes now: its person's address on its channel in this cycle's
-        Pegawai ("" for none); its own address on a channel no longer enabled (given up
-        when it is tried)."""
+        Pegawai ("" for none); its own address when its person is not in Pegawai (a tab
+        being edited must not lose the retries) or its channel is no longer enabled (given
+        up when it is tried)."""
         channel = next((c for c in self.channels if c.name == entry.channel), None)
-        if channel is None:
-            return entry.address
         person = directory.known_as(entry.key.person)
-        return channel.address_of(person) if person is not None else ""
+        if channel is None or person is None:
+            return entry.address
+        return channel.address_of(person)
 
     def _send(
         self, outbox: Outbox, messages: Sequence[Outgoing], now: datetime, report: DeliveryReport
