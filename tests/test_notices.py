@@ -562,6 +562,30 @@ def test_an_outbox_row_this_version_cannot_read_is_given_up_not_retried(office, 
         assert outbox.states("kantor") == {SENT: 1, REFUSED: 1}
 
 
+def test_preview_only_reads_the_outbox(office, telegram):
+    office.put("LB-1", "laporan-bulanan", 1)
+    telegram.stop()
+    office.cycle("2026-11-30T08:00")
+    with sqlite3.connect(office.outbox) as db:
+        db.execute("UPDATE notice SET documents = '[{\"id\": 1}]' WHERE kind = 'tugas baru'")
+    before = office.outbox.read_bytes()
+    documents = open_documents(
+        office.rules,
+        office.rows,
+        decide_rows(office.rules, office.rows, office.records, at("2026-11-30T09:00")),
+    )
+    directory = read_pegawai(list(COLUMNS), office.pegawai, ROLES, zone=WIB).directory
+    shown = office.notifier.preview("kantor", documents, directory, at("2026-11-30T09:00"))
+    assert [out.message.subject for out in shown] == [
+        "Pemberitahuan SOP: ringkasan pagi 30 November 2026"
+    ]
+    assert office.outbox.read_bytes() == before  # the unreadable row left to the worker
+    with sqlite3.connect(office.outbox) as db:
+        assert db.execute("SELECT state FROM notice WHERE kind = 'tugas baru'").fetchall() == [
+            ("failed",)
+        ]
+
+
 def test_how_late_counts_a_ramadan_day_as_a_day(office, telegram):
     """A Ramadan working day is 6.5 hours: one of them late says 1 hari, as the row's Pesan."""
     office.put("LB-1", "laporan-bulanan", 2)  # Staf, 1 hari: due Tuesday 10.00

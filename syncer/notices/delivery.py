@@ -146,7 +146,7 @@ class Notifier:
             return []
         if not self.outbox.exists():
             return outgoing(self.planned(documents, directory, now, now), self.style(link))
-        with Outbox.open(self.outbox) as outbox:
+        with Outbox.open(self.outbox, readonly=True) as outbox:
             enabled_at = outbox.peek_enabled_at(sheet) or now
             new = self.planned(documents, directory, enabled_at, now)
             known = outbox.known(sheet, new)

@@ -136,22 +136,29 @@ def backoff(attempts: int) -> timedelta:
 
 
 class Outbox:
-    def __init__(self, connection: sqlite3.Connection):
+    def __init__(self, connection: sqlite3.Connection, readonly: bool = False):
         self._db = connection
+        self._readonly = readonly
 
     @classmethod
     @contextmanager
-    def open(cls, path: Path) -> Iterator[Outbox]:
-        """The outbox at ``path``, created with its folder's permissions when missing.
+    def open(cls, path: Path, readonly: bool = False) -> Iterator[Outbox]:
+        """The outbox at ``path``, created with its folder's permissions when missing;
+        ``readonly``: an existing one, only read (``notify preview``, by any user).
 
         Raises :class:`OutboxError`, naming the file, when it cannot be used.
         """
         try:
-            connection = sqlite3.connect(str(path), timeout=LOCK_WAIT, isolation_level=None)
+            if readonly:
+                uri = f"{Path(path).absolute().as_uri()}?mode=ro"
+                connection = sqlite3.connect(uri, timeout=LOCK_WAIT, uri=True)
+            else:
+                connection = sqlite3.connect(str(path), timeout=LOCK_WAIT, isolation_level=None)
             try:
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.executescript(_SCHEMA)
-                yield cls(connection)
+                if not readonly:
+                    connection.execute("PRAGMA journal_mode=WAL")
+                    connection.executescript(_SCHEMA)
+                yield cls(connection, readonly)
             finally:
                 connection.close()
         except sqlite3.Error as exc:
@@ -241,7 +248,8 @@ class Outbox:
                     answer,
                 )
             except ValueError as exc:
-                self.give_up([row_id], f"unreadable outbox row: {exc}")
+                if not self._readonly:
+                    self.give_up([row_id], f"unreadable outbox row: {exc}")
                 continue
             found.append(entry)
         return found
