@@ -154,6 +154,10 @@ class Directory:
             return role
         return f"{role} — {', '.join(p.title for p in people)}"
 
+    def nips(self) -> frozenset[str]:
+        """The identities that are NIPs (``nip:…``) of the people in Pegawai."""
+        return frozenset(p.identity for p in self.people if p.identity.startswith("nip:"))
+
     def known_as(self, identity: str) -> Person | None:
         """The Pegawai row of the person ``identity`` names (:attr:`Person.identity`, or the
         name in any case and spacing an older outbox recorded), whatever its dates."""

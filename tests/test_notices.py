@@ -672,6 +672,16 @@ def test_a_name_corrected_in_pegawai_is_not_told_again_when_the_nip_is_given(off
     assert text.startswith("Yth. Rina Marlina, S.E.,") and told(telegram, RINA, "Tugas", "LB-2")
 
 
+@pytest.mark.parametrize("corrected", ["19850312 201001 2 005", "", "-"])
+def test_a_nip_corrected_or_cleared_tells_nobody_again(office, telegram, corrected):
+    office.pegawai[3][2] = RINA_NIP
+    office.put("LB-1", "laporan-bulanan", 1)
+    office.cycle("2026-11-30T08:00")
+    office.pegawai[3][2] = corrected
+    office.cycle("2026-11-30T09:00")
+    assert len(telegram.texts_to(RINA)) == 1
+
+
 def test_nips_filled_in_later_tell_nobody_again(office, telegram):
     office.put("LB-1", "laporan-bulanan", 1)
     office.cycle("2026-11-30T08:00")  # recorded under her name: no NIP yet

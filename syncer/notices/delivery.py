@@ -116,7 +116,7 @@ class Notifier:
                     report.held = True
                     return report
                 new = self.planned(documents, directory, enabled_at, now)
-                report.planned = outbox.record(sheet, new, now)
+                report.planned = outbox.record(sheet, new, now, directory.nips())
                 due = self._addressed(outbox, outbox.due(sheet, now), directory, report)
                 self._send(outbox, outgoing(due, self.style(link)), now, report)
         except Exception as exc:  # the outbox itself (disk full, locked, damaged)
@@ -149,7 +149,7 @@ class Notifier:
         with Outbox.open(self.outbox, readonly=True) as outbox:
             enabled_at = outbox.peek_enabled_at(sheet) or now
             new = self.planned(documents, directory, enabled_at, now)
-            known = outbox.known(sheet, new)
+            known = outbox.known(sheet, new, directory.nips())
             waiting = [
                 replace(e, address=address)
                 for e in outbox.due(sheet, now)

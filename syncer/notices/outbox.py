@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
@@ -187,11 +187,13 @@ class Outbox:
         row = self._db.execute("SELECT at FROM enabled WHERE sheet = ?", (sheet,)).fetchone()
         return datetime.fromisoformat(row[0]) if row else None
 
-    def record(self, sheet: str, entries: Iterable[Entry], now: datetime) -> int:
-        """Record the entries whose key is new; returns how many were."""
+    def record(
+        self, sheet: str, entries: Iterable[Entry], now: datetime, nips: Set[str] = frozenset()
+    ) -> int:
+        """Record the entries whose notice is new (see :meth:`known`); returns how many were."""
         at = _instant(now)
         with self._transaction() as db:
-            new = [e for e in entries if not self._has(db, sheet, e)]
+            new = [e for e in entries if not self._has(db, sheet, e, nips)]
             db.executemany(
                 "INSERT INTO notice (sheet, kind, document, step, person, occasion, channel,"
                 " address, name, documents, next_attempt, planned_at)"
@@ -203,22 +205,30 @@ class Outbox:
             )
         return len(new)
 
-    def known(self, sheet: str, entries: Iterable[Entry]) -> set[tuple[NoticeKey, str]]:
-        """Which of ``entries`` (key and channel) are already recorded."""
-        return {(e.key, e.channel) for e in entries if self._has(self._db, sheet, e)}
+    def known(
+        self, sheet: str, entries: Iterable[Entry], nips: Set[str] = frozenset()
+    ) -> set[tuple[NoticeKey, str]]:
+        """Which of ``entries`` (key and channel) are already recorded: for their person's
+        identity; for their name, as an outbox made before NIPs were identities recorded
+        them; or for their name and a NIP of ``nips``' complement (the identities Pegawai
+        holds now): a NIP corrected or cleared since."""
+        return {(e.key, e.channel) for e in entries if self._has(self._db, sheet, e, nips)}
 
     @staticmethod
-    def _has(db: sqlite3.Connection, sheet: str, entry: Entry) -> bool:
-        """Whether the entry's notice is recorded, under its person's identity or, as an
-        outbox made before NIPs were identities recorded it, their name."""
+    def _has(db: sqlite3.Connection, sheet: str, entry: Entry, nips: Set[str]) -> bool:
         sheet, kind, document, step, person, occasion, channel = _identity(sheet, entry)
-        return (
-            db.execute(
-                "SELECT 1 FROM notice WHERE sheet = ? AND kind = ? AND document = ? AND step = ?"
-                " AND person IN (?, ?) AND occasion = ? AND channel = ?",
-                (sheet, kind, document, step, person, name_key(entry.name), occasion, channel),
-            ).fetchone()
-            is not None
+        rows = db.execute(
+            "SELECT person, name FROM notice WHERE sheet = ? AND kind = ? AND document = ?"
+            " AND step = ? AND occasion = ? AND channel = ?",
+            (sheet, kind, document, step, occasion, channel),
+        ).fetchall()
+        named = name_key(entry.name)
+        return any(
+            known in (person, named)
+            or known.startswith("nip:")
+            and known not in nips
+            and name_key(name) == named
+            for known, name in rows
         )
 
     def due(self, sheet: str, now: datetime) -> list[Entry]:
