@@ -546,14 +546,17 @@ def test_a_long_message_is_cut_to_telegrams_limit_keeping_the_link(office, teleg
     )
 
 
-def test_an_outbox_row_this_version_cannot_read_is_given_up_not_retried(office, telegram):
-    import sqlite3
-
+def unreadable_tugas_baru(office: Office, telegram: TelegramServer) -> None:
+    """A Tugas baru not sent (the channel down) whose row another version wrote."""
     office.put("LB-1", "laporan-bulanan", 1)
     telegram.stop()
     office.cycle("2026-11-30T08:00")
     with sqlite3.connect(office.outbox) as db:
         db.execute("UPDATE notice SET documents = '[{\"id\": 1}]' WHERE kind = 'tugas baru'")
+
+
+def test_an_outbox_row_this_version_cannot_read_is_given_up_not_retried(office, telegram):
+    unreadable_tugas_baru(office, telegram)
     telegram.start()
     office.cycle("2026-11-30T08:30")
     (text,) = telegram.texts_to(RINA)
@@ -563,11 +566,7 @@ def test_an_outbox_row_this_version_cannot_read_is_given_up_not_retried(office, 
 
 
 def test_preview_only_reads_the_outbox(office, telegram):
-    office.put("LB-1", "laporan-bulanan", 1)
-    telegram.stop()
-    office.cycle("2026-11-30T08:00")
-    with sqlite3.connect(office.outbox) as db:
-        db.execute("UPDATE notice SET documents = '[{\"id\": 1}]' WHERE kind = 'tugas baru'")
+    unreadable_tugas_baru(office, telegram)
     before = office.outbox.read_bytes()
     documents = open_documents(
         office.rules,
