@@ -16,6 +16,7 @@ serves them all (``syncer.worker``); `status` prints what their cycles recorded.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sqlite3
 import sys
@@ -288,7 +289,8 @@ def make_backend(config: Config, rules: Rules, transports: Transports | None = N
 
 
 FIRST_YEAR, LAST_YEAR = 1970, 2100
-"""The years ``--now`` may name: a clock set to replay or rehearse, not a typo's year 9999."""
+"""The years ``--now``, ``--dari`` and ``--sampai`` may name: a clock set to replay or
+rehearse, a period to report, not a typo's year 9999."""
 
 
 def parse_now(text: str | None, rules: Rules) -> datetime:
@@ -535,15 +537,19 @@ def parse_day(flag: str, text: str | None) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise CommandError(
             f"{flag} {text} is not a date: write 2026-12-01 (YYYY-MM-DD)", EXIT_USAGE
         ) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise CommandError(f"{flag} {text}: the year must be {FIRST_YEAR} to {LAST_YEAR}", 2)
+    return day
 
 
 def cmd_laporan(args: argparse.Namespace) -> int:
     """The monitoring form of a period (default: the current semester) from Riwayat."""
+    from syncer.backends.workbook_file import write_atomically
     from syncer.monitoring.laporan import make_laporan
     from syncer.monitoring.laporan_pdf import write_pdf
     from syncer.monitoring.laporan_xlsx import write_xlsx
@@ -554,6 +560,13 @@ def cmd_laporan(args: argparse.Namespace) -> int:
     writers = {".xlsx": write_xlsx, ".pdf": write_pdf}
     if out.suffix.lower() not in writers:
         raise CommandError(f"--out {out}: the report is written as FILE.xlsx or FILE.pdf", 2)
+    if out.is_dir():
+        raise CommandError(f"--out {out} is a folder: name the report's file in it", EXIT_USAGE)
+    if not out.absolute().parent.is_dir():
+        raise CommandError(
+            f"--out {out}: no folder {out.absolute().parent} (the worker creates no folders)",
+            EXIT_USAGE,
+        )
     first, last = parse_day("--dari", args.dari), parse_day("--sampai", args.sampai)
     config = _config(args)
     _not_a_sheet(out, (*_load_sheets(args.config), Sheet("", config)))
@@ -570,8 +583,10 @@ def cmd_laporan(args: argparse.Namespace) -> int:
         read_kept(snapshot.meta).versions,
     )
     report = make_laporan(entries, rules.catalog, rules.calendar, config.laporan, period, now, pins)
+    made = io.BytesIO()
+    writers[out.suffix.lower()](report, made)
     try:
-        writers[out.suffix.lower()](report, out)
+        write_atomically(out, made.getbuffer())
     except OSError as exc:
         raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
     measured = sum(p.measured for p in report.measures.procedures)

@@ -7,7 +7,6 @@ and the monitoring form of the semester must show the figures counted by hand, i
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from syncer.backends.google.values import rgb
 from syncer.contract import KINERJA
 from tests.emulator import Emulator
 from tests.sheets import GoogleSheet, XlsxSheet, run_cli, said
+from tests.test_workbook_file import fill, tmpfs
 
 NOW = "2026-12-01T09:00"
 CONFIG = """
@@ -303,6 +303,7 @@ def kinerja_cells(sheet) -> list[list[tuple[object, bool]]]:
         (("--dari", "2026-13-01"), "2026-13-01 is not a date: write 2026-12-01"),
         (("--sampai", "1 Desember"), "--sampai 1 Desember is not a date"),
         (("--dari", "2026-12-01", "--sampai", "2026-11-01"), "--sampai is before --dari"),
+        (("--sampai", "9999-12-31"), "--sampai 9999-12-31: the year must be 1970 to 2100"),
     ],
 )
 def test_a_bad_period_is_one_sentence_and_exit_2(tmp_path, extra, message):
@@ -318,8 +319,32 @@ def test_the_report_must_be_xlsx_or_pdf_and_writable(office, tmp_path):
     assert wrong.code == 2 and "FILE.xlsx or FILE.pdf" in wrong.err
     for name in ("laporan.pdf", "laporan.xlsx"):
         missing = laporan(sheet, tmp_path / "tidak-ada" / name)
-        assert missing.code == 1 and re.search(r"cannot write .*tidak-ada", missing.err)
-        assert len(missing.err.strip().splitlines()) == 1
+        assert missing.code == 2 and said(missing.err) == (
+            f"sopsync: --out {tmp_path / 'tidak-ada' / name}: no folder {tmp_path / 'tidak-ada'}"
+            " (the worker creates no folders)"
+        )
+    (tmp_path / "laporan.xlsx").mkdir()
+    folder = laporan(sheet, tmp_path / "laporan.xlsx")
+    assert folder.code == 2 and said(folder.err) == (
+        f"sopsync: --out {tmp_path / 'laporan.xlsx'} is a folder: name the report's file in it"
+    )
+
+
+def test_a_full_disk_leaves_the_last_report_as_it_was(office, tmp_path):
+    sheet, _ = office
+    with tmpfs(tmp_path / "disk", "1m") as disk:
+        for name in ("laporan.pdf", "laporan.xlsx"):
+            out = disk / name
+            assert laporan(sheet, out).code == 0
+            before = out.read_bytes()
+            filler = fill(disk)
+            full = laporan(sheet, out)
+            assert full.code == 1 and said(full.err) == (
+                f"sopsync: cannot write {out}: No space left on device"
+            )
+            assert out.read_bytes() == before  # not a truncated file
+            filler.unlink()
+        assert sorted(p.name for p in disk.iterdir()) == ["laporan.pdf", "laporan.xlsx"]
 
 
 def test_the_demo_history_gives_laporan_a_semester_to_show(tmp_path):

@@ -161,12 +161,20 @@ def replace(path: Path, content: bytes | memoryview, expected: Stamp | None) -> 
     when it was saved since it was read, BackendError when it cannot be written.
     """
     check_free(path, expected)
-    target = path.resolve()  # a link to the workbook keeps pointing at it
     kept = "it is unchanged" if expected is not None else "it was not created"
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        write_atomically(path, content)
     except OSError as exc:
-        raise BackendError(f"cannot write in {target.parent}: {_reason(exc)}; {kept}") from exc
+        raise BackendError(f"cannot write workbook {path}: {_reason(exc)}; {kept}") from exc
+    return stamp(path)
+
+
+def write_atomically(path: Path, content: bytes | memoryview) -> None:
+    """``content`` as the file ``path``, whole or not at all: written beside it, then renamed
+    over it with its owner and mode (a link to it keeps pointing at it). Raises OSError; a
+    full disk leaves the old file as it was."""
+    target = path.resolve()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
@@ -174,13 +182,9 @@ def replace(path: Path, content: bytes | memoryview, expected: Stamp | None) -> 
             os.fsync(handle.fileno())
         _take_owner_and_mode(Path(tmp), target)
         os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise BackendError(f"cannot write workbook {path}: {_reason(exc)}; {kept}") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return stamp(path)
 
 
 def remove_leftovers(path: Path, now: float | None = None) -> list[Path]:

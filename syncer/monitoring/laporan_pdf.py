@@ -10,7 +10,7 @@ Sans, embedded), whatever characters an office's own SOP texts hold.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -92,11 +92,11 @@ GRID: list[Command] = [*CELLS, ("BACKGROUND", (0, 0), (-1, 0), GREY)]
 """A table's cells, its first row the grey header."""
 
 
-def write_pdf(laporan: Laporan, path: Path) -> None:
-    """Write the form to ``path``; OSError when it cannot be written."""
+def write_pdf(laporan: Laporan, out: Path | BinaryIO) -> None:
+    """Write the form to ``out``; OSError when it cannot be written."""
     footer = f"Monitoring SOP {laporan.measures.period.label}"
     doc = SimpleDocTemplate(
-        str(path),
+        str(out) if isinstance(out, Path) else out,
         pagesize=PAGE,
         leftMargin=MARGIN,
         rightMargin=MARGIN,

@@ -10,6 +10,7 @@ Printed landscape on A4, one page wide.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
@@ -50,15 +51,15 @@ CHART_ROWS = 18
 """Rows a chart block takes on the Grafik sheet (about 8 cm)."""
 
 
-def write_xlsx(laporan: Laporan, path: Path) -> None:
-    """Write the form to ``path``; OSError when it cannot be written."""
+def write_xlsx(laporan: Laporan, out: Path | BinaryIO) -> None:
+    """Write the form to ``out``; OSError when it cannot be written."""
     book = Workbook()
     form = book.active
     form.title = "Monitoring"
     _form(form, laporan)
     _details(book.create_sheet("Rincian"), laporan)
     _charts(book.create_sheet("Grafik"), laporan)
-    book.save(path)
+    book.save(out)
 
 
 def _setup(sheet: Worksheet, widths: tuple[int, ...]) -> None:
