@@ -10,9 +10,11 @@ what is allowed, so an office correcting its own YAML knows what to change.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
 
 from sop_models.duration import Duration, DurationError
 
@@ -151,6 +153,55 @@ def _check_finishes(proc: Procedure) -> list[Problem]:
     ]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+"""Characters no sheet cell, PDF or SVG may hold (a tab and a line break may)."""
+
+
+def _texts(value: object, path: str) -> Iterator[tuple[str, str]]:
+    """Every text in a definition, with the field it is in (``identity.nomor``)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name), f"{path}.{name}" if path else name)
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _texts(item, path)
+
+
+def _check_characters(proc: Procedure) -> list[Problem]:
+    found: list[tuple[int | None, str, str]] = [
+        (None, name, text)
+        for name in ("title", "aliases", "actors", "identity")
+        for name, text in _texts(getattr(proc, name), name)
+    ]
+    found += [(step.number, name, text) for step in proc.steps for name, text in _texts(step, "")]
+    return [
+        Problem(
+            "",
+            "characters",
+            f"{name} holds the control character U+{ord(bad.group()):04X}, which no sheet or"
+            f" printout can show: delete it ({text!r})",
+            number,
+        )
+        for number, name, text in found
+        if (bad := _CONTROL.search(text))
+    ]
+
+
+def _check_actor_names(proc: Procedure) -> list[Problem]:
+    return [
+        Problem(
+            "",
+            "actor-name",
+            f"actor {actor!r} holds {'a comma' if ',' in actor else 'a double quote'}: the"
+            " sheet's Peran list separates roles by commas; write it without",
+        )
+        for actor in proc.actors
+        if "," in actor or '"' in actor
+    ]
+
+
 def _is_step(position: object) -> bool:
     return isinstance(position, int)
 
@@ -160,7 +211,7 @@ ProcedureCheck = Callable[["Procedure"], list[Problem]]
 # Each stage runs only when the stages before it found nothing: targets and
 # reachability mean nothing without numbering, reachability nothing without targets.
 _STAGES: tuple[tuple[ProcedureCheck, ...], ...] = (
-    (_check_numbering,),
+    (_check_numbering, _check_characters, _check_actor_names),
     (_check_waktu, _check_actors_unique, _check_actors_declared, _check_decisions),
     (_check_reachable, _check_finishes),
 )

@@ -385,6 +385,33 @@ def test_decision_target_that_does_not_exist_is_rejected(tmp_path, ya, tidak, ba
     assert str(problem) == f"contoh.yaml: step 3: [decision-target] {bad} is not a step (1..4)"
 
 
+def test_a_control_character_no_sheet_can_hold_is_rejected_where_it_is(tmp_path):
+    data = _base()
+    data["steps"][1]["keterangan"] = "Lihat\vlampiran"  # pasted from a word processor
+    data["identity"] = {"nomor": "800/\x0212/2026"}
+    problems = _problems(_write(tmp_path, data))
+    assert [str(p) for p in problems] == [
+        "contoh.yaml: [characters] identity.nomor holds the control character U+0002, which no"
+        " sheet or printout can show: delete it ('800/\\x0212/2026')",
+        "contoh.yaml: step 2: [characters] keterangan holds the control character U+000B, which"
+        " no sheet or printout can show: delete it ('Lihat\\x0blampiran')",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("actor", "what"), [("Kasi, Umum", "a comma"), ('Kasi "PM"', "a double quote")]
+)
+def test_an_actor_the_peran_list_cannot_hold_is_rejected(tmp_path, actor, what):
+    data = _base()
+    data["actors"][1] = actor
+    data["steps"][0]["actor"] = data["steps"][2]["actor"] = actor
+    problem = _only(_write(tmp_path, data))
+    assert str(problem) == (
+        f"contoh.yaml: [actor-name] actor {actor!r} holds {what}: the sheet's Peran list"
+        " separates roles by commas; write it without"
+    )
+
+
 def test_undeclared_actor_is_rejected(tmp_path):
     data = _base()
     data["steps"][3]["actor"] = "Lurah"
