@@ -115,7 +115,14 @@ class StatusBook:
                 f" FROM last_cycle WHERE sheet IN ({', '.join('?' * len(sheets))})",
                 list(sheets),
             ).fetchall()
-        return {row[0]: _last(*row[1:]) for row in rows}
+        recorded = {}
+        for sheet, *values in rows:
+            try:
+                recorded[sheet] = _last(*values)
+            except (ValueError, TypeError, KeyError) as exc:  # edited by hand, or by another tool
+                damaged = f"the record of {sheet or 'the sheet'} is damaged ({exc})"
+                raise sqlite3.DataError(damaged) from exc
+        return recorded
 
     def _write(self, sql: str, values: tuple[object, ...]) -> None:
         try:
@@ -156,14 +163,11 @@ def _last(
         moment = datetime.fromisoformat(text)
         return moment.astimezone(ZoneInfo(zone)) if zone else moment
 
+    summary = json.loads(found) if found else {}
+    if not isinstance(summary, dict):
+        raise ValueError(f"found is not a JSON object: {str(found)[:40]}")
     return Last(
-        target,
-        local(at),
-        result,
-        reason,
-        failures,
-        local(done_at) if done_at else None,
-        json.loads(found) if found else {},
+        target, local(at), result, reason, failures, local(done_at) if done_at else None, summary
     )
 
 
@@ -175,6 +179,12 @@ def render_status(sheets: Sequence[Sheet], recorded: dict[str, Last]) -> str:
     it last served, a ``--workbook`` given to `sync` included)."""
     blocks = []
     for sheet in sheets:
+        if sheet.problem:  # its settings name no sheet: nothing of it can be served now
+            lines = [
+                f"  not served: configuration error: {line}" for line in sheet.problem.splitlines()
+            ]
+            blocks.append("\n".join([sheet.label, *lines]))
+            continue
         last = recorded.get(sheet.name)
         target = last.target if last is not None else sheet.target
         title = f"{sheet.name} · {target}" if sheet.name else target

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import gc
 import json
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -101,6 +102,19 @@ def test_sync_runs_one_cycle_of_every_sheet_and_status_prints_each(kabupaten):
         "  last cycle 2026-11-30 08:00 WIB: done (written)",
         "  3 documents: Berjalan 3 · Hampir tenggat 0 · Terlambat 0 · Tidak valid 0 · Selesai 0",
     ]
+
+
+def test_status_names_a_record_damaged_by_hand_in_one_sentence(kabupaten):
+    assert kabupaten.cli("sync", "--now", MON).code == 0
+    state = kabupaten.config.parent / "sopsync-state.sqlite3"
+    with sqlite3.connect(state) as db:
+        db.execute("UPDATE last_cycle SET found = '{not json' WHERE sheet = 'Buayan'")
+    status = kabupaten.cli("status")
+    assert status.code == 1
+    (line,) = said(status.err)
+    assert line.startswith(
+        f"sopsync: {state} cannot be read: the record of Buayan is damaged (Expecting"
+    )
 
 
 def test_a_sheet_that_fails_is_named_the_others_are_synced_and_the_worst_code_wins(kabupaten):
@@ -215,6 +229,12 @@ def test_a_mistake_in_one_sheets_settings_stops_that_sheet_alone(kabupaten):
     assert kabupaten.cli("sync", "--sheet", "Ayah", "--now", MON).code == 0
     alone = kabupaten.cli("sync", "--sheet", "Buayan", "--now", MON)
     assert alone.code == 2 and '[[sheets]] "Buayan": [calendar] zone' in alone.err
+    status = kabupaten.cli("status").out.split("\n\n")
+    assert status[1] == (
+        f'Buayan\n  not served: configuration error: {kabupaten.config}: [[sheets]] "Buayan":'
+        " [calendar] zone: 'Asia/Jakrta' is not a known IANA time zone; use e.g."
+        " 'Asia/Jakarta' (WIB), 'Asia/Makassar' (WITA) or 'Asia/Jayapura' (WIT)"
+    )
 
     clock, stop = FakeClock(), threading.Event()
 
