@@ -8,11 +8,13 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from syncer import layout
 from syncer.calendar import DayKind, OfficeDate
 from syncer.contract import KINERJA, STATUS_COLOURS, Status
+from syncer.monitoring import good_share_text
 from syncer.monitoring.kinerja import kinerja_tab
 from syncer.monitoring.refresh import next_refresh, refresh_due
 from syncer.views import HEADER, TITLE, values_of
@@ -141,3 +143,10 @@ def test_the_benchmark_of_a_refresh_runs(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "| 300 |" in out.read_text()
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"), [(0.8, "80"), (0.605, "60,5"), (0.5, "50"), (1.0, "100"), (0.0125, "1,25")]
+)
+def test_the_good_share_is_shown_exactly_so_a_verdict_never_contradicts_it(share, shown):
+    assert good_share_text(share) == shown

@@ -7,3 +7,9 @@ written by ``laporan_xlsx`` and ``laporan_pdf``.
 
 DEFAULT_GOOD_SHARE = 0.8
 """Share of measured moves within Mutu Baku for ``Berjalan dengan baik`` (DESIGN §10)."""
+
+
+def good_share_text(share: float) -> str:
+    """The good share as staff read it: ``80``, ``60,5``; exact, so the rule never reads as
+    the verdict's opposite (a 60% SOP is not good under 60,5%)."""
+    return f"{share * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",")

@@ -19,7 +19,7 @@ from syncer.calendar import WorkingCalendar
 from syncer.contract import Status
 from syncer.engine import HistoryEntry, format_working
 from syncer.ledger import local
-from syncer.monitoring import DEFAULT_GOOD_SHARE
+from syncer.monitoring import DEFAULT_GOOD_SHARE, good_share_text
 from syncer.monitoring.measures import (
     Measures,
     Penilaian,
@@ -65,7 +65,8 @@ def kinerja_grid(
         [
             Styled("Penilaian", HEADER),
             Styled(
-                f"{Penilaian.BAIK.value}: sekurang-kurangnya {percent(good_share)}% tepat waktu"
+                f"{Penilaian.BAIK.value}: sekurang-kurangnya {good_share_text(good_share)}%"
+                " tepat waktu"
             ),
         ],
     ]

@@ -23,7 +23,7 @@ from sop_models.idtime import tanggal
 from syncer.calendar import WorkingCalendar
 from syncer.config import Evaluator, LaporanConfig
 from syncer.engine import HistoryEntry, format_working
-from syncer.monitoring import DEFAULT_GOOD_SHARE
+from syncer.monitoring import DEFAULT_GOOD_SHARE, good_share_text
 from syncer.monitoring.measures import (
     Measures,
     Penilaian,
@@ -107,7 +107,7 @@ class Laporan:
         return lines
 
     def rule(self) -> str:
-        share = int(self.good_share * 100 + 1e-9)
+        share = good_share_text(self.good_share)
         return (
             f"{Penilaian.BAIK.value} bila sekurang-kurangnya {share}% langkah yang diukur"
             " selesai dalam Mutu Baku (paling lambat pada Tenggat langkahnya, dalam waktu"
