@@ -30,11 +30,18 @@ class Document:
     """Index in ``pages`` of the first flowchart page (flowchart page i is pages[first + i])."""
 
 
+def document_title(proc: Procedure) -> str:
+    """``SOP Penyusunan RKA``; a title that already says SOP is not said twice."""
+    return proc.title if proc.title.casefold().startswith("sop ") else f"SOP {proc.title}"
+
+
 def _footer(proc: Procedure, width: float, height: float, n: int, total: int) -> list[Item]:
     baseline = height - MARGIN - FOOTER.size * 0.3
+    page = f"Halaman {n} dari {total}"
+    room = width - 2 * MARGIN - FOOTER.width(page) - FOOTER.size * 2
     return [
-        Text(MARGIN, baseline, f"SOP {proc.title}", FOOTER),
-        Text(width - MARGIN, baseline, f"Halaman {n} dari {total}", FOOTER, "end"),
+        Text(MARGIN, baseline, FOOTER.cut(document_title(proc), room), FOOTER),
+        Text(width - MARGIN, baseline, page, FOOTER, "end"),
     ]
 
 

@@ -7,7 +7,7 @@ from io import BytesIO
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
-from sop_models.document import Document
+from sop_models.document import Document, document_title
 from sop_models.drawing import Item, Page, Point, Polygon, Polyline, Rect, Text
 
 
@@ -15,7 +15,7 @@ def pdf_bytes(doc: Document) -> bytes:
     out = BytesIO()
     first = doc.pages[0]
     canvas = Canvas(out, pagesize=(first.width, first.height), pageCompression=1)
-    canvas.setTitle(f"SOP {doc.proc.title}")
+    canvas.setTitle(document_title(doc.proc))
     canvas.setSubject("Standar Operasional Prosedur (Permenpan RB No. 35 Tahun 2012)")
     canvas.setCreator("sopsync")
     for page in doc.pages:

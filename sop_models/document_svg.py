@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from sop_models.document import Document
+from sop_models.document import Document, document_title
 from sop_models.drawing import MM, Item, Point, Polyline, Rect, Text
 from sop_models.fonts import SVG_FAMILY
 
@@ -44,7 +44,7 @@ def _element(item: Item) -> str:
 def svg_text(doc: Document) -> str:
     width = max(page.width for page in doc.pages)
     height = sum(page.height for page in doc.pages) + PAGE_GAP * (len(doc.pages) - 1)
-    title = escape(f"SOP {doc.proc.title}")
+    title = escape(document_title(doc.proc))
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width / MM)}mm"'

@@ -330,9 +330,11 @@ def strip_items(grid: Grid, strip: Box) -> list[Item]:
 
 def caption_items(proc: Procedure, grid: Grid) -> list[Item]:
     baseline = MARGIN + CAPTION.ascent + 1 * MM
-    items: list[Item] = [Text(grid.left, baseline, proc.title, CAPTION)]
-    if proc.identity.nomor:
-        items.append(Text(grid.right, baseline, f"Nomor SOP: {proc.identity.nomor}", BODY, "end"))
+    nomor = f"Nomor SOP: {proc.identity.nomor}" if proc.identity.nomor else ""
+    room = grid.right - grid.left - (BODY.width(nomor) + 4 * MM if nomor else 0)
+    items: list[Item] = [Text(grid.left, baseline, CAPTION.cut(proc.title, room), CAPTION)]
+    if nomor:
+        items.append(Text(grid.right, baseline, nomor, BODY, "end"))
     return items
 
 

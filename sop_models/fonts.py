@@ -69,6 +69,12 @@ class Font:
             lines.append(line)
         return tuple(lines)
 
+    def cut(self, text: str, width: float) -> str:
+        """``text`` on one line no wider than ``width``: cut with an ellipsis when it is not."""
+        if self.width(text) <= width:
+            return text
+        return text[: self._fitting_prefix(text, width - self.width("…"))].rstrip() + "…"
+
     def _fitting_prefix(self, word: str, width: float) -> int:
         cut = 1
         while cut < len(word) and self.width(word[: cut + 1]) <= width:

@@ -539,3 +539,38 @@ def test_pdf_and_svg_draw_the_same_items():
     assert svg.count("<rect") == rects + len(doc.pages)  # and one sheet per page
     flow_text = reader.pages[1].extract_text()
     assert re.search(r"\bTidak\b", flow_text) and re.search(r"\bYa\b", flow_text)
+
+
+@pytest.mark.parametrize(
+    ("title", "footer"),
+    [
+        ("Penerimaan Tamu Dinas", "SOP Penerimaan Tamu Dinas"),
+        ("SOP Penerimaan Tamu Dinas", "SOP Penerimaan Tamu Dinas"),  # not "SOP SOP"
+    ],
+)
+def test_the_footer_names_the_sop_once(title, footer):
+    proc = make_procedure(["Staf"], [(0, None, 2), (0, None, 2)]).model_copy(
+        update={"title": title}
+    )
+    doc = build(proc)
+    first = [item.text for item in doc.pages[0].items if isinstance(item, Text)]
+    assert footer in first and f"SOP {footer}" not in first
+
+
+def test_a_title_too_long_for_its_lines_is_cut_before_the_page_number_and_the_nomor():
+    proc = make_procedure(["Staf"], [(0, None, 2), (0, None, 2)])
+    proc = proc.model_copy(
+        update={
+            "title": "Penyusunan " + "Laporan Pertanggungjawaban Kegiatan " * 12,
+            "identity": proc.identity.model_copy(update={"nomor": "800/123/Kec.Sukamaju/2026"}),
+        }
+    )
+    doc = build(proc)
+    for page in doc.pages:
+        texts = [t for t in page.items if isinstance(t, Text)]
+        title, number = texts[-2:]
+        assert title.text.endswith("…") and number.text.startswith("Halaman ")
+        assert item_box(title).right < item_box(number).x
+    caption, nomor = [t for t in flow_page(doc, 0).items if isinstance(t, Text)][:2]
+    assert caption.text.endswith("…") and nomor.text == "Nomor SOP: 800/123/Kec.Sukamaju/2026"
+    assert item_box(caption).right < item_box(nomor).x
