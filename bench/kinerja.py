@@ -135,7 +135,7 @@ def child(size: int, folder: Path) -> dict[str, Any]:
     gc.collect()
     gc.disable()  # as in a cycle (syncer.cycle.cyclic_gc_paused)
     figures: dict[str, Any] = {"rows": len(rows), "rss_with_rows_mb": _rss_mb("VmRSS")}
-    entries = _step(
+    entries, _ = _step(
         "read_history", figures, lambda: read_history(RIWAYAT_COLUMNS, rows, calendar.zone)
     )
     period = Period.semester(now.date())

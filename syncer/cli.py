@@ -582,7 +582,16 @@ def cmd_laporan(args: argparse.Namespace) -> int:
         {doc_id: r.version for doc_id, r in snapshot.records.items()},
         read_kept(snapshot.meta).versions,
     )
-    report = make_laporan(entries, rules.catalog, rules.calendar, config.laporan, period, now, pins)
+    report = make_laporan(
+        entries,
+        rules.catalog,
+        rules.calendar,
+        config.laporan,
+        period,
+        now,
+        pins,
+        snapshot.history_unreadable,
+    )
     made = io.BytesIO()
     writers[out.suffix.lower()](report, made)
     try:

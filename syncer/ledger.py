@@ -14,7 +14,7 @@ from itertools import compress
 from zoneinfo import ZoneInfo
 
 from sop_models import DONE, Position
-from syncer.cells import text_of
+from syncer.cells import is_blank, text_of
 from syncer.contract import RIWAYAT_COLUMNS, STATE_COLUMNS, column_map
 from syncer.engine import MIGRATION_MARK, EntryKind, HistoryEntry, Record
 
@@ -282,19 +282,24 @@ def history_cells(entry: HistoryEntry, zone: ZoneInfo) -> list[object]:
 
 def read_history(
     headers: Sequence[object], rows: Sequence[Sequence[object]], zone: ZoneInfo
-) -> list[HistoryEntry]:
-    """Riwayat rows back as entries (the ledger to rebuild records from)."""
+) -> tuple[list[HistoryEntry], tuple[int, ...]]:
+    """Riwayat rows back as entries (the ledger to rebuild records from), and the sheet rows
+    that are not blank yet say no move (a Waktu retyped as text, an ID deleted by hand)."""
     cols = column_map(headers)
     index = [cols.get(name.casefold()) for name in RIWAYAT_COLUMNS]
     entries: list[HistoryEntry] = []
-    for row in rows:
+    unreadable: list[int] = []
+    for number, row in enumerate(rows, start=2):
         values = [row[i] if i is not None and i < len(row) else None for i in index]
         when, doc_id, procedure, source, target, actor, due, note = values
         if not isinstance(when, datetime) or not text_of(doc_id):
+            if any(not is_blank(value) for value in values):
+                unreadable.append(number)
             continue
         try:
             goes_to = _position(target)
         except ValueError:
+            unreadable.append(number)
             continue
         text = text_of(note)
         rejected = goes_to is None or text.casefold().startswith(REJECTED_MARK)
@@ -305,6 +310,7 @@ def read_history(
             came_from = _position(source)
         except ValueError:
             if not rejected:
+                unreadable.append(number)
                 continue
             came_from = None
         entries.append(
@@ -320,7 +326,7 @@ def read_history(
                 kind=kind,
             )
         )
-    return entries
+    return entries, tuple(unreadable)
 
 
 __all__ = [

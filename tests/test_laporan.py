@@ -192,6 +192,25 @@ def test_the_xlsx_form_shows_the_hand_counted_figures(office):
     ]
 
 
+def test_riwayat_rows_edited_by_hand_are_counted_once_or_named(tmp_path):
+    sheet = XlsxSheet(tmp_path, CONFIG)
+    play_office(sheet)
+    moved = next(row for row in sheet.table(c.RIWAYAT) if row["Ke"] == 3)
+    typed = {**moved, "Waktu": "25/11/2026 10.00"}  # retyped as text: no moment
+    sheet.add_rows(moved, typed, tab=c.RIWAYAT)  # a row copied, a row retyped
+    out = tmp_path / "monitoring.xlsx"
+    assert laporan(sheet, out).code == 0
+    form = list(load_workbook(out)["Monitoring"].iter_rows(values_only=True))
+    last = len(sheet.table(c.RIWAYAT)) + 1
+    assert (
+        "Tidak terbaca",
+        f"1 baris Riwayat (baris {last}): Waktu bukan tanggal, ID kosong, atau Dari/Ke bukan"
+        " langkah; perbaiki agar dihitung",
+    ) in [tuple(v for v in row if v is not None) for row in form]
+    lb = next(row for row in form if row[1] == LB)
+    assert lb[2:4] == ("Tidak berjalan dengan baik", LB_CATATAN)  # the copy counted once
+
+
 def test_the_pdf_form_shows_the_same_figures(office):
     sheet, folder = office
     out = folder / "monitoring.pdf"

@@ -284,6 +284,13 @@ def test_a_rejected_attempt_changes_no_figure():
     assert with_rejected == without
 
 
+def test_a_riwayat_row_copied_by_hand_is_the_same_move_counted_once():
+    copied = [*HAND[:4], replace(HAND[3], note="disalin"), *HAND[4:]]
+    assert measure(copied, CATALOG, CALENDAR, SEMESTER_II, NOW) == measure(
+        HAND, CATALOG, CALENDAR, SEMESTER_II, NOW
+    )
+
+
 def test_within_mutu_baku_means_by_the_tenggat_the_sheet_showed():
     """`2 jam` begun Mon 14:00 is due 16:00 (DESIGN §3): moved at 17:00 it took 120 working
     minutes too, but the row was Terlambat from 16:00 on. `1 hari` begun Fri 16:20 is due

@@ -130,6 +130,8 @@ class Snapshot:
     """Admin tabs by title (Pegawai, Kalender), uninterpreted."""
     history: list[HistoryEntry] | None = None
     """Every Riwayat entry, when the read asked for it (``full_history=True``)."""
+    history_unreadable: tuple[int, ...] = ()
+    """Riwayat rows (sheet row numbers) that are not blank but hold no readable entry."""
     blank_tabs: frozenset[str] = frozenset()
     """Worker tabs found empty (made anew): rewritten whatever their digest says."""
 

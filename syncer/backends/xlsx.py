@@ -28,7 +28,7 @@ from syncer.backends import (
 )
 from syncer.backends.xlsx_package import Unpatchable
 from syncer.backends.xlsx_write import Found, patched
-from syncer.engine import Rules
+from syncer.engine import HistoryEntry, Rules
 from syncer.ledger import read_history, read_records
 from syncer.meta import read_meta
 
@@ -100,9 +100,12 @@ class XlsxBackend:
         held = read_records(state[0], state[1:])
         area = read_meta(state[0], state[1:])
         tables = {title: Table(list(rows[0]), rows[1:]) for title, rows in grids.items()}
-        history = None
+        history: list[HistoryEntry] | None = None
+        unreadable: tuple[int, ...] = ()
         if riwayat is not None:
-            history = read_history(riwayat[0], riwayat[1:], self.zone) if riwayat else []
+            history, unreadable = (
+                read_history(riwayat[0], riwayat[1:], self.zone) if riwayat else ([], ())
+            )
         found = Found(epoch, parts, dokumen, held.rows, len(state), area, tables)
         return Snapshot(
             headers=list(dokumen[0]),
@@ -115,6 +118,7 @@ class XlsxBackend:
             meta=dict(area.values),
             tables=tables,
             history=history,
+            history_unreadable=unreadable,
             blank_tabs=blank,
         )
 

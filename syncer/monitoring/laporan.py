@@ -75,6 +75,10 @@ class Bar:
     standard: float | None
 
 
+UNREADABLE_SHOWN = 10
+"""Riwayat rows a form names that it could not read; the rest are counted."""
+
+
 @dataclass(frozen=True)
 class Laporan:
     measures: Measures
@@ -83,6 +87,8 @@ class Laporan:
     evaluator: Evaluator
     day_minutes: float
     good_share: float = DEFAULT_GOOD_SHARE
+    unreadable: tuple[int, ...] = ()
+    """Riwayat rows that hold no readable move (edited by hand): not counted, named."""
 
     # --- the title block and the signature ------------------------------------------------------
 
@@ -102,6 +108,16 @@ class Laporan:
                     f"{self.measures.skipped} catatan Riwayat pada langkah atau SOP"
                     " yang tidak ada lagi di katalog SOP, atau pada versi SOP lain yang"
                     " langkahnya berbeda",
+                )
+            )
+        if self.unreadable:
+            shown = ", ".join(map(str, self.unreadable[:UNREADABLE_SHOWN]))
+            more = " dan lainnya" if len(self.unreadable) > UNREADABLE_SHOWN else ""
+            lines.append(
+                (
+                    "Tidak terbaca",
+                    f"{len(self.unreadable)} baris Riwayat (baris {shown}{more}): Waktu bukan"
+                    " tanggal, ID kosong, atau Dari/Ke bukan langkah; perbaiki agar dihitung",
                 )
             )
         return lines
@@ -242,9 +258,10 @@ def make_laporan(
     period: Period,
     now: datetime,
     pins: Pins | None = None,
+    unreadable: tuple[int, ...] = (),
 ) -> Laporan:
     """The form for ``period`` from Riwayat, as printed at ``now`` (``pins``: the versions
-    documents ran on, see ``measures``)."""
+    documents ran on, see ``measures``; ``unreadable``: Riwayat rows that say no move)."""
     return Laporan(
         measures=measure(entries, catalog, calendar, period, now, pins),
         unit=tuple(settings.unit) or sop_unit(catalog),
@@ -252,6 +269,7 @@ def make_laporan(
         evaluator=settings.evaluator,
         day_minutes=calendar.day_minutes,
         good_share=settings.good_share,
+        unreadable=unreadable,
     )
 
 

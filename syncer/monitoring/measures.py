@@ -324,7 +324,7 @@ def measure(
     zone = calendar.zone
     start, end = period.start(zone), period.end(zone)
     as_of = min(now, end)
-    by_document: dict[str, list[HistoryEntry]] = {}
+    by_document: dict[str, dict[tuple[object, ...], HistoryEntry]] = {}
     for entry in entries:
         if (
             entry.kind is not EntryKind.REJECTED
@@ -332,13 +332,15 @@ def measure(
             and entry.when < end
             and entry.when <= now
         ):
-            by_document.setdefault(entry.id, []).append(entry)
+            # A Riwayat row copied by hand is the same move, counted once.
+            move = (entry.when, entry.procedure, entry.source, entry.target, entry.kind)
+            by_document.setdefault(entry.id, {}).setdefault(move, entry)
     tallies: dict[tuple[str, int], _Tally] = {}
     loads: dict[tuple[str, int], _LoadTally] = {}
     skipped = 0
     when = attrgetter("when")
-    for doc_id, history in by_document.items():
-        history.sort(key=when)  # stable: entries of one cycle keep their Riwayat order
+    for doc_id, moves in by_document.items():
+        history = sorted(moves.values(), key=when)  # stable: a cycle's keep their Riwayat order
         pinned = pins.documents.get(doc_id, "") if pins is not None else ""
         stays = _stays(history, pinned)
         for (here, version), (then, _) in pairwise(stays):

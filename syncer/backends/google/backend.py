@@ -50,7 +50,7 @@ from syncer.backends.google.plan import (
 )
 from syncer.backends.google.transport import Refused, SheetsTransport, spreadsheet_id
 from syncer.backends.google.values import date_columns, dated
-from syncer.engine import Rules
+from syncer.engine import HistoryEntry, Rules
 from syncer.ledger import RecordCache, read_history, read_records
 
 if TYPE_CHECKING:
@@ -186,12 +186,15 @@ class GoogleBackend:
             tab_rows = grid[1:]
             dated(tab_rows, date_columns(tab, tab_headers))
             tables[tab.title] = Table(list(tab_headers), tab_rows)
-        history = None
+        history: list[HistoryEntry] | None = None
+        unreadable: tuple[int, ...] = ()
         if full_history:  # records are rebuilt from it: each column must be there
             require_headers(layout.RIWAYAT, ledger)
             ledger_rows = ledger[1:]
             dated(ledger_rows, date_columns(layout.RIWAYAT, ledger[0] if ledger else []))
-            history = read_history(ledger[0], ledger_rows, self.zone) if ledger else []
+            history, unreadable = (
+                read_history(ledger[0], ledger_rows, self.zone) if ledger else ([], ())
+            )
         blank = frozenset(
             tab.title
             for tab, grid in zip(layout.WORKER_TABS, worker, strict=True)
@@ -216,6 +219,7 @@ class GoogleBackend:
             meta=dict(area.values),
             tables=tables,
             history=history,
+            history_unreadable=unreadable,
             blank_tabs=blank,
         )
 
