@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
-from sop_models import CatalogError, load_catalog, load_file
+from sop_models import Catalog, CatalogError, Procedure, load_catalog, load_file
 from syncer import kept, logs
 from syncer.backends import Backend, BackendError, Busy, Misconfigured, NeedsInit
 from syncer.calendar import NoWorkingTime
@@ -499,6 +499,7 @@ def cmd_sop(args: argparse.Namespace) -> int:
             raise CommandError(f"{args.file}: no such file", EXIT_USAGE)
         try:
             checked = load_file(args.file)
+            _beside_the_catalog(checked, args.file, load_config(args.config).sop.folders)
         except CatalogError as exc:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
@@ -531,6 +532,17 @@ def cmd_sop(args: argparse.Namespace) -> int:
     else:
         print(render_procedure(found))
     return 0
+
+
+def _beside_the_catalog(proc: Procedure, path: Path, folders: Sequence[Path]) -> None:
+    """CatalogError when ``proc`` clashes with the SOPs it would join (the built-in ones and
+    the configuration's folders'): a name or an ID prefix that reads the same as another's.
+    Folders that do not load yet are left out: `sopsync sop list` names their problems."""
+    try:
+        catalog = load_catalog(folders)
+    except CatalogError:
+        catalog = load_catalog()
+    Catalog({**catalog.procedures, proc.code: proc}, {**catalog.sources, proc.code: str(path)})
 
 
 def parse_day(flag: str, text: str | None) -> date | None:

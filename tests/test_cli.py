@@ -58,6 +58,23 @@ def test_sop_check_accepts_a_good_file_and_lists_every_problem_of_a_bad_one(tmp_
     assert "'Lurah' is not declared" in result.err and "2 problem(s)" in result.err
 
 
+def test_sop_check_says_what_the_catalog_the_file_would_join_refuses(tmp_path):
+    folder = tmp_path / "sop"
+    folder.mkdir()
+    text = (ROOT / "sop_models" / "catalog" / "iku.yaml").read_text()
+    own = folder / "iku-kantor.yaml"  # an office's own copy, its code changed, not its title
+    own.write_text(text.replace("code: iku", "code: iku-kantor"))
+    config = tmp_path / "sopsync.toml"
+    config.write_text(f'[sop]\nfolders = ["{folder}"]\n')
+    result = run_cli("sop", "--config", config, "check", own)
+    assert result.code == 2
+    assert result.err.startswith(
+        "iku-kantor.yaml: [unique-name] 'Penyusunan Indikator Kinerja Utama (IKU)' of SOP"
+        " 'iku-kantor' reads the same as"
+    )
+    assert run_cli("sync", "--config", config, "--workbook", tmp_path / "k.xlsx").code == 2
+
+
 def test_the_example_configurations_load():
     workbook = load_config(ROOT / "config" / "sopsync.toml")
     google = load_config(ROOT / "config" / "google.example.toml")
