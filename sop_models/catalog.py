@@ -36,7 +36,12 @@ def load_file(path: Path) -> Procedure:
     source = path.name
     try:
         raw = _parsed(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        bad = exc.object[exc.start : exc.start + 1].hex().upper()
+        message = f"line {line}: byte 0x{bad} is not UTF-8 text: save the file as UTF-8"
+        raise CatalogError([Problem(source, "readable", message)]) from exc
+    except OSError as exc:
         raise CatalogError([Problem(source, "readable", str(exc))]) from exc
     except yaml.YAMLError as exc:
         raise CatalogError([Problem(source, "yaml", " ".join(str(exc).split()))]) from exc

@@ -412,6 +412,15 @@ def test_an_actor_the_peran_list_cannot_hold_is_rejected(tmp_path, actor, what):
     )
 
 
+def test_a_file_saved_in_windows_ansi_says_where_and_what_to_do(tmp_path):
+    path = tmp_path / "contoh.yaml"
+    text = yaml.safe_dump(_base(), allow_unicode=True, sort_keys=False)
+    path.write_bytes(text.replace("Menyusun konsep", "Menyusun konsep – awal").encode("cp1252"))
+    assert str(_only(path)) == (
+        "contoh.yaml: [readable] line 11: byte 0x96 is not UTF-8 text: save the file as UTF-8"
+    )
+
+
 def test_undeclared_actor_is_rejected(tmp_path):
     data = _base()
     data["steps"][3]["actor"] = "Lurah"
