@@ -102,19 +102,25 @@ def build_procedure(raw: Mapping[str, Any], source: str) -> Procedure:
 
 def _schema_problems(source: str, raw: Mapping[str, Any], exc: ValidationError) -> list[Problem]:
     problems = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    in_steps = any(len(err["loc"]) > 1 and err["loc"][0] == "steps" for err in errors)
+    for err in errors:
         loc = err["loc"]
+        if in_steps and loc == ("steps",) and err["type"] == "too_short":
+            continue  # no step was valid: each one's own problem says why
         step = None
         if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
             steps = raw.get("steps") or []
             entry = steps[loc[1]] if loc[1] < len(steps) else None
             number = entry.get("number") if isinstance(entry, Mapping) else None
-            step = number if isinstance(number, int) else loc[1] + 1
+            whole = isinstance(number, int) and not isinstance(number, bool)
+            step = number if whole else loc[1] + 1
             loc = loc[2:]
         where = ".".join(str(part) for part in loc) or "file"
         message = err["msg"].removeprefix("Value error, ")
         value = err.get("input")
-        if err["type"] != "missing" and not isinstance(value, Mapping | list):
+        ours = err["type"] == "value_error"  # our validators name the value themselves
+        if err["type"] != "missing" and not ours and not isinstance(value, Mapping | list):
             message += f" (got {value!r})"
         problems.append(Problem(source, f"schema:{where}", message, step))
     return problems

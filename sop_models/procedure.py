@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from enum import Enum
 from functools import cached_property
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from sop_models.duration import Duration
 from sop_models.identity import Identity
@@ -40,15 +40,24 @@ class _Frozen(BaseModel):
     )
 
 
+def _whole_number(value: object) -> object:
+    if isinstance(value, bool):  # YAML reads yes/no/true as booleans, which are ints
+        raise ValueError(f"{str(value).lower()} is not a step number: write a whole number")
+    return value
+
+
+StepNumber = Annotated[int, BeforeValidator(_whole_number)]
+
+
 class Decision(_Frozen):
     """A review step: ``ya`` passes the document on, ``tidak`` sends it back."""
 
-    ya: int
-    tidak: int
+    ya: StepNumber
+    tidak: StepNumber
 
 
 class Step(_Frozen):
-    number: int
+    number: StepNumber
     activity: str = Field(min_length=1)
     actor: str = Field(min_length=1)
     led_by: str | None = None

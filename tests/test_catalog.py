@@ -421,6 +421,15 @@ def test_a_file_saved_in_windows_ansi_says_where_and_what_to_do(tmp_path):
     )
 
 
+def test_a_step_number_yaml_reads_as_true_is_refused_once_at_its_step(tmp_path):
+    data = _base()
+    data["steps"] = data["steps"][:1]
+    data["steps"][0]["number"] = True  # `number: yes`
+    assert str(_only(_write(tmp_path, data))) == (
+        "contoh.yaml: step 1: [schema:number] true is not a step number: write a whole number"
+    )
+
+
 def test_undeclared_actor_is_rejected(tmp_path):
     data = _base()
     data["steps"][3]["actor"] = "Lurah"
