@@ -34,6 +34,8 @@ def _chosen(args: argparse.Namespace, catalog: Catalog) -> list[Procedure]:
 
 def render_documents(args: argparse.Namespace, catalog: Catalog) -> int:
     procs = _chosen(args, catalog)
+    if args.out.exists() and not args.out.is_dir():
+        raise CommandError(f"--out {str(args.out)!r} is a file: name a folder", EXIT_USAGE)
     if not args.out.is_dir():
         raise CommandError(f"output folder {str(args.out)!r} does not exist", EXIT_USAGE)
     try:
@@ -41,7 +43,8 @@ def render_documents(args: argparse.Namespace, catalog: Catalog) -> int:
     except RenderError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from exc
     except OSError as exc:
-        raise CommandError(f"cannot write to {str(args.out)!r}: {exc.strerror or exc}") from exc
+        where = exc.filename or args.out
+        raise CommandError(f"cannot write {str(where)!r}: {exc.strerror or exc}") from exc
     for path, pages in written:
         print(f"{path}: {pages} page(s)")
     return 0

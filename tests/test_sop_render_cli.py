@@ -63,6 +63,11 @@ def test_a_missing_output_folder_or_no_sop_named_is_bad_usage(tmp_path):
     paper = run_cli("sop", "render", "rka", "--paper", "a3", "--out", tmp_path)
     assert paper.code == 2 and "a3" in paper.err
     assert list(tmp_path.iterdir()) == []
+    (tmp_path / "rka.pdf").write_bytes(b"%PDF")
+    a_file = run_cli("sop", "render", "rka", "--out", tmp_path / "rka.pdf")
+    assert a_file.code == 2 and f"--out '{tmp_path / 'rka.pdf'}' is a file: name a folder" in (
+        a_file.err
+    )
 
 
 def test_an_office_sop_too_wide_for_the_paper_is_one_sentence(tmp_path):
