@@ -152,6 +152,22 @@ def assert_fewest_writes_under_the_limit(emu: Emulator) -> list[int]:
     return writes
 
 
+def test_bodies_are_encoded_as_the_standard_library_would():
+    from syncer.backends.google.plan import _stdlib_encoded, encoded
+
+    body = {
+        "requests": [
+            {"a": [1, 2.5, 46350.37708333333, 1e16, True, None, "", {}]},
+            {"é ü": 'Tenggat hari ini pukul 13.20 — \u2028\u00a0"\\\n\x00 😀'},
+            {"big": 2**70, "neg": -0.0, "inf": math.inf},
+        ]
+    }
+    assert encoded(body) == _stdlib_encoded(body)
+    assert json.loads(encoded(body)) == json.loads(_stdlib_encoded(body))
+    with pytest.raises(UnicodeEncodeError):  # a lone surrogate: no UTF-8 for it, as ever
+        encoded({"x": "\ud800"})
+
+
 def test_answers_are_asked_compact(sheet):
     """Google pretty-prints its answers unless asked not to: ~2.7x the bytes to receive."""
     fill(sheet, 300)
