@@ -176,17 +176,28 @@ class LastCycle:
         rows = list(state.rows[: len(values)])
         prints = list(state.prints[: len(values)])
         ids = list(state.ids[: len(values)])
-        read = map(snapshot.records.get, ids[: len(same)])
-        known: list[Outcome | None] = [
-            outcome
-            if steady and kept and (record is held or (record is not None and record == held))
-            else None  # most records were parsed before: the same object as held
-            for steady, kept, record, held, outcome in zip(
-                same, state.keep, read, state.inputs, state.outcomes, strict=False
-            )
-        ]
-        known += [None] * (len(values) - len(known))
-        todo = [i for i, k in enumerate(known) if k is None]
+        # A row keeps its outcome when it is steady, kept, and its record the one it was
+        # decided on. Most records were parsed before: the same object as held. The rows
+        # where that fails are found without a Python loop over every row; only they are
+        # looked at one by one.
+        held = len(same)
+        read = list(map(snapshot.records.get, ids[:held]))
+        sure = map(
+            operator.and_,
+            map(operator.and_, same, state.keep),
+            map(operator.is_, read, state.inputs),
+        )
+        known: list[Outcome | None] = list(state.outcomes[:held])
+        todo = []
+        for index in compress(range(held), map(operator.not_, sure)):
+            record = read[index]
+            steady = same[index] and state.keep[index]
+            if steady and record is not None and record == state.inputs[index]:
+                continue
+            known[index] = None
+            todo.append(index)
+        known += [None] * (len(values) - held)
+        todo += range(held, len(values))
         take = staff_cells(snapshot.headers)
         for index in todo:
             row = StaffRow(index + 2, *take(values[index]))
