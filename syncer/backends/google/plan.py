@@ -34,6 +34,7 @@ from syncer.backends.google.values import (
     NUMBER_FORMATS,
     CellData,
     appended,
+    appended_looks,
     cell_data,
     column_look,
     look_fields,
@@ -122,7 +123,8 @@ class Unit:
                 rows.append({"values": [cells[k] for k in range(first, last + 1)]})
         rows += [{"values": [cell_data(v) for v in vals]} for _, vals in self.record_updates]
         rows += [{"values": [cell_data(v) for v in vals]} for vals in self.record_appends]
-        rows += [appended(vals, layout.RIWAYAT.columns) for vals in self.history]
+        looks = appended_looks(layout.RIWAYAT.columns)
+        rows += [appended(vals, looks) for vals in self.history]
         rows += [{"values": [data]} for *_, data in self.pesan]
         total = sum(len(encoded(row)) + 1 for row in rows)
         if self.tabs:
@@ -137,7 +139,9 @@ def units(changes: Changes, basis: Basis, zone: ZoneInfo) -> list[Unit]:
     rows: dict[int, Unit] = {}
     by_doc: dict[str, Unit] = {}
     for write in changes.cells:
-        unit = rows.setdefault(write.row, Unit())
+        unit = rows.get(write.row)
+        if unit is None:  # a row's cells come together: one Unit made per row, not per cell
+            unit = rows[write.row] = Unit()
         col = where.get(write.column)
         if col is None:
             col = where[write.column] = cols[c.header_key(write.column)]
@@ -148,7 +152,9 @@ def units(changes: Changes, basis: Basis, zone: ZoneInfo) -> list[Unit]:
     for row, block in changes.choices.items():
         rows.setdefault(row, Unit()).dokumen.append((row + 1, langkah, _choices(block)))
     for record in changes.records:
-        unit = by_doc.setdefault(record.id, Unit())
+        unit = by_doc.get(record.id)
+        if unit is None:
+            unit = by_doc[record.id] = Unit()
         cells = record_cells(record)
         index = basis.record_rows.get(record.id)
         if index is None:
@@ -156,7 +162,10 @@ def units(changes: Changes, basis: Basis, zone: ZoneInfo) -> list[Unit]:
         else:
             unit.record_updates.append((index + 1, cells))
     for entry in changes.history:
-        by_doc.setdefault(entry.id, Unit()).history.append(history_cells(entry, zone))
+        unit = by_doc.get(entry.id)
+        if unit is None:
+            unit = by_doc[entry.id] = Unit()
+        unit.history.append(history_cells(entry, zone))
     pesan: list[Unit] = []
     for title, texts in changes.pesan.items():
         col = c.column_map(basis.tables[title])[c.header_key(c.PESAN)]
@@ -439,7 +448,8 @@ def update_cells(
 def append_cells(sheet_id: int, rows: list[list[object]], dated: bool = False) -> Request:
     """appendCells after the tab's last row with data; date cells formatted when ``dated``."""
     if dated:
-        body = [appended(values, layout.RIWAYAT.columns) for values in rows]
+        looks = appended_looks(layout.RIWAYAT.columns)
+        body = [appended(values, looks) for values in rows]
         fields = APPENDED_FIELDS
     else:
         body = [{"values": [cell_data(v) for v in values]} for values in rows]

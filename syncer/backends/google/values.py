@@ -31,7 +31,9 @@ def to_serial(moment: datetime) -> float:
 
     Never rounded to a few decimals: 11:00 stays 11:00, not 10:59:59.97, which a
     sheet that truncates would show as 10:59."""
-    delta = moment.replace(microsecond=0, tzinfo=None) - EPOCH
+    if moment.microsecond or moment.tzinfo is not None:  # most are naive, to the second
+        moment = moment.replace(microsecond=0, tzinfo=None)
+    delta = moment - EPOCH
     return (delta.days * SECONDS_PER_DAY + delta.seconds) / SECONDS_PER_DAY
 
 
@@ -119,15 +121,20 @@ def appended_look(col: layout.Column) -> CellData:
     return {k: v for k, v in column_look(col).items() if k in APPENDED_LOOK}
 
 
-def appended(values: Iterable[object], cols: Iterable[layout.Column]) -> dict[str, list[CellData]]:
-    """One appended row; each cell with a value carries its column's format."""
+@cache
+def appended_looks(cols: tuple[layout.Column, ...]) -> tuple[CellData, ...]:
+    """Each column's ``appended_look``, for the rows of one append: looked up once."""
+    return tuple(appended_look(col) for col in cols)
+
+
+def appended(values: Iterable[object], looks: Iterable[CellData]) -> dict[str, list[CellData]]:
+    """One appended row; each cell with a value carries its column's format (``looks``:
+    ``appended_looks`` of the tab's columns)."""
     cells = []
-    for value, col in zip(values, cols, strict=True):
+    for value, look in zip(values, looks, strict=True):
         data = cell_data(value)
-        if data:
-            look = appended_look(col)
-            if look:
-                data["userEnteredFormat"] = look
+        if data and look:
+            data["userEnteredFormat"] = look
         cells.append(data)
     return {"values": cells}
 
@@ -150,26 +157,46 @@ _FILLS = {
 
 def styled_cell(styled: views.Styled, column: int = 0) -> CellData:
     """A worker tab's cell with its look."""
-    data = cell_data(styled.value)
-    fmt: dict[str, Any] = {}
-    if isinstance(styled.value, datetime):
-        fmt["numberFormat"] = NUMBER_FORMATS[layout.Format.DATE_TIME]
-    if styled.style == views.TITLE:
-        fmt["textFormat"] = {"bold": True, "fontSize": 12}
-    elif styled.style in (views.HEADER, views.TOTAL):
-        fmt["textFormat"] = {"bold": True}
-    fill = _FILLS.get(styled.style)
-    if fill is not None:
-        fmt["backgroundColor"] = fill
-    if views.centred(styled.value, styled.style, column):
-        fmt["horizontalAlignment"] = "CENTER"
-    if isinstance(styled.value, str) and len(styled.value) > 20 and styled.style != views.TITLE:
-        fmt["wrapStrategy"] = "WRAP"
-    if data:
-        fmt["verticalAlignment"] = "TOP"
+    value, style = styled.value, styled.style
+    data = cell_data(value)
+    look = (
+        isinstance(value, datetime),
+        style,
+        views.centred(value, style, column),
+        isinstance(value, str) and len(value) > 20 and style != views.TITLE,
+        bool(data),
+    )
+    fmt = _LOOKS.get(look)
+    if fmt is None:
+        fmt = _LOOKS[look] = _look(*look)
     if fmt:
         data["userEnteredFormat"] = fmt
     return data
+
+
+_LOOKS: dict[tuple[bool, str, bool, bool, bool], CellData] = {}
+"""A worker tab's cell formats by what decides them: a few, shared by every cell (a body
+is written, never changed)."""
+
+
+def _look(dated: bool, style: str, centre: bool, wrap: bool, filled: bool) -> CellData:
+    fmt: dict[str, Any] = {}
+    if dated:
+        fmt["numberFormat"] = NUMBER_FORMATS[layout.Format.DATE_TIME]
+    if style == views.TITLE:
+        fmt["textFormat"] = {"bold": True, "fontSize": 12}
+    elif style in (views.HEADER, views.TOTAL):
+        fmt["textFormat"] = {"bold": True}
+    fill = _FILLS.get(style)
+    if fill is not None:
+        fmt["backgroundColor"] = fill
+    if centre:
+        fmt["horizontalAlignment"] = "CENTER"
+    if wrap:
+        fmt["wrapStrategy"] = "WRAP"
+    if filled:
+        fmt["verticalAlignment"] = "TOP"
+    return fmt
 
 
 HEADER_FIELDS = "userEnteredValue,userEnteredFormat,note"
