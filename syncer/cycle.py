@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import operator
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import compress
 from typing import TYPE_CHECKING
 
 import structlog
@@ -188,10 +190,10 @@ def plan_changes(
             changes.choices[i] = blocks[outcome.record.procedure]
         changes.history.extend(outcome.history)
     held = snapshot.records
+    after = decisions.records  # most records are the very ones read: found without a loop
+    touched = map(operator.is_not, map(held.get, after), after.values())
     changes.records = [
-        record
-        for doc_id, record in decisions.records.items()
-        if (read := held.get(doc_id)) is not record and read != record
+        record for doc_id, record in compress(after.items(), touched) if held.get(doc_id) != record
     ]
     count = str(len(decisions.records))
     if snapshot.meta.get(meta.RECORDS) != count:

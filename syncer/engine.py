@@ -8,12 +8,14 @@ and the Riwayat entries to log. Backends and the cycle never decide anything.
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
+from itertools import compress, repeat
 from typing import TYPE_CHECKING
 
 from sop_models import Catalog, Done, Position, Procedure, Step, idtime
@@ -743,7 +745,10 @@ def decide_rows(
     new_records = dict(records)
     outcomes: list[Outcome | None] = [None] * len(rows) if known is None else list(known)
     grouped = {i for group in groups.values() for i in group}
-    for index in [i for i, o in enumerate(outcomes) if o is None or i in grouped]:
+    todo = list(compress(range(len(outcomes)), map(operator.is_, outcomes, repeat(None))))
+    if grouped:
+        todo = sorted(grouped.union(todo))
+    for index in todo:
         row, doc_id = rows[index], ids[index]
         key = doc_id.casefold()
         if row.empty:
@@ -763,7 +768,8 @@ def decide_rows(
         if outcome.record is not None:
             new_records[outcome.record.id] = outcome.record
         outcomes[index] = outcome
-    return Decisions([o for o in outcomes if o is not None], new_records, frozenset(grouped))
+    decided = list(compress(outcomes, map(operator.is_not, outcomes, repeat(None))))
+    return Decisions(decided, new_records, frozenset(grouped))  # type: ignore[arg-type]
 
 
 class _Numbers:

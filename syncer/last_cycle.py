@@ -108,7 +108,9 @@ class Reuse:
 
 def decided(outcomes: Sequence[Outcome], known: Sequence[Outcome | None]) -> list[int]:
     """The rows a cycle decided (the others kept the outcome known)."""
-    return [i for i, (o, k) in enumerate(zip(outcomes, known, strict=True)) if o is not k]
+    if len(outcomes) != len(known):
+        raise ValueError("an outcome for every row, known or not")
+    return list(compress(range(len(outcomes)), map(operator.is_not, outcomes, known)))
 
 
 @dataclass
@@ -250,9 +252,9 @@ class LastCycle:
         if before is not None:
             # The row held where the row read equals it: the read's copy is freed with the
             # read, and the collector's walk after the cycle has fewer new objects to visit.
-            held = [
-                h if e else r for e, h, r in zip(reuse.equal, before.values, values, strict=False)
-            ]
+            held = list(before.values[: min(len(reuse.equal), len(values))])
+            for index in compress(range(len(held)), map(operator.not_, reuse.equal)):
+                held[index] = values[index]
             values = held + values[len(held) :]
         types = dict(before.types) if before is not None else {}
         for index in [*fresh, *reuse.renewed] if before is not None else range(len(values)):
