@@ -107,6 +107,8 @@ class Directory:
     people: tuple[Person, ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)
     zone: ZoneInfo = JAKARTA
+    unsettled: frozenset[str] = frozenset()
+    """Names (``name_key``) on Pegawai rows ignored for a mistake: rows being edited."""
     _by_role: dict[str, list[Person]] = field(init=False, repr=False, compare=False)
     _names: dict[str, str] = field(init=False, repr=False, compare=False)
     _shown: dict[tuple[str, date], str] = field(init=False, repr=False, compare=False)
@@ -158,10 +160,15 @@ class Directory:
         """The identities that are NIPs (``nip:…``) of the people in Pegawai."""
         return frozenset(p.identity for p in self.people if p.identity.startswith("nip:"))
 
-    def known_as(self, identity: str) -> Person | None:
+    def known_as(self, identity: str, name: str = "") -> Person | None:
         """The Pegawai row of the person ``identity`` names (:attr:`Person.identity`, or the
-        name in any case and spacing an older outbox recorded), whatever its dates."""
-        return next((p for p in self.people if identity in (p.identity, name_key(p.name))), None)
+        name in any case and spacing an older outbox recorded), whatever its dates; for a NIP
+        nobody holds now (corrected since), the one person called ``name``."""
+        found = next((p for p in self.people if identity in (p.identity, name_key(p.name))), None)
+        if found is not None or not identity.startswith("nip:") or not name:
+            return found
+        named = {p.identity: p for p in self.people if name_key(p.name) == name_key(name)}
+        return next(iter(named.values())) if len(named) == 1 else None
 
     def named(self, name: str) -> tuple[Person, ...]:
         """Every row of the person called ``name`` (any case, any spacing), whatever its dates."""
@@ -313,6 +320,9 @@ class Pegawai:
     """One per row read, in order: why the row is ignored, what of it is not used, or ""."""
 
 
+IGNORED = "Baris ini diabaikan."
+
+
 class _Bad(Exception):
     """A cell the worker cannot use; the message is one Indonesian sentence."""
 
@@ -356,17 +366,22 @@ def read_pegawai(
             continue
         person, problems = _person(cells, i + 2, roles)
         if problems:
-            pesan[i] = " ".join([*problems, "Baris ini diabaikan."])
+            pesan[i] = " ".join([*problems, IGNORED])
         elif person is not None:
             if _is_number(cells[STAFF_COLUMNS.index(NIP)]):
                 pesan[i] = (
-                    "NIP tertulis sebagai angka, sehingga angka terakhirnya bisa berubah:"
+                    "NIP tertulis sebagai angka, sehingga angka terakhirnya dapat berubah:"
                     " tulis NIP sebagai teks; sampai diperbaiki, NIP ini tidak dipakai."
                 )
                 person = replace(person, nip="")
             people.append(person)
     kept = _settled(_without_double_stand_ins(people, pesan), pesan)
-    return Pegawai(Directory(tuple(kept), dict(names or {}), zone), tuple(pesan))
+    ignored = frozenset(
+        name_key(text_of(values[index[1]]))
+        for values, text in zip(rows, pesan, strict=True)
+        if text.endswith(IGNORED) and index[1] is not None and index[1] < len(values)
+    )
+    return Pegawai(Directory(tuple(kept), dict(names or {}), zone, ignored), tuple(pesan))
 
 
 def _is_number(value: object) -> bool:

@@ -213,6 +213,7 @@ class HttpServer:
         """Answer each request a byte every half second, headers included (about a minute)."""
         self.page: str | None = None
         """Answer each request 200 with this web page (a URL that is not the API's)."""
+        self.page_type = "text/html; charset=utf-8"
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -243,7 +244,7 @@ class HttpServer:
                 if owner.page is not None:
                     page = owner.page.encode()
                     self.send_response(200)
-                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Type", owner.page_type)
                     self.send_header("Content-Length", str(len(page)))
                     self.end_headers()
                     self.wfile.write(page)

@@ -27,13 +27,13 @@ from syncer.config import (
 )
 from syncer.engine import Record, Rules, StaffRow, decide_rows
 from syncer.notices.channels import Channel
-from syncer.notices.delivery import DeliveryReport, Notifier, render_preview
+from syncer.notices.delivery import DeliveryReport, Notifier, Outgoing, render_preview
 from syncer.notices.documents import open_documents
 from syncer.notices.messages import Message
 from syncer.notices.outbox import MAX_ATTEMPTS, REFUSED, SENT, Outbox
 from syncer.notices.planner import Settings
 from syncer.notices.setup import channel_of, settings
-from syncer.people import COLUMNS, catalog_roles, read_pegawai
+from syncer.people import COLUMNS, Directory, catalog_roles, read_pegawai
 from tests.notice_servers import (
     HOST,
     CloudApiServer,
@@ -96,8 +96,18 @@ class Office:
         decisions = decide_rows(self.rules, self.rows, self.records, now)
         self.records = decisions.records
         documents = open_documents(self.rules, self.rows, decisions)
-        directory = read_pegawai(list(COLUMNS), self.pegawai, ROLES, zone=WIB).directory
-        return (notifier or self.notifier).after_cycle("kantor", documents, directory, now, LINK)
+        return (notifier or self.notifier).after_cycle(
+            "kantor", documents, self.directory(), now, LINK
+        )
+
+    def preview(self, when: str, notifier: Notifier | None = None) -> list[Outgoing]:
+        """What ``notify preview`` would show at ``when`` (a dry cycle: nothing kept)."""
+        decisions = decide_rows(self.rules, self.rows, self.records, at(when))
+        documents = open_documents(self.rules, self.rows, decisions)
+        return (notifier or self.notifier).preview("kantor", documents, self.directory(), at(when))
+
+    def directory(self) -> Directory:
+        return read_pegawai(list(COLUMNS), self.pegawai, ROLES, zone=WIB).directory
 
 
 def telegram_channel(server: TelegramServer) -> Channel:
@@ -568,13 +578,7 @@ def test_an_outbox_row_this_version_cannot_read_is_given_up_not_retried(office, 
 def test_preview_only_reads_the_outbox(office, telegram):
     unreadable_tugas_baru(office, telegram)
     before = office.outbox.read_bytes()
-    documents = open_documents(
-        office.rules,
-        office.rows,
-        decide_rows(office.rules, office.rows, office.records, at("2026-11-30T09:00")),
-    )
-    directory = read_pegawai(list(COLUMNS), office.pegawai, ROLES, zone=WIB).directory
-    shown = office.notifier.preview("kantor", documents, directory, at("2026-11-30T09:00"))
+    shown = office.preview("2026-11-30T09:00")
     assert [out.message.subject for out in shown] == [
         "Pemberitahuan SOP: ringkasan pagi 30 November 2026"
     ]
@@ -771,7 +775,7 @@ def test_a_gateway_url_that_answers_a_web_page_sends_nothing(gateway):
     report = office.cycle("2026-11-30T08:00")
     assert (report.sent, report.failed) == (0, 1)
     assert report.answers == [
-        "WhatsApp gateway HTTP 200: its answer is not JSON (<!DOCTYPE html> <html><head>"
+        "WhatsApp gateway HTTP 200: its answer is a web page (<!DOCTYPE html> <html><head>"
         "<title>Masuk</title></head></html>): check [notices.whatsapp] url"
     ]
     server.page = None
@@ -788,6 +792,7 @@ def test_notices_of_a_channel_taken_out_of_the_configuration_are_given_up_at_onc
     office.cycle("2026-11-30T08:00")  # three messages: one tried, two held
     # [notices.telegram] removed, [notices.email] added
     cut = Notifier((channel_of_email(tmp_path),), office.outbox, CALENDAR, office.settings)
+    assert {out.channel for out in office.preview("2026-11-30T08:05", cut)} == {"email"}
     gone = "channel telegram is no longer enabled"
     report = office.cycle("2026-11-30T08:05", cut)
     assert report.answers.count(gone) == 3 and report.held_back == 0
@@ -834,3 +839,48 @@ def test_a_notice_whose_person_lost_their_address_is_given_up(gateway):
     assert report.answers == ["no address on this channel in Pegawai any more"]
     assert len(server.requests) == 2  # never tried at the old number again
     assert attempts(office.outbox)["6281200000005"] == ("refused", 1)
+
+
+def test_a_nip_and_a_number_corrected_together_take_the_retries(gateway):
+    office, server = gateway
+    office.pegawai[4][2] = "19900101 201501 2 001"
+    server.invalid_targets.add("6281200000005")
+    office.put("LB-1", "laporan-bulanan", 2)
+    office.cycle("2026-11-30T08:00")
+    office.pegawai[4][2] = "19900101 201501 2 009"  # both were mistyped
+    office.pegawai[4][4] = "0812-0000-0015"
+    office.cycle("2026-11-30T08:01")
+    assert [body["target"] for body in server.sent] == ["6281200000006", "6281200000015"]
+
+
+def test_retries_wait_while_the_persons_pegawai_row_is_being_edited(gateway):
+    office, server = gateway
+    office.pegawai.append(["Kasubag Umum", "Ani", "", "", "", "", "", "", "Plt."])
+    server.invalid_targets.add("6281200000005")
+    office.put("LB-1", "laporan-bulanan", 2)
+    office.cycle("2026-11-30T08:00")
+    office.pegawai[4][4] = "0812-00"  # half typed: the row gets a Pesan and is ignored
+    report = office.cycle("2026-11-30T08:01")
+    assert "no address on this channel in Pegawai any more" not in report.answers
+    office.pegawai[4][4] = "0812-0000-0015"
+    office.cycle("2026-11-30T08:10")
+    assert [body["target"] for body in server.sent] == ["6281200000006", "6281200000015"]
+
+
+def test_messages_never_tried_go_before_retries(gateway):
+    office, server = gateway
+    server.invalid_targets |= {"6281200000005", "6281200000006"}  # both Staf mistyped
+    office.put("LB-1", "laporan-bulanan", 2)
+    office.cycle("2026-11-30T07:30")
+    office.put("LB-2", "laporan-bulanan", 1)  # Rina's: new, after two retries that fail
+    report = office.cycle("2026-11-30T08:00")
+    assert (report.sent, report.held_back) == (1, 0)
+    assert server.sent[-1]["target"] == "6281200000004"
+
+
+def test_a_gateway_answering_plain_text_took_the_message(gateway):
+    office, server = gateway
+    server.page, server.page_type = "OK", "text/plain"
+    office.put("LB-1", "laporan-bulanan", 1)
+    assert office.cycle("2026-11-30T08:00").sent == 1
+    assert office.cycle("2026-11-30T08:01").sent == 0 and len(server.requests) == 1

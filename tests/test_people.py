@@ -310,7 +310,7 @@ def test_a_nip_typed_as_a_number_gets_a_pesan_and_tells_no_one_apart():
         ROLES,
     )
     assert pegawai.pesan[0] == (
-        "NIP tertulis sebagai angka, sehingga angka terakhirnya bisa berubah: tulis NIP sebagai"
+        "NIP tertulis sebagai angka, sehingga angka terakhirnya dapat berubah: tulis NIP sebagai"
         " teks; sampai diperbaiki, NIP ini tidak dipakai."
     )
     assert pegawai.directory.pelaksana("Staf", date(2026, 12, 1)) == "Staf — Ani, Dedi"

@@ -24,7 +24,7 @@ from syncer.notices.documents import OpenDocument
 from syncer.notices.messages import Item, Message, Style, compose
 from syncer.notices.outbox import Entry, Outbox
 from syncer.notices.planner import Settings, plan
-from syncer.people import Directory
+from syncer.people import Directory, name_key
 
 log = structlog.get_logger("sopsync.notices")
 
@@ -150,10 +150,11 @@ class Notifier:
             enabled_at = outbox.peek_enabled_at(sheet) or now
             new = self.planned(documents, directory, enabled_at, now)
             known = outbox.known(sheet, new, directory.nips())
+            enabled = {channel.name for channel in self.channels}
             waiting = [
                 replace(e, address=address)
                 for e in outbox.due(sheet, now)
-                if (address := self._address_now(e, directory))
+                if e.channel in enabled and (address := self._address_now(e, directory))
             ]
             due = waiting + [e for e in new if (e.key, e.channel) not in known]
         return outgoing(due, self.style(link))
@@ -182,14 +183,17 @@ class Notifier:
 
     def _address_now(self, entry: Entry, directory: Directory) -> str:
         """Where ``entry`` goes now: its person's address on its channel in this cycle's
-        Pegawai ("" for none); its own address when its person is not in Pegawai (a tab
-        being edited must not lose the retries) or its channel is no longer enabled (given
-        up when it is tried)."""
+        Pegawai ("" for none); its own address when its person is not in Pegawai or has a
+        row there being edited (a tab being edited must not lose the retries), or its
+        channel is no longer enabled (given up when it is tried)."""
         channel = next((c for c in self.channels if c.name == entry.channel), None)
-        person = directory.known_as(entry.key.person)
+        person = directory.known_as(entry.key.person, entry.name)
         if channel is None or person is None:
             return entry.address
-        return channel.address_of(person)
+        address = channel.address_of(person)
+        if not address and name_key(person.name) in directory.unsettled:
+            return entry.address
+        return address
 
     def _send(
         self, outbox: Outbox, messages: Sequence[Outgoing], now: datetime, report: DeliveryReport

@@ -135,6 +135,20 @@ def backoff(attempts: int) -> timedelta:
     return min(wait, MAX_BACKOFF)
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """The outbox, only read. SQLite reads a WAL file through files beside it that a reader
+    who may not write the folder cannot make once the worker has cleaned them up: such a
+    reader takes the file as it is (a moment's writes in flight may be missed: a preview)."""
+    uri = path.absolute().as_uri()
+    connection = sqlite3.connect(f"{uri}?mode=ro", timeout=LOCK_WAIT, uri=True)
+    try:
+        connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.OperationalError:
+        connection.close()
+        connection = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+    return connection
+
+
 class Outbox:
     def __init__(self, connection: sqlite3.Connection, readonly: bool = False):
         self._db = connection
@@ -150,8 +164,7 @@ class Outbox:
         """
         try:
             if readonly:
-                uri = f"{Path(path).absolute().as_uri()}?mode=ro"
-                connection = sqlite3.connect(uri, timeout=LOCK_WAIT, uri=True)
+                connection = _read_only(Path(path))
             else:
                 connection = sqlite3.connect(str(path), timeout=LOCK_WAIT, isolation_level=None)
             try:
@@ -232,14 +245,16 @@ class Outbox:
         )
 
     def due(self, sheet: str, now: datetime) -> list[Entry]:
-        """Entries to send now: pending, or failed and due again; oldest first.
+        """Entries to send now: pending, or failed and due again; those never tried first
+        (a retry that failed may fail again and take the channel down with it), oldest first.
 
         A row this version cannot read (written by another one) is given up, not retried.
         """
         rows = self._db.execute(
             "SELECT id, kind, document, step, person, occasion, channel, address, name,"
             " documents, attempts, state, answer FROM notice"
-            " WHERE sheet = ? AND state IN (?, ?) AND next_attempt <= ? ORDER BY id",
+            " WHERE sheet = ? AND state IN (?, ?) AND next_attempt <= ?"
+            " ORDER BY attempts > 0, id",  # never tried (held, or new) before retries
             (sheet, PENDING, FAILED, _instant(now)),
         ).fetchall()
         found: list[Entry] = []

@@ -145,18 +145,25 @@ class GatewayChannel(_WhatsApp):
                 answer = requests.post(self.url, data=fields, headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
             raise unreachable("WhatsApp gateway", exc) from exc
-        if answer.ok and json_object(answer) is None:  # a dashboard or a login page
+        if answer.ok and _web_page(answer):  # a dashboard or a login page, not the API
             raise ChannelError(
-                f"WhatsApp gateway HTTP {answer.status_code}: its answer is not JSON"
+                f"WhatsApp gateway HTTP {answer.status_code}: its answer is a web page"
                 f" ({json_answer(answer)['text'][:80]}): check [notices.whatsapp] url"
             )
         body = json_answer(answer)
+        if answer.ok and json_object(answer) is None:  # a gateway answering "OK"
+            return str(body["text"])
         if answer.ok and body.get("status") is not False:
             receipt = body.get("id", "")  # Fonnte answers a list of ids, one per target
             return ", ".join(map(str, receipt)) if isinstance(receipt, list) else str(receipt)
         reason = body.get("reason") or body.get("message") or body.get("text") or ""
         error = f"WhatsApp gateway HTTP {answer.status_code}: {reason}".rstrip(": ")
         raise ChannelError(error, down=not _about_this_message(answer.status_code))
+
+
+def _web_page(answer: requests.Response) -> bool:
+    kind = answer.headers.get("Content-Type", "").split(";")[0].strip().casefold()
+    return kind in ("text/html", "application/xhtml+xml") or answer.text.lstrip()[:1] == "<"
 
 
 def _about_this_message(status: int) -> bool:
