@@ -154,6 +154,7 @@ def test_the_period_and_the_clock_bound_what_counts():
     assert (a_at_2.open, a_at_2.late) == (1, 0)  # A back at step 2 since 10:20, due Thu
     later = measure(HAND, CATALOG, CALENDAR, Period(date(2027, 1, 1), date(2027, 6, 30)), NOW)
     assert sum(p.moves for p in later.procedures) == 0
+    assert sum(p.load.open + p.load.late for p in later.procedures) == 0  # none open yet
     june = measure(HAND, CATALOG, CALENDAR, Period.semester(date(2026, 6, 1)), NOW)
     assert step(june, LB, 7).moves == 1  # D, counted in its own period
     assert june.as_of == at("2026-07-01T00:00")

@@ -353,7 +353,7 @@ def measure(
             tally = tallies.setdefault((here.procedure, here.target), _Tally())
             _count_stay(tally, judged, here.when, then, calendar)
         last, version = stays[-1]
-        if isinstance(last.target, int):
+        if isinstance(last.target, int) and as_of >= start:  # a period to come has none open
             judged = _judged(catalog, pins, last.procedure, last.target, version)
             if judged is None:
                 skipped += 1
