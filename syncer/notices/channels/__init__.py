@@ -132,7 +132,12 @@ def unreachable(service: str, error: requests.RequestException, token: str = "")
 def json_answer(answer: requests.Response) -> dict[str, Any]:
     """An HTTP answer's JSON object; ``{"text": ...}`` (its start) when it is not one."""
     body = json_object(answer)
-    return body if body is not None else {"text": " ".join(answer.text[:200].split())}
+    return body if body is not None else {"text": answer_start(answer)}
+
+
+def answer_start(answer: requests.Response) -> str:
+    """The start of an HTTP answer's text, on one line."""
+    return " ".join(answer.text[:200].split())
 
 
 def json_object(answer: requests.Response) -> dict[str, Any] | None:

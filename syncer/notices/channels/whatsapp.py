@@ -18,6 +18,7 @@ import requests
 
 from syncer.notices.channels import (
     ChannelError,
+    answer_start,
     json_answer,
     json_object,
     missing,
@@ -148,11 +149,12 @@ class GatewayChannel(_WhatsApp):
         if answer.ok and _web_page(answer):  # a dashboard or a login page, not the API
             raise ChannelError(
                 f"WhatsApp gateway HTTP {answer.status_code}: its answer is a web page"
-                f" ({json_answer(answer)['text'][:80]}): check [notices.whatsapp] url"
+                f" ({answer_start(answer)[:80]}): check [notices.whatsapp] url"
             )
-        body = json_answer(answer)
-        if answer.ok and json_object(answer) is None:  # a gateway answering "OK"
-            return str(body["text"])
+        parsed = json_object(answer)
+        if answer.ok and parsed is None:  # a gateway answering "OK"
+            return answer_start(answer)
+        body = parsed if parsed is not None else {"text": answer_start(answer)}
         if answer.ok and body.get("status") is not False:
             receipt = body.get("id", "")  # Fonnte answers a list of ids, one per target
             return ", ".join(map(str, receipt)) if isinstance(receipt, list) else str(receipt)
