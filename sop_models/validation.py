@@ -172,8 +172,9 @@ def _texts(value: object, path: str) -> Iterator[tuple[str, str]]:
 def _check_characters(proc: Procedure) -> list[Problem]:
     found: list[tuple[int | None, str, str]] = [
         (None, name, text)
-        for name in ("title", "aliases", "actors", "identity")
-        for name, text in _texts(getattr(proc, name), name)
+        for field in type(proc).model_fields
+        if field != "steps"  # each step's texts are named with its number, below
+        for name, text in _texts(getattr(proc, field), field)
     ]
     found += [(step.number, name, text) for step in proc.steps for name, text in _texts(step, "")]
     return [
