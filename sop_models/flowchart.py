@@ -330,8 +330,10 @@ def strip_items(grid: Grid, strip: Box) -> list[Item]:
 
 def caption_items(proc: Procedure, grid: Grid) -> list[Item]:
     baseline = MARGIN + CAPTION.ascent + 1 * MM
-    nomor = f"Nomor SOP: {proc.identity.nomor}" if proc.identity.nomor else ""
-    room = grid.right - grid.left - (BODY.width(nomor) + 4 * MM if nomor else 0)
+    width = grid.right - grid.left
+    # The identity page gives the whole number; here it leaves the title half the line.
+    nomor = BODY.cut(f"Nomor SOP: {proc.identity.nomor}", width / 2) if proc.identity.nomor else ""
+    room = width - (BODY.width(nomor) + 4 * MM if nomor else 0)
     items: list[Item] = [Text(grid.left, baseline, CAPTION.cut(proc.title, room), CAPTION)]
     if nomor:
         items.append(Text(grid.right, baseline, nomor, BODY, "end"))

@@ -89,11 +89,12 @@ def _top_block(proc: Procedure, box: Box) -> tuple[list[Item], float]:
     approval = _approval(proc)
     approval_h = 2 * PAD + 3 * BODY.line_height + SIGNATURE_SPACE
     name_lines = NAME.wrap(proc.title, value_w - 2 * PAD)
-    rows: list[tuple[str, float]] = [("Nomor SOP", ROW)]
+    nomor_lines = BODY.wrap(ident.nomor, value_w - 2 * PAD)
+    rows: list[tuple[str, float]] = [("Nomor SOP", _lines_height(nomor_lines, BODY))]
     rows += [(label, ROW) for label, _ in dates]
     rows += [
         ("Disahkan oleh", approval_h),
-        ("Nama SOP", max(ROW, len(name_lines) * NAME.line_height + 2 * PAD)),
+        ("Nama SOP", _lines_height(name_lines, NAME)),
     ]
     unit_lines = [line for unit in ident.unit for line in UNIT.wrap(unit.upper(), left_w - 2 * PAD)]
     left_h = PAD * 3 + LOGO + len(unit_lines) * UNIT.line_height + PAD
@@ -108,7 +109,7 @@ def _top_block(proc: Procedure, box: Box) -> tuple[list[Item], float]:
     items += lines_block(unit_box, unit_lines, UNIT, align="middle", pad=0)
 
     values: dict[str, list[str]] = {
-        "Nomor SOP": [ident.nomor],
+        "Nomor SOP": list(nomor_lines),
         **{label: [tanggal(day) if day else ""] for label, day in dates},
     }
     y = box.y
@@ -125,6 +126,11 @@ def _top_block(proc: Procedure, box: Box) -> tuple[list[Item], float]:
             items += lines_block(value_box, values[label], BODY, pad=PAD)
         y += h
     return items, height
+
+
+def _lines_height(lines: Sequence[str], font: Font) -> float:
+    """A row of the top table holding ``lines``: at least one standard row."""
+    return max(ROW, len(lines) * font.line_height + 2 * PAD)
 
 
 def _approval_items(box: Box, lines: list[str]) -> list[Item]:

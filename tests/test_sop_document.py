@@ -574,3 +574,17 @@ def test_a_title_too_long_for_its_lines_is_cut_before_the_page_number_and_the_no
     caption, nomor = [t for t in flow_page(doc, 0).items if isinstance(t, Text)][:2]
     assert caption.text.endswith("…") and nomor.text == "Nomor SOP: 800/123/Kec.Sukamaju/2026"
     assert item_box(caption).right < item_box(nomor).x
+
+
+def test_a_long_nomor_wraps_in_its_cell_and_is_cut_in_the_flow_caption():
+    nomor = "800.1.11.3/0123/Kec.Sukamaju/SOP/Sekretariat-Umum-dan-Kepegawaian/2026/Revisi-02"
+    proc = make_procedure(["Staf"], [(0, None, 2), (0, None, 2)])
+    proc = proc.model_copy(update={"identity": proc.identity.model_copy(update={"nomor": nomor})})
+    doc = build(proc)
+    right = doc.pages[0].printable.right
+    identity = [t for t in doc.pages[0].items if isinstance(t, Text)]
+    assert all(item_box(t).right <= right for t in identity)
+    assert nomor in "".join(t.text for t in identity)  # whole, over several lines
+    caption, shown = [t for t in flow_page(doc, 0).items if isinstance(t, Text)][:2]
+    assert shown.text.startswith("Nomor SOP: 800.1.11.3") and shown.text.endswith("…")
+    assert item_box(caption).right < item_box(shown).x
