@@ -376,10 +376,11 @@ def read_pegawai(
                 person = replace(person, nip="")
             people.append(person)
     kept = _settled(_without_double_stand_ins(people, pesan), pesan)
-    ignored = frozenset(
+    used = {person.row for person in kept}
+    ignored = frozenset(  # the names on rows refused: being edited, most likely
         name_key(text_of(values[index[1]]))
-        for values, text in zip(rows, pesan, strict=True)
-        if text.endswith(IGNORED) and index[1] is not None and index[1] < len(values)
+        for row, (values, text) in enumerate(zip(rows, pesan, strict=True), start=2)
+        if text and row not in used and index[1] is not None and index[1] < len(values)
     )
     return Pegawai(Directory(tuple(kept), dict(names or {}), zone, ignored), tuple(pesan))
 
@@ -547,7 +548,7 @@ def _without_double_stand_ins(people: list[Person], pesan: list[str]) -> list[Pe
         pesan[person.row - 2] = (
             f"Peran {person.role} sudah diisi {clash.title} (baris {clash.row},"
             f" {_span(clash)}) pada hari yang sama. Satu peran hanya boleh diisi satu"
-            " Plh./Plt. pada satu hari. Baris ini diabaikan."
+            f" Plh./Plt. pada satu hari. {IGNORED}"
         )
     return kept
 
