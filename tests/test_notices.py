@@ -782,6 +782,19 @@ def test_a_gateway_url_that_answers_a_web_page_sends_nothing(gateway):
     assert office.cycle("2026-11-30T08:01").sent == 1  # tried again once the url is right
 
 
+def test_a_gateway_answering_json_labelled_as_a_web_page_is_understood(gateway):
+    office, server = gateway  # some PHP gateways label every answer text/html
+    server.page = '{"status": true, "id": ["81234"]}'
+    office.put("LB-1", "laporan-bulanan", 1)
+    report = office.cycle("2026-11-30T08:00")
+    assert (report.sent, report.failed) == (1, 0)
+    server.page = '{"status": false, "reason": "target invalid"}'
+    office.put("LB-2", "laporan-bulanan", 1)
+    report = office.cycle("2026-11-30T08:01")
+    assert (report.sent, report.failed) == (0, 1)
+    assert report.answers == ["WhatsApp gateway HTTP 200: target invalid"]
+
+
 def test_notices_of_a_channel_taken_out_of_the_configuration_are_given_up_at_once(
     tmp_path, telegram
 ):

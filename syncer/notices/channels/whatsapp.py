@@ -146,12 +146,12 @@ class GatewayChannel(_WhatsApp):
                 answer = requests.post(self.url, data=fields, headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
             raise unreachable("WhatsApp gateway", exc) from exc
-        if answer.ok and _web_page(answer):  # a dashboard or a login page, not the API
+        parsed = json_object(answer)  # some gateways label their JSON text/html
+        if answer.ok and parsed is None and _web_page(answer):  # a dashboard or a login page
             raise ChannelError(
                 f"WhatsApp gateway HTTP {answer.status_code}: its answer is a web page"
                 f" ({answer_start(answer)[:80]}): check [notices.whatsapp] url"
             )
-        parsed = json_object(answer)
         if answer.ok and parsed is None:  # a gateway answering "OK"
             return answer_start(answer)
         body = parsed if parsed is not None else {"text": answer_start(answer)}
