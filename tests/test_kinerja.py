@@ -69,7 +69,9 @@ def test_the_tab_shows_the_semester_slowest_steps_first_and_orange_over_standard
     ]
     assert five[4].style == ORANGE and five[7].style == ORANGE
     no_waktu = steps[-1]
-    assert [c.value for c in no_waktu[3:]] == [1, "", "", "-", "", ""]
+    # no Mutu Baku: the time taken shows, nothing is judged against it
+    assert [c.value for c in no_waktu[3:]] == [1, "2 jam", "2 jam", "-", "", ""]
+    assert no_waktu[4].style == ""
 
     roles = {
         row[0].value: [c.value for c in row[1:]] for row in rows_after(grid, "Per pelaksana")[1:]

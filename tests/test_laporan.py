@@ -170,6 +170,8 @@ def test_the_xlsx_form_shows_the_hand_counted_figures(office):
     details = [list(row) for row in book["Rincian"].iter_rows(values_only=True)]
     start = details.index(["4. Penyusunan Laporan Bulanan", *[None] * 8])
     assert details[start + 2 : start + 9] == LB_STEPS
+    rka = details.index(["11. Penyusunan RKA", *[None] * 8])
+    assert details[rka + 2][3:8] == [1, "2 jam", "2 jam", "-", "-"]  # no Mutu Baku: time only
     grafik = book["Grafik"]
     assert len(grafik._charts) == 2  # native charts: laporan-bulanan and rka moved
     median, standard = grafik._charts[0].series

@@ -6,19 +6,21 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sop_models import DONE, Duration, Position, Procedure, build_procedure, load_catalog
+from sop_models import DONE, Catalog, Duration, Position, Procedure, build_procedure, load_catalog
 from sop_models.version import Versions
 from syncer.calendar import WorkingCalendar
-from syncer.engine import EntryKind, HistoryEntry
+from syncer.engine import EntryKind, HistoryEntry, format_working
 from syncer.monitoring.measures import Measures, Penilaian, Period, StepFigures, measure
 from syncer.versions import Pins, migration_note
 
 WIB = ZoneInfo("Asia/Jakarta")
 CATALOG = load_catalog()
 CALENDAR = WorkingCalendar()
+SEMESTER_I = Period(date(2026, 1, 1), date(2026, 6, 30))
 SEMESTER_II = Period(date(2026, 7, 1), date(2026, 12, 31))
 
 
@@ -313,6 +315,56 @@ def test_within_mutu_baku_means_by_the_tenggat_the_sheet_showed():
     assert CALENDAR.working_minutes(start1.when, on_time.when) == 460
     assert step_within([start1, on_time], 1) == 1
     assert step_within([start1, entry("2026-11-30T16:05", "H", hari, 1, 2)], 1) == 0
+
+
+@pytest.mark.parametrize(
+    ("began", "moved", "shown"),
+    [
+        ("2026-11-06T13:50", "2026-11-09T13:50", "1 hari"),  # Fri afternoon is 480 minutes
+        ("2026-11-27T16:20", "2026-11-30T16:00", "1 hari"),  # due at Monday's closing
+        ("2026-11-05T14:00", "2026-11-06T14:20", "1 hari 20 menit"),  # 20 minutes late
+        ("2026-02-23T08:00", "2026-02-24T08:30", "1 hari 30 menit"),  # a Ramadan day: 390
+        ("2026-11-05T14:00", "2026-11-06T09:00", "3 jam 30 menit"),
+    ],
+)
+def test_time_taken_at_a_hari_step_counts_its_days_as_the_tenggat_does(began, moved, shown):
+    """`1 hari` (laporan-bulanan step 1): a stay that ends at its Tenggat took 1 hari, one
+    a few minutes later 1 hari and those minutes, whatever the length of the days between."""
+    m = measure(
+        [entry(began, "H", LB, None, 1), entry(moved, "H", LB, 1, 2)],
+        CATALOG,
+        CALENDAR,
+        SEMESTER_I if began < "2026-07" else SEMESTER_II,
+        NOW,
+    )
+    figures = step(m, LB, 1)
+    assert format_working(figures.median, CALENDAR.day_minutes) == shown
+    assert (figures.slowness > 1) == (figures.within == 0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.datetimes(datetime(2026, 1, 1), datetime(2026, 12, 20)),
+    st.integers(-900, 900),
+    st.sampled_from([1, 2, 3]),
+)
+def test_a_hari_step_reads_over_its_mutu_baku_exactly_when_it_was_late(began, off, days):
+    """Across weekends, holidays, Fridays and Ramadan: time taken above Mutu Baku if and only
+    if the move came after the Tenggat."""
+    waktu = Duration(days, "hari")
+    raw = CATALOG.get(LB).model_dump()
+    raw["steps"][0]["waktu"] = str(waktu)
+    changed = Procedure.model_validate(raw)
+    catalog = Catalog({**CATALOG.procedures, LB: changed})
+    start = began.replace(tzinfo=WIB)
+    end = max(start, CALENDAR.add(start, waktu) + timedelta(minutes=off))  # near its Tenggat
+    history = [entry(start, "H", LB, None, 1), entry(end, "H", LB, 1, 2)]
+    period = Period(date(2026, 1, 1), date(2027, 12, 31))
+    m = measure(history, catalog, CALENDAR, period, end + timedelta(days=1))
+    figures = step(m, LB, 1)
+    late = end > CALENDAR.add(start, waktu)
+    assert figures.within == (0 if late else 1)
+    assert (figures.median > figures.standard_minutes) == late
 
 
 # --- migrations and versions (DESIGN §9) -------------------------------------------------------

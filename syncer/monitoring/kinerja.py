@@ -162,7 +162,6 @@ def _steps(steps: Sequence[StepFigures], good_share: float, day: float) -> Grid:
     if not steps:
         grid.append([Styled("Belum ada langkah yang selesai pada periode ini.")])
     for step in steps:
-        timed = step.standard is not None
         slowness = step.slowness
         grid.append(
             [
@@ -171,11 +170,11 @@ def _steps(steps: Sequence[StepFigures], good_share: float, day: float) -> Grid:
                 Styled(step.actor),
                 Styled(step.moves),
                 Styled(
-                    _working(step.median, day) if timed else "",
+                    _working(step.median, day),
                     OVER if slowness is not None and slowness > 1 else "",
                 ),
-                Styled(_working(step.p90, day) if timed else ""),
-                Styled(str(step.standard) if timed else "-"),
+                Styled(_working(step.p90, day)),
+                Styled(str(step.standard) if step.standard is not None else "-"),
                 _share(step.share, good_share),
                 Styled(step.returns if step.is_decision else ""),
             ]

@@ -206,7 +206,7 @@ class Laporan:
         return [self._step_row(step) for step in proc.steps]
 
     def _step_row(self, step: StepFigures) -> list[Cell]:
-        timed = step.standard is not None and step.moves > 0
+        timed = step.moves > 0
         share = step.share
         return [
             step.number,

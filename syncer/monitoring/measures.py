@@ -5,7 +5,11 @@ Pure: no I/O, the clock passed in. Where §10 is silent, this module decides:
 * A **stay** is the time a document spent at one step: from the accepted entry that
   brought it there to its next accepted entry (its **move out** of the step). A stay
   counts in the period its move out falls in, in full even if it began earlier.
-* **Time taken** is working time: the calendar's working minutes of the stay.
+* **Time taken** is working time: the calendar's working minutes of the stay. At an
+  ``N hari`` step, its whole working days as its Tenggat counts them (the same clock
+  time on a later working day), each shown as the calendar's average working day,
+  then the working minutes after the last: a stay that ended at its Tenggat took
+  exactly N hari, so a median reads over Mutu Baku exactly when moves were late.
 * **Within Mutu Baku** means the move out came no later than the step's Tenggat,
   ``calendar.add(start, waktu)``: the very due moment the sheet showed, so a stay was
   within exactly when its row never turned Terlambat. For ``N menit`` / ``N jam`` that is
@@ -403,11 +407,11 @@ def _count_stay(
     tally: _Tally, step: Step, began: datetime, then: HistoryEntry, calendar: WorkingCalendar
 ) -> None:
     """One move out of ``step``, which the document reached at ``began``."""
-    taken = calendar.working_minutes(began, then.when)
-    tally.times.append(taken)
     duration = step.duration
+    tally.times.append(_taken(calendar, duration, began, then.when))
     if duration is not None:
         minutes = duration.minutes
+        taken = tally.times[-1]
         if minutes is not None and taken != minutes:
             within = taken < minutes  # the Tenggat is where these minutes run out
         else:  # N hari, or exactly N minutes (moved at the Tenggat, or after a closing time)
@@ -415,6 +419,34 @@ def _count_stay(
         tally.within += within
     if step.decision is not None and then.target == step.decision.tidak:
         tally.returns += 1
+
+
+def _taken(
+    calendar: WorkingCalendar, duration: Duration | None, began: datetime, end: datetime
+) -> float:
+    """The working minutes a stay took. At an ``N hari`` step its whole working days are
+    counted as its Tenggat counts them (the same clock time on a later working day), each
+    as ``day_minutes``, then the working minutes after the last: a stay that ends at its
+    Tenggat took exactly N days, whatever the length of the days it spanned."""
+    if duration is None or duration.minutes is not None:
+        return calendar.working_minutes(began, end)
+    days = _whole_days(calendar, began, end)
+    mark = calendar.add(began, Duration(days, "hari")) if days else began
+    day = calendar.day_minutes
+    # a part of a day longer than the average one still reads as less than a day
+    return days * day + min(calendar.working_minutes(mark, end), day - 1)
+
+
+def _whole_days(calendar: WorkingCalendar, began: datetime, end: datetime) -> int:
+    """How many working days, as a Tenggat counts them, a stay from ``began`` to ``end``
+    lasted; :meth:`WorkingCalendar.days_and_minutes` (each day its share of working time)
+    gives the first guess, one off at most."""
+    days = calendar.days_and_minutes(began, end)[0]
+    while days and calendar.add(began, Duration(days, "hari")) > end:
+        days -= 1
+    while calendar.add(began, Duration(days + 1, "hari")) <= end:
+        days += 1
+    return days
 
 
 def _assemble(
