@@ -62,6 +62,25 @@ def _invisible_only(text: str) -> bool:
     )
 
 
+# What a spreadsheet shows for a formula that failed (Excel, LibreOffice, Google Sheets).
+_FORMULA_ERRORS = frozenset(
+    ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!", "#SPILL!")
+)
+
+
+def formula_problem(value: object, column: str) -> str:
+    """Why ``value`` is no text typed in ``column`` (a formula, or the error a formula gave),
+    or "" when it is."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    if text.startswith("="):
+        return f"{column} berisi rumus {shown(text)}."
+    if text.upper() in _FORMULA_ERRORS:
+        return f"{column} berisi {text.upper()}, hasil rumus yang gagal."
+    return ""
+
+
 def shown(value: object, limit: int = 40) -> str:
     """A cell value quoted for a message, cut short when long."""
     if isinstance(value, bool):
@@ -214,9 +233,8 @@ def parse_date(value: object, column: str) -> date | None | BadValue:
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _serial(value, column)
-    if isinstance(value, str) and value.strip().startswith("="):
-        example = DATE_EXAMPLE
-        return BadValue(f"{column} berisi rumus {shown(value)}. Tulis tanggalnya, mis. {example}.")
+    if formula := formula_problem(value, column):
+        return BadValue(f"{formula} Tulis tanggalnya, mis. {DATE_EXAMPLE}.")
     if isinstance(value, str):
         day = _text_date(value, column)
         if day is not None:

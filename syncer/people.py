@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from sop_models import Catalog
 from sop_models.idtime import tanggal
-from syncer.cells import BadValue, is_blank, parse_date, shown, text_of
+from syncer.cells import BadValue, formula_problem, is_blank, parse_date, shown, text_of
 from syncer.contract import column_map, header_key
 
 PEGAWAI = "Pegawai"
@@ -404,6 +404,8 @@ def _person(cells: list[object], row: int, roles: Sequence[str]) -> tuple[Person
     name = text_of(nama)
     if not name:
         problems.append("Nama belum diisi.")
+    elif formula := formula_problem(nama, "Nama"):
+        problems.append(f"{formula} Tulis nama pegawai.")
     # Keyword order is column order: problems are listed as the row reads.
     person = Person(
         name=name,

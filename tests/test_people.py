@@ -114,6 +114,20 @@ def test_addresses_are_normalised_and_the_holders_are_who_is_told():
             "Peran belum diisi. Pilih salah satu: " + ", ".join(ROLES) + ". Baris ini diabaikan.",
         ),
         (row("Staf", ""), "Nama belum diisi. Baris ini diabaikan."),
+        (  # a lookup into another tab: read as its text in a workbook
+            row("Staf", '=VLOOKUP("Staf",Daftar!A:B,2,0)'),
+            'Nama berisi rumus "=VLOOKUP("Staf",Daftar!A:B,2,0)". Tulis nama pegawai.'
+            " Baris ini diabaikan.",
+        ),
+        (  # the same lookup as Google Sheets reads it when it finds nothing
+            row("Staf", "#N/A"),
+            "Nama berisi #N/A, hasil rumus yang gagal. Tulis nama pegawai. Baris ini diabaikan.",
+        ),
+        (
+            row("Staf", "X", mulai="#REF!"),
+            "Mulai berisi #REF!, hasil rumus yang gagal. Tulis tanggalnya, mis. 17/08/2026."
+            " Baris ini diabaikan.",
+        ),
         (
             row("Staf", "X", mulai="31/02/2026"),
             'Mulai "31/02/2026" tidak ada. Tulis seperti 17/08/2026. Baris ini diabaikan.',
