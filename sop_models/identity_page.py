@@ -31,12 +31,19 @@ EMPTY_LIST = 12 * MM
 INDENT = 5 * MM
 
 
+def _indent(items: Sequence[str], font: Font) -> float:
+    """The hanging indent of a list: none for one item, else room for its widest number."""
+    if len(items) < 2:
+        return 0.0
+    return max(INDENT, font.width(f"{len(items)}.") + 1.5 * MM)
+
+
 def _numbered(items: Sequence[str], font: Font, width: float) -> list[tuple[str, str]]:
     """(number, line) pairs: numbered when several, wrapped with a hanging indent."""
     lines: list[tuple[str, str]] = []
     numbered = len(items) > 1
     for n, item in enumerate(items, start=1):
-        wrapped = font.wrap(item, width - (INDENT if numbered else 0))
+        wrapped = font.wrap(item, width - _indent(items, font))
         for i, line in enumerate(wrapped):
             lines.append((f"{n}." if numbered and i == 0 else "", line))
     return lines
@@ -44,7 +51,7 @@ def _numbered(items: Sequence[str], font: Font, width: float) -> list[tuple[str,
 
 def _list_items(box: Box, items: Sequence[str], font: Font) -> list[Item]:
     lines = _numbered(items, font, box.w - 2 * PAD)
-    indent = INDENT if len(items) > 1 else 0.0
+    indent = _indent(items, font)
     texts: list[Item] = []
     for i, (number, line) in enumerate(lines):
         baseline = box.y + PAD + font.ascent + i * font.line_height

@@ -489,6 +489,12 @@ def test_identity_lists_too_long_for_one_page_continue_on_the_next():
     assert doc.first_flow_page == 2
     check_inside_printable_area(doc)
     assert "Peraturan Daerah nomor 29" in identity_texts(doc)
+    for page in doc.pages[: doc.first_flow_page]:  # "30." and its text do not touch
+        texts = [i for i in page.items if isinstance(i, Text)]
+        for number in (t for t in texts if re.fullmatch(r"\d+\.", t.text)):
+            beside = [t for t in texts if t.baseline == number.baseline and t.x > number.x]
+            line = min(beside, key=lambda t: t.x)
+            assert item_box(number).right + 1 * MM <= line.x, number.text
 
 
 # --- the files -----------------------------------------------------------------------------------
