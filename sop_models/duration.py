@@ -12,7 +12,8 @@ from typing import Literal
 Unit = Literal["menit", "jam", "hari"]
 UNITS: tuple[Unit, ...] = ("menit", "jam", "hari")
 
-_PATTERN = re.compile(r"^\s*(\d{1,4})\s*(menit|jam|hari)\s*$", re.IGNORECASE)
+_PATTERN = re.compile(r"^\s*(\d+)\s*(menit|jam|hari)\s*$", re.IGNORECASE)
+MAX_AMOUNT = 9999
 
 
 class DurationError(ValueError):
@@ -39,6 +40,8 @@ class Duration:
         amount = int(match.group(1))
         if amount < 1:
             raise DurationError(f"waktu {text!r} must be at least 1")
+        if amount > MAX_AMOUNT:
+            raise DurationError(f"waktu {text!r} is too long: an amount is at most {MAX_AMOUNT}")
         return cls(amount, match.group(2).lower())  # type: ignore[arg-type]
 
     @property

@@ -458,6 +458,14 @@ def test_unparseable_waktu_is_rejected(tmp_path):
     assert str(problem).startswith("contoh.yaml: step 2: [waktu]")
 
 
+def test_a_waktu_too_long_says_so(tmp_path):
+    data = _base()
+    data["steps"][1]["waktu"] = "10000 jam"
+    problem = _only(_write(tmp_path, data))
+    assert (problem.rule, problem.step) == ("waktu", 2)
+    assert problem.message == "waktu '10000 jam' is too long: an amount is at most 9999"
+
+
 def test_misspelt_key_is_rejected(tmp_path):
     data = _base()
     data["steps"][2]["activty"] = data["steps"][2].pop("activity")
