@@ -417,6 +417,19 @@ class Config(_Section):
         begin a message about them with; "" for the defaults."""
         return self._origin
 
+    @field_validator("people", mode="before")
+    @classmethod
+    def _several(cls, value: object) -> object:
+        """A role held by several people may list them: ``Staf = ["Ani", "Budi"]``."""
+        if not isinstance(value, dict):
+            return value
+        return {
+            role: ", ".join(n.strip() for n in names if n.strip())
+            if isinstance(names, list) and all(isinstance(n, str) for n in names)
+            else names
+            for role, names in value.items()
+        }
+
     @field_validator("people")
     @classmethod
     def _names(cls, value: dict[str, str]) -> dict[str, str]:

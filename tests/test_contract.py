@@ -585,6 +585,13 @@ def test_pelaksana_names_the_person_from_the_configuration(tmp_path):
     assert doc(sheet, "x")["Pelaksana"] == "Sekcam — Budi Santoso"
 
 
+def test_a_role_the_configuration_gives_several_people_names_them_all(tmp_path):
+    sheet = XlsxSheet(tmp_path, '[people]\nStaf = ["Ani", "Bambang ", ""]\n')
+    sheet.add_rows({"Prosedur": "rka", "Judul": "x", "Langkah": 5})
+    synced(sheet, MON_0800)
+    assert doc(sheet, "x")["Pelaksana"] == "Staf — Ani, Bambang"
+
+
 def test_mulai_and_tenggat_are_real_date_time_cells(sheet):
     sheet.add_rows({"Prosedur": "rka", "Judul": "x", "Langkah": 2})
     synced(sheet, "2026-11-30T11:50")
