@@ -65,7 +65,10 @@ class CommandError(Exception):
         self.code = code
 
 
-def _target_options(parser: argparse.ArgumentParser, config_default: object = None) -> None:
+def _target_options(
+    parser: argparse.ArgumentParser, config_default: object = None, creates: bool = True
+) -> None:
+    """``--config`` and the sheet; ``creates``: the command makes a missing workbook."""
     parser.add_argument(
         "--config", type=Path, default=config_default, help="TOML configuration file (optional)"
     )
@@ -73,7 +76,8 @@ def _target_options(parser: argparse.ArgumentParser, config_default: object = No
     target.add_argument(
         "--workbook",
         type=Path,
-        help="local .xlsx workbook (created if missing; its folder must exist)",
+        help="local .xlsx workbook"
+        + (" (created if missing; its folder must exist)" if creates else ""),
     )
     target.add_argument("--spreadsheet", help="Google spreadsheet id")
     target.add_argument(
@@ -173,14 +177,14 @@ def _notify_parser(sub: Subparsers) -> None:
     )
     preview.add_argument("--now", help="the clock (ISO 8601; no offset = configured zone)")
     for action in (trial, preview):  # --config after the action too; it overrides none given
-        _target_options(action, config_default=argparse.SUPPRESS)
+        _target_options(action, config_default=argparse.SUPPRESS, creates=False)
 
 
 def _laporan_parser(sub: Subparsers) -> None:
     laporan = sub.add_parser(
         "laporan", help="write the Permenpan monitoring form of a period (.xlsx or .pdf)"
     )
-    _target_options(laporan)
+    _target_options(laporan, creates=False)
     laporan.add_argument("--dari", metavar="DATE", help="first day (YYYY-MM-DD)")
     laporan.add_argument("--sampai", metavar="DATE", help="last day (YYYY-MM-DD)")
     laporan.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx|FILE.pdf")
@@ -790,7 +794,7 @@ def failure(exc: Exception, command: str) -> tuple[int, str]:
         log.warning("sheet busy", reason=str(exc))
         return EXIT_BUSY, f"{exc}; nothing written, try again later"
     if isinstance(exc, BackendError):
-        log.error("sync failed", reason=str(exc))
+        log.error(f"{command} failed", reason=str(exc))
         return EXIT_FAILED, str(exc)
     if isinstance(exc, CommandError):
         return exc.code, str(exc)

@@ -318,6 +318,19 @@ def test_an_unexpected_error_is_one_sentence_and_its_traceback_goes_to_the_log(
     assert not list(tmp_path.glob(".*lock"))  # the lock was released all the same
 
 
+def test_a_missing_workbook_is_a_failed_laporan_in_the_log_and_its_help_creates_none(tmp_path):
+    missing = tmp_path / "kantor.xlsx"
+    result = run_cli("laporan", "--workbook", missing, "--out", tmp_path / "m.pdf")
+    assert (
+        result.code == FAILED and said(result.err) == f"sopsync: workbook {missing} does not exist"
+    )
+    logged = [json.loads(line) for line in result.err.splitlines() if line.startswith("{")]
+    assert [e["event"] for e in logged if e["level"] == "error"] == ["laporan failed"]
+    assert not missing.exists()
+    assert "created if missing" not in run_cli("laporan", "--help").out
+    assert "created if missing" in run_cli("sync", "--help").out
+
+
 def test_log_lines_carry_the_configured_zone(tmp_path):
     sheet = XlsxSheet(tmp_path, '[calendar]\nzone = "Asia/Makassar"\n')
     result = sheet.sync("2026-11-30T08:00")
