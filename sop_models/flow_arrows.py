@@ -184,6 +184,20 @@ def _place_label(flow: Flow, points: Sequence[Point], side: Side) -> Text | None
     return Text(x, y - 1 * MM, flow.value, LABEL, anchor)
 
 
+def _off_lane_edges(label: Text, points: Sequence[Point], lanes: Sequence[Column]) -> Text:
+    """The label moved on, away from its symbol, past a lane's edge that would run through
+    it ("Ti|dak"), when it still stays clear of its arrow's later segments and inside the lanes."""
+    box, clear = label.box, 1 * MM
+    edges = [lane.x for lane in lanes[1:] if box.x - clear < lane.x < box.right + clear]
+    if not edges:
+        return label
+    away = label.anchor == "end"  # the label runs left of its symbol: it moves on leftwards
+    shift = min(edges) - clear - box.right if away else max(edges) + clear - box.x
+    moved = replace(label, x=label.x + shift)
+    inside = lanes[0].x <= moved.box.x and moved.box.right <= lanes[-1].right
+    return moved if inside and not _crosses(points[1:], moved.box) else label
+
+
 def _down_route(lay: Layout, source: Symbol, side: Side, x: float, y_end: float) -> list[Point]:
     """From ``source`` by ``side`` to the point (x, y_end) below it, entering from above."""
     port = source.port(side)
@@ -251,7 +265,8 @@ class Router:
         lanes = self.lay.sheet.grid.lanes
         box, inset = label.box, 0.5 * MM
         shift = max(lanes[0].x + inset - box.x, 0.0) + min(lanes[-1].right - inset - box.right, 0.0)
-        return replace(label, x=label.x + shift) if shift else label
+        label = replace(label, x=label.x + shift) if shift else label
+        return _off_lane_edges(label, points, lanes)
 
     def _connector(self, page: int, x: float, y: float, letter: str) -> Connector:
         connector = Connector(

@@ -278,6 +278,15 @@ def test_no_arrow_runs_through_a_symbol_or_a_label(doc):
 
 
 @pytest.mark.parametrize("doc", SEEDS, ids=SEED_IDS)
+def test_no_lane_edge_runs_through_a_ya_or_tidak_label(doc):
+    edges = [lane.x for lane in doc.flow.sheet.grid.lanes[1:]]
+    for arrow in doc.arrows:
+        if arrow.label is not None:
+            box = arrow.label.box
+            assert not [x for x in edges if box.x - 0.5 < x < box.right + 0.5], arrow.source
+
+
+@pytest.mark.parametrize("doc", SEEDS, ids=SEED_IDS)
 def test_return_arrows_go_back_up_and_ya_goes_on(doc):
     for arrow in doc.arrows:
         if arrow.start is not None or arrow.end is not None:
