@@ -55,9 +55,14 @@ LANES_LEAST = 50 * MM
 """The lanes together are never narrower: one or two lanes still have room for labels."""
 LANE_SMALLEST = 12 * MM
 TEXT_SHARE_MIN = 0.45
+TEXT_SHARE_WIDENED = 0.5
+"""Lanes widened for their titles' words leave the text columns at least this share."""
 SYMBOL_MAX = 22 * MM
 LANE_MARGIN = 4 * MM
 """Space between a symbol and its lane's edges: free in every row, so return arrows run there."""
+TERMINAL_LANE = 2 * LANE_MARGIN + 10 * MM
+"""A lane whose terminal capsule is wider (10 mm) than it is tall (7 mm)."""
+HEAD_PAD = 1 * MM
 
 
 class RenderError(ValueError):
@@ -125,6 +130,8 @@ class Grid:
     """Column positions, the same on every page."""
 
     columns: tuple[Column, ...]
+    lane_head: Font = LANE_HEAD
+    """The lanes' titles: smaller than the other headers when a word would not fit its lane."""
 
     @property
     def lanes(self) -> tuple[Column, ...]:
@@ -157,6 +164,9 @@ def make_grid(proc: Procedure, width: float) -> Grid:
     lane = max(min(max(width * LANE_SHARE / n, low), high), least)
     if width - NO_WIDTH - n * lane < width * TEXT_SHARE_MIN:
         lane = (width * (1 - TEXT_SHARE_MIN) - NO_WIDTH) / n
+    widest = max(LANE_HEAD.width(word) for actor in proc.actors for word in actor.split())
+    fitting = max(widest + 2 * HEAD_PAD, TERMINAL_LANE)  # whole words, a capsule wider than tall
+    lane = max(lane, min(fitting, (width * (1 - TEXT_SHARE_WIDENED) - NO_WIDTH) / n))
     if lane < LANE_SMALLEST:
         raise RenderError(
             f"{n} actors do not fit across the page (at most "
@@ -180,7 +190,15 @@ def make_grid(proc: Procedure, width: float) -> Grid:
         add("lane", actor, lane)
     for key, title, _ in TEXT_COLUMNS[1:]:
         add(key, title, widths[key])
-    return Grid(tuple(columns))
+    return Grid(tuple(columns), _lane_head(widest, lane))
+
+
+def _lane_head(widest: float, lane: float) -> Font:
+    """The largest lane title font, down to 5.5 pt, whose widest word fits the lane."""
+    for size in (7.5, 7.0, 6.5, 6.0):
+        if widest * size / LANE_HEAD.size + 2 * HEAD_PAD <= lane:
+            return Font(size, bold=True)
+    return Font(5.5, bold=True)
 
 
 def symbol_kind(proc: Procedure, step: Step) -> SymbolKind:
@@ -223,7 +241,7 @@ def row_height(proc: Procedure, step: Step, grid: Grid) -> float:
 
 def header_height(grid: Grid) -> float:
     second = max(
-        block_height(c.title, LANE_HEAD, c.w, pad=1 * MM)
+        block_height(c.title, _title_font(grid, c), c.w, pad=HEAD_PAD)
         for c in grid.columns
         if c.key in ("lane", "kelengkapan", "waktu", "output")
     )
@@ -295,7 +313,7 @@ def header_items(grid: Grid, top: float) -> list[Item]:
 
     def cell(box: Box, title: str, font: Font) -> None:
         items.append(Rect(box, fill=HEADER_FILL))
-        items.extend(text_block(box, title, font, align="middle", pad=1 * MM))
+        items.extend(text_block(box, title, font, align="middle", pad=HEAD_PAD))
 
     for key in ("no", "kegiatan", "keterangan"):
         c = grid.column(key)
@@ -305,8 +323,12 @@ def header_items(grid: Grid, top: float) -> list[Item]:
     cell(Box(kelengkapan.x, top, output.right - kelengkapan.x, first), "Mutu Baku", HEAD)
     for c in grid.columns:
         if c.key in ("lane", "kelengkapan", "waktu", "output"):
-            cell(Box(c.x, top + first, c.w, second), c.title, LANE_HEAD)
+            cell(Box(c.x, top + first, c.w, second), c.title, _title_font(grid, c))
     return items
+
+
+def _title_font(grid: Grid, column: Column) -> Font:
+    return grid.lane_head if column.key == "lane" else LANE_HEAD
 
 
 def row_items(step: Step, grid: Grid, row: Box) -> list[Item]:
@@ -399,6 +421,8 @@ def layout(proc: Procedure, paper: Paper) -> Layout:
             kind = symbol_kind(proc, step)
             lane = grid.lane(step.actor)
             w, h = grid.symbol_width, SYMBOL_HEIGHT[kind]
+            if kind is SymbolKind.TERMINAL:  # a capsule, never a circle (an on-page connector)
+                h = min(h, w / 1.4)
             symbols[step.number] = Symbol(
                 step.number,
                 kind,

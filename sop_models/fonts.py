@@ -50,7 +50,8 @@ class Font:
         return pdfmetrics.stringWidth(text, self.name, self.size)
 
     def wrap(self, text: str, width: float) -> tuple[str, ...]:
-        """Lines of ``text`` no wider than ``width``; a word too long is cut by characters."""
+        """Lines of ``text`` no wider than ``width``; a word too long is cut after a hyphen
+        (``lampiran-`` / ``lampirannya``), else by characters."""
         lines: list[str] = []
         for paragraph in text.splitlines() or [""]:
             line = ""
@@ -64,6 +65,7 @@ class Font:
                 line = word
                 while self.width(line) > width and len(line) > 1:
                     cut = self._fitting_prefix(line, width)
+                    cut = line.rfind("-", 1, cut) + 1 or cut
                     lines.append(line[:cut])
                     line = line[cut:]
             lines.append(line)

@@ -591,6 +591,33 @@ def test_a_title_too_long_for_its_lines_is_cut_before_the_page_number_and_the_no
     assert item_box(caption).right < item_box(nomor).x
 
 
+def test_eight_lanes_keep_whole_words_in_their_titles_and_capsules_for_terminals():
+    actors = ["Staf", "Kasubag Evapor", "Kasi", "Sekcam", "Camat", "Kasubag Umum", "Tim"]
+    actors.append("Bendahara Pengeluaran Pembantu")
+    proc = make_procedure(actors, [(3, None, 2), (0, None, 2), (7, None, 2), (5, None, 2)])
+    kelengkapan = "Dokumen pendukung beserta lampiran-lampirannya"
+    raw = proc.model_dump()
+    raw["steps"][1]["kelengkapan"] = kelengkapan
+    doc = build(Procedure.model_validate(raw))
+    grid = doc.flow.sheet.grid
+    texts = header_texts(doc, 0)
+    for lane in grid.lanes:
+        words = [t.text for t in texts if lane.x < t.box.x and t.box.right < lane.right]
+        assert " ".join(words).split() == lane.title.split(), lane.title  # no word broken
+    for symbol in doc.flow.symbols.values():
+        if symbol.kind is SymbolKind.TERMINAL:
+            assert symbol.box.w > symbol.box.h  # a capsule: a circle is an on-page connector
+    column = grid.column("kelengkapan")
+    lines = [
+        t.text
+        for t in flow_page(doc, 0).items
+        if isinstance(t, Text)
+        and column.x < t.box.x < column.right
+        and t.box.cy > doc.flow.sheet.rows_top
+    ]
+    assert "lampiran-" in lines and "lampirannya" in lines  # cut after its hyphen
+
+
 def test_a_long_nomor_wraps_in_its_cell_and_is_cut_in_the_flow_caption():
     nomor = "800.1.11.3/0123/Kec.Sukamaju/SOP/Sekretariat-Umum-dan-Kepegawaian/2026/Revisi-02"
     proc = make_procedure(["Staf"], [(0, None, 2), (0, None, 2)])
