@@ -319,7 +319,7 @@ def sync_once(
     rules: Rules,
     now: datetime,
     dry_run: bool = False,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = time.sleep,
     backend: Backend | None = None,
     record: RefreshRecord | None = None,
     migration: Migration | None = None,
@@ -328,7 +328,8 @@ def sync_once(
     """One cycle under the sheet's lock, then its notices; raises BackendError.
 
     A sheet that changed under the cycle is read again (a file another program is
-    still writing, after a pause that doubles each time: 1 s, 2 s, 4 s …). ``run``
+    still writing, after a pause that doubles each time: 1 s, 2 s, 4 s …; with no
+    ``sleep``, not waited for: the cycle raises Busy). ``run``
     passes the same backend to every cycle: a Google backend keeps its credentials
     and connection between cycles, nothing else; and the same ``record`` of when the
     Kinerja tab is next due, which a ``sync`` reads from the local state file. Notices
@@ -407,7 +408,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     sheets = _sheets(args)
     parse_at(args.now, sheets[0].config.calendar.zone)  # a bad --now: before any sheet
-    shared = Shared()
+    shared = Shared(waits=len(sheets) == 1)
 
     def sync(sheet: Sheet) -> None:
         service = SheetService(
@@ -430,7 +431,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     sheets = _sheets(args)
     # Of many sheets, one that fails is retried on its own backoff, not inside its cycle.
-    shared = Shared(Transports(retry_faults=len(sheets) == 1))
+    one = len(sheets) == 1
+    shared = Shared(Transports(retry_faults=one), waits=one)
     return serve(sheets, shared, datetime.now, stop_on_signals())
 
 

@@ -226,7 +226,7 @@ def run_cycle(
     now: datetime,
     dry_run: bool = False,
     attempts: int = 3,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = time.sleep,
     documents: bool = False,
     kinerja: KinerjaTerms = NOT_TOLD,
     migration: Migration | None = None,
@@ -239,7 +239,8 @@ def run_cycle(
     which writes only what is still missing: each document's Riwayat rows and
     record travel in one atomic request, so a read tells exactly what landed. A
     file another program is still writing is read again after a pause that doubles
-    each time. At most ``attempts`` rounds. When ``kinerja`` says the Kinerja tab is due,
+    each time (with no ``sleep``, it is not waited for: its Busy ends the cycle). At most
+    ``attempts`` rounds. When ``kinerja`` says the Kinerja tab is due,
     the cycle's one read brings Riwayat whole to refresh it (``monitoring.refresh``). With
     ``documents`` the report lists the open documents as decided (``Report.documents``), for
     the notices that follow the cycle. With ``migration`` the cycle also migrates documents
@@ -270,7 +271,7 @@ def _run_cycle(
     now: datetime,
     dry_run: bool,
     attempts: int,
-    sleep: Callable[[float], None],
+    sleep: Callable[[float], None] | None,
     kinerja: KinerjaTerms,
     report: Report,
     migration: Migration | None = None,
@@ -297,8 +298,10 @@ def _run_cycle(
             if isinstance(exc, WriteUncertain):
                 lost = lost or report.changes
             pause = getattr(exc, "retry_after", 0.0) * 2 ** (attempt - 1)
+            if pause and sleep is None:  # a worker of many sheets does not wait on one
+                raise
             log.warning("reading the sheet again", reason=str(exc), attempt=attempt, wait=pause)
-            if pause:
+            if pause and sleep is not None:
                 sleep(pause)
             continue
         report.written = bool(report.changes) and not dry_run

@@ -54,6 +54,7 @@ class OneCycle(Protocol):
         now: datetime,
         dry_run: bool,
         *,
+        sleep: Callable[[float], None] | None,
         backend: Backend,
         record: RefreshRecord,
         memory: LastCycle | None = None,
@@ -132,11 +133,14 @@ Catalogs = dict[tuple[Path, ...], Catalog]
 @dataclass
 class Shared:
     """What the sheets of one command share: transports by key, catalogs by folders, the
-    note of when each sheet's Kinerja is due by state file."""
+    note of when each sheet's Kinerja is due by state file; whether a cycle waits for a file
+    another program is still writing (of many sheets, it does not: it is tried again later,
+    and the others are not kept waiting)."""
 
     transports: Transports = field(default_factory=Transports)
     catalogs: Catalogs = field(default_factory=dict)
     records: dict[Path | None, RefreshRecord] = field(default_factory=dict)
+    waits: bool = True
 
     def record(self, state_file: Path | None) -> RefreshRecord:
         if state_file not in self.records:
@@ -246,6 +250,7 @@ class SheetService:
                 rules,
                 now,
                 self.dry_run,
+                sleep=time.sleep if self.shared.waits else None,
                 backend=backend,
                 record=record,
                 memory=self._memory,

@@ -155,6 +155,27 @@ def test_a_sheet_that_fails_is_named_the_others_are_synced_and_the_worst_code_wi
     assert "failed" not in again and "busy, 2 in a row: " in again
 
 
+def test_a_workbook_still_being_written_keeps_no_other_sheet_waiting(kabupaten):
+    """DESIGN §11: one sheet's failure never delays the others. Alone, a sync waits for a file
+    another program is still writing (1 s, 2 s, 4 s …: tests/test_workbook_file.py); of many
+    sheets, it is tried again later instead: the others are served at once."""
+    config = kabupaten.config.read_text().replace("retries = 0\n", "retries = 3\n")
+    kabupaten.config.write_text(config)
+    assert kabupaten.cli("sync", "--now", MON).code == 0
+    whole = kabupaten.ayah.path.read_bytes()
+    kabupaten.ayah.path.write_bytes(whole[: len(whole) // 2])  # Excel half way through saving
+    kabupaten.buayan.set(2, "Langkah", 2)
+
+    result = kabupaten.cli("sync", "--now", "2026-11-30T09:00")
+    assert result.code == 75
+    (sentence,) = said(result.err)
+    assert sentence.startswith("sopsync: Ayah: ") and "does not read whole" in sentence
+    events = [json.loads(line)["event"] for line in result.err.splitlines() if line[:1] == "{"]
+    assert "reading the sheet again" not in events  # no pause: nobody was kept waiting
+    assert kabupaten.buayan.table()[0]["Langkah"] == 2
+    assert [r["Ke"] for r in kabupaten.buayan.table("Riwayat")][-1] == 2
+
+
 def test_a_failing_google_sheet_is_one_sentence_and_failures_in_a_row_are_counted(kabupaten):
     kabupaten.cilacap.emu.inject_faults("500", count=4, spreadsheets=[kabupaten.cilacap.id])
     for _ in range(2):
