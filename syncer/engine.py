@@ -71,9 +71,10 @@ class Record:
     """The version of its SOP the document runs on (``Procedure.version``); "" on a record
     written before versions, which runs on the current one and is stamped with it."""
     alias: str = ""
-    """A Langkah that still means the current step (``langkah_key``): what the cell held
-    when the document was migrated to a version that numbers the step otherwise, until
-    the document moves on."""
+    """A Langkah that still means the current step (``langkah_key``), until the document
+    moves on: what the cell held when the document was migrated to a version that numbers
+    the step otherwise; what moved it out of a decision step (``Ya``, or the number typed);
+    the ``1`` it started at."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,9 +331,15 @@ def _answered(proc: Procedure, answer: Answer, record: Record | None) -> Positio
 
     An answer stays in the cell after it is accepted: there it still means the
     step it led to, so that the next cycle does not answer the next decision too
-    (rka's steps 6 and 7 are both decisions).
+    (rka's steps 6 and 7 are both decisions). A record remembers what moved it
+    (``Record.alias``); one that does not (written before it did, rebuilt from
+    Riwayat) takes an answer that led to its step for that answer.
     """
-    if record is not None and _answer_from(proc, record.came_from, answer) == record.step:
+    if (
+        record is not None
+        and not record.alias
+        and _answer_from(proc, record.came_from, answer) == record.step
+    ):
         return record.step
     at = record.step if record is not None else None
     target = _answer_from(proc, at, answer)
@@ -452,7 +459,9 @@ def decide_new(rules: Rules, row: StaffRow, doc_id: str, now: datetime) -> Outco
     except _Rejected as exc:
         allowed = f"Isi nomor langkah 1–{proc.last} atau Selesai; jika kosong, dianggap langkah 1."
         return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=f"{exc} {allowed}"))
-    record = Record(doc_id, proc.code, target, now, version=proc.version)
+    typed = langkah_key(row.langkah) if target == 1 else ""
+    alias = "" if typed == "kosong" else typed  # a 1 typed, cleared later: Tidak valid
+    record = Record(doc_id, proc.code, target, now, version=proc.version, alias=alias)
     if isinstance(target, Done):
         note = "dicatat langsung sebagai Selesai"
     else:
@@ -541,10 +550,12 @@ def _decide_known(
         )
         return _reject(rules, proc, record, row, current(), message, now)
     if record.alias and langkah_key(row.langkah) == record.alias:
-        return Outcome(current(), record)  # the step as numbered before a migration
-    # Blank means step 1, as on a new row: the worker never fills Langkah in.
+        # still what moved it (or the step as numbered before a migration)
+        return Outcome(_answered_already(proc, record, row, current()), record)
+    # Blank means step 1 on a row started blank, as on a new row: the worker never fills
+    # Langkah in. A Langkah cleared is Tidak valid.
     blank: Position | str = 1
-    if record.step != 1:
+    if record.step != 1 or record.alias not in ("", "kosong"):
         blank = f"Langkah dikosongkan; dokumen tercatat di langkah {record.step}."
     try:
         target = _requested(proc, row.langkah, blank, record)
@@ -575,7 +586,10 @@ def _decide_known(
         note = f"Ya: lanjut ke langkah {target}"
     else:
         note = f"lanjut ke langkah {target}"
-    new = replace(record, step=target, since=now, came_from=record.step, rejected=(), alias="")
+    # Out of a decision, what moved it is remembered: an answer stays in the cell after it
+    # is accepted, where it still means the step it led to; a number typed does not.
+    typed = langkah_key(row.langkah) if step.decision else ""
+    new = replace(record, step=target, since=now, came_from=record.step, rejected=(), alias=typed)
     entry = _entry(rules, proc, record.id, now, record.step, target, note)
     cells = _answered_already(proc, new, row, _current_cells(rules, proc, new, now))
     return Outcome(cells, new, (entry,))

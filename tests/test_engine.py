@@ -1244,8 +1244,9 @@ def test_hampir_tenggat_on_another_day_names_the_date() -> None:
 
 def strip_rejected(records: dict[str, Record]) -> dict[str, Record]:
     """What Riwayat alone tells of the records: no rejected attempts, no versions (those are
-    restored from the versions kept in the sheet, ``syncer.versions.rebuilt_versions``)."""
-    return {k: replace(v, rejected=(), version="") for k, v in records.items()}
+    restored from the versions kept in the sheet, ``syncer.versions.rebuilt_versions``), not
+    what moved a document (an answer still in its cell means what it did all the same)."""
+    return {k: replace(v, rejected=(), version="", alias="") for k, v in records.items()}
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -1301,7 +1302,36 @@ def test_records_from_history_ignores_rejected_attempts_only() -> None:
     assert records_from_history(rejected(doc.sheet.riwayat)) == {}
 
 
+def test_a_langkah_cleared_is_tidak_valid_even_at_step_1_while_a_row_started_blank_is_not():
+    """DESIGN §2: blank on a new row means step 1; a started row whose Langkah is cleared
+    is Tidak valid, its Pesan naming the recorded step, and recovers when put back."""
+    typed = started_at("rka", 1)
+    cleared = typed.enter(None, T1)
+    assert cleared.cells.status is Status.TIDAK_VALID and cleared.record.step == 1
+    assert cleared.cells.pesan.startswith("Langkah dikosongkan; dokumen tercatat di langkah 1.")
+    assert typed.enter(1, T2).cells.status is not Status.TIDAK_VALID
+    blank = started_at("rka", None)
+    assert blank.enter(None, T1).cells.status is not Status.TIDAK_VALID
+    assert blank.enter(None, T2).history == ()
+    later = started_at("rka", 2)
+    assert later.enter(None, T1).cells.pesan.startswith("Langkah dikosongkan; dokumen tercatat")
+
+
 # --- 7. answers staff naturally type -------------------------------------------------------
+
+
+def test_ya_after_a_decision_left_by_its_number_answers_the_next_decision() -> None:
+    """rka's steps 6 and 7 are both decisions. Left by typing 7, the next Ya answers step 7;
+    left by Ya, the Ya still in the cell means step 7 and answers nothing more."""
+    by_number = started_at("rka", 6)
+    by_number.enter(7, T1)
+    [entry] = by_number.enter("Ya", T2).history
+    assert (entry.source, entry.target, entry.note) == (7, 8, "Ya: lanjut ke langkah 8")
+    by_answer = started_at("rka", 6)
+    by_answer.enter("Ya", T1)
+    kept = by_answer.enter("Ya", T2)
+    assert kept.history == () and kept.record.step == 7
+    assert kept.cells.pesan.startswith('"Ya" di kolom Langkah adalah jawaban untuk langkah 6.')
 
 
 @pytest.mark.parametrize(("code", "decision"), decision_cases())
