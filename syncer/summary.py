@@ -102,8 +102,9 @@ def report_fields(report: Report) -> dict[str, object]:
         "counts": {str(status): n for status, n in sorted(report.counts.items())},
         "written": report.written,
     }
-    for name, status in (("late", Status.TERLAMBAT), ("invalid", Status.TIDAK_VALID)):
-        found = [a for a in report.attention if a.status is status]
+    late = [a for a in report.attention if a.late]  # Tidak valid and late rows too
+    invalid = [a for a in report.attention if a.status is Status.TIDAK_VALID]
+    for name, found in (("late", late), ("invalid", invalid)):
         if found:
             fields[name] = [_name(a) for a in found[:SHOWN_IDS]]
         if len(found) > SHOWN_IDS:

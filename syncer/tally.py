@@ -33,6 +33,8 @@ class Attention:
     id: str
     status: Status
     pesan: str
+    late: bool = False
+    """Past its Tenggat: Terlambat, or Tidak valid and late all the same."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,8 @@ class Tally:
                 _put(self.late_rows, index, LateRow(cells.tenggat, row, outcome), n)
         if status in NEEDS_ATTENTION:
             doc_id = outcome.new_id or (outcome.record.id if outcome.record else text_of(row.id))
-            _put(self.attention, index, Attention(row.row, doc_id, status, cells.pesan), n)
+            seen = Attention(row.row, doc_id, status, cells.pesan, cells.late)
+            _put(self.attention, index, seen, n)
 
     def attention_rows(self) -> list[Attention]:
         """Invalid and late rows, in the sheet's order."""

@@ -201,8 +201,11 @@ def test_a_worker_whose_every_sheet_cannot_work_does_not_start():
     assert isinstance(stopped.value.__cause__, Misconfigured)
 
 
-def attention(status: c.Status, n: int, start: int = 2) -> list[Attention]:
-    return [Attention(row, f"RKA-2026-{row:04d}", status, "") for row in range(start, start + n)]
+def attention(status: c.Status, n: int, start: int = 2, late: bool = False) -> list[Attention]:
+    return [
+        Attention(row, f"RKA-2026-{row:04d}", status, "", late or status is c.Status.TERLAMBAT)
+        for row in range(start, start + n)
+    ]
 
 
 def test_each_cycle_logs_its_counts_and_names_late_and_invalid_documents():
@@ -214,15 +217,17 @@ def test_each_cycle_logs_its_counts_and_names_late_and_invalid_documents():
             *attention(c.Status.TERLAMBAT, 2),
             *attention(c.Status.TIDAK_VALID, 12, start=10),
             Attention(40, "", c.Status.TIDAK_VALID, "Prosedur belum diisi."),
+            *attention(c.Status.TIDAK_VALID, 1, start=50, late=True),  # late all the same
         ],
     )
     _, _, logs = play([report])
     done = events(logs, "cycle done")[0]
     assert done["rows"] == 19 and done["target"] == "kantor.xlsx"
     assert done["counts"] == {"Berjalan": 4, "Terlambat": 2, "Tidak valid": 13}
-    assert done["late"] == ["RKA-2026-0002", "RKA-2026-0003"] and "late_total" not in done
+    assert done["late"] == ["RKA-2026-0002", "RKA-2026-0003", "RKA-2026-0050"]
+    assert "late_total" not in done
     assert done["invalid"] == [f"RKA-2026-{n:04d}" for n in range(10, 20)]
-    assert done["invalid_total"] == 13
+    assert done["invalid_total"] == 14
 
 
 def test_a_row_without_an_id_is_named_by_its_row():
@@ -263,6 +268,19 @@ def test_run_survives_a_broken_workbook_until_the_admin_removes_it(tmp_path):
     assert outcomes == [f"{sheet.path} is not an Excel workbook"] * 2 + ["done"]
     assert c.DOKUMEN in sheet.tabs()  # the next cycle made the workbook
     assert [e["log_level"] for e in events(logs, "cycle failed")] == ["warning", "warning"]
+
+
+def test_status_names_a_late_document_that_is_tidak_valid_among_the_late(tmp_path):
+    """DESIGN §2: a Tidak valid row whose recorded step is past its Tenggat is still late."""
+    sheet = XlsxSheet(tmp_path)
+    sheet.add_rows({"Prosedur": "rka", "Judul": "x", "Langkah": 2})  # 30 menit
+    assert sheet.sync("2026-11-30T08:00").code == 0
+    sheet.set(2, "Langkah", 5)  # a skip, an hour later: Tidak valid, and late all the same
+    synced = sheet.sync("2026-11-30T09:00")
+    assert "Late: 1 (1 of them Tidak valid)." in synced.out
+    lines = sheet.cli("status").out.splitlines()
+    doc_id = sheet.table()[0]["ID"]
+    assert f"  late (1): {doc_id}" in lines and f"  invalid (1): {doc_id}" in lines
 
 
 def test_run_picks_up_staff_moves_cycle_after_cycle(tmp_path):
