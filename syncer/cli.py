@@ -822,4 +822,8 @@ def _configure_logs(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # `python -m syncer.cli`: run the module as sopsync's own code imports it, so that the
+    # errors other modules raise (syncer.cli.CommandError) are the ones main() catches.
+    from syncer.cli import main as imported_main
+
+    raise SystemExit(imported_main())

@@ -25,8 +25,9 @@ def _chosen(args: argparse.Namespace, catalog: Catalog) -> list[Procedure]:
     for name in args.codes:
         proc = catalog.lookup(name)
         if proc is None:
-            hints = ", ".join(p.code for p in catalog.suggest(name)) or "see `sopsync sop list`"
-            raise CommandError(f"no SOP {name!r}; closest: {hints}", EXIT_USAGE)
+            close = ", ".join(p.code for p in catalog.suggest(name))
+            hint = f"closest: {close}" if close else "`sopsync sop list` lists them"
+            raise CommandError(f"no SOP {name!r}; {hint}", EXIT_USAGE)
         if proc not in chosen:
             chosen.append(proc)
     return chosen

@@ -53,6 +53,22 @@ def test_an_unknown_sop_is_one_sentence_with_the_closest_codes_and_nothing_writt
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_unknown_sop_is_bad_usage_under_python_m_too(tmp_path):
+    """`python -m syncer.cli` runs the module as its own copy: its usage errors must still be
+    one sentence and exit 2, not an unexpected error."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "syncer.cli", "sop", "render", "zzzz", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == "sopsync: no SOP 'zzzz'; `sopsync sop list` lists them"
+
+
 def test_a_missing_output_folder_or_no_sop_named_is_bad_usage(tmp_path):
     missing = run_cli("sop", "render", "rka", "--out", tmp_path / "tidak-ada")
     assert missing.code == 2 and "output folder" in missing.err and "does not exist" in missing.err
