@@ -199,3 +199,24 @@ def test_init_removes_an_empty_default_tab_and_keeps_one_with_content(tmp_path):
     assert "removed the empty tab Sheet1" in result.out
     names = load_workbook(path).sheetnames
     assert "Sheet1" not in names and "Lembar1" in names and names[0] == c.DOKUMEN
+
+
+def test_a_header_in_the_last_column_leaves_no_room_and_says_so(tmp_path):
+    path = tmp_path / "kantor.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.title = c.DOKUMEN
+    for column, header in enumerate(["ID", "Prosedur", "Judul", "Langkah", "Catatan"], start=1):
+        sheet.cell(1, column).value = header
+    sheet.cell(1, 16_384).value = "Kolom terakhir"  # XFD, the last a workbook has
+    sheet["B2"], sheet["C2"] = "rka", "x"
+    book.save(path)
+    before = path.read_bytes()
+    result = run_cli("sync", "--workbook", path, "--now", "2026-11-30T08:00")
+    assert result.code == 1
+    assert result.err.strip().endswith(
+        "sopsync: tab Dokumen: no room after its last header, in column XFD, for the columns"
+        " Kegiatan, Pelaksana, Mulai, Tenggat, Status, Pesan: clear the headers at the far"
+        " right (nothing was written)"
+    )
+    assert path.read_bytes() == before

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from syncer.contract import column_letter, header_key
 from syncer.engine import HistoryEntry, Record, Rules
-from syncer.layout import Tab, missing, required
+from syncer.layout import Tab, header_places, missing, required
 from syncer.views import Grid
 
 
@@ -54,6 +54,24 @@ def require_headers(tab: Tab, rows: Sequence[Sequence[object]]) -> None:
                     " the rows above them (nothing was written)"
                 )
     raise NeedsInit(f"tab {tab.title} has no column {', '.join(lacking)}")
+
+
+MAX_COLUMNS = 16_384
+"""Columns a workbook can have (XFD); a Google sheet can have more, but no office needs them."""
+
+
+def places_for_headers(tab: Tab, headers: Sequence[object]) -> list[tuple[int, str]]:
+    """``layout.header_places``, refused when a new column would not fit in the sheet (a
+    header typed in its very last column)."""
+    places = header_places(tab, headers)
+    beyond = [name for index, name in places if index >= MAX_COLUMNS]
+    if beyond:
+        raise BackendError(
+            f"tab {tab.title}: no room after its last header, in column"
+            f" {column_letter(len(headers) - 1)}, for the columns {', '.join(beyond)}: clear"
+            " the headers at the far right (nothing was written)"
+        )
+    return places
 
 
 def _refuse_doubled(tab: Tab, headers: Sequence[object]) -> None:

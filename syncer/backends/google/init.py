@@ -22,6 +22,7 @@ from typing import Any
 
 from syncer import contract as c
 from syncer import layout, meta, views
+from syncer.backends import places_for_headers
 from syncer.backends.google.plan import (
     Request,
     column_looks,
@@ -384,7 +385,7 @@ class InitPlan:
         """Headers (added, or their look repaired), formats, dropdowns, colours, views;
         returns the headers as they will be."""
         headers = sheet.headers
-        places = layout.header_places(tab, headers)
+        places = places_for_headers(tab, headers)
         added = [name for _, name in places]
         all_headers = layout.placed(headers, places)
         width = len(all_headers)
