@@ -56,6 +56,14 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+def visible(text: str) -> str:
+    """``text`` without the invisible characters a paste brings along (a zero-width space
+    from a chat message): a Langkah "4" that staff see is 4."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def _invisible_only(text: str) -> bool:
     return bool(text) and all(
         ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs", "Zl", "Zp", "Cc") for ch in text
@@ -161,6 +169,7 @@ def parse_langkah(value: object) -> Entered | None | BadValue:
         return None
     if _invisible_only(text):
         return BadValue("Langkah berisi karakter tak terlihat saja, bukan nomor langkah.")
+    text = visible(text).strip()
     if text.startswith("="):
         return BadValue(f"Langkah berisi rumus {shown(text)}, bukan nomor langkah.")
     folded = text.casefold()

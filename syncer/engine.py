@@ -23,7 +23,16 @@ from sop_models.validation import name_key
 from sop_models.version import Versions, label
 from syncer import contract as c
 from syncer.calendar import WorkingCalendar
-from syncer.cells import Answer, BadValue, Entered, is_blank, parse_langkah, shown, text_of
+from syncer.cells import (
+    Answer,
+    BadValue,
+    Entered,
+    formula_problem,
+    is_blank,
+    parse_langkah,
+    shown,
+    text_of,
+)
 from syncer.contract import Status
 from syncer.people import Directory
 
@@ -292,10 +301,13 @@ def _resolve(rules: Rules, prosedur: object) -> Procedure:
         raise _Rejected(
             "Prosedur belum diisi. Isi kode atau nama SOP (mis. rka atau Penyusunan RKA)."
         )
-    proc = rules.catalog.lookup(text_of(prosedur)) if isinstance(prosedur, str) else None
+    name = text_of(prosedur)
+    proc = rules.catalog.lookup(name) if isinstance(prosedur, str) else None
     if proc is not None:
         return proc
-    hints = rules.catalog.suggest(text_of(prosedur))
+    if formula := formula_problem(prosedur, "Prosedur"):
+        raise _Rejected(f"{formula} Isi kode atau nama SOP (mis. rka atau Penyusunan RKA).")
+    hints = rules.catalog.suggest(name)
     if hints:
         hint = ", ".join(f"{p.code} ({p.title})" for p in hints)
         raise _Rejected(f"Prosedur {shown(prosedur)} tidak dikenal. Mungkin yang dimaksud: {hint}.")

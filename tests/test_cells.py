@@ -72,6 +72,9 @@ ACCEPTED: list[tuple[object, object]] = [
     (" YA ", Answer.YA),
     ("Tidak", Answer.TIDAK),
     ("tidak ", Answer.TIDAK),
+    ("4\u200b", 4),  # pasted from a chat message: a zero-width space staff cannot see
+    ("\ufeffSelesai", DONE),
+    ("Y\u200ca", Answer.YA),
 ]
 
 

@@ -747,6 +747,14 @@ def test_unknown_prosedur_on_a_new_row(prosedur: object) -> None:
     assert sheet.records["BARU-1"].since == T2
 
 
+def test_a_formula_in_prosedur_is_named_as_one() -> None:
+    [outcome] = Sheet().cycle([StaffRow(2, None, "=B1", 1, "Judul")], T1)
+    assert outcome.cells.status is Status.TIDAK_VALID
+    assert outcome.cells.pesan == (
+        'Prosedur berisi rumus "=B1". Isi kode atau nama SOP (mis. rka atau Penyusunan RKA).'
+    )
+
+
 @pytest.mark.parametrize(
     "values",
     [
