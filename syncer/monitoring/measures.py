@@ -430,21 +430,31 @@ def _taken(
     Tenggat took exactly N days, whatever the length of the days it spanned."""
     if duration is None or duration.minutes is not None:
         return calendar.working_minutes(began, end)
-    days = _whole_days(calendar, began, end)
+    days = _whole_days(calendar, duration.amount, began, end)
     mark = calendar.add(began, Duration(days, "hari")) if days else began
     day = calendar.day_minutes
     # a part of a day longer than the average one still reads as less than a day
     return days * day + min(calendar.working_minutes(mark, end), day - 1)
 
 
-def _whole_days(calendar: WorkingCalendar, began: datetime, end: datetime) -> int:
-    """How many working days, as a Tenggat counts them, a stay from ``began`` to ``end``
-    lasted; :meth:`WorkingCalendar.days_and_minutes` (each day its share of working time)
-    gives the first guess, one off at most."""
-    days = calendar.days_and_minutes(began, end)[0]
-    while days and calendar.add(began, Duration(days, "hari")) > end:
+def _whole_days(calendar: WorkingCalendar, n: int, began: datetime, end: datetime) -> int:
+    """How many working days, as a Tenggat counts them, a stay from ``began`` to ``end`` at
+    an ``n hari`` step lasted: counted down from its Tenggat when it ended before it (most
+    stays), else up from :meth:`WorkingCalendar.days_and_minutes`' guess."""
+
+    def after(days: int) -> datetime:
+        return calendar.add(began, Duration(days, "hari"))
+
+    due = after(n)
+    if end < due:
+        days = n - 1
+        while days and after(days) > end:
+            days -= 1
+        return days
+    days = n if end == due else max(n, calendar.days_and_minutes(began, end)[0])
+    while days > n and after(days) > end:
         days -= 1
-    while calendar.add(began, Duration(days + 1, "hari")) <= end:
+    while after(days + 1) <= end:
         days += 1
     return days
 
