@@ -68,6 +68,15 @@ class Box:
             (other.right, other.bottom), slack
         )
 
+    def overlaps(self, other: Box) -> bool:
+        """Whether the two boxes share some inside (touching edges is not enough)."""
+        return (
+            self.x < other.right
+            and other.x < self.right
+            and self.y < other.bottom
+            and other.y < self.bottom
+        )
+
     def inset(self, dx: float, dy: float | None = None) -> Box:
         dy = dx if dy is None else dy
         return Box(self.x + dx, self.y + dy, self.w - 2 * dx, self.h - 2 * dy)

@@ -184,18 +184,65 @@ def _place_label(flow: Flow, points: Sequence[Point], side: Side) -> Text | None
     return Text(x, y - 1 * MM, flow.value, LABEL, anchor)
 
 
-def _off_lane_edges(label: Text, points: Sequence[Point], lanes: Sequence[Column]) -> Text:
-    """The label moved on, away from its symbol, past a lane's edge that would run through
-    it ("Ti|dak"), when it still stays clear of its arrow's later segments and inside the lanes."""
+def _labels_placed(
+    lay: Layout, arrows: list[Arrow], connectors: Sequence[Connector]
+) -> list[Arrow]:
+    """Each label a lane's edge or another arrow runs through ("Ti|dak") moved on, away from
+    its symbol, to the first place just past a line where nothing else is drawn; once every
+    arrow is routed. Where there is none, it stays (its white ground keeps it readable)."""
+    for index, arrow in enumerate(arrows):
+        label = arrow.label
+        if label is None:
+            continue
+        for moved in _label_places(lay, arrows, arrow, label):
+            if _free(lay, arrows, connectors, arrow, moved):
+                arrows[index] = replace(arrow, label=moved)
+                break
+    return arrows
+
+
+def _label_places(lay: Layout, arrows: Sequence[Arrow], own: Arrow, label: Text) -> list[Text]:
+    """Where a label may go, in order: where it is, then just past each line (a lane's edge,
+    an arrow going up or down) further from its symbol, inside the lanes."""
+    lanes = lay.sheet.grid.lanes
     box, clear = label.box, 1 * MM
-    edges = [lane.x for lane in lanes[1:] if box.x - clear < lane.x < box.right + clear]
-    if not edges:
-        return label
-    away = label.anchor == "end"  # the label runs left of its symbol: it moves on leftwards
-    shift = min(edges) - clear - box.right if away else max(edges) + clear - box.x
-    moved = replace(label, x=label.x + shift)
-    inside = lanes[0].x <= moved.box.x and moved.box.right <= lanes[-1].right
-    return moved if inside and not _crosses(points[1:], moved.box) else label
+    lines = [lane.x for lane in lanes[1:]]
+    for other in arrows:
+        if other.page == own.page:
+            for (x0, y0), (x1, y1) in itertools.pairwise(other.points):
+                if abs(x0 - x1) < 0.01 and min(y0, y1) < box.bottom and max(y0, y1) > box.y:
+                    lines.append(x0)
+    if label.anchor == "end":  # the label runs left of its symbol: it moves on leftwards
+        shifts = [x - clear - box.right for x in sorted(lines, reverse=True) if x < box.right]
+    else:
+        shifts = [x + clear - box.x for x in sorted(lines) if x > box.x]
+    (x0, y0), (x1, y1) = own.points[0], own.points[1]
+    # beside its arrow's first stretch: along it when it runs across, close by when it drops
+    left, right = (min(x0, x1), max(x0, x1)) if abs(y0 - y1) < 0.01 else (-5 * MM, 5 * MM)
+    if abs(y0 - y1) >= 0.01:
+        left, right = box.x + left, box.right + right
+    places = [label, *(replace(label, x=label.x + shift) for shift in shifts)]
+    return [
+        place
+        for place in places
+        if max(lanes[0].x, left) <= place.box.x
+        and place.box.right <= min(lanes[-1].right, right)
+        and not any(place.box.x - 0.5 < x < place.box.right + 0.5 for x in lines)
+    ]
+
+
+def _free(
+    lay: Layout, arrows: Sequence[Arrow], connectors: Sequence[Connector], own: Arrow, label: Text
+) -> bool:
+    """Whether ``label`` on ``own``'s page is clear of every line and shape drawn there."""
+    page, box = own.page, label.box
+    grown = box.inset(-0.5 - 0.3 * MM)  # _crosses looks 0.3 mm inside; keep 0.5 pt away
+    if any(a.page == page and _crosses(a.points, grown) for a in arrows):
+        return False
+    taken = [lay.symbols[n].box for n in lay.pages[page]]
+    taken += [c.box for c in connectors if c.page == page]
+    taken += [a.label.box for a in arrows if a is not own and a.page == page and a.label]
+    return not any(box.overlaps(other) for other in taken)
 
 
 def _down_route(lay: Layout, source: Symbol, side: Side, x: float, y_end: float) -> list[Point]:
@@ -265,8 +312,7 @@ class Router:
         lanes = self.lay.sheet.grid.lanes
         box, inset = label.box, 0.5 * MM
         shift = max(lanes[0].x + inset - box.x, 0.0) + min(lanes[-1].right - inset - box.right, 0.0)
-        label = replace(label, x=label.x + shift) if shift else label
-        return _off_lane_edges(label, points, lanes)
+        return replace(label, x=label.x + shift) if shift else label
 
     def _connector(self, page: int, x: float, y: float, letter: str) -> Connector:
         connector = Connector(
@@ -395,4 +441,4 @@ class Router:
 def route(lay: Layout) -> tuple[list[Arrow], list[Connector]]:
     router = Router(lay)
     router.route()
-    return router.arrows, router.connectors
+    return _labels_placed(lay, router.arrows, router.connectors), router.connectors
