@@ -33,15 +33,17 @@ class Duration:
         if text is None or not str(text).strip():
             return None
         match = _PATTERN.match(str(text))
+        text = str(text) if len(str(text)) <= 40 else f"{str(text)[:39]}…"  # for the messages
         if not match:
             raise DurationError(
                 f"waktu {text!r} is not a standard time: write 'N menit', 'N jam' or 'N hari'"
             )
-        amount = int(match.group(1))
+        digits = match.group(1).lstrip("0")
+        if len(digits) > len(str(MAX_AMOUNT)) or int(digits or 0) > MAX_AMOUNT:
+            raise DurationError(f"waktu {text!r} is too long: an amount is at most {MAX_AMOUNT}")
+        amount = int(digits or 0)
         if amount < 1:
             raise DurationError(f"waktu {text!r} must be at least 1")
-        if amount > MAX_AMOUNT:
-            raise DurationError(f"waktu {text!r} is too long: an amount is at most {MAX_AMOUNT}")
         return cls(amount, match.group(2).lower())  # type: ignore[arg-type]
 
     @property

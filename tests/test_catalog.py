@@ -464,6 +464,10 @@ def test_a_waktu_too_long_says_so(tmp_path):
     problem = _only(_write(tmp_path, data))
     assert (problem.rule, problem.step) == ("waktu", 2)
     assert problem.message == "waktu '10000 jam' is too long: an amount is at most 9999"
+    data["steps"][1]["waktu"] = "9" * 5000 + " hari"  # more digits than Python converts
+    problem = _only(_write(tmp_path, data))
+    assert (problem.rule, problem.step) == ("waktu", 2)
+    assert problem.message == f"waktu '{'9' * 39}…' is too long: an amount is at most 9999"
 
 
 def test_misspelt_key_is_rejected(tmp_path):
