@@ -575,6 +575,8 @@ def _decide_known(
         message = _with_allowed(str(exc), proc, record, rules, now)
         return _reject(rules, proc, record, row, current(), message, now)
     if target == record.step:
+        if target == 1 and not record.alias and langkah_key(row.langkah) == "1":
+            record = replace(record, alias="1")  # a 1 typed on a row started blank
         return Outcome(_answered_already(proc, record, row, current()), record)
     if isinstance(record.step, Done):
         message = (

@@ -1321,6 +1321,8 @@ def test_a_langkah_cleared_is_tidak_valid_even_at_step_1_while_a_row_started_bla
     blank = started_at("rka", None)
     assert blank.enter(None, T1).cells.status is not Status.TIDAK_VALID
     assert blank.enter(None, T2).history == ()
+    assert blank.enter(1, T2).cells.status is not Status.TIDAK_VALID  # a 1 typed later
+    assert blank.enter(None, T3).cells.status is Status.TIDAK_VALID  # and cleared again
     later = started_at("rka", 2)
     assert later.enter(None, T1).cells.pesan.startswith("Langkah dikosongkan; dokumen tercatat")
 
