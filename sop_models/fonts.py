@@ -51,7 +51,8 @@ class Font:
 
     def wrap(self, text: str, width: float) -> tuple[str, ...]:
         """Lines of ``text`` no wider than ``width``; a word too long is cut after a hyphen
-        (``lampiran-`` / ``lampirannya``), else by characters."""
+        (``lampiran-`` / ``lampirannya``), else by characters, with a hyphen added between
+        two letters (``Kepegawai-`` / ``an``)."""
         lines: list[str] = []
         for paragraph in text.splitlines() or [""]:
             line = ""
@@ -64,10 +65,8 @@ class Font:
                     lines.append(line)
                 line = word
                 while self.width(line) > width and len(line) > 1:
-                    cut = self._fitting_prefix(line, width)
-                    cut = line.rfind("-", 1, cut) + 1 or cut
-                    lines.append(line[:cut])
-                    line = line[cut:]
+                    head, line = self._cut_word(line, width)
+                    lines.append(head)
             lines.append(line)
         return tuple(lines)
 
@@ -76,6 +75,17 @@ class Font:
         if self.width(text) <= width:
             return text
         return text[: self._fitting_prefix(text, width - self.width("…"))].rstrip() + "…"
+
+    def _cut_word(self, word: str, width: float) -> tuple[str, str]:
+        """A word too wide for ``width``: the part that fits on this line, and the rest."""
+        cut = self._fitting_prefix(word, width)
+        after_hyphen = word.rfind("-", 1, cut) + 1
+        if after_hyphen:
+            return word[:after_hyphen], word[after_hyphen:]
+        hyphened = min(self._fitting_prefix(word, width - self.width("-")), len(word) - 2)
+        if hyphened > 1 and word[hyphened - 1].isalpha() and word[hyphened].isalpha():
+            return f"{word[:hyphened]}-", word[hyphened:]
+        return word[:cut], word[cut:]
 
     def _fitting_prefix(self, word: str, width: float) -> int:
         cut = 1

@@ -25,6 +25,7 @@ from sop_models.document_svg import svg_text
 from sop_models.drawing import MM, Box, Page, Paper, Polyline, Rect, Text, item_box
 from sop_models.flow_arrows import Arrow, Flow
 from sop_models.flowchart import Side, SymbolKind
+from sop_models.fonts import Font
 
 CATALOG = load_catalog()
 CODES = sorted(p.code for p in CATALOG)
@@ -643,6 +644,18 @@ def test_eight_lanes_keep_whole_words_in_their_titles_and_capsules_for_terminals
         and t.box.cy > doc.flow.sheet.rows_top
     ]
     assert "lampiran-" in lines and "lampirannya" in lines  # cut after its hyphen
+
+
+@pytest.mark.parametrize(
+    ("font", "text", "width", "lines"),
+    [
+        (Font(8), "lampiran-lampirannya", 60, ("lampiran-", "lampirannya")),  # its own hyphen
+        (Font(5.5, bold=True), "Kepegawaian", 40, ("Kepegawai-", "an")),  # none left alone
+        (Font(5.5, bold=True), "800/0123/2026", 30, ("800/0123", "/2026")),  # digits: as is
+    ],
+)
+def test_a_word_too_wide_is_cut_where_a_reader_expects(font, text, width, lines):
+    assert font.wrap(text, width) == lines
 
 
 def test_a_long_nomor_wraps_in_its_cell_and_is_cut_in_the_flow_caption():
