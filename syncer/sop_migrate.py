@@ -49,6 +49,8 @@ def migrate_documents(args: argparse.Namespace) -> int:
         raise CommandError(f"no SOP {args.code!r}; `sopsync sop list` shows them all", EXIT_USAGE)
     migration = Migration(current.code, parse_map(args.map, current))
     now = parse_now(args.now, rules)
+    if config.backend == "xlsx" and not config.xlsx.path.exists():  # a path mistyped
+        raise CommandError(f"workbook {config.xlsx.path} does not exist: nothing to migrate")
     try:
         report = sync_once(config, rules, now, args.dry_run, migration=migration)
     except MigrationRefused as exc:

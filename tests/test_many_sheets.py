@@ -172,7 +172,7 @@ def test_a_workbook_still_being_written_keeps_no_other_sheet_waiting(kabupaten):
     assert sentence.startswith("sopsync: Ayah: ") and "does not read whole" in sentence
     events = [json.loads(line)["event"] for line in result.err.splitlines() if line[:1] == "{"]
     assert "reading the sheet again" not in events  # no pause: nobody was kept waiting
-    assert kabupaten.buayan.table()[0]["Langkah"] == 2
+    assert kabupaten.buayan.table()[0]["Pelaksana"] == "Sekcam"  # rka step 2: synced
     assert [r["Ke"] for r in kabupaten.buayan.table("Riwayat")][-1] == 2
 
 

@@ -27,7 +27,7 @@ from syncer.meta import placed, read_meta
 from syncer.migration import Migration
 from syncer.notices.documents import open_documents
 from syncer.versions import read_kept, stored
-from tests.sheets import run_cli, said
+from tests.sheets import XlsxSheet, run_cli, said
 from tests.test_contract import doc, history, moves, one_record_each, synced
 
 LB = "laporan-bulanan"
@@ -317,6 +317,11 @@ def test_nothing_to_migrate_and_an_unknown_sop_are_said_plainly(sheet):
     assert f"No document of {LB} runs on an older version: nothing to migrate." in result.out
     unknown = sheet.cli("sop", "migrate", "lapbulan", "--map", "3=3")
     assert unknown.code == 2 and "no SOP 'lapbulan'" in said(unknown.err)
+    if isinstance(sheet, XlsxSheet):  # a workbook path mistyped: none made
+        typo = sheet.path.with_name("kantr.xlsx")
+        missing = run_cli("sop", "migrate", LB, "--map", "3=3", "--workbook", typo)
+        assert missing.code == 1 and not typo.exists()
+        assert said(missing.err) == f"sopsync: workbook {typo} does not exist: nothing to migrate"
     bad = migrate(sheet, "--map", "3>4")
     assert bad.code == 2
     assert (
