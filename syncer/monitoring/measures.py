@@ -440,7 +440,8 @@ def _taken(
 def _whole_days(calendar: WorkingCalendar, n: int, began: datetime, end: datetime) -> int:
     """How many working days, as a Tenggat counts them, a stay from ``began`` to ``end`` at
     an ``n hari`` step lasted: counted down from its Tenggat when it ended before it (most
-    stays), else up from :meth:`WorkingCalendar.days_and_minutes`' guess."""
+    stays), else up from it, a long stay from :meth:`WorkingCalendar.days_and_minutes`'
+    guess."""
 
     def after(days: int) -> datetime:
         return calendar.add(began, Duration(days, "hari"))
@@ -451,7 +452,12 @@ def _whole_days(calendar: WorkingCalendar, n: int, began: datetime, end: datetim
         while days and after(days) > end:
             days -= 1
         return days
-    days = n if end == due else max(n, calendar.days_and_minutes(began, end)[0])
+    days = n
+    for _ in range(3):  # late by a day or two, most often
+        if after(days + 1) > end:
+            return days
+        days += 1
+    days = max(days, calendar.days_and_minutes(began, end)[0])
     while days > n and after(days) > end:
         days -= 1
     while after(days + 1) <= end:
