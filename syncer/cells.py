@@ -130,11 +130,12 @@ def _number_shown(number: float) -> str:
 
 
 def text_of(value: object) -> str:
-    """A cell as plain text, the way an ID or a Prosedur is compared."""
+    """A cell as plain text, the way an ID or a Prosedur is compared: without the
+    invisible characters a paste brings along (``visible``)."""
     if value is None:
         return ""
     if isinstance(value, str):  # the common case, as shown() below would give it
-        text = " ".join(value.split())
+        text = " ".join(visible(value).split())
         if len(text) <= 10_000:
             return text
     if isinstance(value, bool):

@@ -462,6 +462,9 @@ def _entry(
 
 def decide_new(rules: Rules, row: StaffRow, doc_id: str, now: datetime) -> Outcome:
     """A row the worker has no record of: accepted at its Langkah (blank = 1)."""
+    if formula := formula_problem(row.id, "ID"):  # no document's ID: what it computes moves
+        pesan = f"{formula} Kosongkan ID agar sopsync memberi ID baru."
+        return Outcome(WorkerCells(status=Status.TIDAK_VALID, pesan=pesan))
     try:
         proc = _resolve(rules, row.prosedur)
     except _Rejected as exc:

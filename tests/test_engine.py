@@ -747,6 +747,34 @@ def test_unknown_prosedur_on_a_new_row(prosedur: object) -> None:
     assert sheet.records["BARU-1"].since == T2
 
 
+@pytest.mark.parametrize(
+    ("typed", "pesan"),
+    [
+        ("=A2", 'ID berisi rumus "=A2". Kosongkan ID agar sopsync memberi ID baru.'),
+        (
+            "#N/A",
+            "ID berisi #N/A, hasil rumus yang gagal. Kosongkan ID agar sopsync memberi ID baru.",
+        ),
+    ],
+)
+def test_a_formula_as_the_id_of_a_new_row_is_refused(typed: str, pesan: str) -> None:
+    [outcome] = Sheet().cycle([StaffRow(2, typed, "rka", 1, "Judul")], T1)
+    assert (outcome.cells.status, outcome.cells.pesan) == (Status.TIDAK_VALID, pesan)
+    assert outcome.record is None and outcome.history == ()
+
+
+def test_ids_with_invisible_characters_pasted_along_are_the_ids_staff_see() -> None:
+    sheet = Sheet()
+    first, blank = sheet.cycle(
+        [StaffRow(2, "DOK-1", "rka", 1, "a"), StaffRow(3, "\u200b", "rka", 1, "b")], T1
+    )
+    assert blank.new_id and blank.new_id != "\u200b"  # looks blank: given an ID
+    copy = sheet.cycle(
+        [StaffRow(2, "DOK-1", "rka", 1, "a"), StaffRow(3, "DOK-1\u200b", "rka", 1, "a")], T2
+    )[1]
+    assert copy.cells.status is Status.TIDAK_VALID and "sudah dipakai" in copy.cells.pesan
+
+
 def test_a_formula_in_prosedur_is_named_as_one() -> None:
     [outcome] = Sheet().cycle([StaffRow(2, None, "=B1", 1, "Judul")], T1)
     assert outcome.cells.status is Status.TIDAK_VALID

@@ -276,6 +276,12 @@ def test_the_kalender_rows_become_office_dates() -> None:
     assert due(cal, "2026-11-30 10:00", "1 hari") == dt("2026-12-02 10:00")
 
 
+def test_a_jenis_with_an_invisible_character_pasted_along_is_the_word_staff_see() -> None:
+    reading = read_kalender([KalenderRow(2, "03/12/2026", "Libur\u200b", "HUT Kabupaten")])
+    assert reading.pesan == {}
+    assert reading.dates == {date(2026, 12, 3): OfficeDate(LIBUR, "HUT Kabupaten")}
+
+
 def test_a_bad_row_gets_a_pesan_and_is_ignored() -> None:
     reading = read_kalender(
         [

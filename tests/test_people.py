@@ -174,6 +174,12 @@ def test_a_bad_row_gets_its_pesan_and_is_ignored(cells, pesan):
     assert pegawai.directory.pelaksana("Staf", date(2026, 12, 1)) == "Staf — Ani"
 
 
+def test_a_role_with_an_invisible_character_pasted_along_is_the_role_staff_see():
+    pegawai = read_pegawai(HEADERS, [row("Staf\u200b", "Ani\ufeff")], ROLES)
+    assert pegawai.pesan == ("",)
+    assert pegawai.directory.pelaksana("Staf", date(2026, 12, 1)) == "Staf — Ani"
+
+
 def test_every_problem_of_a_row_is_listed_in_column_order():
     pegawai = read_pegawai(
         HEADERS, [row("Stafff", "X", email="x@", mulai="kemarin", jenis="Pj.")], ROLES
