@@ -31,7 +31,7 @@ from syncer.notices.delivery import DeliveryReport, Notifier, Outgoing, render_p
 from syncer.notices.documents import open_documents
 from syncer.notices.messages import Message
 from syncer.notices.outbox import MAX_ATTEMPTS, REFUSED, SENT, Outbox
-from syncer.notices.planner import Settings
+from syncer.notices.planner import Kind, Settings
 from syncer.notices.setup import channel_of, settings
 from syncer.people import COLUMNS, Directory, catalog_roles, read_pegawai
 from tests.notice_servers import (
@@ -292,6 +292,26 @@ def test_supervisors_are_configured_in_any_case(tmp_path, telegram):
     assert told(telegram, BUDI, "Perlu perhatian", "LB-1") == 1
     assert told(telegram, BUDI, "Perlu perhatian", "LB-2") == 0
     assert told(telegram, RINA, "Perlu perhatian") == 0
+
+
+def test_a_morning_queue_not_sent_gives_way_to_the_next_days(office, telegram):
+    """DESIGN §8: the queue of each working day. One that could not go out on its day gives
+    way to the next day's: it is not told as that day's queue."""
+    office.put("LB-1", "laporan-bulanan", 2, "Laporan Oktober")  # Staf, 1 hari
+    telegram.stop()
+    office.cycle("2026-12-03T07:30")  # Thursday's queue fails
+    office.cycle("2026-12-04T07:30")  # and Friday's
+    telegram.start()
+    outgoing = office.preview("2026-12-04T08:00")
+    retried = [
+        out
+        for out in outgoing
+        if any(e.key.kind is Kind.RINGKASAN_PAGI and e.attempts for e in out.entries)
+    ]
+    assert retried  # Thursday's queue is still to go, with Friday's
+    for out in outgoing:
+        mornings = sections(out.message.text, "Ringkasan pagi")
+        assert morning_days(mornings) in ([], ["Jumat, 4 Desember 2026"])
 
 
 def test_a_channel_down_for_three_cycles_delivers_everything_once_when_it_returns(office, telegram):

@@ -93,18 +93,19 @@ def _day(occasion: str, weekday: bool = True) -> str:
 
 
 def _sections(items: Sequence[Item]) -> list[tuple[Kind, str, list[OpenDocument]]]:
-    """Items grouped by kind in reading order; each document once per section."""
+    """Items grouped by kind in reading order; each document once per section, as the
+    latest item shows it. A morning queue not yet sent when a later day's is due gives way
+    to it: a queue is told as it stands on its own day."""
     sections: list[tuple[Kind, str, list[OpenDocument]]] = []
     for kind in _ORDER:
-        docs: dict[str, OpenDocument] = {}
-        occasion = ""
-        for item in items:
-            if item.kind is kind:
-                occasion = occasion or item.occasion
-                for doc in item.documents:
-                    docs.setdefault(doc.id, doc)
-        if docs:
-            sections.append((kind, occasion, list(docs.values())))
+        mine = [item for item in items if item.kind is kind]
+        if kind is Kind.RINGKASAN_PAGI and mine:
+            today = max(item.occasion for item in mine)
+            mine = [item for item in mine if item.occasion == today]
+        latest = {doc.id: doc for item in mine for doc in item.documents}
+        if latest:
+            order = dict.fromkeys(doc.id for item in mine for doc in item.documents)
+            sections.append((kind, mine[0].occasion, [latest[doc_id] for doc_id in order]))
     return sections
 
 
