@@ -171,8 +171,8 @@ def parse_langkah(value: object) -> Entered | None | BadValue:
     if _invisible_only(text):
         return BadValue("Langkah berisi karakter tak terlihat saja, bukan nomor langkah.")
     text = visible(text).strip()
-    if text.startswith("="):
-        return BadValue(f"Langkah berisi rumus {shown(text)}, bukan nomor langkah.")
+    if formula := formula_problem(text, "Langkah"):
+        return BadValue(f"{formula.removesuffix('.')}, bukan nomor langkah.")
     folded = text.casefold()
     if folded == _SELESAI:
         return DONE

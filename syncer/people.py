@@ -406,6 +406,8 @@ def _person(cells: list[object], row: int, roles: Sequence[str]) -> tuple[Person
         problems.append("Nama belum diisi.")
     elif formula := formula_problem(nama, "Nama"):
         problems.append(f"{formula} Tulis nama pegawai.")
+    elif _is_number(nama):
+        problems.append(f"Nama berisi angka {shown(nama)}. Tulis nama pegawai.")
     # Keyword order is column order: problems are listed as the row reads.
     person = Person(
         name=name,

@@ -133,6 +133,8 @@ def test_parse_langkah_rejects_with_an_indonesian_reason(value: object, shown: s
 #: Issue 13: what each odd value's reason says, in the words staff read.
 WORDED: list[tuple[object, str]] = [
     (4.5, 'Langkah "4,5" bukan bilangan bulat.'),
+    ("#N/A", "Langkah berisi #N/A, hasil rumus yang gagal, bukan nomor langkah."),
+    ("=B2+1", 'Langkah berisi rumus "=B2+1", bukan nomor langkah.'),
     ("4.5", 'Langkah "4.5" bukan bilangan bulat.'),
     (True, 'Langkah berisi nilai BENAR/SALAH ("BENAR"), bukan nomor langkah.'),
     (0, 'Langkah "0" bukan nomor langkah. Nomor langkah dimulai dari 1.'),

@@ -123,6 +123,7 @@ def test_addresses_are_normalised_and_the_holders_are_who_is_told():
             row("Staf", "#N/A"),
             "Nama berisi #N/A, hasil rumus yang gagal. Tulis nama pegawai. Baris ini diabaikan.",
         ),
+        (row("Staf", 1e30), 'Nama berisi angka "1E+30". Tulis nama pegawai. Baris ini diabaikan.'),
         (
             row("Staf", "X", mulai="#REF!"),
             "Mulai berisi #REF!, hasil rumus yang gagal. Tulis tanggalnya, mis. 17/08/2026."
