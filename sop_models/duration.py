@@ -32,8 +32,9 @@ class Duration:
         """``"1 hari"`` -> Duration(1, "hari"); blank -> None; anything else raises."""
         if text is None or not str(text).strip():
             return None
-        match = _PATTERN.match(str(text))
-        text = str(text) if len(str(text)) <= 40 else f"{str(text)[:39]}…"  # for the messages
+        text = str(text)
+        match = _PATTERN.match(text)
+        text = text if len(text) <= 40 else f"{text[:39]}…"  # for the messages
         if not match:
             raise DurationError(
                 f"waktu {text!r} is not a standard time: write 'N menit', 'N jam' or 'N hari'"

@@ -218,9 +218,10 @@ def _label_places(lay: Layout, arrows: Sequence[Arrow], own: Arrow, label: Text)
         shifts = [x + clear - box.x for x in sorted(lines) if x > box.x]
     (x0, y0), (x1, y1) = own.points[0], own.points[1]
     # beside its arrow's first stretch: along it when it runs across, close by when it drops
-    left, right = (min(x0, x1), max(x0, x1)) if abs(y0 - y1) < 0.01 else (-5 * MM, 5 * MM)
-    if abs(y0 - y1) >= 0.01:
-        left, right = box.x + left, box.right + right
+    if abs(y0 - y1) < 0.01:
+        left, right = min(x0, x1), max(x0, x1)
+    else:
+        left, right = box.x - 5 * MM, box.right + 5 * MM
     places = [label, *(replace(label, x=label.x + shift) for shift in shifts)]
     return [
         place

@@ -42,8 +42,9 @@ def _numbered(items: Sequence[str], font: Font, width: float) -> list[tuple[str,
     """(number, line) pairs: numbered when several, wrapped with a hanging indent."""
     lines: list[tuple[str, str]] = []
     numbered = len(items) > 1
+    room = width - _indent(items, font)
     for n, item in enumerate(items, start=1):
-        wrapped = font.wrap(item, width - _indent(items, font))
+        wrapped = font.wrap(item, room)
         for i, line in enumerate(wrapped):
             lines.append((f"{n}." if numbered and i == 0 else "", line))
     return lines

@@ -408,10 +408,10 @@ def _count_stay(
 ) -> None:
     """One move out of ``step``, which the document reached at ``began``."""
     duration = step.duration
-    tally.times.append(_taken(calendar, duration, began, then.when))
+    taken = _taken(calendar, duration, began, then.when)
+    tally.times.append(taken)
     if duration is not None:
         minutes = duration.minutes
-        taken = tally.times[-1]
         if minutes is not None and taken != minutes:
             within = taken < minutes  # the Tenggat is where these minutes run out
         else:  # N hari, or exactly N minutes (moved at the Tenggat, or after a closing time)
