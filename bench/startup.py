@@ -58,21 +58,27 @@ TARGET_RATIO = 2.0
 FLOOR = "floor"
 GSPREAD_FLOOR = "floor gspread"
 LIBRARIES = "floor libraries"
+GOOGLE_LIBRARIES = "floor google libraries"
+_PYDANTIC = "from pydantic import BaseModel\nclass Model(BaseModel):\n    field: int = 0\n"
 FLOORS = {
     FLOOR: "import openpyxl",
     GSPREAD_FLOOR: "import gspread",
     LIBRARIES: (
-        "from pydantic import BaseModel\n"
-        "class Model(BaseModel):\n    field: int = 0\n"
-        "import structlog, hijridate, sqlite3, tomllib, zoneinfo, argparse, json, zipfile,"
-        " xml.etree.ElementTree"
+        f"{_PYDANTIC}import structlog, hijridate, sqlite3, tomllib, zoneinfo, argparse, json,"
+        " zipfile, xml.etree.ElementTree"
+    ),
+    GOOGLE_LIBRARIES: (
+        f"{_PYDANTIC}import structlog, hijridate, sqlite3, tomllib, zoneinfo, argparse, json,"
+        " gspread"
     ),
 }
 """The bare imports measured, by name; a command is set against the one of its backend.
 ``floor libraries``: what the workbook's cycle needs of other people's code, imported
 bare (pydantic with a model made, structlog, hijridate, and the standard library's
 modules for its state file, settings, zones, command line and parts; not ``holidays``,
-whose answers the state file keeps): what is left above it is sopsync's own."""
+whose answers the state file keeps): what is left above it is sopsync's own.
+``floor google libraries``: the same for the Google cycle, gspread in place of the parts:
+what the libraries the project must use cost before a cell is read."""
 
 
 def sopsync_command() -> list[str]:
@@ -146,7 +152,7 @@ def measure(rounds: int = ROUNDS, google: bool = True) -> dict[str, Any]:
         floors = {
             name: [sys.executable, "-c", code]
             for name, code in FLOORS.items()
-            if google or name != GSPREAD_FLOOR
+            if google or name not in (GSPREAD_FLOOR, GOOGLE_LIBRARIES)
         }
         runs: dict[str, list[tuple[float, float]]] = {name: [] for name in floors}
 

@@ -168,11 +168,15 @@ def _startup_targets(startup: dict[str, Any] | None) -> list[Target]:
     for command, fig in commands.items():
         if command.startswith("floor"):
             continue
-        own = (
-            f"; {_x(fig['own_cpu_ratio'])} a bare `import gspread`"
-            if fig.get("own_floor") == "floor gspread"
-            else ""
-        )
+        own = ""
+        if fig.get("own_floor") == "floor gspread":
+            own = f"; {_x(fig['own_cpu_ratio'])} a bare `import gspread`"
+            libraries = commands.get("floor google libraries")
+            if libraries:
+                own += (
+                    f"; its libraries alone, imported bare, are already"
+                    f" {_x(libraries['cpu_ratio'])} the floor"
+                )
         out.append(
             (
                 f"{name}: {command}",

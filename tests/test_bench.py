@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import many, naive, report, run, startup
+from bench import many, naive, report, run, startup, targets
 from bench.office import GoogleOffice, XlsxOffice
 from bench.sheets import STAFF_HEADERS, documents, moves
 from sop_models import load_catalog
@@ -132,6 +132,19 @@ def test_a_google_cron_sync_is_also_set_against_a_bare_gspread_import():
     assert commands["xlsx busy"]["own_cpu_ratio"] == pytest.approx(2.5)  # openpyxl: the floor
     table = startup.render(startup.figures_of(runs))
     assert "| google busy | 0.300 | 0.400 | 3.00× | 4.00× | 1.50× | missed |" in table
+
+
+def test_the_google_target_names_what_its_libraries_cost_bare():
+    runs = {
+        "floor": [(0.1, 0.1)],
+        "floor gspread": [(0.17, 0.17)],
+        "floor google libraries": [(0.24, 0.24)],
+        "google busy": [(0.26, 0.3)],
+    }
+    figures = {"startup": startup.figures_of(runs)}
+    (row,) = targets._startup_targets(figures["startup"])
+    assert row[2] == "missed"
+    assert "its libraries alone, imported bare, are already 2.40× the floor" in row[1]
 
 
 def test_a_failed_case_is_reported_and_the_others_kept(tmp_path):
