@@ -34,7 +34,11 @@ def explain(error: ErrorDetails, model: type[BaseModel]) -> str:
         key = [*key, str(ctx.get("discriminator", "")).strip("'")]
         error = {**error, "input": ctx.get("tag"), "ctx": {"expected": ctx.get("expected_tags")}}
         kind = "literal_error"
-    where = " ".join(p for p in (_label(sections), ".".join(key)) if p)
+    if kind == "union_tag_not_found":  # a table of one of several kinds, without its kind
+        tag = str((error.get("ctx") or {}).get("discriminator", "")).strip("'")
+        allowed = _expected({**error, "ctx": {"expected": _tags(tables, tag)}})
+        return f"{_place(sections, [*key, tag])} is required: write {allowed}"
+    where = _place(sections, key)
     if kind == "missing":
         return f"{where} is required"
     return f"{where}: {_what({**error, 'type': kind})}"
@@ -93,6 +97,20 @@ def _where(
         sections.append((name, index if isinstance(index, int) else None))
         tables = _tables(found[0].annotation)
     return sections, [str(p) for p in parts if isinstance(p, str)], tables
+
+
+def _tags(models: list[type[BaseModel]], key: str) -> str:
+    """The values of ``key`` that tell the models of a tagged union apart ("'a', 'b'")."""
+    return ", ".join(
+        repr(tag)
+        for model in models
+        if key in model.model_fields
+        for tag in get_args(model.model_fields[key].annotation)
+    )
+
+
+def _place(sections: Sections, key: list[str]) -> str:
+    return " ".join(p for p in (_label(sections), ".".join(key)) if p)
 
 
 def _label(sections: Sections) -> str:
@@ -180,6 +198,7 @@ MESSAGES: dict[str, Callable[[ErrorDetails], str]] = {
     "list_type": _not_a_list,
     "dict_type": lambda e: f"must be a section of settings, not {_show(e['input'])}",
     "model_type": lambda e: f"must be a section of settings, not {_show(e['input'])}",
+    "model_attributes_type": lambda e: f"must be a section of settings, not {_show(e['input'])}",
     "time_parsing": lambda e: f"{_show(e['input'])} is not a time of day: write it as 07:30",
     "time_type": lambda e: f"{_show(e['input'])} is not a time of day: write it as 07:30",
 }

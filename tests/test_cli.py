@@ -160,6 +160,11 @@ CONFIG_MISTAKES = [
     ),
     ('[notices.email]\nfrom_address = "a@b.id"\n', "[notices.email] host is required"),
     ('[notices.whatsapp]\nprovider = "sms"\n', "provider: sms is not allowed: write 'cloud' or"),
+    (
+        '[notices.whatsapp]\nurl = "https://api.fonnte.com/send"\n',
+        "[notices.whatsapp] provider is required: write 'cloud' or 'gateway'",
+    ),
+    ("[notices]\nwhatsapp = 2\n", "[notices.whatsapp]: must be a section of settings, not 2"),
     ('[notices]\nmorning_at = "7.30"\n', "[notices] morning_at: 7.30 is not a time of day"),
     ("[notices]\nmorning_at = 7\n", "[notices] morning_at: 7 is not a time of day"),
     ('[notices]\nmorning_at = "07:30Z"\n', "morning_at: 07:30Z is not a time of day"),
