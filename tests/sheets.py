@@ -243,8 +243,8 @@ class XlsxSheet:
             return cell.number_format
         return sheet.column_dimensions[cell.column_letter].number_format  # what typing gets
 
-    def insert_rows(self, at: int, count: int = 1) -> None:
-        self._edit(lambda sheet: sheet.insert_rows(at, count))
+    def insert_rows(self, at: int, count: int = 1, tab: str = c.DOKUMEN) -> None:
+        self._edit(lambda sheet: sheet.insert_rows(at, count), tab)
 
     def delete_rows(self, at: int, count: int = 1) -> None:
         self._edit(lambda sheet: sheet.delete_rows(at, count))
@@ -508,8 +508,8 @@ class GoogleSheet:
         cell = sheet.get_cell(row - 1, col)
         return str(((cell.number_format if cell else None) or {}).get("pattern", ""))
 
-    def insert_rows(self, at: int, count: int = 1) -> None:
-        self._sheet().insert_rows(at - 1, count)
+    def insert_rows(self, at: int, count: int = 1, tab: str = c.DOKUMEN) -> None:
+        self._sheet(tab).insert_rows(at - 1, count)
 
     def delete_rows(self, at: int, count: int = 1) -> None:
         self._sheet().delete_rows(at - 1, count)

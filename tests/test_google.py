@@ -775,13 +775,13 @@ def assert_headers_look_right(sheet: GoogleSheet, tab: layout.Tab) -> None:
             assert cell.note and cell.note.startswith("Diisi otomatis oleh sopsync")
 
 
-def test_init_reads_no_cells_beyond_the_headers(sheet):
+def test_init_reads_no_cells_beyond_the_headers_and_the_rows_they_may_have_moved_to(sheet):
     fill(sheet, 1_000)
     assert sheet.sync(MON).code == 0
     sheet.emu.reset_counters()
     assert "already up to date" in sheet.cli("init").out
     reads = [r.response_size for r in sheet.emu.request_log if r.method_id == LAYOUT_READS]
-    assert len(reads) == 2 and sum(reads) < 30_000  # was 885 KB at 1,000 documents
+    assert len(reads) == 2 and sum(reads) < 50_000  # was 885 KB at 1,000 documents
 
 
 def _remove(sheet: GoogleSheet, damage: str) -> None:

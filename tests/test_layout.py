@@ -6,7 +6,7 @@ and an older sheet brought to it once, without undoing what staff arranged.
 from __future__ import annotations
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from syncer import contract as c
@@ -78,17 +78,22 @@ def test_a_tab_renamed_only_in_case_keeps_its_rows_and_gets_its_name_back(sheet)
     assert (sheet.table(), sheet.table(c.RIWAYAT)) == before
 
 
-def test_a_title_row_put_above_the_headers_stops_the_worker_before_it_writes(sheet):
+def _put(sheet, row: int, col: int, value: object, tab: str = c.DOKUMEN) -> None:
+    """Staff type ``value`` into a cell (1-based) of ``tab``."""
+    if sheet.kind == "xlsx":
+        sheet._edit(lambda ws: setattr(ws.cell(row, col), "value", value), tab)
+    else:
+        sheet._sheet(tab).set_value(row - 1, col - 1, value)
+
+
+@pytest.mark.parametrize("command", ["sync", "init"])
+def test_a_title_row_put_above_the_headers_stops_the_worker_before_it_writes(sheet, command):
     sheet.add_rows({"Prosedur": "rka", "Judul": "a", "Langkah": 2})
     assert sheet.sync(MON).code == 0
     sheet.insert_rows(1)
-    title = "Dokumen Kecamatan 2027"
-    if sheet.kind == "xlsx":
-        sheet._edit(lambda tab: setattr(tab.cell(1, 1), "value", title))
-    else:
-        sheet._sheet().set_value(0, 0, title)
+    _put(sheet, 1, 1, "Dokumen Kecamatan 2027")
     before = sheet.fingerprint()
-    result = sheet.sync("2026-11-30T09:00")
+    result = sheet.sync("2026-11-30T09:00") if command == "sync" else sheet.cli("init")
     assert result.code == 1
     assert said(result.err) == (
         "sopsync: tab Dokumen: its headers are in row 2, not row 1: delete the rows above"
@@ -100,16 +105,47 @@ def test_a_title_row_put_above_the_headers_stops_the_worker_before_it_writes(she
     assert [row["Judul"] for row in sheet.table()] == ["a"]
 
 
-def test_a_column_copied_beside_its_original_stops_the_worker_before_it_writes(sheet):
+def test_a_title_row_above_the_headers_of_a_sheet_not_yet_taken_over_is_refused(tmp_path):
+    """The office's own workbook, staff columns under a title row, before sopsync's first run."""
+    sheet = XlsxSheet(tmp_path)
+    book = Workbook()
+    book.active.title = c.DOKUMEN
+    book.active.append(["DAFTAR DOKUMEN KECAMATAN"])
+    book.active.append(["ID", "Prosedur", "Judul", "Langkah", "Catatan"])
+    book.active.append([None, "rka", "a", 2])
+    book.save(sheet.path)
+    before = sheet.fingerprint()
+    result = sheet.cli("init")
+    assert result.code == 1
+    assert said(result.err) == (
+        "sopsync: tab Dokumen: its headers are in row 2, not row 1: delete the rows above"
+        " them (nothing was written)"
+    )
+    assert sheet.fingerprint() == before
+
+
+def test_a_title_row_above_pegawais_headers_stops_init_before_it_writes(sheet):
+    init(sheet)
+    sheet.insert_rows(1, tab="Pegawai")
+    _put(sheet, 1, 1, "DAFTAR PEGAWAI", tab="Pegawai")
+    before = sheet.fingerprint()
+    result = sheet.cli("init")
+    assert result.code == 1
+    assert said(result.err) == (
+        "sopsync: tab Pegawai: its headers are in row 2, not row 1: delete the rows above"
+        " them (nothing was written)"
+    )
+    assert sheet.fingerprint() == before
+
+
+@pytest.mark.parametrize("command", ["sync", "init"])
+def test_a_column_copied_beside_its_original_stops_the_worker_before_it_writes(sheet, command):
     sheet.add_rows({"Prosedur": "rka", "Judul": "a", "Langkah": 2})
     assert sheet.sync(MON).code == 0
     width = len(sheet.headers())
-    if sheet.kind == "xlsx":  # staff copy the Langkah column to the right of the table
-        sheet._edit(lambda tab: setattr(tab.cell(1, width + 1), "value", "langkah"))
-    else:
-        sheet._sheet().set_value(0, width, "langkah")
+    _put(sheet, 1, width + 1, "langkah")  # staff copy the Langkah column to the right
     before = sheet.fingerprint()
-    result = sheet.sync("2026-11-30T09:00")
+    result = sheet.sync("2026-11-30T09:00") if command == "sync" else sheet.cli("init")
     assert result.code == 1
     langkah = c.column_letter(sheet.headers().index("Langkah"))
     assert said(result.err) == (
@@ -117,10 +153,7 @@ def test_a_column_copied_beside_its_original_stops_the_worker_before_it_writes(s
         " rename or delete all but one (nothing was written)"
     )
     assert sheet.fingerprint() == before
-    if sheet.kind == "xlsx":
-        sheet._edit(lambda tab: setattr(tab.cell(1, width + 1), "value", "Langkah lama"))
-    else:
-        sheet._sheet().set_value(0, width, "Langkah lama")
+    _put(sheet, 1, width + 1, "Langkah lama")
     assert sheet.sync("2026-11-30T09:00").code == 0
 
 

@@ -40,29 +40,43 @@ class HeadersMoved(BackendError):
 
 def require_headers(tab: Tab, rows: Sequence[Sequence[object]]) -> None:
     """NeedsInit when ``tab`` lacks a column init adds; HeadersMoved when its header row
-    is further down (row 1 holds none of the tab's headers, a row below all it needs)."""
+    is further down (row 1 holds none of the tab's headers, a row below some of them)."""
     lacking = missing(tab, list(rows[0]) if rows else [])
     if not lacking:
         _refuse_doubled(tab, rows[0])
         return
-    known = {header_key(header) for header in tab.headers}
-    if rows and not known & {header_key(value) for value in rows[0]}:
-        for number, row in enumerate(rows[1:HEADER_SEARCH], start=2):
-            if not missing(tab, list(row)):
-                raise HeadersMoved(
-                    f"tab {tab.title}: its headers are in row {number}, not row 1: delete"
-                    " the rows above them (nothing was written)"
-                )
+    _refuse_moved(tab, rows)
     raise NeedsInit(f"tab {tab.title} has no column {', '.join(lacking)}")
+
+
+def _refuse_moved(tab: Tab, rows: Sequence[Sequence[object]]) -> None:
+    """HeadersMoved when row 1 holds none of ``tab``'s headers and a row below at least two:
+    staff inserted a title (or a blank row) above them, and init would write its headers
+    beside the title and the worker read the header row as a document."""
+    known = {header_key(header) for header in tab.headers}
+    if not rows or known & {header_key(value) for value in rows[0]}:
+        return
+    for number, row in enumerate(rows[1:HEADER_SEARCH], start=2):
+        if len(known & {header_key(value) for value in row}) >= 2:
+            raise HeadersMoved(
+                f"tab {tab.title}: its headers are in row {number}, not row 1: delete"
+                " the rows above them (nothing was written)"
+            )
 
 
 MAX_COLUMNS = 16_384
 """Columns a workbook can have (XFD); a Google sheet can have more, but no office needs them."""
 
 
-def places_for_headers(tab: Tab, headers: Sequence[object]) -> list[tuple[int, str]]:
-    """``layout.header_places``, refused when a new column would not fit in the sheet (a
-    header typed in its very last column)."""
+def places_for_headers(
+    tab: Tab, headers: Sequence[object], below: Sequence[Sequence[object]]
+) -> list[tuple[int, str]]:
+    """``layout.header_places`` for the header row ``headers`` and the rows ``below`` it,
+    refused (HeadersMoved) when the headers are further down or a column the worker uses is
+    there twice, and when a new column would not fit in the sheet (a header typed in its
+    very last column)."""
+    _refuse_moved(tab, [headers, *below])
+    _refuse_doubled(tab, headers)
     places = header_places(tab, headers)
     beyond = [name for index, name in places if index >= MAX_COLUMNS]
     if beyond:

@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sop_models import Catalog
 from syncer import contract as c
 from syncer import layout, meta, views
-from syncer.backends import places_for_headers
+from syncer.backends import HEADER_SEARCH, places_for_headers
 from syncer.backends.xlsx_cells import (
     BASE_FONT,
     AnyCell,
@@ -213,7 +213,8 @@ def _table(
     updates: dict[str, str],
 ) -> None:
     headers = _headers(sheet)
-    places = places_for_headers(tab, headers)
+    below = sheet.iter_rows(2, min(sheet.max_row, HEADER_SEARCH), values_only=True)
+    places = places_for_headers(tab, headers, list(below))
     for index, name in places:
         sheet.cell(1, index + 1).value = name
     added = [name for _, name in places]

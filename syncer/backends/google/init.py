@@ -22,7 +22,7 @@ from typing import Any
 
 from syncer import contract as c
 from syncer import layout, meta, views
-from syncer.backends import places_for_headers
+from syncer.backends import HEADER_SEARCH, places_for_headers
 from syncer.backends.google.plan import (
     Request,
     column_looks,
@@ -89,7 +89,7 @@ def cell_ranges(layout_meta: dict[str, Any]) -> list[str]:
         if tab.kind is layout.Kind.WORKER:
             ranges.append(f"{quoted(title)}!A1:A1")
         else:
-            ranges.append(f"{quoted(title)}!1:1")
+            ranges.append(f"{quoted(title)}!1:{HEADER_SEARCH}")  # a header row moved down too
     if c.STATE in titles:
         ranges.append(f"{quoted(c.STATE)}!{META_RANGE}")
     ranges += [quoted(t) for t in titles if _removable_name(t)]
@@ -120,7 +120,8 @@ class Sheet:
     properties: dict[str, Any] = field(default_factory=dict)
     new: bool = False
     cells: list[list[CellData]] = field(default_factory=list)
-    """Rows of CellData read (the header row; the whole tab for a default tab)."""
+    """Rows of CellData read (the header row and the few below it, where staff may have moved
+    it; the whole tab for a default tab)."""
     pixels: list[int] = field(default_factory=list)
     """Each column's width as read with the header row."""
     conditional: list[dict[str, Any]] = field(default_factory=list)
@@ -385,7 +386,7 @@ class InitPlan:
         """Headers (added, or their look repaired), formats, dropdowns, colours, views;
         returns the headers as they will be."""
         headers = sheet.headers
-        places = places_for_headers(tab, headers)
+        places = places_for_headers(tab, headers, [[_plain(c) for c in r] for r in sheet.cells[1:]])
         added = [name for _, name in places]
         all_headers = layout.placed(headers, places)
         width = len(all_headers)
