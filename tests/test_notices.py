@@ -280,6 +280,18 @@ def test_escalation_follows_the_configured_time_and_supervisors(tmp_path, telegr
     assert told(telegram, RINA, "Perlu perhatian") == 0 and told(telegram, AHMAD, "Perlu") == 0
 
 
+def test_escalation_after_n_hari_counts_days_as_a_tenggat_does_in_ramadan_too(office, telegram):
+    """DESIGN §3: N hari is the same clock time on the Nth working day. A Ramadan day is
+    shorter than the average working day, and the supervisor is told all the same at the
+    moment the row's Pesan starts to read "Terlambat 1 hari"."""
+    office.put("LB-1", "laporan-bulanan", 2)  # Staf, 1 hari; supervisor: Kasubag Evapor
+    office.cycle("2027-02-12T14:30")  # a Friday in Ramadan 1448 H: due Monday 14.30
+    office.cycle("2027-02-16T14:29")
+    assert told(telegram, RINA, "Perlu perhatian") == 0
+    office.cycle("2027-02-16T14:31")
+    assert told(telegram, RINA, "Perlu perhatian: terlambat lebih dari 1 hari kerja", "LB-1") == 1
+
+
 def test_supervisors_are_configured_in_any_case(tmp_path, telegram):
     configured = NoticesConfig(
         escalate_after="2 jam", supervisors={"staf": "sekcam", "KASUBAG EVAPOR": ""}

@@ -108,14 +108,6 @@ class Notice:
         )
 
 
-def escalation_minutes(settings: Settings, calendar: WorkingCalendar) -> float:
-    """``escalate_after`` in working minutes (a day is the calendar's average working day)."""
-    minutes = settings.escalate_after.minutes
-    if minutes is None:
-        return settings.escalate_after.amount * calendar.day_minutes
-    return float(minutes)
-
-
 def plan(
     documents: Sequence[OpenDocument],
     directory: Directory,
@@ -130,7 +122,6 @@ def plan(
     holders = _Holders(directory, now)
     open_docs = [d for d in documents if d.status is not Status.SELESAI]
     notices: list[Notice] = []
-    escalate = escalation_minutes(settings, calendar)
     for doc in open_docs:
         new = doc.since >= enabled_at
         late = doc.due is not None and now > doc.due
@@ -144,10 +135,11 @@ def plan(
         if doc.due >= enabled_at:
             notices += [Notice(Kind.TERLAMBAT, p, (doc,), occasion) for p in holders[doc.role]]
         supervisor = settings.supervisor_of(doc.role)
-        if supervisor and calendar.working_minutes(doc.due, now) >= escalate:
-            escalated_at = calendar.add(doc.due, Duration(max(1, round(escalate)), "menit"))
-            if escalated_at >= enabled_at:
-                notices += [Notice(Kind.ESKALASI, p, (doc,), occasion) for p in holders[supervisor]]
+        if not supervisor:
+            continue
+        escalated_at = calendar.add(doc.due, settings.escalate_after)  # as a Tenggat counts
+        if now >= escalated_at >= enabled_at:
+            notices += [Notice(Kind.ESKALASI, p, (doc,), occasion) for p in holders[supervisor]]
     notices += _morning(open_docs, holders, calendar, settings, now)
     return notices
 
