@@ -246,16 +246,17 @@ def _near(span: DateSpan, computed: DateSpan) -> bool:
 
 
 def _nearest_ramadan(day: date) -> str:
-    """Which Ramadan dates near ``day`` could be: that Gregorian year's by Umm al-Qura."""
+    """Which Ramadan dates starting on ``day`` could be: the nearest by Umm al-Qura (a
+    Gregorian year may hold two Ramadans, as 2030 does)."""
     hijri = _hijri_year(day)
     computed = [
-        (year, span)
+        (abs((span.first - day).days), year, span)
         for year in ((hijri - 1, hijri, hijri + 1) if hijri is not None else ())
-        if (span := umm_al_qura_ramadan(year)) is not None and span.first.year == day.year
+        if (span := umm_al_qura_ramadan(year)) is not None
     ]
     if not computed:
         return "a Ramadan the Umm al-Qura calendar knows (1924 to 2077)"
-    year, span = computed[0]
+    _, year, span = min(computed)
     return (
         f"within {_ISBAT_DAYS} days of Ramadan {year} H by the Umm al-Qura calendar "
         f"({span}); give the dates the government set"

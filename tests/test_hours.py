@@ -184,6 +184,14 @@ def test_ramadan_hours_can_be_changed_or_turned_off() -> None:
                 "2026-03-19)"
             ],
         ),
+        (  # 2030 has two Ramadans: the one named is the nearest, not the year's first
+            {"dates": [{"from": "2030-12-20", "until": "2031-01-24"}]},
+            ["3 days of Ramadan 1452 H by the Umm al-Qura calendar (from 2030-12-26 until"],
+        ),
+        (
+            {"dates": [{"from": "2031-01-02", "until": "2031-01-30"}]},
+            ["3 days of Ramadan 1452 H by the Umm al-Qura calendar (from 2030-12-26 until"],
+        ),
         (
             {"dates": [{"from": "2026-03-20", "until": "2026-02-19"}]},
             ["calendar.ramadan.dates.0: from 2026-03-20 until 2026-02-19: 'until' is before"],
