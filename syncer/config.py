@@ -274,6 +274,7 @@ class GoogleConfig(_Section):
     admins: list[str] = []
     """Emails that may edit the worker's protected ranges besides the service account."""
     protection: Literal["enforce", "warning"] = "enforce"
+    """Of the worker's own tabs; its columns of staff tables only warn (google.init)."""
     endpoint: str | None = None
     """For testing: another base URL for the API and token requests (the emulator);
     None = Google."""

@@ -19,7 +19,10 @@ from openpyxl import load_workbook
 from syncer import contract as c
 from syncer.backends.google import from_serial
 from syncer.cli import main
+from tests.emulator.model import STAFF
 
+OWNER = "tu@kecamatan.go.id"
+"""Who made an office's Google sheet and shared it: its admin, owner of the spreadsheet."""
 OLD_DATE_FORMAT = "dd/mm/yyyy hh:mm"
 """How date-times showed before DESIGN §2 v2."""
 
@@ -146,8 +149,10 @@ class XlsxSheet:
         columns: list[str] | None = None,
         reverse: bool = False,
         tab: str = c.DOKUMEN,
+        admin: bool = False,
     ) -> None:
-        """Sort data rows by ``column``; only ``columns`` move when given (a selected range)."""
+        """Sort data rows by ``column``; only ``columns`` move when given (a selected range).
+        ``admin``: the sheet's owner sorts (on Google, staff may not sort a protected tab)."""
 
         def change(sheet):
             headers = [x.value for x in sheet[1]]
@@ -294,7 +299,7 @@ class GoogleSheet:
         key = self.key = Path(key or emulator.make_service_account_key(folder))
         email = json.loads(Path(key).read_text())["client_email"]
         self.id = spreadsheet or emulator.create_spreadsheet(
-            "Kantor", shared_with=[email], sheets=["Sheet1"]
+            "Kantor", shared_with=[email, STAFF], sheets=["Sheet1"], owner=OWNER
         )
         self.config = folder / "sopsync.toml"
         self.config.write_text(
@@ -416,16 +421,18 @@ class GoogleSheet:
         columns: list[str] | None = None,
         reverse: bool = False,
         tab: str = c.DOKUMEN,
+        admin: bool = False,
     ) -> None:
         sheet = self._sheet(tab)
         headers = self.headers(tab)
+        by = OWNER if admin else STAFF
         if columns:
             picked = sorted(self._col(n, tab) for n in columns)
             assert picked == list(range(picked[0], picked[-1] + 1)), "a selection is contiguous"
             first, last = picked[0], picked[-1] + 1
         else:
             first, last = 0, len(headers)
-        sheet.sort(1, sheet.used_rows(), first, last, self._col(column, tab), ascending=not reverse)
+        sheet.sort(1, sheet.used_rows(), first, last, self._col(column, tab), not reverse, by)
 
     def drop_state(self) -> None:
         book = self.book
@@ -495,7 +502,7 @@ class GoogleSheet:
             cell = state.get_cell(row, 0)
             if cell is not None and cell.python_value() == doc_id:
                 if how == "deleted":
-                    state.delete_rows(row)
+                    state.delete_rows(row, by=OWNER)
                 else:
                     state.set_value(row, 1, "rusak|tidak|terbaca")
                 return

@@ -121,13 +121,14 @@ def test_a_lost_record_is_rebuilt_from_riwayat_and_the_others_left_alone(sheet, 
 
 
 def test_a_record_is_rebuilt_from_a_riwayat_sorted_newest_first(sheet):
-    """Staff sort Riwayat by Waktu, newest first; then a record is lost: the rebuilt one is
-    where the document last went, not where it started."""
+    """The admin sorts Riwayat by Waktu, newest first (staff may not: the ledger is
+    protected); then a record is lost: the rebuilt one is where the document last went, not
+    where it started."""
     sheet.add_rows({"Prosedur": "rka", "Judul": "a", "Langkah": 1})
     synced(sheet, MON_0800)
     sheet.set(2, "Langkah", 2)
     synced(sheet, "2026-11-30T09:00")
-    sheet.sort("Waktu", tab=c.RIWAYAT, reverse=True)
+    sheet.sort("Waktu", tab=c.RIWAYAT, reverse=True, admin=True)
     assert [r["Ke"] for r in sheet.table(c.RIWAYAT)] == [2, 1]
     before = sheet.table()[0]
     sheet.lose_record("RKA-2026-0001", "damaged")

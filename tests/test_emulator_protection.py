@@ -12,6 +12,7 @@ from __future__ import annotations
 import gspread
 import pytest
 
+from tests.emulator.errors import ApiError
 from tests.emulator.protection import PROTECTED_MESSAGE
 from tests.emulator.testing import Api, error, grid, ok, q
 
@@ -183,3 +184,32 @@ def test_gspread_sees_googles_error(emu, admin, keys, sid):
     with pytest.raises(gspread.exceptions.APIError, match="protected cell or object") as caught:
         ws.update([["x"]], "A1")
     assert caught.value.response.status_code == 400
+
+
+def test_a_person_sorting_or_deleting_rows_in_the_ui_meets_protections_as_in_sheets(
+    emu, admin, sid
+):
+    """A sort, or a row's deletion, that meets a protected cell the person may not edit is
+    refused (the sort is refused although the protected cells would not change); a
+    selection outside it, a warning-only range and the range's editors go on."""
+    sheet = emu.spreadsheet(sid).sheet("Dokumen")
+    for row, judul in enumerate(("b", "a", "c"), start=1):
+        sheet.set_value(row, 0, judul)
+    locked = protect(admin, sid, range=grid(0, 10, 5, 6), description="kolom pekerja")  # F
+    with pytest.raises(ApiError, match="protected cell"):
+        sheet.sort(1, 4, 0, 6, key_col=0, by=STAFF)
+    with pytest.raises(ApiError, match="protected cell"):
+        sheet.delete_rows(1, by=STAFF)
+    sheet.sort(1, 4, 0, 5, key_col=0, by=STAFF)  # the staff's own columns A:E
+    assert [row[0] for row in sheet.values()[1:4]] == ["a", "b", "c"]
+    sheet.sort(1, 4, 0, 6, key_col=0, ascending=False, by=ADMIN)  # the range's editor
+    assert [row[0] for row in sheet.values()[1:4]] == ["c", "b", "a"]
+    warns = {"protectedRangeId": locked, "warningOnly": True}
+    ok(
+        admin.batch(
+            sid, {"updateProtectedRange": {"protectedRange": warns, "fields": "warningOnly"}}
+        )
+    )
+    sheet.sort(1, 4, 0, 6, key_col=0, by=STAFF)  # only warned
+    sheet.delete_rows(1, by=STAFF)
+    assert [row[0] for row in sheet.values()[1:3]] == ["b", "c"]

@@ -46,6 +46,7 @@ from syncer.sheets import load_sheets
 from syncer.worker import retry_delay
 from tests import fake_clock
 from tests.emulator import Emulator, RequestRecord
+from tests.emulator.errors import ApiError
 from tests.emulator.quota import kind_of
 from tests.sheets import GoogleSheet, run_cli
 
@@ -1071,11 +1072,34 @@ def test_worker_ranges_are_protected_for_the_service_account_and_admins(emulator
     ]
     assert len(ranges) == len(expected_protections()) - 1
     for protected in ranges:
-        if mode == "enforce":
+        column = "startColumnIndex" in protected["range"]
+        if column:  # a worker column of a table staff sort and delete rows of only warns
+            assert protected["warningOnly"] is True and "editors" not in protected
+        elif mode == "enforce":
             assert not protected.get("warningOnly")
             assert sorted(protected["editors"]["users"]) == sorted([email, "camat@kecamatan.go.id"])
         else:
             assert protected["warningOnly"] is True and "editors" not in protected
+
+
+def test_init_lets_staff_sort_a_sheet_whose_worker_columns_an_older_release_locked(sheet):
+    """A sheet from a release that locked Dokumen's worker columns for staff: staff cannot
+    sort it (Sheets refuses); init turns those protections into warnings, and they can."""
+    sheet.add_rows({"Prosedur": "rka", "Judul": "b"}, {"Prosedur": "iku", "Judul": "a"})
+    assert sheet.sync(MON).code == 0
+    dokumen = sheet.book.sheet(c.DOKUMEN)
+    with sheet.book.lock():
+        for protected in dokumen.protected_ranges:
+            protected["warningOnly"] = False
+            protected["editors"] = {"users": [json.loads(sheet.key.read_text())["client_email"]]}
+    with pytest.raises(ApiError, match="protected cell"):
+        sheet.sort("Judul")
+    result = sheet.cli("init")
+    assert "removed 6 wrong or duplicate protections of Dokumen" in result.out, result.out
+    sheet.sort("Judul")
+    assert [row["Judul"] for row in sheet.table()] == ["a", "b"]
+    assert sheet.sync("2026-11-30T08:05").code == 0
+    assert [row["Prosedur"] for row in sheet.table()] == ["iku", "rka"]
 
 
 def test_admin_tabs_are_read_whole_and_their_pesan_written(sheet):

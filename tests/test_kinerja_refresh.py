@@ -22,7 +22,7 @@ from syncer.config import load_config
 from syncer.contract import KINERJA
 from syncer.monitoring.refresh_record import RefreshRecord
 from tests.emulator import Emulator
-from tests.sheets import GoogleSheet, XlsxSheet
+from tests.sheets import OWNER, GoogleSheet, XlsxSheet
 
 READS = "sheets.spreadsheets.values.batchGet"
 MONDAY = date(2026, 11, 30)
@@ -188,14 +188,14 @@ def test_an_emptied_tab_is_filled_again_by_the_next_cycle(kind, request, tmp_pat
 
 
 def _empty(sheet, title: str) -> None:
-    """Someone clears every cell of a worker tab."""
+    """An admin clears every cell of a worker tab (on Google, staff may not: it is protected)."""
     if sheet.kind == "xlsx":
         book = load_workbook(sheet.path)
         book[title].delete_rows(1, book[title].max_row)
         book.save(sheet.path)
     else:
         tab = sheet.book.sheet(title)
-        tab.delete_rows(0, len(tab.rows))
+        tab.delete_rows(0, len(tab.rows), by=OWNER)
 
 
 def test_a_damaged_local_record_is_a_warning_not_a_failure(tmp_path):

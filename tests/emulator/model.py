@@ -152,6 +152,10 @@ def shift_span_delete(s: int | None, e: int | None, a: int, b: int) -> tuple[Any
     return f(s), f(e)
 
 
+STAFF = "staf@kecamatan.go.id"
+"""Who acts in the Sheets UI unless a test says otherwise: a person the spreadsheet is shared
+with, not its owner, editor of no protected range."""
+
 GRID_KEYS = {
     "ROWS": ("startRowIndex", "endRowIndex"),
     "COLUMNS": ("startColumnIndex", "endColumnIndex"),
@@ -344,6 +348,9 @@ class Sheet:
         return 0
 
     # ----------------------------------------------------------------- staff actions
+    # A person in the Sheets UI, ``by`` their e-mail address: a sort, or a row's deletion,
+    # that meets cells of a protected range they may not edit is refused, as Sheets refuses
+    # it (protection.py); a warning-only range lets them go on.
     def sort(
         self,
         start_row: int,
@@ -352,18 +359,25 @@ class Sheet:
         end_col: int,
         key_col: int,
         ascending: bool = True,
+        by: str = STAFF,
     ) -> None:
         """Sort rows [start_row, end_row) of columns [start_col, end_col) by column key_col
         (absolute index), leaving columns outside the selection where they are."""
+        from .protection import check_span
+
         with self.spreadsheet.lock():
+            check_span(self, (start_row, end_row, start_col, end_col), by)
             self.sort_range(start_row, end_row, start_col, end_col, [(key_col, ascending)])
 
     def insert_rows(self, at: int, n: int = 1) -> None:
         with self.spreadsheet.lock():
             self.insert_dimension("ROWS", at, n)
 
-    def delete_rows(self, at: int, n: int = 1) -> None:
+    def delete_rows(self, at: int, n: int = 1, by: str = STAFF) -> None:
+        from .protection import check_span
+
         with self.spreadsheet.lock():
+            check_span(self, (at, at + n, 0, self.column_count), by)
             self.delete_dimension("ROWS", at, at + n)
 
     def clone(self, spreadsheet: Spreadsheet) -> Sheet:

@@ -10,7 +10,9 @@ Google refuses such an edit with a 400 and the message below, recorded in client
 libraries' issues (e.g. theoephraim/node-google-spreadsheet#20); a deleteDimension over a
 protected row is refused with the same message. Cell writes of values.* and batchUpdate,
 clears, sorts, row/column deletion, and changes to or deletion of the protection itself or
-of its sheet are checked; inserting rows, resizing and formatting rules are not.
+of its sheet are checked, and so are a person's sort and row deletion in the UI
+(``model.Sheet.sort``, ``delete_rows``: Sheets refuses a sort that meets a protected cell
+even when that cell would not change); inserting rows, resizing and formatting rules are not.
 """
 
 from __future__ import annotations

@@ -610,7 +610,13 @@ class InitPlan:
     # --- protections --------------------------------------------------------------------------
 
     def _protect(self, sheet: Sheet, tab: layout.Tab, headers: list[object]) -> None:
-        """Each protected range once, on the right range, for the right editors."""
+        """Each protected range once, on the right range, for the right editors.
+
+        The worker's columns of a staff table only warn, whatever ``protection`` says: Sheets
+        refuses a sort, or a row's deletion, that meets cells a person may not edit, and
+        staff sort their tables and delete rows (DESIGN §2). A warning still stops an edit
+        by accident, and the worker writes its columns anew.
+        """
         restored, duplicates = [], 0
         for description, col in layout.protections(tab, headers):
             same = [p for p in sheet.protected if p.get("description") == description]
@@ -623,12 +629,13 @@ class InitPlan:
                     duplicates += 1
             if good is None:
                 grid = columns(sheet.id, col, col + 1) if col is not None else {"sheetId": sheet.id}
+                warns = self._warns(col)
                 protected: dict[str, Any] = {
                     "description": description,
-                    "warningOnly": self.warning_only,
+                    "warningOnly": warns,
                     "range": grid,
                 }
-                if not self.warning_only:
+                if not warns:
                     protected["editors"] = {"users": self.editors}
                 self.requests.append({"addProtectedRange": {"protectedRange": protected}})
                 restored.append(description.rsplit("(", 1)[-1].rstrip(")"))
@@ -637,15 +644,20 @@ class InitPlan:
         if duplicates:
             self.done.append(f"removed {duplicates} wrong or duplicate protections of {tab.title}")
 
+    def _warns(self, col: int | None) -> bool:
+        """Whether the protection of a column (None: a whole tab) only warns."""
+        return self.warning_only or col is not None
+
     def _right(self, protected: dict[str, Any], sheet_id: int, col: int | None) -> bool:
         grid = protected.get("range", {})
         if col is None:
             place = not any(k in grid for k in ("startColumnIndex", "startRowIndex"))
         else:
             place = (grid.get("startColumnIndex"), grid.get("endColumnIndex")) == (col, col + 1)
-        if bool(protected.get("warningOnly")) != self.warning_only:
+        warns = self._warns(col)
+        if bool(protected.get("warningOnly")) != warns:
             return False
-        if self.warning_only:
+        if warns:
             return place
         users = set(protected.get("editors", {}).get("users", []))
         return place and users == set(self.editors)
