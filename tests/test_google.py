@@ -857,6 +857,7 @@ def test_a_missing_tab_is_created_by_sync(sheet):
         ("no key text", "its private_key is not a PEM key", 2),
         ("refused key", "was refused", 2),
         ("not shared", "is not shared with", 1),
+        ("Sheets API not enabled", "Enable it by visiting https://console.developers", 1),
         ("wrong id", "not found: check the id", 1),
         ("no such address", "not found: check the id", 1),
     ],
@@ -890,14 +891,18 @@ def test_admin_mistakes_are_one_plain_sentence(emulator, tmp_path, problem, mess
     elif problem == "not shared":
         other = emulator.create_spreadsheet("Lain", shared_with=[], sheets=["Sheet1"])
         text = text.replace(sheet.id, other)
+    elif problem == "Sheets API not enabled":  # Google's 403 for it is not about sharing
+        emulator.inject_faults("api-disabled", count=10)
     elif problem == "wrong id":
         text = text.replace(sheet.id, "1DoesNotExist")
     else:  # a pasted address of a sheet that does not exist
         text = text.replace(sheet.id, "https://docs.google.com/spreadsheets/d/1Nope/edit#gid=0")
     sheet.config.write_text(text)
     result = run_cli("sync", "--config", sheet.config, "--now", MON)
+    emulator.clear_faults()
     assert result.code == code
     assert message in result.err, result.err
+    assert ("is not shared with" in result.err) == (problem == "not shared"), result.err
     last = result.err.strip().splitlines()[-1]
     assert "Traceback" not in result.err and len(result.err.strip().splitlines()) <= 2
     assert "<" not in last and "{" not in last and "('" not in last  # no HTML, JSON or tuple
