@@ -755,6 +755,49 @@ def test_init_builds_the_contract_and_is_idempotent(sheet):
     assert api_calls(sheet.emu) == {LAYOUT_READS: 2}
 
 
+def test_init_sets_the_locale_dates_are_typed_in_and_repairs_it(sheet):
+    """Google reads a typed date through the spreadsheet's locale, en_US (month first) in a
+    new sheet: staff write day first (17/08/2026), so init makes the sheet Indonesian, and
+    makes it so again when someone set it back."""
+    result = sheet.cli("init")
+    assert "set the locale to in_ID (Indonesian, typed dates read day first) from en_US" in (
+        result.out
+    ), result.out
+    assert sheet.book.properties["locale"] == "in_ID"
+    assert "already up to date" in sheet.cli("init").out
+    with sheet.book.lock():
+        sheet.book.properties["locale"] = "en_US"  # an admin changed it in File > Settings
+    sheet.add_rows({"Prosedur": "rka", "Judul": "RKA", "Langkah": 3})  # a day's step
+    assert sheet.sync(MON).code == 0
+    due = sheet.table()[0]["Tenggat"]
+    assert isinstance(due, datetime) and due.date() == datetime(2026, 12, 1).date()
+
+    kalender = sheet.book.sheet("Kalender")
+    kalender.type_value(1, 0, "01/12/2026")  # staff: 1 December is the office's day off
+    kalender.set_value(1, 1, "Libur")
+    assert sheet.sync("2026-11-30T09:00").code == 0
+    assert sheet.table("Kalender")[0]["Tanggal"] == datetime(2026, 1, 12)  # read month first
+    assert sheet.table()[0]["Tenggat"] == due  # silently: no Pesan, the Tenggat unmoved
+    assert sheet.table("Kalender")[0]["Pesan"] is None
+
+    result = sheet.cli("init")
+    assert "set the locale to in_ID (Indonesian, typed dates read day first) from en_US" in (
+        result.out
+    ), result.out
+    assert "already up to date" in sheet.cli("init").out
+    kalender.type_value(1, 0, "01/12/2026")  # typed again: Google parses on entry only
+    assert sheet.sync("2026-11-30T10:00").code == 0
+    assert sheet.table("Kalender")[0]["Tanggal"] == datetime(2026, 12, 1)
+    assert sheet.table()[0]["Tenggat"] == due + timedelta(days=1)  # past the day off
+
+
+def test_init_leaves_indonesian_as_spelt(sheet):
+    with sheet.book.lock():
+        sheet.book.properties["locale"] = "id_ID"
+    assert "locale" not in sheet.cli("init").out
+    assert sheet.book.properties["locale"] == "id_ID"
+
+
 def test_init_headers_look_as_the_readme_promises(sheet):
     """README: the worker's columns have grey headers; each carries a note (as on xlsx); every
     header is bold (a field mask naming only the value would keep the text alone)."""
