@@ -103,6 +103,14 @@ def test_type_value_parses_like_the_ui():
     assert s.cell(0, 3).number_format == {"type": "DATE", "pattern": "yyyy-mm-dd"}
 
 
+def test_type_value_reads_dates_through_the_spreadsheets_locale():
+    s = sheet()  # en_US, as Google makes a new spreadsheet
+    s.type_value(0, 0, "01/12/2026")
+    s.spreadsheet.properties["locale"] = "in_ID"
+    s.type_value(0, 1, "01/12/2026")
+    assert s.values() == [[46034, 46357]]  # 12 January 2026, then 1 December 2026
+
+
 @given(
     st.lists(
         st.one_of(st.none(), st.integers(-5, 5), st.sampled_from(["a", "B", "c"]), st.booleans()),

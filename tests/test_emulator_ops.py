@@ -148,6 +148,29 @@ def test_error_faults(emu, api, sid, kind, status, grpc):
     assert api.values(sid, "Dokumen!A1").status_code == 200
 
 
+def test_api_disabled_fault_names_the_callers_project(emu, api, key, sid):
+    """As Google answers when the Sheets API is not enabled in the key's project: 403
+    PERMISSION_DENIED, told apart from an unshared sheet by its message and ErrorInfo."""
+    from tests.emulator.auth import project_number, project_of
+
+    number = project_number(project_of(json.loads(Path(key).read_text())["client_email"]))
+    emu.inject_faults("api-disabled")
+    resp = api.values(sid, "Dokumen!A1")
+    body = error(resp)
+    assert (resp.status_code, body["status"]) == (403, "PERMISSION_DENIED")
+    assert body["message"].startswith(
+        f"Google Sheets API has not been used in project {number} before or it is disabled. "
+        "Enable it by visiting https://console.developers.google.com/apis/api/"
+        f"sheets.googleapis.com/overview?project={number} then retry."
+    )
+    info = next(d for d in body["details"] if d["@type"].endswith("ErrorInfo"))
+    assert (info["reason"], info["metadata"]["consumer"]) == (
+        "SERVICE_DISABLED",
+        f"projects/{number}",
+    )
+    assert api.values(sid, "Dokumen!A1").status_code == 200
+
+
 def test_faults_can_target_methods(emu, api, sid):
     emu.inject_faults("503", methods=["sheets.spreadsheets.batchUpdate"])
     assert api.values(sid, "Dokumen!A1").status_code == 200

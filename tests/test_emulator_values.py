@@ -268,6 +268,68 @@ def test_user_entered_parsing(api, sid, emu):
     assert sheet.cell(0, 2).userEnteredValue == {"stringValue": "123"}
 
 
+JAN_12, DEC_1, DEC_24 = 46034, 46357, 46380  # serials of 2026-01-12, 2026-12-01, 2026-12-24
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "stored", "pattern"),
+    [  # a typed date is read through the spreadsheet's locale, as in Google
+        (
+            "en_US",
+            ["01/12/2026", "24/12/2026", "12/24/2026", "2026-12-01"],
+            [JAN_12, "24/12/2026", DEC_24, DEC_1],
+            "M/d/yyyy",
+        ),
+        (
+            "in_ID",
+            ["01/12/2026", "24/12/2026", "12/24/2026", "2026-12-01"],
+            [DEC_1, DEC_24, "12/24/2026", DEC_1],
+            "d/M/yyyy",
+        ),
+        (
+            "en_GB",
+            ["1-12-2026", "24.12.2026", "31/02/2026", "1/12/26"],
+            [DEC_1, DEC_24, "31/02/2026", "1/12/26"],
+            "d/M/yyyy",
+        ),
+        (
+            "en_US",
+            ["1-12-2026", "1.12.2026", "02/31/2026", "2026-1-12"],
+            [JAN_12, "1.12.2026", "02/31/2026", JAN_12],
+            "M/d/yyyy",
+        ),
+        ("ja_JP", ["01/12/2026", "2026-12-01"], ["01/12/2026", DEC_1], None),  # not emulated: ISO
+    ],
+)
+def test_user_entered_dates_follow_the_spreadsheet_locale(api, emu, locale, typed, stored, pattern):
+    sid = emu.create_spreadsheet("Tanggal", sheets=["Dokumen"], locale=locale)
+    api.write(sid, "Dokumen!A1", [typed])
+    got = api.values(sid, "Dokumen!A1:D1", valueRenderOption="UNFORMATTED_VALUE").json()
+    assert got["values"][0] == stored
+    formats = [
+        cell.number_format if cell else None
+        for cell in emu.spreadsheet(sid).sheet("Dokumen").rows[0]
+    ]
+    for value, number_format in zip(stored, formats, strict=False):
+        if isinstance(value, str):
+            assert number_format is None
+        elif number_format["pattern"] != "yyyy-mm-dd":
+            assert number_format == {"type": "DATE", "pattern": pattern}
+
+
+def test_a_locale_set_later_reads_dates_typed_after_it(api, emu):
+    sid = emu.create_spreadsheet("Tanggal", sheets=["Dokumen"])  # Google's default: en_US
+    api.write(sid, "Dokumen!A1", [["01/12/2026 08:30"]])
+    update = {"properties": {"locale": "in_ID"}, "fields": "locale"}
+    assert api.batch(sid, {"updateSpreadsheetProperties": update}).status_code == 200
+    api.write(sid, "Dokumen!B1", [["01/12/2026 08:30"]])
+    got = api.values(sid, "Dokumen!A1:B1", valueRenderOption="UNFORMATTED_VALUE").json()
+    assert got["values"][0] == [JAN_12 + 0.3541666666666667, DEC_1 + 0.3541666666666667]
+    sheet = emu.spreadsheet(sid).sheet("Dokumen")
+    assert sheet.cell(0, 1).number_format == {"type": "DATE_TIME", "pattern": "d/M/yyyy H:mm:ss"}
+    assert api.values(sid, "Dokumen!B1").json()["values"] == [["1/12/2026 8:30:00"]]
+
+
 def test_raw_input_is_stored_as_given(api, sid, emu):
     api.write(sid, "Dokumen!A1", [["=1+2", "123", 4.5, False, "2024-01-31"]], "RAW")
     got = api.values(sid, "Dokumen!A1:E1", valueRenderOption="UNFORMATTED_VALUE").json()

@@ -756,6 +756,49 @@ def test_init_builds_the_contract_and_is_idempotent(sheet):
     assert api_calls(sheet.emu) == {LAYOUT_READS: 2}
 
 
+def test_init_sets_the_locale_dates_are_typed_in_and_repairs_it(sheet):
+    """Google reads a typed date through the spreadsheet's locale, en_US (month first) in a
+    new sheet: staff write day first (17/08/2026), so init makes the sheet Indonesian, and
+    makes it so again when someone set it back."""
+    result = sheet.cli("init")
+    assert "set the locale to in_ID (Indonesian, typed dates read day first) from en_US" in (
+        result.out
+    ), result.out
+    assert sheet.book.properties["locale"] == "in_ID"
+    assert "already up to date" in sheet.cli("init").out
+    with sheet.book.lock():
+        sheet.book.properties["locale"] = "en_US"  # an admin changed it in File > Settings
+    sheet.add_rows({"Prosedur": "rka", "Judul": "RKA", "Langkah": 3})  # a day's step
+    assert sheet.sync(MON).code == 0
+    due = sheet.table()[0]["Tenggat"]
+    assert isinstance(due, datetime) and due.date() == datetime(2026, 12, 1).date()
+
+    kalender = sheet.book.sheet("Kalender")
+    kalender.type_value(1, 0, "01/12/2026")  # staff: 1 December is the office's day off
+    kalender.set_value(1, 1, "Libur")
+    assert sheet.sync("2026-11-30T09:00").code == 0
+    assert sheet.table("Kalender")[0]["Tanggal"] == datetime(2026, 1, 12)  # read month first
+    assert sheet.table()[0]["Tenggat"] == due  # silently: no Pesan, the Tenggat unmoved
+    assert sheet.table("Kalender")[0]["Pesan"] is None
+
+    result = sheet.cli("init")
+    assert "set the locale to in_ID (Indonesian, typed dates read day first) from en_US" in (
+        result.out
+    ), result.out
+    assert "already up to date" in sheet.cli("init").out
+    kalender.type_value(1, 0, "01/12/2026")  # typed again: Google parses on entry only
+    assert sheet.sync("2026-11-30T10:00").code == 0
+    assert sheet.table("Kalender")[0]["Tanggal"] == datetime(2026, 12, 1)
+    assert sheet.table()[0]["Tenggat"] == due + timedelta(days=1)  # past the day off
+
+
+def test_init_leaves_indonesian_as_spelt(sheet):
+    with sheet.book.lock():
+        sheet.book.properties["locale"] = "id_ID"
+    assert "locale" not in sheet.cli("init").out
+    assert sheet.book.properties["locale"] == "id_ID"
+
+
 def test_init_headers_look_as_the_readme_promises(sheet):
     """README: the worker's columns have grey headers; each carries a note (as on xlsx); every
     header is bold (a field mask naming only the value would keep the text alone)."""
@@ -858,6 +901,7 @@ def test_a_missing_tab_is_created_by_sync(sheet):
         ("no key text", "its private_key is not a PEM key", 2),
         ("refused key", "was refused", 2),
         ("not shared", "is not shared with", 1),
+        ("Sheets API not enabled", "Enable it by visiting https://console.developers", 1),
         ("wrong id", "not found: check the id", 1),
         ("no such address", "not found: check the id", 1),
     ],
@@ -891,14 +935,18 @@ def test_admin_mistakes_are_one_plain_sentence(emulator, tmp_path, problem, mess
     elif problem == "not shared":
         other = emulator.create_spreadsheet("Lain", shared_with=[], sheets=["Sheet1"])
         text = text.replace(sheet.id, other)
+    elif problem == "Sheets API not enabled":  # Google's 403 for it is not about sharing
+        emulator.inject_faults("api-disabled", count=10)
     elif problem == "wrong id":
         text = text.replace(sheet.id, "1DoesNotExist")
     else:  # a pasted address of a sheet that does not exist
         text = text.replace(sheet.id, "https://docs.google.com/spreadsheets/d/1Nope/edit#gid=0")
     sheet.config.write_text(text)
     result = run_cli("sync", "--config", sheet.config, "--now", MON)
+    emulator.clear_faults()
     assert result.code == code
     assert message in result.err, result.err
+    assert ("is not shared with" in result.err) == (problem == "not shared"), result.err
     last = result.err.strip().splitlines()[-1]
     assert "Traceback" not in result.err and len(result.err.strip().splitlines()) <= 2
     assert "<" not in last and "{" not in last and "('" not in last  # no HTML, JSON or tuple

@@ -249,7 +249,8 @@ class Emulator:
     ) -> Fault:
         """Fault the next `count` API calls (optionally only these method ids, only on these
         spreadsheets) with `kind`:
-        "429", "500", "503", "slow" (hold the answer), "drop" (close the connection), or, after
+        "429", "500", "503", "slow" (hold the answer), "drop" (close the connection),
+        "api-disabled" (the 403 of a Sheets API not enabled in the caller's project), or, after
         running the call as usual (a write is applied), "apply-drop" (close the connection
         instead of answering) or "apply-slow" (hold the answer). Held answers wait until
         `release` is set, `delay` seconds at most. The token endpoint is faulted only when

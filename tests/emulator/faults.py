@@ -7,6 +7,10 @@ Kinds that answer instead of the method (nothing is applied):
          when `retry_after` is given (a frontend may send one on 503; Google's 429 has none)
   "slow" wait before answering normally, to trip client timeouts
   "drop" close the connection without answering
+  "api-disabled"  403 PERMISSION_DENIED as when the Sheets API is not enabled in the key's
+         Google Cloud project (reason SERVICE_DISABLED, the project's number in the message
+         and its link to enable the API); answered after authentication, as Google knows the
+         project from the token
 Kinds that run the call as usual (a write is applied) and then lose its answer, as when
 Google committed a write but the client never heard back:
   "apply-drop"  close the connection instead of answering
@@ -25,10 +29,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from .errors import ApiError
+from .auth import project_number
+from .errors import ERROR_INFO_TYPE, ApiError
 from .quota import quota_error
 
-KINDS = ("429", "500", "503", "slow", "drop", "apply-drop", "apply-slow")
+KINDS = ("429", "500", "503", "slow", "drop", "api-disabled", "apply-drop", "apply-slow")
 AFTER_APPLY = frozenset({"apply-drop", "apply-slow"})
 HOLDING = frozenset({"slow", "apply-slow"})
 
@@ -111,5 +116,36 @@ def fault_error(kind: str, project: str = "emulator", retry_after: int | None = 
         return quota_error("read", "user", project, 60)
     if kind == "500":
         return ApiError(500, "Internal error encountered.", "INTERNAL")
+    if kind == "api-disabled":
+        return api_disabled(project)
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     return ApiError(503, "The service is currently unavailable.", "UNAVAILABLE", headers=headers)
+
+
+def api_disabled(project: str) -> ApiError:
+    """Google's answer to any call when the Sheets API is not enabled in the caller's Google
+    Cloud project (the most common setup mistake): a 403 like the sheet not being shared,
+    told apart by its message and its ErrorInfo reason."""
+    number = project_number(project)
+    url = f"https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project={number}"
+    message = (
+        f"Google Sheets API has not been used in project {number} before or it is disabled. "
+        f"Enable it by visiting {url} then retry. If you enabled this API recently, wait a few "
+        "minutes for the action to propagate to our systems and retry."
+    )
+    details = [
+        {
+            "@type": "type.googleapis.com/google.rpc.Help",
+            "links": [{"description": "Google developers console API activation", "url": url}],
+        },
+        {
+            "@type": ERROR_INFO_TYPE,
+            "reason": "SERVICE_DISABLED",
+            "domain": "googleapis.com",
+            "metadata": {
+                "service": "sheets.googleapis.com",
+                "consumer": f"projects/{number}",
+            },
+        },
+    ]
+    return ApiError(403, message, "PERMISSION_DENIED", details)

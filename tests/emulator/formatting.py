@@ -4,6 +4,15 @@ Dates are serial numbers counted from 1899-12-30 with the time of day as a fract
 the API documents. Rendering supports the date/time tokens ``yyyy yy mmmm mmm mm m dd d
 hh h mm(minutes) ss am/pm`` and simple numeric patterns (``0``, ``0.00``, ``#,##0.00``,
 ``0%``); other numbers are written plainly ("General").
+
+Typed dates are read as Google reads them, through the spreadsheet's locale (File >
+Settings > Locale; ``SpreadsheetProperties.locale``): ``yyyy-mm-dd`` always; ``01/12/2026``
+(``/`` or ``-``) month first in en_US (12 January 2026), day first (1 December 2026) in the
+locales whose CLDR short date is day first (Indonesian ``in_ID``, en_GB, fr_FR, de_DE ...,
+see ``DAY_FIRST``), where ``.`` separates too. A year must have four digits here (Google's
+two-digit years are not emulated). Text that forms no real date (``31/02/2026``;
+``24/12/2026`` in en_US) stays text, as in Google. A locale the emulator does not know
+(zh_CN, ja_JP: year first) reads ISO dates only.
 """
 
 from __future__ import annotations
@@ -36,11 +45,31 @@ DEFAULT_PATTERNS = {
 ISO_DATE_PATTERN = "yyyy-mm-dd"
 ISO_DATE_TIME_PATTERN = "yyyy-mm-dd hh:mm:ss"
 ISO_TIME_PATTERN = "hh:mm:ss"
+# Patterns given to typed day/month dates: Google gives an en_US "12/1/2026" the pattern
+# M/d/yyyy; the day-first one is its mirror (a guess, as above).
+MONTH_FIRST_PATTERNS = ("M/d/yyyy", "M/d/yyyy H:mm:ss")
+DAY_FIRST_PATTERNS = ("d/M/yyyy", "d/M/yyyy H:mm:ss")
+MONTH_FIRST = frozenset({"en_US", "en", "en_PH", "fil_PH", "fil"})
+"""Locales whose short date is month first (CLDR: M/d/yy)."""
+DAY_FIRST = frozenset(
+    {
+        # Indonesian: Google's own list (File > Settings) names it in_ID, Java's legacy code;
+        # id_ID and the bare languages are the ISO spellings of the same
+        *("in_ID", "id_ID", "in", "id"),
+        *("en_GB", "en_AU", "en_IE", "en_IN", "en_NZ", "ms_MY"),
+        *("fr_FR", "de_DE", "es_ES", "it_IT", "nl_NL", "pt_BR", "pt_PT", "ru_RU", "tr_TR"),
+        "vi_VN",
+    }
+)
+"""Locales whose short date is day first (CLDR: d/M/yy, dd/MM/y, dd.MM.yy ...)."""
 
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][+-]?\d+)?$")
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DATE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_LOCAL_DATE = re.compile(
+    r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
 
 
 def to_serial(value: dt.datetime | dt.date) -> float:
@@ -64,8 +93,11 @@ def json_number(value: float) -> int | float:
     return value
 
 
-def parse_user_entered(raw: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """What typing ``raw`` into a cell stores: (ExtendedValue or None for empty, numberFormat)."""
+def parse_user_entered(
+    raw: Any, locale: str = "en_US"
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """What typing ``raw`` into a cell of a spreadsheet in ``locale`` stores: (ExtendedValue
+    or None for empty, numberFormat)."""
     if isinstance(raw, bool):
         return {"boolValue": raw}, None
     if isinstance(raw, int | float):
@@ -87,10 +119,34 @@ def parse_user_entered(raw: Any) -> tuple[dict[str, Any] | None, dict[str, Any] 
         pattern = "0.00%" if "." in number else "0%"
         value = float(number.replace(",", "")) / 100
         return {"numberValue": value}, {"type": "PERCENT", "pattern": pattern}
-    parsed = _parse_date_like(stripped)
+    parsed = _parse_date_like(stripped) or _parse_local_date(stripped, locale)
     if parsed is not None:
         return parsed
     return {"stringValue": text}, None
+
+
+def _parse_local_date(text: str, locale: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """A date written day and month in the order of ``locale`` (see the module's notes)."""
+    day_first = locale in DAY_FIRST
+    if not (day_first or locale in MONTH_FIRST):
+        return None
+    m = _LOCAL_DATE.match(text)
+    if m is None or (m[2] == "." and not day_first):
+        return None
+    first, second, year = int(m[1]), int(m[3]), int(m[4])
+    day, month = (first, second) if day_first else (second, first)
+    hour, minute, second_ = int(m[5] or 0), int(m[6] or 0), int(m[7] or 0)
+    if hour > 23 or minute > 59 or second_ > 59:
+        return None
+    try:
+        moment = dt.datetime(year, month, day, hour, minute, second_)
+    except ValueError:
+        return None
+    date_pattern, date_time_pattern = DAY_FIRST_PATTERNS if day_first else MONTH_FIRST_PATTERNS
+    if m[5] is None:
+        return {"numberValue": to_serial(moment)}, {"type": "DATE", "pattern": date_pattern}
+    fmt = {"type": "DATE_TIME", "pattern": date_time_pattern}
+    return {"numberValue": to_serial(moment)}, fmt
 
 
 def _parse_date_like(text: str) -> tuple[dict[str, Any], dict[str, Any]] | None:

@@ -311,12 +311,14 @@ class Sheet:
 
     def type_value(self, row: int, col: int, text: Any) -> None:
         """Type `text` into a cell as in the Sheets UI (parsed like USER_ENTERED input:
-        numbers, TRUE/FALSE, ISO dates, percentages, formulas, a leading apostrophe)."""
+        numbers, TRUE/FALSE, dates as the spreadsheet's locale reads them, percentages,
+        formulas, a leading apostrophe)."""
         with self.spreadsheet.lock():
             self.write_user_entered(row, col, text)
 
     def write_user_entered(self, row: int, col: int, value: Any) -> None:
-        ev, number_format = parse_user_entered(value) if value is not None else (None, None)
+        locale = self.spreadsheet.properties.get("locale", "en_US")
+        ev, number_format = parse_user_entered(value, locale) if value is not None else (None, None)
         self.write_value(row, col, ev, number_format)
 
     def write_value(

@@ -24,7 +24,7 @@ from .errors import (
     bad_request_violations,
     invalid_argument,
 )
-from .faults import Fault, fault_error
+from .faults import Fault, api_disabled, fault_error
 from .quota import kind_of
 from .schema import Method, discovery
 
@@ -128,6 +128,7 @@ class Handler(BaseHTTPRequestHandler):
         emu = self.server.emu
         self.compact = False
         self.answer_fault: Fault | None = None  # an apply-* fault: run the call, lose the answer
+        self.api_disabled = False  # an api-disabled fault: refuse the call once authenticated
         started = emu.clock()
         parsed = urllib.parse.urlsplit(self.path)
         raw_path, query = parsed.path, urllib.parse.parse_qs(parsed.query, keep_blank_values=True)
@@ -177,6 +178,8 @@ class Handler(BaseHTTPRequestHandler):
             fault.hold()
         elif fault.kind == "drop":
             raise DropConnection()
+        elif fault.kind == "api-disabled":
+            self.api_disabled = method_id != "token"  # told once the caller is known
         else:
             raise fault_error(fault.kind, retry_after=fault.retry_after)
 
@@ -219,6 +222,8 @@ class Handler(BaseHTTPRequestHandler):
 
         access = self.authenticate(query)
         record.email = access.email
+        if self.api_disabled:
+            raise api_disabled(project_of(access.email))
         if kind_of(method.id) == "write" and not access.scopes & SHEETS_SCOPES:
             raise ApiError(
                 403,

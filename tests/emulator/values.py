@@ -142,9 +142,10 @@ def write(
     max_r = max(dr for dr, _, _ in cells)
     max_c = max(dc for _, dc, _ in cells)
     sheet.grow_to(r0 + max_r + 1, c0 + max_c + 1)
+    locale = sheet.spreadsheet.properties.get("locale", "en_US")
     for dr, dc, item in cells:
         if input_option == "USER_ENTERED":
-            ev, number_format = parse_user_entered(item)
+            ev, number_format = parse_user_entered(item, locale)
         else:
             ev, number_format = parse_raw(item), None
         sheet.write_value(r0 + dr, c0 + dc, ev, number_format)

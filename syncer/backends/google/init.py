@@ -48,7 +48,7 @@ from syncer.engine import Rules
 from syncer.meta import MetaArea
 
 LAYOUT_FIELDS = (
-    "properties.timeZone,"
+    "properties(timeZone,locale),"
     "sheets(properties(sheetId,title,index,hidden,"
     "gridProperties(rowCount,columnCount,frozenRowCount)),"
     "conditionalFormats,"
@@ -69,6 +69,13 @@ DEFAULT_PIXELS = 100
 META_RANGE = "C:D"
 """Where the state tab's key→value area is (its Kunci and Nilai columns)."""
 NEW_GRID = (1000, 26)
+LOCALE = "in_ID"
+"""Indonesian (Indonesia), as Google's own list of locales (File > Settings) names it: the
+locale through which Google reads what staff type, so that 01/12/2026 in Kalender or Pegawai
+is 1 December, day first, as the sheet tells them to write dates (``cells.DATE_EXAMPLE``). A
+new spreadsheet is en_US, month first: 01/12/2026 would be 12 January."""
+INDONESIAN = re.compile(r"^(in|id)(_ID)?$")
+"""The spellings of Indonesian init leaves as they are (id_ID is the ISO one of in_ID)."""
 _STATUS_RULE = re.compile(r'^=\$([A-Z]+)2="(.*)"$')
 
 
@@ -176,6 +183,7 @@ class InitPlan:
         self.editors = editors
         self.warning_only = warning_only
         self.time_zone = layout_meta.get("properties", {}).get("timeZone")
+        self.locale = layout_meta.get("properties", {}).get("locale")
         self.sheets: dict[str, Sheet] = {}
         for raw in layout_meta.get("sheets", []):
             props = raw["properties"]
@@ -236,16 +244,7 @@ class InitPlan:
     # --- the whole ---------------------------------------------------------------------------
 
     def build(self) -> tuple[list[Request], list[str]]:
-        if self.time_zone != self.zone:
-            self.requests.append(
-                {
-                    "updateSpreadsheetProperties": {
-                        "properties": {"timeZone": self.zone},
-                        "fields": "timeZone",
-                    }
-                }
-            )
-            self.done.append(f"set the time zone to {self.zone}")
+        self._spreadsheet_properties()
         self._rename_tabs()
         for tab in layout.TABS:
             sheet = self._tab(tab)
@@ -260,6 +259,29 @@ class InitPlan:
         self._remove_default_tabs()
         self._marker()
         return self.requests, self.done
+
+    def _spreadsheet_properties(self) -> None:
+        """The time zone of the calendar, and Indonesian as the locale Google reads typed
+        dates through (``LOCALE``)."""
+        changed: dict[str, str] = {}
+        if self.time_zone != self.zone:
+            changed["timeZone"] = self.zone
+            self.done.append(f"set the time zone to {self.zone}")
+        if not INDONESIAN.match(str(self.locale or "")):
+            changed["locale"] = LOCALE
+            self.done.append(
+                f"set the locale to {LOCALE} (Indonesian, typed dates read day first)"
+                + (f" from {self.locale}" if self.locale else "")
+            )
+        if changed:
+            self.requests.append(
+                {
+                    "updateSpreadsheetProperties": {
+                        "properties": changed,
+                        "fields": ",".join(changed),
+                    }
+                }
+            )
 
     # --- tabs ---------------------------------------------------------------------------------
 

@@ -54,6 +54,10 @@ COMPACT = {"prettyPrint": "false"}
 RETRYABLE = {429, 500, 502, 503, 504}
 MAX_SLEEP = 32.0
 MAX_RETRY_AFTER = 60.0
+NOT_PERMITTED = "The caller does not have permission"
+"""Google's message when the key's account may not open the sheet (it is not shared with it);
+its other 403s (the Sheets API not enabled in the key's project, a missing scope) say what to
+do in their own words."""
 _URL_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 
 log = structlog.get_logger("sopsync.google")
@@ -266,10 +270,15 @@ class SheetsTransport:
             return Attempt(problem, resend=quota or not write, retry_after=retry_after, quota=quota)
         if code == 404:
             raise BackendError(f"spreadsheet {spreadsheet} not found: check the id")
-        if code == 403:
+        if code == 403 and message.startswith(NOT_PERMITTED):
             raise BackendError(
                 f"spreadsheet {spreadsheet} is not shared with {self.email or 'the worker'}:"
                 " share it with that address as Editor"
+            )
+        if code == 403:  # e.g. the Sheets API not enabled in the key's project: Google says how
+            raise BackendError(
+                f"the Sheets API refused access to spreadsheet {spreadsheet}: "
+                f"{message or 'no reason given'}"
             )
         if code == 401:
             raise BackendError(f"the Sheets API refused the worker's credentials: {message}")
