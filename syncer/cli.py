@@ -69,9 +69,7 @@ def _target_options(
     parser: argparse.ArgumentParser, config_default: object = None, creates: bool = True
 ) -> None:
     """``--config`` and the sheet; ``creates``: the command makes a missing workbook."""
-    parser.add_argument(
-        "--config", type=Path, default=config_default, help="TOML configuration file (optional)"
-    )
+    _config_option(parser, config_default)
     target = parser.add_mutually_exclusive_group()
     target.add_argument(
         "--workbook",
@@ -82,6 +80,14 @@ def _target_options(
     target.add_argument("--spreadsheet", help="Google spreadsheet id")
     target.add_argument(
         "--sheet", metavar="NAME", help="only this sheet of the configuration's [[sheets]]"
+    )
+
+
+def _config_option(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """``--config``; an action's own (``default=argparse.SUPPRESS``) lets it come after the
+    action too, as ``sopsync notify preview --config F``, and overrides none given before."""
+    parser.add_argument(
+        "--config", type=Path, default=default, help="TOML configuration file (optional)"
     )
 
 
@@ -130,7 +136,7 @@ def _sop_parser(sub: Subparsers) -> None:
     sop = sub.add_parser("sop", help="list, show or check SOP definitions")
     sop.add_argument("--config", type=Path, help="TOML configuration (for the office SOP folders)")
     sop_sub = sop.add_subparsers(dest="sop_command", required=True, metavar="ACTION")
-    sop_sub.add_parser("list", help="every SOP: code, title, steps, standard time, source")
+    listed = sop_sub.add_parser("list", help="every SOP: code, title, steps, standard time, source")
     show = sop_sub.add_parser("show", help="the steps of one SOP")
     show.add_argument("code")
     show.add_argument("--mermaid", action="store_true", help="print a Mermaid flowchart")
@@ -155,15 +161,9 @@ def _sop_parser(sub: Subparsers) -> None:
     )
     migrate.add_argument("--dry-run", action="store_true", help="print the moves, write nothing")
     migrate.add_argument("--now", help="the clock (ISO 8601) of the cycle that migrates")
-    migrate.add_argument(  # here too, as on sync: `sop --config F migrate` works as well
-        "--config", type=Path, default=argparse.SUPPRESS, help="TOML configuration file"
-    )
-    sheet = migrate.add_mutually_exclusive_group()
-    sheet.add_argument("--workbook", type=Path, help="local .xlsx workbook")
-    sheet.add_argument("--spreadsheet", help="Google spreadsheet id")
-    sheet.add_argument(
-        "--sheet", metavar="NAME", help="this sheet of the configuration's [[sheets]]"
-    )
+    _target_options(migrate, config_default=argparse.SUPPRESS, creates=False)
+    for action in (listed, show, check, render):  # --config after the action too, as notify's
+        _config_option(action, argparse.SUPPRESS)
 
 
 def _notify_parser(sub: Subparsers) -> None:

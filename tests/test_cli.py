@@ -72,6 +72,8 @@ def test_sop_check_says_what_the_catalog_the_file_would_join_refuses(tmp_path):
         "iku-kantor.yaml: [unique-name] 'Penyusunan Indikator Kinerja Utama (IKU)' of SOP"
         " 'iku-kantor' reads the same as"
     )
+    after = run_cli("sop", "check", "--config", config, own)  # after the action, as notify's
+    assert (after.code, after.out, after.err) == (result.code, result.out, result.err)
     assert run_cli("sync", "--config", config, "--workbook", tmp_path / "k.xlsx").code == 2
 
 

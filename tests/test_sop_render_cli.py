@@ -112,3 +112,24 @@ def test_an_office_sop_too_wide_for_the_paper_is_one_sentence(tmp_path):
     result = run_cli("sop", "--config", config, "render", "lebar", "--out", tmp_path)
     assert result.code == 2 and "SOP lebar: 20 actors do not fit" in result.err
     assert not (tmp_path / "lebar.pdf").exists()
+
+
+def test_config_comes_before_or_after_each_sop_action(tmp_path):
+    folder = tmp_path / "sop"
+    folder.mkdir()
+    (folder / "kecil.yaml").write_text(
+        "code: kecil\ntitle: Prosedur Kecil\nactors: [Staf, Kepala]\nsteps:\n"
+        "  - {number: 1, activity: Menyusun konsep, actor: Staf}\n"
+        "  - {number: 2, activity: Menyetujui konsep, actor: Kepala}\n"
+    )
+    config = tmp_path / "sopsync.toml"
+    config.write_text(f'[sop]\nfolders = ["{folder}"]\n')
+    out = tmp_path / "dokumen"
+    result = run_cli("sop", "render", "--config", config, "kecil", "--out", out)
+    assert result.code == 0, result.err
+    assert [p.name for p in out.iterdir()] == ["kecil.pdf"]
+    for action in (["list"], ["show", "kecil"]):
+        before = run_cli("sop", "--config", config, *action)
+        after = run_cli("sop", *action, "--config", config)
+        assert before.code == 0 and "Prosedur Kecil" in before.out, before.err
+        assert (after.code, after.out) == (0, before.out)
