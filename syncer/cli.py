@@ -35,7 +35,7 @@ from sop_models import Catalog, CatalogError, Procedure, load_catalog, load_file
 from syncer import kept, logs
 from syncer.backends import Backend, BackendError, Busy, Misconfigured, NeedsInit
 from syncer.calendar import NoWorkingTime
-from syncer.config import MAX_INTERVAL, Config, ConfigError, load_config
+from syncer.config import MAX_INTERVAL, Config, ConfigError, here, load_config
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
 from syncer.last_cycle import LastCycle
@@ -221,7 +221,10 @@ _PARSERS: dict[str, Callable[[Subparsers], None]] = {
 
 
 def _load_sheets(path: Path | None) -> tuple[Sheet, ...]:
-    """The configuration's sheets, as a sync from cron kept them (``syncer.kept``)."""
+    """The configuration's sheets, as a sync from cron kept them (``syncer.kept``); without
+    one, the defaults' sheet, its state file in the current folder (``config.here``)."""
+    if path is None:
+        return (Sheet("", here()),)
     return kept.configuration(path, load_sheets, tuple)
 
 
@@ -478,13 +481,8 @@ def _refused(sheet: Sheet) -> Report:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    """Each sheet's last cycle, from the worker's state file its cycles were recorded in."""
-    if args.config is None:
-        raise CommandError(
-            "status reads what `sync` and `run` recorded beside their configuration file:"
-            " give it with --config F",
-            EXIT_USAGE,
-        )
+    """Each sheet's last cycle, from the worker's state file its cycles were recorded in
+    (without --config, the current folder's, as a `sync` given none recorded it)."""
     sheets = _load_sheets(args.config)
     recorded: dict[str, Last] = {}
     for path in dict.fromkeys(sheet.config.worker.state_file for sheet in sheets):
