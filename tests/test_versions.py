@@ -301,12 +301,25 @@ def test_sop_migrate_moves_documents_by_the_map_with_a_ledger_line_each(sheet, t
 
     # Again: nothing to migrate, nothing written; the old Langkah still means the new step.
     again = migrate(sheet, "--map", "3=4,5=6", "--now", "2026-11-30T08:10")
-    assert f"No document of {LB} runs on an older version" in again.out
-    assert "Nothing changed" in again.out
+    assert again.out == f"No document of {LB} runs on an older version: nothing to migrate.\n"
     sheet.set(3, "Langkah", "Ya")  # step 4 of the new version is the review
     synced(sheet, "2026-11-30T08:20")
     assert moves(sheet, ids["di 3"])[-2:] == [(3, 4), (4, 5)]
     assert doc(sheet, "di 3")["Pelaksana"] == new.step(5).actor
+
+
+def test_nothing_to_migrate_writes_nothing_not_even_a_sync_cycle(tmp_path):
+    sheet = XlsxSheet(tmp_path)
+    sheet.add_rows({"Prosedur": LB, "Judul": "x", "Langkah": 3})
+    synced(sheet, MON_0800)
+    before = sheet.fingerprint(), sheet.path.stat().st_mtime_ns
+    later = "2026-12-02T10:00"  # a sync now would write: Tenggat passed, Kinerja due
+    for dry in ((), ("--dry-run",)):
+        result = migrate(sheet, "--map", "3=3", "--now", later, *dry)
+        assert result.code == 0, result.err
+        assert result.out == f"No document of {LB} runs on an older version: nothing to migrate.\n"
+        assert (sheet.fingerprint(), sheet.path.stat().st_mtime_ns) == before
+    assert "Written: " in synced(sheet, later).out  # what the migration left to `sync`
 
 
 def test_nothing_to_migrate_and_an_unknown_sop_are_said_plainly(sheet):
