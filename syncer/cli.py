@@ -45,7 +45,7 @@ from syncer.people import Directory, catalog_roles
 from syncer.service import Shared, SheetService, Transports, make_rules
 from syncer.sheets import Sheet, load_sheets
 from syncer.status import Last, StatusBook, render_status
-from syncer.suggest import did_you_mean, either
+from syncer.suggest import counted, did_you_mean, either
 from syncer.summary import render_report
 
 if TYPE_CHECKING:
@@ -507,9 +507,10 @@ def cmd_sop(args: argparse.Namespace) -> int:
         except CatalogError as exc:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
-            print(f"{args.file}: {len(exc.problems)} problem(s)", file=sys.stderr)
+            print(f"{args.file}: {counted(len(exc.problems), 'problem')}", file=sys.stderr)
             return EXIT_USAGE
-        print(f"{args.file}: ok: {checked.code} ({checked.title}), {checked.last} steps")
+        steps = counted(checked.last, "step")
+        print(f"{args.file}: ok: {checked.code} ({checked.title}), {steps}")
         return 0
     if args.sop_command == "migrate":
         from syncer.sop_migrate import migrate_documents
@@ -615,7 +616,7 @@ def cmd_laporan(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
     measured = sum(p.measured for p in report.measures.procedures)
-    print(f"{out}: monitoring form for {period.label}: {measured} step moves measured")
+    print(f"{out}: monitoring form for {period.label}: {counted(measured, 'step move')} measured")
     return 0
 
 

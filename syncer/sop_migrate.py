@@ -17,6 +17,7 @@ from syncer.cycle import Report
 from syncer.engine import EntryKind, HistoryEntry, Rules
 from syncer.migration import Migration, MigrationRefused
 from syncer.service import make_rules
+from syncer.suggest import counted
 from syncer.summary import render_report
 
 _PAIR = re.compile(r"^\s*(\d{1,3})\s*=\s*(\d{1,3})\s*$")
@@ -85,7 +86,7 @@ def render_migration(report: Report, current: Procedure, dry_run: bool) -> str:
         return f"No document of {current.code} runs on an older version: nothing to migrate."
     verb = "Dry run: would migrate" if dry_run else "Migrated"
     head = (
-        f"{verb} {len(moved)} document(s) of {current.code} to its current version"
+        f"{verb} {counted(len(moved), 'document')} of {current.code} to its current version"
         f" {label(current)}, each logged in Riwayat:"
     )
     lines = [head, *(f"  {e.id}: {e.note}" for e in moved), "", render_report(report, dry_run)]

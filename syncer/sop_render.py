@@ -11,6 +11,7 @@ from sop_models.export import write_documents
 from sop_models.flowchart import RenderError
 from sop_models.procedure import Procedure
 from syncer.cli import EXIT_USAGE, CommandError
+from syncer.suggest import counted
 
 
 def _chosen(args: argparse.Namespace, catalog: Catalog) -> list[Procedure]:
@@ -62,5 +63,5 @@ def render_documents(args: argparse.Namespace, catalog: Catalog) -> int:
         where = exc.filename or args.out
         raise CommandError(f"cannot write {str(where)!r}: {exc.strerror or exc}") from exc
     for path, pages in written:
-        print(f"{path}: {pages} page(s)")
+        print(f"{path}: {counted(pages, 'page')}")
     return 0

@@ -31,6 +31,7 @@ from syncer.backends import BackendError, Busy, Misconfigured
 from syncer.config import ConfigError
 from syncer.cycle import Report
 from syncer.sheets import Sheet
+from syncer.suggest import counted
 
 log = structlog.get_logger("sopsync.status")
 
@@ -206,7 +207,7 @@ def _lines(last: Last) -> list[str]:
     found = last.found
     counts: dict[str, int] = found.get("counts", {})
     per_status = " · ".join(f"{s.value} {counts.get(s.value, 0)}" for s in c.Status)
-    lines.append(f"  {found.get('rows', 0)} documents: {per_status}")
+    lines.append(f"  {counted(found.get('rows', 0), 'document')}: {per_status}")
     for name, title in (("late", "late"), ("invalid", "invalid")):
         ids: list[str] = found.get(name, [])
         if ids:

@@ -140,7 +140,7 @@ def test_a_sheet_that_fails_is_named_the_others_are_synced_and_the_worst_code_wi
     assert ayah[1].startswith("  last cycle 2026-11-30 09:00 WIB: busy: ")
     assert ayah[2:4] == [
         "  last completed 2026-11-30 08:00 WIB:",
-        "  1 documents: Berjalan 1 · Hampir tenggat 0 · Terlambat 0 · Tidak valid 0 · Selesai 0",
+        "  1 document: Berjalan 1 · Hampir tenggat 0 · Terlambat 0 · Tidak valid 0 · Selesai 0",
     ]
     assert buayan[1] == (
         f"  last cycle 2026-11-30 09:00 WIB: failed: {kabupaten.buayan.path} is not an Excel"
