@@ -35,7 +35,7 @@ from sop_models import Catalog, CatalogError, Procedure, load_catalog, load_file
 from syncer import kept, logs
 from syncer.backends import Backend, BackendError, Busy, Misconfigured, NeedsInit
 from syncer.calendar import NoWorkingTime
-from syncer.config import MAX_INTERVAL, Config, ConfigError, load_config
+from syncer.config import MAX_INTERVAL, Config, ConfigError, here, load_config
 from syncer.cycle import Report, run_cycle
 from syncer.engine import Rules
 from syncer.last_cycle import LastCycle
@@ -45,7 +45,7 @@ from syncer.people import Directory, catalog_roles
 from syncer.service import Shared, SheetService, Transports, make_rules
 from syncer.sheets import Sheet, load_sheets
 from syncer.status import Last, StatusBook, render_status
-from syncer.suggest import did_you_mean, either
+from syncer.suggest import counted, did_you_mean, either
 from syncer.summary import render_report
 
 if TYPE_CHECKING:
@@ -69,9 +69,7 @@ def _target_options(
     parser: argparse.ArgumentParser, config_default: object = None, creates: bool = True
 ) -> None:
     """``--config`` and the sheet; ``creates``: the command makes a missing workbook."""
-    parser.add_argument(
-        "--config", type=Path, default=config_default, help="TOML configuration file (optional)"
-    )
+    _config_option(parser, config_default)
     target = parser.add_mutually_exclusive_group()
     target.add_argument(
         "--workbook",
@@ -82,6 +80,14 @@ def _target_options(
     target.add_argument("--spreadsheet", help="Google spreadsheet id")
     target.add_argument(
         "--sheet", metavar="NAME", help="only this sheet of the configuration's [[sheets]]"
+    )
+
+
+def _config_option(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """``--config``; an action's own (``default=argparse.SUPPRESS``) lets it come after the
+    action too, as ``sopsync notify preview --config F``, and overrides none given before."""
+    parser.add_argument(
+        "--config", type=Path, default=default, help="TOML configuration file (optional)"
     )
 
 
@@ -130,7 +136,7 @@ def _sop_parser(sub: Subparsers) -> None:
     sop = sub.add_parser("sop", help="list, show or check SOP definitions")
     sop.add_argument("--config", type=Path, help="TOML configuration (for the office SOP folders)")
     sop_sub = sop.add_subparsers(dest="sop_command", required=True, metavar="ACTION")
-    sop_sub.add_parser("list", help="every SOP: code, title, steps, standard time, source")
+    listed = sop_sub.add_parser("list", help="every SOP: code, title, steps, standard time, source")
     show = sop_sub.add_parser("show", help="the steps of one SOP")
     show.add_argument("code")
     show.add_argument("--mermaid", action="store_true", help="print a Mermaid flowchart")
@@ -155,15 +161,9 @@ def _sop_parser(sub: Subparsers) -> None:
     )
     migrate.add_argument("--dry-run", action="store_true", help="print the moves, write nothing")
     migrate.add_argument("--now", help="the clock (ISO 8601) of the cycle that migrates")
-    migrate.add_argument(  # here too, as on sync: `sop --config F migrate` works as well
-        "--config", type=Path, default=argparse.SUPPRESS, help="TOML configuration file"
-    )
-    sheet = migrate.add_mutually_exclusive_group()
-    sheet.add_argument("--workbook", type=Path, help="local .xlsx workbook")
-    sheet.add_argument("--spreadsheet", help="Google spreadsheet id")
-    sheet.add_argument(
-        "--sheet", metavar="NAME", help="this sheet of the configuration's [[sheets]]"
-    )
+    _target_options(migrate, config_default=argparse.SUPPRESS, creates=False)
+    for action in (listed, show, check, render):  # --config after the action too, as notify's
+        _config_option(action, argparse.SUPPRESS)
 
 
 def _notify_parser(sub: Subparsers) -> None:
@@ -221,7 +221,10 @@ _PARSERS: dict[str, Callable[[Subparsers], None]] = {
 
 
 def _load_sheets(path: Path | None) -> tuple[Sheet, ...]:
-    """The configuration's sheets, as a sync from cron kept them (``syncer.kept``)."""
+    """The configuration's sheets, as a sync from cron kept them (``syncer.kept``); without
+    one, the defaults' sheet, its state file in the current folder (``config.here``)."""
+    if path is None:
+        return (Sheet("", here()),)
     return kept.configuration(path, load_sheets, tuple)
 
 
@@ -478,13 +481,8 @@ def _refused(sheet: Sheet) -> Report:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    """Each sheet's last cycle, from the worker's state file its cycles were recorded in."""
-    if args.config is None:
-        raise CommandError(
-            "status reads what `sync` and `run` recorded beside their configuration file:"
-            " give it with --config F",
-            EXIT_USAGE,
-        )
+    """Each sheet's last cycle, from the worker's state file its cycles were recorded in
+    (without --config, the current folder's, as a `sync` given none recorded it)."""
     sheets = _load_sheets(args.config)
     recorded: dict[str, Last] = {}
     for path in dict.fromkeys(sheet.config.worker.state_file for sheet in sheets):
@@ -509,9 +507,10 @@ def cmd_sop(args: argparse.Namespace) -> int:
         except CatalogError as exc:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
-            print(f"{args.file}: {len(exc.problems)} problem(s)", file=sys.stderr)
+            print(f"{args.file}: {counted(len(exc.problems), 'problem')}", file=sys.stderr)
             return EXIT_USAGE
-        print(f"{args.file}: ok: {checked.code} ({checked.title}), {checked.last} steps")
+        steps = counted(checked.last, "step")
+        print(f"{args.file}: ok: {checked.code} ({checked.title}), {steps}")
         return 0
     if args.sop_command == "migrate":
         from syncer.sop_migrate import migrate_documents
@@ -617,7 +616,7 @@ def cmd_laporan(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
     measured = sum(p.measured for p in report.measures.procedures)
-    print(f"{out}: monitoring form for {period.label}: {measured} step moves measured")
+    print(f"{out}: monitoring form for {period.label}: {counted(measured, 'step move')} measured")
     return 0
 
 

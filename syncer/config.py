@@ -297,7 +297,8 @@ class WorkerConfig(_Section):
     log_format: Literal["auto", "console", "json"] = "auto"
     state_file: Path | None = None
     """The worker's local notes (when the Kinerja tab is next due); default: beside the
-    configuration file, ``STATE_FILE``. None without a configuration file: kept in memory."""
+    configuration file, ``STATE_FILE``; a command given no configuration file keeps them in
+    the current folder (``here``), where the default workbook is too. None: in memory."""
 
 
 class SopConfig(_Section):
@@ -467,6 +468,13 @@ def state_file_at(setting: Path | None, base: Path) -> Path:
     ``base`` of the configuration file (the default beside it)."""
     path = setting or Path(STATE_FILE)
     return path if path.is_absolute() else base / path
+
+
+def here() -> Config:
+    """The defaults as a command given no configuration file uses them (`sync`, `status` …):
+    its state file, ``STATE_FILE``, in the current folder, beside the default workbook."""
+    worker = WorkerConfig(state_file=state_file_at(None, Path.cwd()))
+    return Config().model_copy(update={"worker": worker})
 
 
 def state_file_of(path: Path) -> Path | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from sop_models.catalog import Catalog
 from sop_models.drawing import Paper
@@ -10,6 +11,7 @@ from sop_models.export import write_documents
 from sop_models.flowchart import RenderError
 from sop_models.procedure import Procedure
 from syncer.cli import EXIT_USAGE, CommandError
+from syncer.suggest import counted
 
 
 def _chosen(args: argparse.Namespace, catalog: Catalog) -> list[Procedure]:
@@ -33,12 +35,26 @@ def _chosen(args: argparse.Namespace, catalog: Catalog) -> list[Procedure]:
     return chosen
 
 
+def _make_folder(out: Path) -> None:
+    """``--out``: the folder, made when only it is missing (as ``mkdir`` would, not ``-p``)."""
+    if out.is_dir():
+        return
+    parent = out.absolute().parent
+    if not parent.is_dir():
+        raise CommandError(
+            f"--out {str(out)!r}: no folder {str(parent)!r} to make it in", EXIT_USAGE
+        )
+    try:
+        out.mkdir()
+    except OSError as exc:
+        raise CommandError(f"cannot make folder {str(out)!r}: {exc.strerror or exc}") from exc
+
+
 def render_documents(args: argparse.Namespace, catalog: Catalog) -> int:
     procs = _chosen(args, catalog)
     if args.out.exists() and not args.out.is_dir():
         raise CommandError(f"--out {str(args.out)!r} is a file: name a folder", EXIT_USAGE)
-    if not args.out.is_dir():
-        raise CommandError(f"output folder {str(args.out)!r} does not exist", EXIT_USAGE)
+    _make_folder(args.out)
     try:
         written = write_documents(procs, args.out, args.format, Paper[args.paper.upper()])
     except RenderError as exc:
@@ -47,5 +63,5 @@ def render_documents(args: argparse.Namespace, catalog: Catalog) -> int:
         where = exc.filename or args.out
         raise CommandError(f"cannot write {str(where)!r}: {exc.strerror or exc}") from exc
     for path, pages in written:
-        print(f"{path}: {pages} page(s)")
+        print(f"{path}: {counted(pages, 'page')}")
     return 0

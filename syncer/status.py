@@ -1,8 +1,8 @@
 """What the worker recorded of each sheet's last cycle, for `sopsync status` (DESIGN §11).
 
 A table in the worker's state file (``[worker] state_file``: ``sopsync-state.sqlite3``
-beside the configuration file, where the worker also notes when each Kinerja tab is next
-due; nothing is recorded by a command given no configuration file), one row per sheet,
+beside the configuration file, or in the current folder without one, where the worker
+also notes when each Kinerja tab is next due), one row per sheet,
 rewritten by every cycle of `sync` and `run`: when the last cycle ran and how it ended,
 how many failed in a row, and what the last completed cycle found (rows per status, late
 and invalid documents, as its log line says). The table does not grow with time.
@@ -31,6 +31,7 @@ from syncer.backends import BackendError, Busy, Misconfigured
 from syncer.config import ConfigError
 from syncer.cycle import Report
 from syncer.sheets import Sheet
+from syncer.suggest import counted
 
 log = structlog.get_logger("sopsync.status")
 
@@ -206,7 +207,7 @@ def _lines(last: Last) -> list[str]:
     found = last.found
     counts: dict[str, int] = found.get("counts", {})
     per_status = " · ".join(f"{s.value} {counts.get(s.value, 0)}" for s in c.Status)
-    lines.append(f"  {found.get('rows', 0)} documents: {per_status}")
+    lines.append(f"  {counted(found.get('rows', 0), 'document')}: {per_status}")
     for name, title in (("late", "late"), ("invalid", "invalid")):
         ids: list[str] = found.get(name, [])
         if ids:

@@ -1,4 +1,5 @@
-"""What to tell someone whose name was not found: the closest one, or the ones there are."""
+"""What to tell someone whose name was not found: the closest one, or the ones there are;
+and how many of a thing there are, in English."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ def did_you_mean(
     if near is not None:
         return f"did you mean {show(near)}?"
     return f"the {kind} are {', '.join(show(o) for o in sorted(options))}"
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 document', '0 documents', '2 documents' (``noun`` singular, plural with an s)."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def either(names: Sequence[str]) -> str:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sop_models import Position
 from syncer.contract import Status
 from syncer.cycle import Report
+from syncer.suggest import counted
 from syncer.tally import Attention
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def render_report(report: Report, dry_run: bool = False, name: str = "") -> str:
     if report.initialised:
         lines.append("Initialised: " + "; ".join(report.initialised) + ".")
     counts = " · ".join(f"{s.value} {report.counts.get(s, 0)}" for s in Status)
-    lines.append(f"{report.rows} documents: {counts}")
+    lines.append(f"{counted(report.rows, 'document')}: {counts}")
     late = sum(report.late.values())
     if late:
         invalid = report.late.get(Status.TIDAK_VALID, 0)
@@ -41,8 +42,8 @@ def render_report(report: Report, dry_run: bool = False, name: str = "") -> str:
         lines.append(f"Late: {late}{among}.")
     changes = report.changes
     size = (
-        f"{len(changes.cells)} cells, {len(changes.records)} records, "
-        f"{len(changes.history)} Riwayat rows"
+        f"{counted(len(changes.cells), 'cell')}, {counted(len(changes.records), 'record')}, "
+        f"{counted(len(changes.history), 'Riwayat row')}"
     )
     if not changes:
         lines.append("Nothing changed; nothing written.")
@@ -70,7 +71,7 @@ def _notices_line(notices: DeliveryReport) -> str:
         return f"Notices: none sent ({notices.error}); tried again next cycle."
     if notices.held:
         return "Notices: outside working hours; held until the next working period."
-    line = f"Notices: {notices.sent} message(s) sent"
+    line = f"Notices: {counted(notices.sent, 'message')} sent"
     if notices.failed:
         line += f", {notices.failed} not sent ({notices.answers[-1]})"
     if notices.held_back:

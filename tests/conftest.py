@@ -12,6 +12,13 @@ from tests.notice_servers import TelegramServer
 from tests.sheets import GoogleSheet, XlsxSheet
 
 
+@pytest.fixture(autouse=True)
+def _own_folder(tmp_path_factory, monkeypatch):
+    """Each test runs in a folder of its own: a command given no configuration file keeps
+    its state file in the current folder (``config.here``), not in the repository."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
 @pytest.fixture(scope="module")
 def emu():
     with running() as e:

@@ -55,7 +55,7 @@ def test_sop_check_accepts_a_good_file_and_lists_every_problem_of_a_bad_one(tmp_
     result = run_cli("sop", "check", bad)
     assert result.code == 2
     assert "salah.yaml: step 5: [decision-tidak-back]" in result.err
-    assert "'Lurah' is not declared" in result.err and "2 problem(s)" in result.err
+    assert "'Lurah' is not declared" in result.err and "salah.yaml: 2 problems" in result.err
 
 
 def test_sop_check_says_what_the_catalog_the_file_would_join_refuses(tmp_path):
@@ -72,6 +72,8 @@ def test_sop_check_says_what_the_catalog_the_file_would_join_refuses(tmp_path):
         "iku-kantor.yaml: [unique-name] 'Penyusunan Indikator Kinerja Utama (IKU)' of SOP"
         " 'iku-kantor' reads the same as"
     )
+    after = run_cli("sop", "check", "--config", config, own)  # after the action, as notify's
+    assert (after.code, after.out, after.err) == (result.code, result.out, result.err)
     assert run_cli("sync", "--config", config, "--workbook", tmp_path / "k.xlsx").code == 2
 
 

@@ -235,6 +235,25 @@ def test_the_pdf_form_shows_the_same_figures(office):
     assert "Penyusunan RKA" in signed  # the form's last row goes with the signature
 
 
+def test_one_document_and_one_move_are_said_in_the_singular(tmp_path):
+    sheet = XlsxSheet(tmp_path)
+    sheet.add_rows({"Prosedur": "laporan-bulanan", "Judul": "Laporan November"})
+    first = sheet.sync("2026-11-30T08:00")
+    assert first.code == 0, first.err
+    assert first.out.splitlines()[1:] == [
+        "1 document: Berjalan 1 · Hampir tenggat 0 · Terlambat 0 · Tidak valid 0 · Selesai 0",
+        "Written: 7 cells, 1 record, 1 Riwayat row.",
+    ]
+    sheet.set(2, "Langkah", 2)
+    assert sheet.sync("2026-11-30T09:00").code == 0
+    out = tmp_path / "november.xlsx"
+    result = sheet.cli("laporan", "--now", "2026-11-30T10:00", "--out", out)
+    assert result.code == 0, result.err
+    assert result.out == (
+        f"{out}: monitoring form for 1 Juli 2026 – 31 Desember 2026: 1 step move measured\n"
+    )
+
+
 def test_a_period_given_by_dates_counts_only_its_moves(office):
     sheet, folder = office
     out = folder / "rabu.xlsx"

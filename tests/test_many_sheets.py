@@ -140,7 +140,7 @@ def test_a_sheet_that_fails_is_named_the_others_are_synced_and_the_worst_code_wi
     assert ayah[1].startswith("  last cycle 2026-11-30 09:00 WIB: busy: ")
     assert ayah[2:4] == [
         "  last completed 2026-11-30 08:00 WIB:",
-        "  1 documents: Berjalan 1 · Hampir tenggat 0 · Terlambat 0 · Tidak valid 0 · Selesai 0",
+        "  1 document: Berjalan 1 · Hampir tenggat 0 · Terlambat 0 · Tidak valid 0 · Selesai 0",
     ]
     assert buayan[1] == (
         f"  last cycle 2026-11-30 09:00 WIB: failed: {kabupaten.buayan.path} is not an Excel"
@@ -272,9 +272,26 @@ def test_a_mistake_in_one_sheets_settings_stops_that_sheet_alone(kabupaten):
     assert [e["event"] for e in served].count("cycle done") == 2
 
 
-def test_status_without_a_configuration_says_where_it_reads(tmp_path):
-    result = run_cli("status")
-    assert result.code == 2 and "give it with --config F" in said(result.err)[0]
+def test_status_without_a_configuration_prints_what_a_sync_without_one_recorded(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)  # an admin trying the worker in a folder, no sopsync.toml
+    before = run_cli("status")
+    assert before.code == 0, before.err
+    assert before.out.splitlines() == ["sopsync.xlsx", "  no cycle recorded yet"]
+    assert run_cli("sync", "--now", MON).code == 0  # makes ./sopsync.xlsx, as init would
+    office = XlsxSheet(tmp_path)  # staff's edits, with openpyxl, in the workbook sync made
+    office.path = tmp_path / "sopsync.xlsx"
+    office.add_rows(*({"Prosedur": "rka", "Judul": f"RKA {i}"} for i in range(2)))
+    assert run_cli("sync", "--now", "2026-11-30T09:00").code == 0
+    status = run_cli("status")
+    assert status.code == 0, status.err
+    assert status.out.splitlines() == [
+        str(tmp_path / "sopsync.xlsx"),
+        "  last cycle 2026-11-30 09:00 WIB: done (written)",
+        "  2 documents: Berjalan 2 · Hampir tenggat 0 · Terlambat 0 · Tidak valid 0 · Selesai 0",
+    ]
+    assert (tmp_path / "sopsync-state.sqlite3").is_file()
 
 
 # --- `run`: thirty spreadsheets, one service account, one simulated hour ------------------------

@@ -543,7 +543,7 @@ def test_preview_shows_what_would_go_out_now_and_records_nothing(office, telegra
     assert first == again and telegram.sent == []
     printed = render_preview(first)
     assert printed.startswith(f"== Rina Marlina · telegram {RINA}\nSubject: Pemberitahuan SOP: ")
-    assert "1. LB-1 — " in printed and printed.endswith("1 message(s) would be sent now.")
+    assert "1. LB-1 — " in printed and printed.endswith("1 message would be sent now.")
     assert office.notifier.preview("kantor", documents, directory, at("2026-11-30T20:00")) == []
 
 

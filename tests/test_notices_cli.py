@@ -89,7 +89,7 @@ def sheet_requests(sheet) -> dict[str, int]:
 def test_a_move_tells_the_new_actor_once_however_many_cycles_run(office, telegram):
     started(office, "Laporan November", "laporan-bulanan")  # step 1: Kasubag Evapor
     first = synced(office, "2026-11-30T08:00")
-    assert "Notices: 1 message(s) sent." in first.out  # Tugas baru and her morning queue
+    assert "Notices: 1 message sent." in first.out  # Tugas baru and her morning queue
     doc_id = doc(office, "Laporan November")["ID"]
     before = office.fingerprint()
     if office.kind == "google":
@@ -201,7 +201,7 @@ def test_a_channel_down_for_three_cycles_delivers_everything_once_when_it_return
     for n, minute in enumerate(("08:00", "08:05", "08:10"), start=1):
         started(office, f"Laporan {n}", "laporan-bulanan")
         result = synced(office, f"2026-11-30T{minute}")  # the cycle completes all the same
-        assert "Notices: 0 message(s) sent, 1 not sent (Telegram: " in result.out
+        assert "Notices: 0 messages sent, 1 not sent (Telegram: " in result.out
         assert doc(office, f"Laporan {n}")["Pelaksana"] == "Kasubag Evapor — Rina Marlina"
     telegram.start()
     for minute in ("08:15", "08:20", "08:25", "09:00"):
@@ -218,7 +218,7 @@ def test_a_channel_that_never_answers_costs_the_cycle_one_timeout_and_is_retried
     started(office, "Laporan Oktober", "laporan-bulanan", 2)  # the Staf: Ani and Dedi
     telegram.hanging = True  # takes each request, never answers
     result = synced(office, "2026-11-30T08:00")
-    assert "Notices: 0 message(s) sent, 1 not sent (Telegram: " in result.out
+    assert "Notices: 0 messages sent, 1 not sent (Telegram: " in result.out
     assert "Read timed out. (read timeout=1.0)), 1 held for the next cycle" in result.out
     assert len(telegram.requests) == 1  # the channel is not tried again in this cycle
     assert doc(office, "Laporan Oktober")["Pelaksana"] == "Staf — Ani, Dedi"  # the cycle wrote
@@ -335,7 +335,7 @@ def test_preview_prints_what_would_be_sent_now_and_records_and_writes_nothing(of
             "ringkasan pagi 30 November 2026\n"
         )
         assert " — Laporan November\n" in shown.out
-        assert shown.out.rstrip().endswith("1 message(s) would be sent now.")
+        assert shown.out.rstrip().endswith("1 message would be sent now.")
     assert office.fingerprint() == before and telegram.requests == []
     night = office.cli("notify", "preview", "--now", "2026-11-30T20:00")
     assert night.out.strip() == (

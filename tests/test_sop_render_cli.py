@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from sop_models import load_catalog
 from sop_models.drawing import MM
-from tests.sheets import run_cli
+from tests.sheets import run_cli, said
 
 CODES = sorted(p.code for p in load_catalog())
 
@@ -69,9 +69,20 @@ def test_an_unknown_sop_is_bad_usage_under_python_m_too(tmp_path):
     assert done.stderr.strip() == "sopsync: no SOP 'zzzz'; `sopsync sop list` lists them"
 
 
-def test_a_missing_output_folder_or_no_sop_named_is_bad_usage(tmp_path):
-    missing = run_cli("sop", "render", "rka", "--out", tmp_path / "tidak-ada")
-    assert missing.code == 2 and "output folder" in missing.err and "does not exist" in missing.err
+def test_a_missing_output_folder_is_made_as_mkdir_would(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the README's `sop render rka --out dokumen`, in a new folder
+    result = run_cli("sop", "render", "rka", "--out", "dokumen")
+    assert result.code == 0, result.err
+    assert [p.name for p in (tmp_path / "dokumen").iterdir()] == ["rka.pdf"]
+    assert PdfReader(tmp_path / "dokumen" / "rka.pdf").pages
+
+
+def test_an_output_folder_whose_parent_is_missing_or_no_sop_named_is_bad_usage(tmp_path):
+    missing = run_cli("sop", "render", "rka", "--out", tmp_path / "tidak-ada" / "dokumen")
+    assert missing.code == 2 and said(missing.err) == (
+        f"sopsync: --out '{tmp_path / 'tidak-ada' / 'dokumen'}': no folder"
+        f" '{tmp_path / 'tidak-ada'}' to make it in"
+    )
     nothing = run_cli("sop", "render", "--out", tmp_path)
     assert nothing.code == 2 and "--all" in nothing.err
     both = run_cli("sop", "render", "rka", "--all", "--out", tmp_path)
@@ -101,3 +112,24 @@ def test_an_office_sop_too_wide_for_the_paper_is_one_sentence(tmp_path):
     result = run_cli("sop", "--config", config, "render", "lebar", "--out", tmp_path)
     assert result.code == 2 and "SOP lebar: 20 actors do not fit" in result.err
     assert not (tmp_path / "lebar.pdf").exists()
+
+
+def test_config_comes_before_or_after_each_sop_action(tmp_path):
+    folder = tmp_path / "sop"
+    folder.mkdir()
+    (folder / "kecil.yaml").write_text(
+        "code: kecil\ntitle: Prosedur Kecil\nactors: [Staf, Kepala]\nsteps:\n"
+        "  - {number: 1, activity: Menyusun konsep, actor: Staf}\n"
+        "  - {number: 2, activity: Menyetujui konsep, actor: Kepala}\n"
+    )
+    config = tmp_path / "sopsync.toml"
+    config.write_text(f'[sop]\nfolders = ["{folder}"]\n')
+    out = tmp_path / "dokumen"
+    result = run_cli("sop", "render", "--config", config, "kecil", "--out", out)
+    assert result.code == 0, result.err
+    assert [p.name for p in out.iterdir()] == ["kecil.pdf"]
+    for action in (["list"], ["show", "kecil"]):
+        before = run_cli("sop", "--config", config, *action)
+        after = run_cli("sop", *action, "--config", config)
+        assert before.code == 0 and "Prosedur Kecil" in before.out, before.err
+        assert (after.code, after.out) == (0, before.out)

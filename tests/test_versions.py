@@ -263,7 +263,7 @@ def test_sop_migrate_moves_documents_by_the_map_with_a_ledger_line_each(sheet, t
     # A dry run says what would change and writes nothing.
     dry = migrate(sheet, "--map", "3=4,5=6", "--dry-run", "--now", "2026-11-30T08:10")
     assert dry.code == 0, dry.err
-    assert f"Dry run: would migrate 3 document(s) of {LB} to its current version" in dry.out
+    assert f"Dry run: would migrate 3 documents of {LB} to its current version" in dry.out
     assert (
         f"  {ids['di 3']}: migrasi SOP ke versi {new.version} (dari versi {BUILT_IN.version}):"
         " langkah 3 → 4"
@@ -272,7 +272,7 @@ def test_sop_migrate_moves_documents_by_the_map_with_a_ledger_line_each(sheet, t
 
     done = migrate(sheet, "--map", "3=4,5=6", "--now", "2026-11-30T08:10")
     assert done.code == 0, done.err
-    assert f"Migrated 3 document(s) of {LB}" in done.out
+    assert f"Migrated 3 documents of {LB}" in done.out
     for judul, old, target in (("di 3", 3, 4), ("di 5", 5, 6)):
         row = doc(sheet, judul)
         entry = history(sheet, ids[judul])[-1]
@@ -301,12 +301,25 @@ def test_sop_migrate_moves_documents_by_the_map_with_a_ledger_line_each(sheet, t
 
     # Again: nothing to migrate, nothing written; the old Langkah still means the new step.
     again = migrate(sheet, "--map", "3=4,5=6", "--now", "2026-11-30T08:10")
-    assert f"No document of {LB} runs on an older version" in again.out
-    assert "Nothing changed" in again.out
+    assert again.out == f"No document of {LB} runs on an older version: nothing to migrate.\n"
     sheet.set(3, "Langkah", "Ya")  # step 4 of the new version is the review
     synced(sheet, "2026-11-30T08:20")
     assert moves(sheet, ids["di 3"])[-2:] == [(3, 4), (4, 5)]
     assert doc(sheet, "di 3")["Pelaksana"] == new.step(5).actor
+
+
+def test_nothing_to_migrate_writes_nothing_not_even_a_sync_cycle(tmp_path):
+    sheet = XlsxSheet(tmp_path)
+    sheet.add_rows({"Prosedur": LB, "Judul": "x", "Langkah": 3})
+    synced(sheet, MON_0800)
+    before = sheet.fingerprint(), sheet.path.stat().st_mtime_ns
+    later = "2026-12-02T10:00"  # a sync now would write: Tenggat passed, Kinerja due
+    for dry in ((), ("--dry-run",)):
+        result = migrate(sheet, "--map", "3=3", "--now", later, *dry)
+        assert result.code == 0, result.err
+        assert result.out == f"No document of {LB} runs on an older version: nothing to migrate.\n"
+        assert (sheet.fingerprint(), sheet.path.stat().st_mtime_ns) == before
+    assert "Written: " in synced(sheet, later).out  # what the migration left to `sync`
 
 
 def test_nothing_to_migrate_and_an_unknown_sop_are_said_plainly(sheet):
@@ -345,7 +358,7 @@ def test_a_migration_whose_answer_is_lost_is_logged_once(sheet, tmp_path):
     result = migrate(sheet, "--map", "3=4,5=6", "--now", "2026-11-30T08:10")
     assert result.code == 0, result.err
     assert [r.fault for r in sheet.emu.request_log if r.fault] == ["apply-drop"]
-    assert "Migrated 2 document(s)" in result.out
+    assert "Migrated 2 documents" in result.out
     migrations = [
         r for r in sheet.table(c.RIWAYAT) if str(r["Keterangan"]).startswith("migrasi SOP")
     ]

@@ -34,7 +34,7 @@ class RefreshRecord:
 
     def __init__(self, path: Path | None):
         self.path = path
-        """None: kept in memory only (no configuration file to keep it beside)."""
+        """None: kept in memory only (no state file: a configuration made in code)."""
         self.known: dict[str, datetime] = {}
         self.warned = False
 

@@ -25,6 +25,7 @@ from syncer.notices.messages import Item, Message, Style, compose
 from syncer.notices.outbox import Entry, Outbox
 from syncer.notices.planner import Settings, plan
 from syncer.people import Directory, name_key
+from syncer.suggest import counted
 
 log = structlog.get_logger("sopsync.notices")
 
@@ -307,4 +308,4 @@ def render_preview(messages: Sequence[Outgoing]) -> str:
         f"Subject: {out.message.subject}\n\n{out.message.text.rstrip()}"
         for out in messages
     ]
-    return "\n\n".join(blocks) + f"\n\n{len(messages)} message(s) would be sent now."
+    return "\n\n".join(blocks) + f"\n\n{counted(len(messages), 'message')} would be sent now."

@@ -46,6 +46,7 @@ from syncer.backends.google.values import (
 )
 from syncer.engine import Rules
 from syncer.meta import MetaArea
+from syncer.suggest import counted
 
 LAYOUT_FIELDS = (
     "properties(timeZone,locale),"
@@ -329,7 +330,7 @@ class InitPlan:
             self.done.append(f"{'hid' if tab.hidden else 'showed'} tab {tab.title}")
         if grid.get("frozenRowCount", 0) != tab.frozen_rows:
             changed["gridProperties"] = {"frozenRowCount": tab.frozen_rows}
-            self.done.append(f"froze the top {tab.frozen_rows} rows of {tab.title}")
+            self.done.append(f"froze the top {counted(tab.frozen_rows, 'row')} of {tab.title}")
         if changed:
             fields = ",".join(
                 "gridProperties.frozenRowCount" if k == "gridProperties" else k for k in changed
@@ -769,7 +770,7 @@ class InitPlan:
                         }
                     }
                 )
-            self.done.append(f"repaired the cell formats of {count} rows of {c.RIWAYAT}")
+            self.done.append(f"repaired the cell formats of {counted(count, 'row')} of {c.RIWAYAT}")
         self.meta[meta.layout_key(c.RIWAYAT)] = _ledger_look()
 
     def _remove_default_tabs(self) -> None:
