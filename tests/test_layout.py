@@ -92,14 +92,9 @@ def test_a_title_row_put_above_the_headers_stops_the_worker_before_it_writes(she
     assert sheet.sync(MON).code == 0
     sheet.insert_rows(1)
     _put(sheet, 1, 1, "Dokumen Kecamatan 2027")
-    before = sheet.fingerprint()
-    result = sheet.sync("2026-11-30T09:00") if command == "sync" else sheet.cli("init")
-    assert result.code == 1
-    assert said(result.err) == (
-        "sopsync: tab Dokumen: its headers are in row 2, not row 1: delete the rows above"
-        " them (nothing was written)"
+    _stops_for_headers_moved(
+        sheet, lambda: sheet.sync("2026-11-30T09:00") if command == "sync" else sheet.cli("init")
     )
-    assert sheet.fingerprint() == before
     sheet.delete_rows(1)
     assert sheet.sync("2026-11-30T09:00").code == 0
     assert [row["Judul"] for row in sheet.table()] == ["a"]
@@ -114,25 +109,24 @@ def test_a_title_row_above_the_headers_of_a_sheet_not_yet_taken_over_is_refused(
     book.active.append(["ID", "Prosedur", "Judul", "Langkah", "Catatan"])
     book.active.append([None, "rka", "a", 2])
     book.save(sheet.path)
-    before = sheet.fingerprint()
-    result = sheet.cli("init")
-    assert result.code == 1
-    assert said(result.err) == (
-        "sopsync: tab Dokumen: its headers are in row 2, not row 1: delete the rows above"
-        " them (nothing was written)"
-    )
-    assert sheet.fingerprint() == before
+    _stops_for_headers_moved(sheet, lambda: sheet.cli("init"))
 
 
 def test_a_title_row_above_pegawais_headers_stops_init_before_it_writes(sheet):
     init(sheet)
     sheet.insert_rows(1, tab="Pegawai")
     _put(sheet, 1, 1, "DAFTAR PEGAWAI", tab="Pegawai")
+    _stops_for_headers_moved(sheet, lambda: sheet.cli("init"), "Pegawai")
+
+
+def _stops_for_headers_moved(sheet, command, tab: str = c.DOKUMEN) -> None:
+    """``command`` stops before it writes anything, saying the headers of ``tab`` are in
+    row 2."""
     before = sheet.fingerprint()
-    result = sheet.cli("init")
+    result = command()
     assert result.code == 1
     assert said(result.err) == (
-        "sopsync: tab Pegawai: its headers are in row 2, not row 1: delete the rows above"
+        f"sopsync: tab {tab}: its headers are in row 2, not row 1: delete the rows above"
         " them (nothing was written)"
     )
     assert sheet.fingerprint() == before
