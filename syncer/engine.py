@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from itertools import compress, repeat
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sop_models import Catalog, Done, Position, Procedure, Step, idtime
 from sop_models.validation import name_key
@@ -97,6 +98,9 @@ class StaffRow:
     langkah: object = None
     judul: object = None
     catatan: object = None
+    mulai: object = None
+    """Not a staff cell: Mulai as the worker last wrote it there. It moves with its row when
+    staff sort whole rows, and tells a document's row from a copy of it (``_followed``)."""
 
     @property
     def empty(self) -> bool:
@@ -120,9 +124,11 @@ def staff_rows(headers: Sequence[object], values: Sequence[Sequence[object]]) ->
 
 
 def staff_cells(headers: Sequence[object]) -> Callable[[Sequence[object]], tuple[object, ...]]:
-    """A Dokumen row's staff cells, in StaffRow's order."""
+    """A Dokumen row's staff cells, in StaffRow's order, then its Mulai when it has one."""
     cols = c.column_map(headers)
-    return c.cells_of([cols[name] for name in STAFF_FIELDS])
+    mulai = cols.get(c.header_key(c.MULAI))
+    shown = [] if mulai is None else [mulai]
+    return c.cells_of([*(cols[name] for name in STAFF_FIELDS), *shown])
 
 
 def fingerprint(row: StaffRow) -> str:
@@ -771,7 +777,10 @@ def decide_rows(
         for index, key in enumerate(keys):
             if key and counts[key] > 1:
                 groups.setdefault(key, []).append(index)
-    followed = {key: _followed(rows, ids, group, records) for key, group in groups.items()}
+    followed = {
+        key: _followed(rows, ids, group, records, rules.calendar.zone)
+        for key, group in groups.items()
+    }
     numbers = _Numbers(rules, rows, ids, records, now, known)
     new_records = dict(records)
     outcomes: list[Outcome | None] = [None] * len(rows) if known is None else list(known)
@@ -851,21 +860,47 @@ def _decide_blank_id(rules: Rules, row: StaffRow, maker: IdMaker, now: datetime)
 
 
 def _followed(
-    rows: Sequence[StaffRow], ids: Sequence[str], group: list[int], records: Mapping[str, Record]
+    rows: Sequence[StaffRow],
+    ids: Sequence[str],
+    group: list[int],
+    records: Mapping[str, Record],
+    zone: ZoneInfo,
 ) -> tuple[int, Record] | None:
     """Of rows sharing an ID, the index of the one the document's record follows.
 
     That is the row with the record's fingerprint (sidik: its Prosedur and Judul
-    as last read); among several, or none, the one spelling the ID exactly as
-    recorded, then the highest on the sheet. Once the cycle stamps the record
+    as last read); among several (a row copied whole), or none, the one whose
+    Mulai shows when the record's step began (the worker wrote it there, and it
+    moves with its row when staff sort: a copy left behind while the document
+    moved on shows another Mulai, or none), then the one spelling the ID exactly
+    as recorded, then the highest on the sheet. Once the cycle stamps the record
     with that row's fingerprint, the choice stays put until staff edit the rows.
     None when no row's ID has a record: no document, every row is a copy.
     """
     record = next((records[ids[i]] for i in group if ids[i] in records), None)
     if record is None:
         return None
-    index = min(group, key=lambda i: (fingerprint(rows[i]) != record.sidik, ids[i] != record.id, i))
+    began = _minute(record.since.astimezone(zone).replace(tzinfo=None))
+    index = min(
+        group,
+        key=lambda i: (
+            fingerprint(rows[i]) != record.sidik,
+            not _shows(rows[i].mulai, began),
+            ids[i] != record.id,
+            i,
+        ),
+    )
     return index, record
+
+
+def _shows(cell: object, moment: datetime) -> bool:
+    """Whether a date-time cell shows ``moment`` (local, to the minute)."""
+    return isinstance(cell, datetime) and _minute(cell) == moment
+
+
+def _minute(moment: datetime) -> datetime:
+    """``moment`` to the nearest minute, as a date-time cell shows it."""
+    return (moment + timedelta(seconds=30)).replace(second=0, microsecond=0)
 
 
 def _copy(

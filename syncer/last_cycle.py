@@ -40,6 +40,7 @@ from syncer import contract as c
 from syncer.backends import Snapshot, Table
 from syncer.cells import text_of
 from syncer.engine import (
+    STAFF_FIELDS,
     Decisions,
     Outcome,
     Record,
@@ -175,7 +176,10 @@ class LastCycle:
             when, index = heapq.heappop(state.alarms)
             if index < len(same) and state.until[index] == when:
                 same[index] = False
+        take = staff_cells(snapshot.headers)
         rows = list(state.rows[: len(values)])
+        for index in renewed:  # the worker's own cells as they are now (StaffRow.mulai)
+            rows[index] = StaffRow(index + 2, *take(values[index]))
         prints = list(state.prints[: len(values)])
         ids = list(state.ids[: len(values)])
         # A row keeps its outcome when it is steady, kept, and its record the one it was
@@ -200,7 +204,6 @@ class LastCycle:
             todo.append(index)
         known += [None] * (len(values) - held)
         todo += range(held, len(values))
-        take = staff_cells(snapshot.headers)
         for index in todo:
             row = StaffRow(index + 2, *take(values[index]))
             if index < len(rows):
@@ -308,7 +311,7 @@ def _renewed(snapshot: Snapshot, zone: ZoneInfo, state: _State, same: list[bool]
             continue
         values = snapshot.rows[index]
         row = state.rows[index]
-        staff = take(values)
+        staff = take(values)[: len(STAFF_FIELDS)]
         held = (row.id, row.prosedur, row.langkah, row.judul, row.catatan)
         if staff != held or tuple(map(type, staff)) != tuple(map(type, held)):
             continue

@@ -297,6 +297,32 @@ def test_a_duplicate_id_blocks_only_the_copy_and_nothing_is_rewritten(sheet):
     assert doc(sheet, "salinan")["Pelaksana"] == "Tim"  # it started at its Langkah, 3
 
 
+@pytest.mark.parametrize("catatan", ["a", "b"], ids=["edited-copy", "exact-copy"])
+def test_a_sort_that_puts_a_stale_copy_first_does_not_hand_it_the_document(sheet, catatan):
+    """A row copied whole stays behind while the document moves on; staff then sort the
+    sheet and the copy comes first: the document stays with the row staff moved, and no
+    move that nobody typed is logged."""
+    sheet.add_rows({"Prosedur": "rka", "Judul": "RKA Kec 2027", "Langkah": 5, "Catatan": "b"})
+    synced(sheet, "2026-12-01T09:00")
+    doc_id = sheet.table()[0]["ID"]
+    copy = {"ID": doc_id, "Prosedur": "rka", "Judul": "RKA Kec 2027", "Langkah": 5}
+    sheet.add_rows({**copy, "Catatan": catatan})
+    synced(sheet, "2026-12-01T09:15")
+    sheet.set(2, "Langkah", 6)
+    synced(sheet, "2026-12-01T10:00")
+    assert moves(sheet, doc_id) == [(None, 5), (5, 6)]
+    sheet.sort("Langkah")  # the copy, at 5, comes first
+    synced(sheet, "2026-12-01T10:30")
+    assert moves(sheet, doc_id) == [(None, 5), (5, 6)]
+    stale, real = sheet.table()
+    assert (stale["Langkah"], stale["Status"]) == (5, "Tidak valid")
+    assert stale["Pesan"].startswith(f'ID "{doc_id}" sudah dipakai dokumen di baris 3.')
+    assert (real["Langkah"], real["Pelaksana"], real["Status"]) == (6, "Kasubag Evapor", "Berjalan")
+    sheet.set(3, "Langkah", "Ya")  # and the document goes on from its own row
+    synced(sheet, "2026-12-01T11:00")
+    assert moves(sheet, doc_id)[-1] == (6, 7)
+
+
 @pytest.mark.parametrize("columns", [None, [*c.STAFF_COLUMNS]], ids=["whole-sheet", "staff-only"])
 def test_records_stay_with_their_documents_when_staff_sort(sheet, columns):
     sheet.add_rows(
