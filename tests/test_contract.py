@@ -540,7 +540,7 @@ def test_ya_and_tidak_move_a_decision_step(sheet):
     assert row["Status"] == "Tidak valid"
     assert row["Pesan"] == (
         '"Tidak" hanya dapat diisi pada langkah keputusan. Langkah 4 bukan langkah keputusan.'
-        " Isi kembali 4 (langkah saat ini) atau 5 — Camat: Memberikan tanda tangan."
+        " Isi kembali 4 (langkah saat ini) atau isi 5 — Camat: Memberikan tanda tangan."
     )
 
 
