@@ -25,7 +25,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sop_models import Catalog
-from sop_models.idtime import tanggal
+from sop_models.idtime import rentang, tanggal
 from syncer.cells import BadValue, formula_problem, is_blank, parse_date, shown, text_of
 from syncer.contract import column_map, header_key
 
@@ -565,7 +565,7 @@ def _overlap(one: Person, other: Person) -> bool:
 
 def _span(person: Person) -> str:
     if person.start and person.end:
-        return f"{tanggal(person.start)} s.d. {tanggal(person.end)}"
+        return rentang(person.start, person.end)
     if person.start:
         return f"sejak {tanggal(person.start)}"
     if person.end:

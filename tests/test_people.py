@@ -203,7 +203,7 @@ def test_two_stand_ins_for_one_role_on_one_day_the_later_row_is_ignored():
     )
     assert pegawai.pesan[:2] == ("", "")
     assert pegawai.pesan[2] == (
-        "Peran Camat sudah diisi Plh. Siti Aminah (baris 3, 1 Desember 2026 s.d. 5 Desember"
+        "Peran Camat sudah diisi Plh. Siti Aminah (baris 3, 1 Desember s.d. 5 Desember"
         " 2026) pada hari yang sama. Satu peran hanya boleh diisi satu Plh./Plt. pada satu hari."
         " Baris ini diabaikan."
     )

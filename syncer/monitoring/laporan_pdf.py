@@ -210,7 +210,7 @@ def _charts(laporan: Laporan) -> list[Flowable]:
         return []
     story: list[Flowable] = [
         PageBreak(),
-        _p("Median waktu nyata terhadap Mutu Baku per langkah", TITLE_STYLE),
+        _p("Median waktu pelaksanaan sebenarnya terhadap Mutu Baku per langkah", TITLE_STYLE),
         _p(f"Dalam {CHART_UNIT} (1 hari kerja = {laporan.hours_per_day()} jam kerja).", BODY),
     ]
     for no, proc in _numbered(laporan, detailed):
@@ -258,6 +258,9 @@ def _chart(title: str, bars: list[Bar]) -> Drawing:
     legend.x = chart.x + chart.width + round(0.8 * cm)
     legend.y = chart.y + chart.height - 6
     legend.fontName, legend.fontSize = fonts.REGULAR, 8
-    legend.colorNamePairs = [(MEDIAN_COLOUR, "Median waktu nyata"), (STANDARD_COLOUR, "Mutu Baku")]
+    legend.colorNamePairs = [
+        (MEDIAN_COLOUR, "Median waktu pelaksanaan sebenarnya"),
+        (STANDARD_COLOUR, "Mutu Baku"),
+    ]
     drawing.add(legend)
     return drawing
