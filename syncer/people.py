@@ -525,8 +525,8 @@ def _telegram(value: object) -> str:
     if isinstance(value, str) and _CHAT_ID.match(text):
         return text
     raise _Bad(
-        f"Telegram {shown(value)} bukan chat id. Isi angka chat id (mis. 123456789), yang"
-        " didapat setelah pegawai mengirim pesan /start ke bot kantor."
+        f"Telegram {shown(value)} bukan ID obrolan (chat ID). Isi angka ID obrolan"
+        " (mis. 123456789), yang didapat setelah pegawai mengirim pesan /start ke bot kantor."
     )
 
 

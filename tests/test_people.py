@@ -154,8 +154,9 @@ def test_addresses_are_normalised_and_the_holders_are_who_is_told():
         ),
         (
             row("Staf", "X", telegram="@ani"),
-            'Telegram "@ani" bukan chat id. Isi angka chat id (mis. 123456789), yang didapat'
-            " setelah pegawai mengirim pesan /start ke bot kantor. Baris ini diabaikan.",
+            'Telegram "@ani" bukan ID obrolan (chat ID). Isi angka ID obrolan (mis. 123456789),'
+            " yang didapat setelah pegawai mengirim pesan /start ke bot kantor."
+            " Baris ini diabaikan.",
         ),
         (
             row("Staf", "X", mulai="10/12/2026", sampai="1 Desember 2026"),
