@@ -34,6 +34,15 @@ def tanggal(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def rentang(first: date, last: date) -> str:
+    """``1 Juli s.d. 31 Desember 2026``; the first year too when the years differ
+    (``1 Desember 2026 s.d. 5 Januari 2027``); one day alone when they are the same."""
+    if first == last:
+        return tanggal(first)
+    start = tanggal(first) if first.year != last.year else f"{first.day} {MONTHS[first.month - 1]}"
+    return f"{start} s.d. {tanggal(last)}"
+
+
 def hari_tanggal(day: date) -> str:
     """``Selasa, 1 Desember 2026``."""
     return f"{DAYS[day.weekday()]}, {tanggal(day)}"

@@ -700,7 +700,7 @@ def _notify_preview(config: Config, rules: Rules, now: datetime) -> int:
 
 
 def _notify_test(config: Config, rules: Rules, target: str) -> int:
-    from syncer.notices.channels import ChannelError, send_in_time
+    from syncer.notices.channels import ChannelError, send_in_time, shown_name
     from syncer.notices.messages import Style, trial_message
     from syncer.notices.trial import TargetError, resolve
 
@@ -721,7 +721,8 @@ def _notify_test(config: Config, rules: Rules, target: str) -> int:
         raise ConfigError("; ".join(dict.fromkeys(problems)))
     failed = 0
     for d in destinations:
-        message = trial_message(d.name, d.channel.name, now, Style(zone=rules.calendar.zone))
+        style = Style(zone=rules.calendar.zone)
+        message = trial_message(d.name, shown_name(d.channel), now, style)
         try:
             receipt = send_in_time(d.channel, d.address, message)
         except ChannelError as exc:

@@ -279,15 +279,24 @@ def _option(proc: Procedure, target: Position, rules: Rules, now: datetime, kind
     return f"{target}{tag} — {rules.person(step.actor, now)}: {step.activity}"
 
 
-def _options(proc: Procedure, position: int, rules: Rules, now: datetime) -> list[str]:
-    """Where a document may go from ``position``, each with its activity and actor."""
+def _choices(proc: Procedure, position: int, rules: Rules, now: datetime) -> list[str]:
+    """What may be entered after ``position``, each with its activity and actor."""
     step = proc.step(position)
     if step.decision:
         ya = _option(proc, step.decision.ya, rules, now, "Ya")
         tidak = _option(proc, step.decision.tidak, rules, now, "Tidak")
-        return [ya, f"kembali ke {tidak}"]
+        return [ya, tidak]
     (target,) = proc.next_steps(position)
     return [_option(proc, target, rules, now)]
+
+
+def _options(proc: Procedure, position: int, rules: Rules, now: datetime) -> list[str]:
+    """Where a document may go from ``position``: a decision's Tidak goes back."""
+    choices = _choices(proc, position, rules, now)
+    if proc.step(position).decision:
+        ya, tidak = choices
+        return [ya, f"kembali ke {tidak}"]
+    return choices
 
 
 def allowed_next(proc: Procedure, position: int, rules: Rules, now: datetime) -> str:
@@ -665,10 +674,10 @@ def _with_allowed(reason: str, proc: Procedure, record: Record, rules: Rules, no
     if isinstance(record.step, Done):
         return f'{reason} Dokumen sudah Selesai: kembalikan Langkah ke "Selesai".'
     here = f"Isi kembali {record.step} (langkah saat ini)"
-    options = _options(proc, record.step, rules, now)
-    if len(options) == 1:
-        return f"{reason} {here} atau {options[0]}."
-    return f"{reason} {here}, {'; atau '.join(options)}."
+    choices = _choices(proc, record.step, rules, now)
+    if len(choices) == 1:
+        return f"{reason} {here} atau isi {choices[0]}."
+    return f"{reason} {here}, atau isi {', atau '.join(choices)}."
 
 
 def _resolve_quiet(rules: Rules, prosedur: object) -> Procedure | None:

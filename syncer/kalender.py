@@ -87,7 +87,7 @@ def parse_jenis(value: object) -> DayKind | BadValue:
         if text == kind.casefold():
             return kind
     return BadValue(
-        f"Jenis {shown(value)} tidak dikenali. Isi Libur (bukan hari kerja) "
+        f"Jenis {shown(value)} tidak dikenal. Isi Libur (bukan hari kerja) "
         "atau Masuk (hari kerja walaupun libur nasional)."
     )
 

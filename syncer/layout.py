@@ -303,7 +303,14 @@ KALENDER = Tab(
     Kind.ADMIN,
     (
         Column(kalender.TANGGAL, 12, format=Format.DATE),
-        Column(kalender.JENIS, 10, dropdown=Dropdown(_fixed(*(k.value for k in DayKind)))),
+        Column(
+            kalender.JENIS,
+            10,
+            dropdown=Dropdown(
+                _fixed(*(k.value for k in DayKind)),
+                "Libur: bukan hari kerja. Masuk: hari kerja walaupun hari libur.",
+            ),
+        ),
         Column(kalender.KETERANGAN, 40, wrap=True),
         PESAN,
     ),

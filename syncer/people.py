@@ -25,7 +25,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sop_models import Catalog
-from sop_models.idtime import tanggal
+from sop_models.idtime import rentang, tanggal
 from syncer.cells import BadValue, formula_problem, is_blank, parse_date, shown, text_of
 from syncer.contract import column_map, header_key
 
@@ -525,8 +525,8 @@ def _telegram(value: object) -> str:
     if isinstance(value, str) and _CHAT_ID.match(text):
         return text
     raise _Bad(
-        f"Telegram {shown(value)} bukan chat id. Isi angka chat id (mis. 123456789), yang"
-        " didapat setelah pegawai mengirim pesan /start ke bot kantor."
+        f"Telegram {shown(value)} bukan ID obrolan (chat ID). Isi angka ID obrolan"
+        " (mis. 123456789), yang didapat setelah pegawai mengirim pesan /start ke bot kantor."
     )
 
 
@@ -565,7 +565,7 @@ def _overlap(one: Person, other: Person) -> bool:
 
 def _span(person: Person) -> str:
     if person.start and person.end:
-        return f"{tanggal(person.start)} s.d. {tanggal(person.end)}"
+        return rentang(person.start, person.end)
     if person.start:
         return f"sejak {tanggal(person.start)}"
     if person.end:

@@ -91,13 +91,15 @@ def ringkasan_grid(rules: Rules, tally: Tally, now: datetime) -> Grid:
     return grid
 
 
-LATE_HEADERS = ("ID", "Judul", "Pelaksana", "Tenggat", "Lama keterlambatan (jam kerja)", "Status")
+LATE_HEADERS = ("ID", "Judul", "Pelaksana", "Tenggat", "Lama keterlambatan (waktu kerja)", "Status")
 
 
 def _late_title(late: Sequence[LateRow]) -> str:
     invalid = sum(1 for each in late if each.outcome.cells.status is Status.TIDAK_VALID)
-    among = f", {invalid} di antaranya {Status.TIDAK_VALID.value}" if invalid else ""
-    return f"Dokumen terlambat: {len(late)}{among} (diurutkan dari yang paling lama)"
+    among = f" ({invalid} di antaranya {Status.TIDAK_VALID.value})" if invalid else ""
+    if not late:
+        return "Dokumen terlambat: 0"
+    return f"Dokumen terlambat: {len(late)}{among}, diurutkan dari yang paling lama terlambat"
 
 
 def _late_row(rules: Rules, late: LateRow) -> list[Styled]:
@@ -209,13 +211,18 @@ def _sop_layout(
     ]
     blocks: dict[str, tuple[int, int]] = {}
     for proc in catalog:
-        grid += [[], [Styled(f"{proc.title} ({proc.code})", TITLE)]]
+        grid += [[], [Styled(sop_title(proc), TITLE)]]
         first = len(grid)
         grid += [_step_row(proc, step.number) for step in proc.steps]
         grid.append(_choice_row(proc, SELESAI, ""))
         grid += [_choice_row(proc, a.value, _answer_text(proc, a)) for a in _answers(proc)]
         blocks[proc.code] = (first, len(grid))
     return grid, blocks
+
+
+def sop_title(proc: Procedure) -> str:
+    """An SOP's title row in the SOP tab: ``Penyusunan RKA — kode: rka``."""
+    return f"{proc.title} — kode: {proc.code}"
 
 
 def _step_row(proc: Procedure, number: int) -> list[Styled]:
@@ -291,7 +298,7 @@ def days_off_block(days_off: Sequence[DayOff] | None) -> Grid:
     """
     grid: Grid = [[Styled(DAYS_OFF_TITLE, TITLE)], _header(*DAYS_OFF_HEADERS)]
     if days_off is None:
-        grid.append(_note("Diisi pada sinkronisasi berikutnya."))
+        grid.append(_note("Diisi pada pemeriksaan berikutnya."))
     elif not days_off:
         grid.append(_note("Tidak ada hari libur yang tercatat."))
     for off in (days_off or ())[:DAYS_OFF_SHOWN]:

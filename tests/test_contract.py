@@ -475,7 +475,7 @@ def late_table(sheet) -> tuple[str, list[list[object]]]:
         "Judul",
         "Pelaksana",
         "Tenggat",
-        "Lama keterlambatan (jam kerja)",
+        "Lama keterlambatan (waktu kerja)",
         "Status",
     ]
     rows = []
@@ -507,8 +507,8 @@ def test_a_late_document_with_a_typo_in_langkah_is_still_counted_late(sheet):
     assert doc(sheet, "tepat")["Status"] == "Terlambat"
     title, rows = late_table(sheet)
     assert (
-        title
-        == "Dokumen terlambat: 4, 3 di antaranya Tidak valid (diurutkan dari yang paling lama)"
+        title == "Dokumen terlambat: 4 (3 di antaranya Tidak valid),"
+        " diurutkan dari yang paling lama terlambat"
     )
     by_judul = {r[1]: r for r in rows}
     assert sorted(by_judul) == ["lima", "rumus", "tanggal", "tepat"]
@@ -524,7 +524,7 @@ def test_a_late_document_with_a_typo_in_langkah_is_still_counted_late(sheet):
     sheet.set(2, "Langkah", 3)
     synced(sheet, "2026-12-01T10:05")
     assert doc(sheet, "lima")["Status"] == "Terlambat"
-    assert late_table(sheet)[0].startswith("Dokumen terlambat: 4, 2 di antaranya Tidak valid")
+    assert late_table(sheet)[0].startswith("Dokumen terlambat: 4 (2 di antaranya Tidak valid),")
 
 
 def test_ya_and_tidak_move_a_decision_step(sheet):
@@ -566,7 +566,7 @@ def test_ya_and_tidak_move_a_decision_step(sheet):
     assert row["Status"] == "Tidak valid"
     assert row["Pesan"] == (
         '"Tidak" hanya dapat diisi pada langkah keputusan. Langkah 4 bukan langkah keputusan.'
-        " Isi kembali 4 (langkah saat ini) atau 5 — Camat: Memberikan tanda tangan."
+        " Isi kembali 4 (langkah saat ini) atau isi 5 — Camat: Memberikan tanda tangan."
     )
 
 
@@ -713,13 +713,14 @@ def test_the_sop_tab_explains_every_step_one_sop_after_another(sheet):
     # then the coming days off, on rows of their own (filled by the first cycle)
     assert grid[3][0] == "Hari libur berikutnya (tidak dihitung dalam tenggat)"
     assert grid[4][:4] == ["Hari", "Tanggal", "Keterangan", "Jenis"]
-    assert grid[5][2] == "Diisi pada sinkronisasi berikutnya."
+    assert grid[5][2] == "Diisi pada pemeriksaan berikutnya."
     note = "Libur kantor dicatat di tab Kalender."  # the block's last row
     row = next(r for r in range(4, len(grid)) if grid[r][2] == note) + 1
     blocks = {}
     for proc in load_catalog():  # each SOP: a blank row, its title, its steps, Selesai, answers
         assert not any(grid[row]), grid[row]
-        assert grid[row + 1][0] == f"{proc.title} ({proc.code})" and not any(grid[row + 1][1:])
+        assert grid[row + 1][0] == f"{proc.title} — kode: {proc.code}"
+        assert not any(grid[row + 1][1:])
         steps = grid[row + 2 : row + 2 + proc.last]
         assert [r[0] for r in steps] == list(range(1, proc.last + 1))
         assert [r[8] for r in steps] == [f"{s.number} - {s.activity}" for s in proc.steps]

@@ -1426,7 +1426,7 @@ def test_ya_and_tidak_elsewhere_are_tidak_valid_and_say_what_to_enter(code: str)
             assert pesan.startswith(
                 f'"{answer}" hanya dapat diisi pada langkah keputusan.'
                 f" Langkah {position} bukan langkah keputusan."
-                f" Isi kembali {position} (langkah saat ini) atau "
+                f" Isi kembali {position} (langkah saat ini) atau isi "
             ), pesan
             assert missing_allowed(pesan, RULES, proc, position) == [], pesan
 
@@ -1466,13 +1466,13 @@ def test_refusals_say_what_cannot_be_chosen_not_what_is_unlawful() -> None:
         "Dokumen belum dapat dinyatakan Selesai pada langkah 6. Langkah berikutnya: 7 — "
     )
     assert pesan_of("rka", 2, "4a") == (
-        f'Langkah "4a" tidak dikenali. Isi kembali 2 (langkah saat ini) atau 3 — Tim:'
+        f'Langkah "4a" tidak dikenali. Isi kembali 2 (langkah saat ini) atau isi 3 — Tim:'
         f" {rka.step(3).activity}."
     )
     assert pesan_of("rka", 6, "4a") == (
         'Langkah "4a" tidak dikenali. Isi kembali 6 (langkah saat ini),'
-        f" 7 (Ya) — Tim: {rka.step(7).activity};"
-        f" atau kembali ke 5 (Tidak) — Staf: {rka.step(5).activity}."
+        f" atau isi 7 (Ya) — Tim: {rka.step(7).activity},"
+        f" atau 5 (Tidak) — Staf: {rka.step(5).activity}."
     )
     assert "sah" not in pesan_of("rka", 6, 8).split()
 

@@ -1078,7 +1078,7 @@ def test_langkah_offers_the_steps_of_the_rows_own_sop(sheet):
     sheet.add_rows({"Prosedur": "iku", "Judul": "x"})
     assert sheet.sync(MON).code == 0
     title, choices = langkah_choices(sheet, 1)
-    assert title == "Penyusunan Indikator Kinerja Utama (IKU) (iku)"
+    assert title == "Penyusunan Indikator Kinerja Utama (IKU) — kode: iku"
     assert choices[0] == "1 - Perintah untuk menyusun IKU"
     assert choices[3].startswith("4 - ") and len(choices) == 12
     assert choices[-3:] == ["Selesai", "Ya", "Tidak"]  # iku decides at step 5
@@ -1105,7 +1105,7 @@ def test_dropdowns_follow_the_sop_tab_when_the_catalog_changes(sheet, tmp_path):
     assert sheet.sync("2026-11-30T08:05").code == 0
     for row, code in ((1, "monev"), (2, "iku")):
         title, choices = langkah_choices(sheet, row)
-        assert str(title).endswith(f"({code})") and str(choices[0]).startswith("1 - ")
+        assert str(title).endswith(f" — kode: {code}") and str(choices[0]).startswith("1 - ")
 
 
 @pytest.mark.parametrize("mode", ["enforce", "warning"])

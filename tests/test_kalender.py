@@ -299,7 +299,7 @@ def test_a_bad_row_gets_a_pesan_and_is_ignored() -> None:
         "boleh satu Jenis; baris ini diabaikan sampai salah satunya diperbaiki.",
         3: "Tanggal 1 Desember 2026 juga tercantum di baris 2 sebagai Libur. Satu tanggal hanya "
         "boleh satu Jenis; baris ini diabaikan sampai salah satunya diperbaiki.",
-        4: 'Jenis "Cuti" tidak dikenali. Isi Libur (bukan hari kerja) atau Masuk (hari kerja '
+        4: 'Jenis "Cuti" tidak dikenal. Isi Libur (bukan hari kerja) atau Masuk (hari kerja '
         "walaupun libur nasional).",
         5: "Tanggal kosong. Isi tanggal, mis. 17/08/2026. Jenis kosong. Isi Libur atau Masuk.",
         6: "Jenis kosong. Isi Libur atau Masuk.",

@@ -38,7 +38,7 @@ def test_the_tab_shows_the_semester_slowest_steps_first_and_orange_over_standard
     values = values_of(grid)
     assert values[0][0].startswith("Kinerja SOP") and grid[0][0].style == TITLE
     assert values[1] == ["Diperbarui", datetime(2026, 12, 1, 9, 0)]
-    assert values[2] == ["Periode", "1 Juli 2026 – 31 Desember 2026"]
+    assert values[2] == ["Periode", "1 Juli s.d. 31 Desember 2026"]
     assert any(row[:1] == ["Tidak dihitung"] for row in values)  # E and F: skipped 2
 
     procedures = rows_after(grid, "Per prosedur")
@@ -47,9 +47,9 @@ def test_the_tab_shows_the_semester_slowest_steps_first_and_orange_over_standard
     assert [c.value for c in lb] == [*judged, 9, 66, 1, 1, 1]  # moves, %, returns, open, late
     assert lb[1].style == lb[3].style == lb[6].style == ORANGE  # Penilaian, share, late
     rka = next(row for row in procedures if row[0].value == "Penyusunan RKA")
-    assert [c.value for c in rka][1:4] == ["belum ada langkah yang diukur", 1, ""]
+    assert [c.value for c in rka][1:4] == ["Belum dapat dinilai", 1, ""]
 
-    steps = rows_after(grid, "Langkah, yang paling lambat terhadap Mutu Baku di atas")
+    steps = rows_after(grid, "Per langkah (yang paling lambat terhadap Mutu Baku di atas)")
     assert all(cell.style == HEADER for cell in steps[0])
     order = [(row[0].value, row[1].value.split(" - ")[0]) for row in steps[1:]]
     lb_title, rka_title = "Penyusunan Laporan Bulanan", "Penyusunan RKA"
@@ -97,7 +97,7 @@ def test_the_demo_history_fills_the_tab_with_figures(tmp_path):
     assert len(procedures) == 12 and procedures[-1][0].value == "Jumlah"  # eleven SOPs
     assert all(row[2].value > 0 for row in procedures[:-1])  # each moved this semester
     assert procedures[-1][2].value > 250
-    steps = table("Langkah, yang paling lambat terhadap Mutu Baku di atas")
+    steps = table("Per langkah (yang paling lambat terhadap Mutu Baku di atas)")
     timed = [row for row in steps if row[6].value != "-"]
     assert steps[: len(timed)] == timed  # steps without Waktu (counts only) come last
     medians = [row[4] for row in timed]

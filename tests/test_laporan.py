@@ -120,19 +120,19 @@ LB_STEPS = [
 ]
 LB_CATATAN = (
     "6 dari 9 langkah (66%) selesai dalam Mutu Baku. Paling lambat:"
-    " langkah 5 (Memberikan tanda tangan, Camat) median 3 jam 30 menit dengan Mutu Baku 10 menit,"
+    " (1) langkah 5 (Memberikan tanda tangan, Camat) median 3 jam 30 menit (Mutu Baku 10 menit);"
     " 0 dari 1 tepat waktu;"
-    " langkah 3 (Memeriksa ketikan konsep laporan bulanan, Kasubag Evapor) median 30 menit"
-    " dengan Mutu Baku 30 menit, 1 dari 2 tepat waktu;"
-    " langkah 2 (Mengetik konsep laporan bulanan, Staf) median 5 jam 45 menit dengan Mutu Baku"
-    " 1 hari,"
+    " (2) langkah 3 (Memeriksa ketikan konsep laporan bulanan, Kasubag Evapor) median 30 menit"
+    " (Mutu Baku 30 menit); 1 dari 2 tepat waktu;"
+    " (3) langkah 2 (Mengetik konsep laporan bulanan, Staf) median 5 jam 45 menit (Mutu Baku"
+    " 1 hari);"
     " 1 dari 2 tepat waktu."
-    " Dikembalikan (Tidak) 1 kali, di langkah 3."
-    " 1 dokumen terlambat pada 1 Desember 2026."
+    " Dikembalikan (Tidak) 1 kali di langkah 3."
+    " Per 1 Desember 2026, 1 dokumen masih terlambat."
 )
 RKA_CATATAN = (
-    "Langkah yang selesai pada periode ini tidak bermutu baku waktu; belum dapat dinilai."
-    " Tidak ada dokumen yang dikembalikan. 1 dokumen terlambat pada 1 Desember 2026."
+    "Langkah yang selesai pada periode ini tidak mempunyai Mutu Baku waktu; belum dapat dinilai."
+    " Tidak ada dokumen yang dikembalikan. Per 1 Desember 2026, 1 dokumen masih terlambat."
 )
 
 
@@ -145,15 +145,15 @@ def test_the_xlsx_form_shows_the_hand_counted_figures(office):
     out = folder / "monitoring.xlsx"
     result = laporan(sheet, out)
     assert result.code == 0, result.err
-    assert "1 Juli 2026 – 31 Desember 2026" in result.out
+    assert "1 Juli s.d. 31 Desember 2026" in result.out
     book = load_workbook(out)
     assert book.sheetnames == ["Monitoring", "Rincian", "Grafik"]
     form = [[c for c in row] for row in book["Monitoring"].iter_rows(values_only=True)]
     text = " ".join(str(v) for row in form for v in row if v is not None)
     for expected in (
         "MONITORING PELAKSANAAN STANDAR OPERASIONAL PROSEDUR",
-        "Kecamatan Sukamaju; Subbagian Perencanaan dan Evaluasi Pelaporan",
-        "1 Juli 2026 – 31 Desember 2026",
+        "Subbagian Perencanaan dan Evaluasi Pelaporan, Kecamatan Sukamaju",
+        "1 Juli s.d. 31 Desember 2026",
         "Sekretaris Camat",
         "Budi Santoso",
         "NIP 19700101 199003 1 005",
@@ -221,7 +221,7 @@ def test_the_pdf_form_shows_the_same_figures(office):
     # pypdf gives each table cell's text in turn, wrapped lines apart: rejoin the words.
     whole = " ".join(" ".join(p.extract_text() for p in PdfReader(out).pages).split())
     assert "MONITORING PELAKSANAAN STANDAR OPERASIONAL PROSEDUR" in whole
-    assert "Periode : 1 Juli 2026 – 31 Desember 2026" in whole
+    assert "Periode : 1 Juli s.d. 31 Desember 2026" in whole
     assert "Tanggal cetak : 1 Desember 2026" in whole
     assert "Sekretaris Camat" in whole and "Budi Santoso NIP 19700101 199003 1 005" in whole
     assert f"4 {LB} Tidak berjalan dengan baik {LB_CATATAN}" in whole
@@ -229,7 +229,7 @@ def test_the_pdf_form_shows_the_same_figures(office):
     assert "4. Penyusunan Laporan Bulanan No Kegiatan" in whole
     for step in LB_STEPS:
         assert " ".join(str(cell) for cell in step) in whole, step
-    assert "Median waktu nyata terhadap Mutu Baku per langkah" in whole
+    assert "Median waktu pelaksanaan sebenarnya terhadap Mutu Baku per langkah" in whole
     assert "4. Penyusunan Laporan Bulanan" in whole and "11. Penyusunan RKA" in whole
     signed = next(p.extract_text() for p in PdfReader(out).pages if "NIP" in p.extract_text())
     assert "Penyusunan RKA" in signed  # the form's last row goes with the signature
@@ -250,7 +250,7 @@ def test_one_document_and_one_move_are_said_in_the_singular(tmp_path):
     result = sheet.cli("laporan", "--now", "2026-11-30T10:00", "--out", out)
     assert result.code == 0, result.err
     assert result.out == (
-        f"{out}: monitoring form for 1 Juli 2026 – 31 Desember 2026: 1 step move measured\n"
+        f"{out}: monitoring form for 1 Juli s.d. 31 Desember 2026: 1 step move measured\n"
     )
 
 
@@ -261,7 +261,7 @@ def test_a_period_given_by_dates_counts_only_its_moves(office):
     assert result.code == 0, result.err
     book = load_workbook(out)
     form = [list(row) for row in book["Monitoring"].iter_rows(values_only=True)]
-    assert any("25 November 2026 – 25 November 2026" in str(row[2]) for row in form)
+    assert any("25 November 2026" in str(row[2]) for row in form)
     details = [list(row) for row in book["Rincian"].iter_rows(values_only=True)]
     start = details.index(["4. Penyusunan Laporan Bulanan", *[None] * 8])
     moved = {row[0]: row[3] for row in details[start + 2 : start + 9]}
@@ -401,7 +401,7 @@ def test_the_demo_history_gives_laporan_a_semester_to_show(tmp_path):
     whole = " ".join(" ".join(page.extract_text() for page in PdfReader(out).pages).split())
     assert "Berjalan dengan baik" in whole and "Tidak berjalan dengan baik" in whole
     # no [laporan] unit configured: the SOPs' own (identity: unit of the seed catalog)
-    assert "Unit kerja : Kecamatan; Subbagian Perencanaan dan Evaluasi Pelaporan" in whole
+    assert "Unit kerja : Subbagian Perencanaan dan Evaluasi Pelaporan, Kecamatan" in whole
     assert "Dikembalikan (Tidak)" in whole
 
 

@@ -301,6 +301,18 @@ def test_dropdowns_are_titled_by_their_column_and_repaired_without_duplicates(tm
     assert "already up to date" in init(sheet)
 
 
+def test_each_jenis_dropdown_says_what_its_values_mean(tmp_path):
+    sheet = XlsxSheet(tmp_path)
+    init(sheet)
+    book = load_workbook(sheet.path)
+    for tab, help_text in (
+        ("Pegawai", "Kosong: pejabat definitif."),
+        ("Kalender", "Libur: bukan hari kerja. Masuk: hari kerja walaupun hari libur."),
+    ):
+        rules = book[tab].data_validations.dataValidation
+        assert [dv.prompt for dv in rules if dv.promptTitle == "Jenis"] == [help_text], tab
+
+
 def test_a_dropdown_is_known_as_ours_after_its_column_moved(tmp_path):
     """Staff insert a column before Prosedur: Excel moves the dropdowns with their columns."""
     sheet = XlsxSheet(tmp_path)

@@ -165,7 +165,7 @@ def test_the_period_and_the_clock_bound_what_counts():
 def test_periods_are_semesters_written_the_indonesian_way():
     assert Period.semester(date(2026, 11, 30)) == SEMESTER_II
     assert Period.semester(date(2026, 6, 30)).first == date(2026, 1, 1)
-    assert SEMESTER_II.label == "1 Juli 2026 – 31 Desember 2026"
+    assert SEMESTER_II.label == "1 Juli s.d. 31 Desember 2026"
 
 
 # --- properties --------------------------------------------------------------------------------

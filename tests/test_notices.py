@@ -258,7 +258,8 @@ def test_late_is_told_once_then_escalated_once_after_a_working_day(office, teleg
     for when in ("2026-12-01T09:31", "2026-12-01T10:00", "2026-12-02T08:00"):
         office.cycle(when)
     # The Sekcam's supervisor is the Camat: escalated once, with who holds the document.
-    assert told(telegram, AHMAD, "Perlu perhatian: terlambat lebih dari 1 hari kerja", "RKA-1") == 1
+    escalated = "Perlu perhatian (terlambat lebih dari 1 hari kerja)"
+    assert told(telegram, AHMAD, escalated, "RKA-1") == 1
     # Whoever comes to hold the role later is told too: the Plh. from 2 December.
     assert told(telegram, SITI, "Perlu perhatian", "RKA-1") == 1
     assert told(telegram, BUDI, "Terlambat", "RKA-1") == 1
@@ -276,7 +277,7 @@ def test_escalation_follows_the_configured_time_and_supervisors(tmp_path, telegr
     office.cycle("2026-12-01T10:59")
     assert told(telegram, JOKO, "Perlu perhatian") == 0
     office.cycle("2026-12-01T11:01")
-    assert told(telegram, JOKO, "Perlu perhatian: terlambat lebih dari 2 jam kerja", "LB-1") == 1
+    assert told(telegram, JOKO, "Perlu perhatian (terlambat lebih dari 2 jam kerja)", "LB-1") == 1
     assert told(telegram, RINA, "Perlu perhatian") == 0 and told(telegram, AHMAD, "Perlu") == 0
 
 
@@ -289,7 +290,7 @@ def test_escalation_after_n_hari_counts_days_as_a_tenggat_does_in_ramadan_too(of
     office.cycle("2027-02-16T14:29")
     assert told(telegram, RINA, "Perlu perhatian") == 0
     office.cycle("2027-02-16T14:31")
-    assert told(telegram, RINA, "Perlu perhatian: terlambat lebih dari 1 hari kerja", "LB-1") == 1
+    assert told(telegram, RINA, "Perlu perhatian (terlambat lebih dari 1 hari kerja)", "LB-1") == 1
 
 
 def test_supervisors_are_configured_in_any_case(tmp_path, telegram):

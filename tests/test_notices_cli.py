@@ -189,7 +189,7 @@ def test_a_late_document_is_told_once_then_escalated_once_after_a_working_day(of
     for when in ("2026-12-01T09:31", "2026-12-01T10:00", "2026-12-02T08:00"):
         synced(office, when)
     # The Sekcam's supervisor is the Camat: told once, with who holds the document.
-    assert told(telegram, AHMAD, "Perlu perhatian: terlambat lebih dari 1 hari kerja", doc_id) == 1
+    assert told(telegram, AHMAD, "Perlu perhatian (terlambat lebih dari 1 hari kerja)", doc_id) == 1
     assert told(telegram, BUDI, "Terlambat", doc_id) == 1
     escalation = next(t for t in telegram.texts_to(AHMAD) if "Perlu perhatian" in t)
     assert "Tenggat: 30 November 2026 pukul 09.30 (terlambat 1 hari" in escalation

@@ -34,7 +34,7 @@ def test_a_telegram_chat_id_gets_the_test_message(tmp_path, telegram):
     assert result.out.strip() == "telegram 123456789: sent (1)"
     (sent,) = telegram.sent
     assert sent.chat_id == "123456789"
-    assert sent.text.startswith("Yth. Bapak/Ibu,\n\nIni pesan uji dari sopsync melalui telegram.")
+    assert sent.text.startswith("Yth. Bapak/Ibu,\n\nIni pesan uji dari sopsync melalui Telegram.")
 
 
 def test_the_channels_own_answer_and_exit_1_when_it_fails(tmp_path, telegram):
@@ -67,7 +67,7 @@ def test_an_email_address_over_starttls(tmp_path, monkeypatch):
     assert result.code == 0, result.err
     (mail,) = server.received
     assert mail.message["Subject"] == "Pesan uji sopsync"
-    assert "Ini pesan uji dari sopsync melalui email." in mail.part("plain")
+    assert "Ini pesan uji dari sopsync melalui surel." in mail.part("plain")
 
 
 def test_a_whatsapp_number_through_the_cloud_api_and_its_131047_answer(tmp_path, monkeypatch):

@@ -117,7 +117,7 @@ def test_a_kalender_row_the_worker_cannot_use_says_why_and_is_ignored(sheet):
     synced(sheet, "2026-11-30T10:00")
     bad_date, bad_kind, good = pesan(sheet, KALENDER)
     assert 'Tanggal "31/02/2026" tidak ada.' in str(bad_date)
-    assert 'Jenis "Cuti" tidak dikenali. Isi Libur' in str(bad_kind)
+    assert 'Jenis "Cuti" tidak dikenal. Isi Libur' in str(bad_kind)
     assert good is None
     # Only the good row counts: Tuesday works, Wednesday does not.
     assert doc(sheet, "RKA")["Tenggat"] == datetime(2026, 12, 1, 10, 0)

@@ -154,8 +154,9 @@ def test_addresses_are_normalised_and_the_holders_are_who_is_told():
         ),
         (
             row("Staf", "X", telegram="@ani"),
-            'Telegram "@ani" bukan chat id. Isi angka chat id (mis. 123456789), yang didapat'
-            " setelah pegawai mengirim pesan /start ke bot kantor. Baris ini diabaikan.",
+            'Telegram "@ani" bukan ID obrolan (chat ID). Isi angka ID obrolan (mis. 123456789),'
+            " yang didapat setelah pegawai mengirim pesan /start ke bot kantor."
+            " Baris ini diabaikan.",
         ),
         (
             row("Staf", "X", mulai="10/12/2026", sampai="1 Desember 2026"),
@@ -203,7 +204,7 @@ def test_two_stand_ins_for_one_role_on_one_day_the_later_row_is_ignored():
     )
     assert pegawai.pesan[:2] == ("", "")
     assert pegawai.pesan[2] == (
-        "Peran Camat sudah diisi Plh. Siti Aminah (baris 3, 1 Desember 2026 s.d. 5 Desember"
+        "Peran Camat sudah diisi Plh. Siti Aminah (baris 3, 1 Desember s.d. 5 Desember"
         " 2026) pada hari yang sama. Satu peran hanya boleh diisi satu Plh./Plt. pada satu hari."
         " Baris ini diabaikan."
     )

@@ -58,7 +58,11 @@ def kinerja_grid(
 ) -> Grid:
     day = calendar.day_minutes
     grid: Grid = [
-        [Styled("Kinerja SOP: waktu nyata setiap langkah terhadap Mutu Baku", TITLE)],
+        [
+            Styled(
+                "Kinerja SOP: waktu pelaksanaan sebenarnya setiap langkah terhadap Mutu Baku", TITLE
+            )
+        ],
         [Styled("Diperbarui", HEADER), Styled(local(now, calendar.zone))],
         [Styled("Periode", HEADER), Styled(measures.period.label)],
         [Styled("Tepat waktu", HEADER), Styled("selesai paling lambat pada Tenggat langkahnya")],
@@ -79,7 +83,7 @@ def kinerja_grid(
         )
     grid += [[], [Styled("Per prosedur", TITLE)]]
     grid += _procedures(measures.procedures, good_share)
-    grid += [[], [Styled("Langkah, yang paling lambat terhadap Mutu Baku di atas", TITLE)]]
+    grid += [[], [Styled("Per langkah (yang paling lambat terhadap Mutu Baku di atas)", TITLE)]]
     grid += _steps(measures.slowest(), good_share, day)
     grid += [[], [Styled("Per pelaksana", TITLE)]]
     grid += _roles(measures, good_share)
@@ -109,7 +113,7 @@ def _procedures(procedures: Sequence[ProcedureFigures], good_share: float) -> Gr
             "Langkah selesai",
             "Tepat waktu (%)",
             "Dikembalikan",
-            "Dokumen terbuka",
+            "Belum selesai",
             "Terlambat",
         )
     ]
@@ -119,7 +123,7 @@ def _procedures(procedures: Sequence[ProcedureFigures], good_share: float) -> Gr
             [
                 Styled(proc.procedure.title),
                 Styled(
-                    judged.value if judged else "belum ada langkah yang diukur",
+                    judged.value if judged else "Belum dapat dinilai",
                     OVER if judged is Penilaian.TIDAK_BAIK else "",
                 ),
                 Styled(proc.moves),
@@ -187,7 +191,7 @@ def _roles(measures: Measures, good_share: float) -> Grid:
         _header(
             "Pelaksana",
             "Langkah paling lambat terhadap Mutu Baku",
-            "Dokumen terbuka",
+            "Belum selesai",
             "Terlambat",
             "Langkah selesai",
             "Tepat waktu (%)",

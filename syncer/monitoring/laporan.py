@@ -94,7 +94,9 @@ class Laporan:
 
     def heading(self) -> list[tuple[str, str]]:
         """Label and value lines under the title."""
-        unit = "; ".join(self.unit) if self.unit else BLANK
+        # the lines go from the largest unit (instansi) to the smallest; a name reads from
+        # the smallest: "Subbagian …, Kecamatan …"
+        unit = ", ".join(reversed(self.unit)) if self.unit else BLANK
         lines = [
             ("Unit kerja", unit),
             ("Periode", self.measures.period.label),
@@ -157,7 +159,7 @@ class Laporan:
             said = ["Tidak ada langkah yang selesai pada periode ini; belum dapat dinilai."]
         elif proc.measured == 0:
             said = [
-                "Langkah yang selesai pada periode ini tidak bermutu baku waktu;"
+                "Langkah yang selesai pada periode ini tidak mempunyai Mutu Baku waktu;"
                 " belum dapat dinilai."
             ]
         else:
@@ -166,20 +168,23 @@ class Laporan:
                 f"{proc.within} dari {proc.measured} langkah ({share}%) selesai dalam Mutu Baku."
             ]
             slowest = proc.slowest()
-            if slowest:
-                said.append("Paling lambat: " + "; ".join(self._slow(s) for s in slowest) + ".")
+            if len(slowest) == 1:
+                said.append(f"Paling lambat: {self._slow(slowest[0])}.")
+            elif slowest:  # numbered: each step's own part has a semicolon
+                listed = "; ".join(f"({n}) {self._slow(s)}" for n, s in enumerate(slowest, 1))
+                said.append(f"Paling lambat: {listed}.")
         if proc.moves:
             said.append(self._returns(proc))
         if proc.load.late:
             day = tanggal(self.measures.as_of_day)
-            said.append(f"{proc.load.late} dokumen terlambat pada {day}.")
+            said.append(f"Per {day}, {proc.load.late} dokumen masih terlambat.")
         return " ".join(s for s in said if s)
 
     def _slow(self, step: StepFigures) -> str:
         median = format_working(step.median or 0.0, self.day_minutes)
         return (
             f"langkah {step.number} ({step.activity}, {step.actor}) median {median}"
-            f" dengan Mutu Baku {step.standard}, {step.within} dari {step.measured} tepat waktu"
+            f" (Mutu Baku {step.standard}); {step.within} dari {step.measured} tepat waktu"
         )
 
     @staticmethod
@@ -190,7 +195,7 @@ class Laporan:
                 return "Tidak ada dokumen yang dikembalikan."
             return ""
         if len(returned) == 1:
-            return f"Dikembalikan (Tidak) {proc.returns} kali, di langkah {returned[0].number}."
+            return f"Dikembalikan (Tidak) {proc.returns} kali di langkah {returned[0].number}."
         where = [f"{s.returns} kali di langkah {s.number}" for s in returned]
         listed = ", ".join(where[:-1]) + f" dan {where[-1]}"
         return f"Dikembalikan (Tidak) {proc.returns} kali: {listed}."

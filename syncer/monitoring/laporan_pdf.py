@@ -210,7 +210,7 @@ def _charts(laporan: Laporan) -> list[Flowable]:
         return []
     story: list[Flowable] = [
         PageBreak(),
-        _p("Median waktu nyata terhadap Mutu Baku per langkah", TITLE_STYLE),
+        _p("Median waktu pelaksanaan sebenarnya terhadap Mutu Baku per langkah", TITLE_STYLE),
         _p(f"Dalam {CHART_UNIT} (1 hari kerja = {laporan.hours_per_day()} jam kerja).", BODY),
     ]
     for no, proc in _numbered(laporan, detailed):
@@ -227,7 +227,10 @@ def _chart(title: str, bars: list[Bar]) -> Drawing:
     drawing.add(String(0, height - 10, title, fontName=fonts.BOLD, fontSize=10))
     chart = VerticalBarChart()  # reportlab takes points; whole ones keep its types happy
     chart.x, chart.y = round(1.4 * cm), round(1.2 * cm)
-    chart.width, chart.height = round(WIDTH - 7 * cm), height - round(2.6 * cm)
+    legend = _legend()
+    x0, _, x1, _ = legend.getBounds()
+    legend.x = round(WIDTH - (x1 - x0))  # the legend as wide as its names, at the right edge
+    chart.width, chart.height = legend.x - round(0.8 * cm) - chart.x, height - round(2.6 * cm)
     chart.data = [[b.median for b in bars], [b.standard for b in bars]]
     chart.categoryAxis.categoryNames = [str(b.step) for b in bars]
     chart.categoryAxis.labels.fontName = fonts.REGULAR
@@ -254,10 +257,17 @@ def _chart(title: str, bars: list[Bar]) -> Drawing:
     unit = String(0, 0, CHART_UNIT, fontName=fonts.REGULAR, fontSize=8)
     unit.x, unit.y = 0, chart.y + chart.height + 10
     drawing.add(unit)
-    legend = Legend()
-    legend.x = chart.x + chart.width + round(0.8 * cm)
     legend.y = chart.y + chart.height - 6
-    legend.fontName, legend.fontSize = fonts.REGULAR, 8
-    legend.colorNamePairs = [(MEDIAN_COLOUR, "Median waktu nyata"), (STANDARD_COLOUR, "Mutu Baku")]
     drawing.add(legend)
     return drawing
+
+
+def _legend() -> Legend:
+    legend = Legend()
+    legend.x = legend.y = 0
+    legend.fontName, legend.fontSize = fonts.REGULAR, 8
+    legend.colorNamePairs = [
+        (MEDIAN_COLOUR, "Median waktu pelaksanaan sebenarnya"),
+        (STANDARD_COLOUR, "Mutu Baku"),
+    ]
+    return legend

@@ -169,7 +169,7 @@ def _details(sheet: Worksheet, laporan: Laporan) -> None:
 
 def _charts(sheet: Worksheet, laporan: Laporan) -> None:
     _setup(sheet, CHART_WIDTHS)
-    sheet["A1"] = "Median waktu nyata terhadap Mutu Baku per langkah"
+    sheet["A1"] = "Median waktu pelaksanaan sebenarnya terhadap Mutu Baku per langkah"
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A2"] = (
         f"Dalam {CHART_UNIT} (1 hari kerja = {laporan.hours_per_day()} jam kerja)."

@@ -52,7 +52,7 @@ from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from sop_models import Catalog, Duration, Procedure, Step
-from sop_models.idtime import tanggal
+from sop_models.idtime import rentang
 from sop_models.version import same_work
 from syncer.calendar import WorkingCalendar
 from syncer.engine import EntryKind, HistoryEntry
@@ -103,8 +103,8 @@ class Period:
 
     @property
     def label(self) -> str:
-        """``1 Juli 2026 – 31 Desember 2026``."""
-        return f"{tanggal(self.first)} – {tanggal(self.last)}"
+        """``1 Juli s.d. 31 Desember 2026``."""
+        return rentang(self.first, self.last)
 
 
 def quantile(ordered: Sequence[float], share: float) -> float:

@@ -69,10 +69,17 @@ def _title(kind: Kind, style: Style, count: int, occasion: str) -> str:
     if kind is Kind.TERLAMBAT:
         return "Terlambat"
     if kind is Kind.ESKALASI:
-        return f"Perlu perhatian: terlambat lebih dari {style.escalate_after} kerja"
+        return f"Perlu perhatian (terlambat lebih dari {style.escalate_after} kerja)"
     if kind is Kind.TUGAS_BARU:
         return "Tugas baru"
-    return f"Ringkasan pagi {_day(occasion)}: {count} dokumen terbuka"
+    return f"Ringkasan pagi {_day(occasion)}: {count} dokumen belum selesai"
+
+
+def _summary_title(kind: Kind, style: Style, count: int, occasion: str) -> str:
+    """A section's title in the one-line summary, where a colon comes after it."""
+    if kind is Kind.RINGKASAN_PAGI:
+        return f"Ringkasan pagi {_day(occasion)} ({count} dokumen belum selesai)"
+    return _title(kind, style, count, occasion)
 
 
 def _lead(kind: Kind) -> str:
@@ -175,7 +182,7 @@ def compose(recipient: str, items: Sequence[Item], style: Style) -> Message:
             text.append(f"… dan {rest} dokumen lain.")
             html.append(f"<p>… dan {rest} dokumen lain.</p>")
         text.append("")
-        summary.append(_summary(title, docs, style))
+        summary.append(_summary(_summary_title(kind, style, len(docs), occasion), docs, style))
     if style.link:
         text.append(f"Buka lembar kerja: {style.link}")
         html.append(
@@ -207,7 +214,8 @@ def fit(text: str, limit: int) -> str:
 
 def _summary(title: str, docs: list[OpenDocument], style: Style) -> str:
     listed = "; ".join(
-        f"{d.id} {d.procedure_title} langkah {d.step}, tenggat {_tenggat(d, style)}" for d in docs
+        f"{d.id} ({d.procedure_title}, langkah {d.step}), tenggat {_tenggat(d, style)}"
+        for d in docs
     )
     return f"{title}: {listed}."
 
@@ -219,7 +227,7 @@ def _one_line(text: str, limit: int) -> str:
 
 
 def trial_message(recipient: str, channel: str, now: datetime, style: Style) -> Message:
-    """What ``notify test`` sends."""
+    """What ``notify test`` sends; ``channel`` as staff read it (``surel``, ``Telegram``)."""
     body = (
         f"Ini pesan uji dari sopsync melalui {channel}. Jika pesan ini sampai, pemberitahuan"
         " tugas akan dikirim ke alamat ini."

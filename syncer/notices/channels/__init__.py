@@ -67,6 +67,15 @@ class Channel(Protocol):
         ...
 
 
+SHOWN_NAMES = {"email": "surel", "telegram": "Telegram", "whatsapp": "WhatsApp"}
+"""A channel as staff read its name (a message's text); logs keep ``Channel.name``."""
+
+
+def shown_name(channel: Channel) -> str:
+    """``surel``, ``Telegram``, ``WhatsApp``: the channel's name in Bahasa Indonesia."""
+    return SHOWN_NAMES.get(channel.name, channel.name)
+
+
 DEADLINE_TIMEOUTS = 3
 """A whole exchange with a channel may take this many timeouts: a socket's timeout holds for
 each read alone, and a server that answers a byte every few seconds never trips it."""
