@@ -64,14 +64,17 @@ def figures(child: Child) -> dict[str, Any]:
 
 
 def dokumen(path: Path) -> list[tuple[object, ...]]:
-    """The Dokumen tab's values, as staff see them after a cycle."""
+    """The Dokumen tab's values, as staff see them after a cycle, but for Pesan: its wording
+    may change between the revisions compared (what the cycle decided shows in the rest)."""
     from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True)
     try:
-        return list(book["Dokumen"].iter_rows(values_only=True))
+        rows = list(book["Dokumen"].iter_rows(values_only=True))
     finally:
         book.close()
+    pesan = [str(h).strip().casefold() for h in rows[0]].index("pesan") if rows else -1
+    return [tuple(v for i, v in enumerate(row) if i != pesan) for row in rows]
 
 
 def office_cycles(size: int, runs: int, work: Path, before: Path) -> dict[str, Any]:
