@@ -880,8 +880,10 @@ def _followed(
     That is the row with the record's fingerprint (sidik: its Prosedur and Judul
     as last read); among several (a row copied whole), or none, the one whose
     Mulai shows when the record's step began (the worker wrote it there, and it
-    moves with its row when staff sort: a copy left behind while the document
-    moved on shows another Mulai, or none), then the one spelling the ID exactly
+    moves with its row when staff sort whole rows: a copy left behind while the
+    document moved on shows another Mulai, or none; a sort of the staff columns
+    alone leaves it behind, and two exact copies are then told apart by nothing
+    but this order), then the one spelling the ID exactly
     as recorded, then the highest on the sheet. Once the cycle stamps the record
     with that row's fingerprint, the choice stays put until staff edit the rows.
     None when no row's ID has a record: no document, every row is a copy.
