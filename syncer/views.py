@@ -15,10 +15,9 @@ from datetime import datetime
 from sop_models import Catalog, Decision, Procedure
 from sop_models.idtime import DAYS, tanggal
 from syncer.calendar import DayOff, OffSource, WorkingCalendar
-from syncer.cells import Answer, text_of
+from syncer.cells import Answer, local, text_of
 from syncer.contract import SELESAI, Status
 from syncer.engine import Rules
-from syncer.ledger import local
 from syncer.meta import digest
 from syncer.tally import LateRow, Tally
 
@@ -95,10 +94,10 @@ LATE_HEADERS = ("ID", "Judul", "Pelaksana", "Tenggat", "Lama keterlambatan (wakt
 
 
 def _late_title(late: Sequence[LateRow]) -> str:
-    invalid = sum(1 for each in late if each.outcome.cells.status is Status.TIDAK_VALID)
-    among = f" ({invalid} di antaranya {Status.TIDAK_VALID.value})" if invalid else ""
     if not late:
         return "Dokumen terlambat: 0"
+    invalid = sum(1 for each in late if each.outcome.cells.status is Status.TIDAK_VALID)
+    among = f" ({invalid} di antaranya {Status.TIDAK_VALID.value})" if invalid else ""
     return f"Dokumen terlambat: {len(late)}{among}, diurutkan dari yang paling lama terlambat"
 
 
