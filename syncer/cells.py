@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import Enum
+from zoneinfo import ZoneInfo
 
 from sop_models import DONE, Done, idtime
 
@@ -281,3 +282,19 @@ def _text_date(value: str, column: str) -> date | BadValue | None:
         return date(int(year), int(month), int(day))
     except ValueError:
         return BadValue(f"{column} {shown(value)} tidak ada. Tulis seperti {DATE_EXAMPLE}.")
+
+
+def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """An instant as the naive local date-time a sheet cell shows."""
+    if moment is None:
+        return None
+    return moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
+
+
+def same_cell(current: object, wanted: object) -> bool:
+    """Whether a worker cell read shows what is wanted (a date-time to the second)."""
+    if current in (None, "") and wanted in (None, ""):
+        return True
+    if isinstance(current, datetime) and isinstance(wanted, datetime):
+        return abs(current - wanted) < timedelta(seconds=1)
+    return type(current) is type(wanted) and current == wanted

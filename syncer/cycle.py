@@ -27,6 +27,7 @@ from syncer.backends import (
     Snapshot,
     WriteUncertain,
 )
+from syncer.cells import same_cell
 from syncer.engine import (
     Decisions,
     Outcome,
@@ -41,7 +42,6 @@ from syncer.last_cycle import (
     LastCycle,
     Reuse,
     decided,
-    same_cell,
     worker_cells,
     worker_values,
 )

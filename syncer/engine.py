@@ -30,7 +30,9 @@ from syncer.cells import (
     Entered,
     formula_problem,
     is_blank,
+    local,
     parse_langkah,
+    same_cell,
     shown,
     text_of,
 )
@@ -883,35 +885,25 @@ def _followed(
     moves with its row when staff sort whole rows: a copy left behind while the
     document moved on shows another Mulai, or none; a sort of the staff columns
     alone leaves it behind, and two exact copies are then told apart by nothing
-    but this order), then the one spelling the ID exactly
-    as recorded, then the highest on the sheet. Once the cycle stamps the record
+    but this order), then the one spelling the ID exactly as recorded, then the
+    highest on the sheet. Once the cycle stamps the record
     with that row's fingerprint, the choice stays put until staff edit the rows.
     None when no row's ID has a record: no document, every row is a copy.
     """
     record = next((records[ids[i]] for i in group if ids[i] in records), None)
     if record is None:
         return None
-    began = _minute(record.since.astimezone(zone).replace(tzinfo=None))
+    began = local(record.since, zone)
     index = min(
         group,
         key=lambda i: (
             fingerprint(rows[i]) != record.sidik,
-            not _shows(rows[i].mulai, began),
+            not same_cell(rows[i].mulai, began),
             ids[i] != record.id,
             i,
         ),
     )
     return index, record
-
-
-def _shows(cell: object, moment: datetime) -> bool:
-    """Whether a date-time cell shows ``moment`` (local, to the minute)."""
-    return isinstance(cell, datetime) and _minute(cell) == moment
-
-
-def _minute(moment: datetime) -> datetime:
-    """``moment`` to the nearest minute, as a date-time cell shows it."""
-    return (moment + timedelta(seconds=30)).replace(second=0, microsecond=0)
 
 
 def _copy(

@@ -32,13 +32,13 @@ import heapq
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from itertools import compress
 from zoneinfo import ZoneInfo
 
 from syncer import contract as c
 from syncer.backends import Snapshot, Table
-from syncer.cells import text_of
+from syncer.cells import local, same_cell, text_of
 from syncer.engine import (
     STAFF_FIELDS,
     Decisions,
@@ -52,7 +52,6 @@ from syncer.engine import (
     staff_rows,
     steady_until,
 )
-from syncer.ledger import local
 from syncer.tally import Tally
 from syncer.versions import PREFIX as VERSION_PREFIX
 
@@ -340,15 +339,6 @@ def worker_values(cells: WorkerCells, zone: ZoneInfo) -> tuple[object, ...]:
     )
 
 
-def same_cell(current: object, wanted: object) -> bool:
-    """Whether a worker cell read shows what is wanted (a date-time to the second)."""
-    if current in (None, "") and wanted in (None, ""):
-        return True
-    if isinstance(current, datetime) and isinstance(wanted, datetime):
-        return abs(current - wanted) < timedelta(seconds=1)
-    return type(current) is type(wanted) and current == wanted
-
-
 def _alarms(
     until: list[datetime | None], kept: list[tuple[datetime, int]] | None, fresh: Sequence[int]
 ) -> list[tuple[datetime, int]]:
@@ -395,4 +385,4 @@ def _ambiguous(values: Sequence[object]) -> bool:
     return False
 
 
-__all__ = ["LastCycle", "Reuse", "context", "decided", "same_cell", "worker_values"]
+__all__ = ["LastCycle", "Reuse", "context", "decided", "worker_values"]

@@ -14,7 +14,7 @@ from itertools import compress
 from zoneinfo import ZoneInfo
 
 from sop_models import DONE, Position
-from syncer.cells import is_blank, text_of
+from syncer.cells import is_blank, local, text_of
 from syncer.contract import RIWAYAT_COLUMNS, STATE_COLUMNS, column_map
 from syncer.engine import MIGRATION_MARK, EntryKind, HistoryEntry, Record
 
@@ -47,13 +47,6 @@ def _position(value: object) -> Position | None:
     if text.casefold() == str(DONE).casefold():
         return DONE
     return int(text)
-
-
-def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
-    """An instant as the naive local date-time a sheet cell shows."""
-    if moment is None:
-        return None
-    return moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
 
 
 def record_cells(record: Record) -> list[object]:

@@ -16,9 +16,9 @@ from datetime import datetime
 
 from sop_models import Catalog
 from syncer.calendar import WorkingCalendar
+from syncer.cells import local
 from syncer.contract import Status
 from syncer.engine import HistoryEntry, format_working
-from syncer.ledger import local
 from syncer.monitoring import DEFAULT_GOOD_SHARE, good_share_text
 from syncer.monitoring.measures import (
     Measures,
