@@ -384,14 +384,15 @@ def _read_and_decide(
     kinerja_tab = refresh(snapshot, rules, now, kinerja, report.changes.history, pins)
     report.kinerja_due = kinerja_tab.due
     tally = reuse.count(rules, decisions, rows, todo)
-    tabs, digests = worker_tabs(snapshot, rules, tally, decisions, now, kinerja_tab.content, kept)
+    used = versions.in_flight(decisions.records.values())
+    tabs, digests = worker_tabs(
+        snapshot, rules, tally, decisions, used, now, kinerja_tab.content, kept
+    )
     report.changes.tabs = tabs
     report.changes.pesan = office.pesan
     report.changes.meta.update(digests)
     report.changes.meta.update(kinerja_tab.meta(now))
-    report.changes.meta.update(
-        versions.kept_updates(kept, decisions.records.values(), rules.catalog, now)
-    )
+    report.changes.meta.update(versions.kept_updates(kept, used, rules.catalog, now))
     pointed = views.choices_digest(rules.catalog)
     if snapshot.meta.get(meta.CHOICES) != pointed:  # the steps moved: every dropdown anew
         blocks = views.sop_choices(rules.catalog)
@@ -491,6 +492,7 @@ def worker_tabs(
     rules: Rules,
     tally: Tally,
     decisions: Decisions,
+    used: set[versions.Key],
     now: datetime,
     kinerja: views.TabContent | None = None,
     kept: versions.Kept | None = None,
@@ -502,7 +504,9 @@ def worker_tabs(
     steps (``kept``: the older ones kept in the sheet).
     """
     sop = views.sop_tab(rules.catalog, views.coming_days_off(rules.calendar, now))
-    below = versions.sop_block(rules.catalog, decisions.records.values(), kept or versions.Kept())
+    below = versions.sop_block(
+        rules.catalog, decisions.records.values(), kept or versions.Kept(), used
+    )
     wanted = {
         views.RINGKASAN: views.TabContent(
             views.ringkasan_grid(rules, tally, now), views.UPDATED_AT

@@ -129,12 +129,12 @@ def in_flight(records: Iterable[Record]) -> set[Key]:
 
 
 def kept_updates(
-    kept: Kept, records: Iterable[Record], catalog: Catalog, now: datetime
+    kept: Kept, used: set[Key], catalog: Catalog, now: datetime
 ) -> dict[str, str | None]:
-    """What the area should change: each version in use and not kept yet, added (the
-    catalog's own: an older one missing cannot be made up); each kept and no longer in
-    use, removed. Nothing when no document started, finished or migrated."""
-    used = in_flight(records)
+    """What the area should change: each version in use (``used``: :func:`in_flight`) and
+    not kept yet, added (the catalog's own: an older one missing cannot be made up); each
+    kept and no longer in use, removed. Nothing when no document started, finished or
+    migrated."""
     updates: dict[str, str | None] = {version_key(*key): None for key in sorted(kept.keys - used)}
     for code, version in sorted(used - kept.keys):
         proc = catalog.procedures.get(code)
@@ -205,18 +205,20 @@ SHOWN_IDS = 10
 """Documents named per older version; beyond this, how many more."""
 
 
-def sop_block(catalog: Catalog, records: Iterable[Record], kept: Kept) -> Grid:
+def sop_block(catalog: Catalog, records: Iterable[Record], kept: Kept, used: set[Key]) -> Grid:
     """Below the steps: each SOP's version in force (with its revision date) and how many
     documents in flight run on an older one, which, and on what version. Under the steps,
     it moves none of their rows: a change here does not point the Langkah dropdowns anew
-    (``meta.CHOICES``)."""
+    (``meta.CHOICES``). ``used``: the versions in flight (:func:`in_flight`); the records
+    are looked through only when one of them is older than the catalog's."""
     older: dict[str, dict[str, list[str]]] = {}
-    for record in records:
-        if not isinstance(record.step, int) or not record.version:
-            continue
-        current = catalog.procedures.get(record.procedure)
-        if current is None or current.version != record.version:
-            older.setdefault(record.procedure, {}).setdefault(record.version, []).append(record.id)
+    if any(_older(catalog, key) for key in used):
+        for record in records:
+            key = (record.procedure, record.version)
+            if isinstance(record.step, int) and record.version and _older(catalog, key):
+                older.setdefault(record.procedure, {}).setdefault(record.version, []).append(
+                    record.id
+                )
     grid: Grid = [
         [],
         [Styled("Versi SOP: dokumen berjalan tetap pada versi saat dimulai", TITLE)],
@@ -228,6 +230,12 @@ def sop_block(catalog: Catalog, records: Iterable[Record], kept: Kept) -> Grid:
         title = next((p.title for (c, _), p in kept.versions.procedures.items() if c == code), code)
         grid.append(_piece_row(code, title, "(tidak ada lagi di katalog)", older[code]))
     return grid
+
+
+def _older(catalog: Catalog, key: Key) -> bool:
+    """Whether a version is not the catalog's (an older one, or of an SOP it no longer has)."""
+    current = catalog.procedures.get(key[0])
+    return current is None or current.version != key[1]
 
 
 def _piece_row(code: str, title: str, current: str, older: dict[str, list[str]]) -> list[Styled]:
