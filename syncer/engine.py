@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
 from itertools import compress, repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
 from sop_models import Catalog, Done, Position, Procedure, Step, idtime
@@ -819,8 +819,8 @@ def decide_rows(
         if outcome.record is not None:
             new_records[outcome.record.id] = outcome.record
         outcomes[index] = outcome
-    decided = list(compress(outcomes, map(operator.is_not, outcomes, repeat(None))))
-    return Decisions(decided, new_records, frozenset(grouped))  # type: ignore[arg-type]
+    decided = cast(list[Outcome], outcomes)  # every row known or decided
+    return Decisions(decided, new_records, frozenset(grouped))
 
 
 class _Numbers:
