@@ -138,10 +138,11 @@ def decide(
             id_writes[i] = outcome.new_id
             stamped[record.id] = replace(record, sidik=sidik, claim=sidik)
             continue
-        before = settled.records.get(record.id)
-        if record.sidik != sidik or record != before:
-            confirmed = record.claim == sidik and i not in id_writes
-            claim = "" if confirmed else record.claim
+        if record.sidik == sidik and record == settled.records.get(record.id):
+            continue
+        confirmed = record.claim == sidik and i not in id_writes
+        claim = "" if confirmed else record.claim
+        if (record.sidik, record.claim) != (sidik, claim):
             stamped[record.id] = replace(record, sidik=sidik, claim=claim)
     result = Decisions(outcomes, stamped, decisions.shared)
     if migration is not None:

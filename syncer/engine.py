@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
 from itertools import compress, repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
 from sop_models import Catalog, Done, Position, Procedure, Step, idtime
@@ -461,20 +461,20 @@ def _invalid(rules: Rules, cells: WorkerCells, message: str, record: Record) -> 
 
 
 def _entry(
-    rules: Rules,
-    proc: Procedure,
-    doc_id: str,
-    now: datetime,
-    source: Position | None,
-    target: Position,
-    note: str,
+    proc: Procedure, record: Record, source: Position | None, cells: WorkerCells, note: str
 ) -> HistoryEntry:
-    if isinstance(target, Done):
-        actor, due = "", None
-    else:
-        step = proc.step(target)
-        actor, due = rules.person(step.actor, now), due_of(rules, step, now)
-    return HistoryEntry(now, doc_id, proc.code, source, target, actor, due, note)
+    """The Riwayat row of ``record`` accepted at its step: who has it and when it is due
+    are what its row shows from then (``cells``)."""
+    return HistoryEntry(
+        record.since,
+        record.id,
+        proc.code,
+        source,
+        record.step,
+        cells.pelaksana,
+        cells.tenggat,
+        note,
+    )
 
 
 def decide_new(rules: Rules, row: StaffRow, doc_id: str, now: datetime) -> Outcome:
@@ -498,8 +498,8 @@ def decide_new(rules: Rules, row: StaffRow, doc_id: str, now: datetime) -> Outco
         note = "dicatat langsung sebagai Selesai"
     else:
         note = "mulai" if target == 1 else f"mulai di langkah {target} (sudah berjalan)"
-    entry = _entry(rules, proc, doc_id, now, None, target, note)
-    return Outcome(_current_cells(rules, proc, record, now), record, (entry,))
+    cells = _current_cells(rules, proc, record, now)
+    return Outcome(cells, record, (_entry(proc, record, None, cells, note),))
 
 
 def pinned(rules: Rules, record: Record) -> Procedure | str:
@@ -624,9 +624,9 @@ def _decide_known(
     # is accepted, where it still means the step it led to; a number typed does not.
     typed = langkah_key(row.langkah) if step.decision else ""
     new = replace(record, step=target, since=now, came_from=record.step, rejected=(), alias=typed)
-    entry = _entry(rules, proc, record.id, now, record.step, target, note)
-    cells = _answered_already(proc, new, row, _current_cells(rules, proc, new, now))
-    return Outcome(cells, new, (entry,))
+    cells = _current_cells(rules, proc, new, now)
+    entry = _entry(proc, new, record.step, cells, note)
+    return Outcome(_answered_already(proc, new, row, cells), new, (entry,))
 
 
 def langkah_key(langkah: object) -> str:
@@ -819,8 +819,8 @@ def decide_rows(
         if outcome.record is not None:
             new_records[outcome.record.id] = outcome.record
         outcomes[index] = outcome
-    decided = list(compress(outcomes, map(operator.is_not, outcomes, repeat(None))))
-    return Decisions(decided, new_records, frozenset(grouped))  # type: ignore[arg-type]
+    decided = cast(list[Outcome], outcomes)  # every row known or decided
+    return Decisions(decided, new_records, frozenset(grouped))
 
 
 class _Numbers:

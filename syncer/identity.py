@@ -21,18 +21,13 @@ them from the records and rewrites what differs.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import compress
 
 from syncer.cells import text_of
 from syncer.engine import Record, StaffRow, fingerprint
 
 __all__ = ["Reconciled", "fingerprint", "reconcile"]
-
-
-_claim = operator.attrgetter("claim")
 
 
 @dataclass(frozen=True)
@@ -62,14 +57,10 @@ def reconcile(
 ) -> Reconciled:
     """``prints`` and ``ids``: each row's fingerprint and ID as text, when the caller has them."""
     prints = [fingerprint(r) for r in rows] if prints is None else prints
-    claims = dict(compress(records.items(), map(_claim, records.values())))
-    if not claims:
-        return Reconciled(list(rows), prints, {}, dict(records))
     ids = [text_of(r.id) for r in rows] if ids is None else ids
     settled = dict(records)
-    shown = dict(zip(ids, prints, strict=True))  # an ID on several rows: its last
-    unconfirmed = map(operator.ne, map(shown.get, claims), map(_claim, claims.values()))
-    pending = dict(compress(claims.items(), unconfirmed))
+    print_on = dict(zip(ids, prints, strict=True)).get  # an ID on several rows: its last
+    pending = {d: r for d, r in records.items() if r.claim and print_on(d) != r.claim}
     if pending:  # an ID on several rows may have its claimed row among the others
         on_rows = set(zip(ids, prints, strict=True))
         pending = {d: r for d, r in pending.items() if (d, r.claim) not in on_rows}

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
 
 from sop_models import Procedure
 from syncer.cells import text_of
@@ -22,7 +21,6 @@ NO_ACTOR = "(tanpa pelaksana)"
 FINISHED = "(selesai)"
 UNKNOWN_PROCEDURE = "(prosedur tidak dikenal)"
 NEEDS_ATTENTION = (Status.TIDAK_VALID, Status.TERLAMBAT)
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -59,17 +57,32 @@ class Tally:
     attention: dict[int, Attention] = field(default_factory=dict)
 
     def add(self, rules: Rules, index: int, row: StaffRow, outcome: Outcome) -> None:
-        self._count(rules, index, row, outcome, 1)
-
-    def remove(self, rules: Rules, index: int, row: StaffRow, outcome: Outcome) -> None:
-        """Take away what :meth:`add` counted for this row (same rules, row and outcome)."""
-        self._count(rules, index, row, outcome, -1)
-
-    def _count(self, rules: Rules, index: int, row: StaffRow, outcome: Outcome, n: int) -> None:
         cells = outcome.cells
         status = cells.status
         if status is None:
             return
+        self._count(rules, row, outcome, status, 1)
+        if cells.late and cells.tenggat is not None:
+            self.late_rows[index] = LateRow(cells.tenggat, row, outcome)
+        if status in NEEDS_ATTENTION:
+            doc_id = outcome.new_id or (outcome.record.id if outcome.record else text_of(row.id))
+            self.attention[index] = Attention(row.row, doc_id, status, cells.pesan, cells.late)
+
+    def remove(self, rules: Rules, index: int, row: StaffRow, outcome: Outcome) -> None:
+        """Take away what :meth:`add` counted for this row (same rules, row and outcome)."""
+        cells = outcome.cells
+        status = cells.status
+        if status is None:
+            return
+        self._count(rules, row, outcome, status, -1)
+        if cells.late and cells.tenggat is not None:
+            del self.late_rows[index]
+        if status in NEEDS_ATTENTION:
+            del self.attention[index]
+
+    def _count(self, rules: Rules, row: StaffRow, outcome: Outcome, status: Status, n: int) -> None:
+        """Count a row ``n`` times (-1: take it away) by status, actor, SOP and lateness."""
+        cells = outcome.cells
         _bump(self.statuses, status, n)
         actor = cells.pelaksana or (FINISHED if status is Status.SELESAI else NO_ACTOR)
         _bump_in(self.by_actor, actor, status, n)
@@ -77,12 +90,6 @@ class Tally:
         _bump_in(self.by_procedure, proc.title if proc else UNKNOWN_PROCEDURE, status, n)
         if cells.late:
             _bump(self.late, status, n)
-            if cells.tenggat is not None:
-                _put(self.late_rows, index, LateRow(cells.tenggat, row, outcome), n)
-        if status in NEEDS_ATTENTION:
-            doc_id = outcome.new_id or (outcome.record.id if outcome.record else text_of(row.id))
-            seen = Attention(row.row, doc_id, status, cells.pesan, cells.late)
-            _put(self.attention, index, seen, n)
 
     def attention_rows(self) -> list[Attention]:
         """Invalid and late rows, in the sheet's order."""
@@ -97,8 +104,10 @@ class Tally:
 
 
 def _bump(counter: Counter[Status], status: Status, n: int) -> None:
-    counter[status] += n
-    if not counter[status]:
+    count = counter[status] + n
+    if count:
+        counter[status] = count
+    else:
         del counter[status]
 
 
@@ -109,13 +118,6 @@ def _bump_in(table: dict[str, Counter[Status]], key: str, status: Status, n: int
     _bump(counter, status, n)
     if not counter:
         del table[key]
-
-
-def _put(table: dict[int, _T], index: int, value: _T, n: int) -> None:
-    if n > 0:
-        table[index] = value
-    else:
-        del table[index]
 
 
 def _procedure_of(rules: Rules, row: StaffRow, outcome: Outcome) -> Procedure | None:
