@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -46,10 +48,14 @@ from syncer.meta import MetaArea
 WRITE_LIMIT = 2_000_000
 """Google recommends request bodies of at most 2 MB."""
 VALUE, RULE = "userEnteredValue", "dataValidation"
+TAB_FIELDS = "userEnteredValue,userEnteredFormat"
+"""What a worker tab's rewrite clears and writes."""
 
 log = structlog.get_logger("sopsync.google")
 
 Request = dict[str, Any]
+Part = Request | bytes
+"""A body's request, or one already encoded (``encoded_body``)."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,28 @@ def _stdlib_encoded(obj: object) -> bytes:
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, check_circular=False).encode()
 
 
+def encoded_body(requests: list[Part]) -> bytes:
+    """``encoded({"requests": requests})``, the requests already encoded put in as they are."""
+    return b'{"requests":[' + _items(requests) + b"]}"
+
+
+def _items(requests: list[Part]) -> bytes:
+    """The requests as the items of a JSON array, without its brackets."""
+    parts: list[bytes] = []
+    run: list[Request] = []
+    for request in requests:
+        if isinstance(request, bytes):
+            if run:
+                parts.append(encoded(run)[1:-1])
+                run = []
+            parts.append(request)
+        else:
+            run.append(request)
+    if run:
+        parts.append(encoded(run)[1:-1])
+    return b",".join(parts)
+
+
 # --- units: what must land together --------------------------------------------------------
 
 
@@ -128,7 +156,8 @@ class Unit:
         rows += [{"values": [data]} for *_, data in self.pesan]
         total = sum(len(encoded(row)) + 1 for row in rows)
         if self.tabs:
-            total += len(encoded(tab_requests(1, self.tabs)))
+            tabs = encoded_tab_requests(self.tabs, dict.fromkeys(self.tabs, 1))
+            total += len(_items(tabs)) + len("[]")
         return total
 
 
@@ -213,7 +242,7 @@ class Planner:
 
     def bodies(self, token: Callable[[], int] = new_token) -> list[bytes]:
         """Encoded bodies, the fewest under the limit, in the order they must be sent."""
-        whole = encoded(self._body(self.units, self.basis.token, token(), True))
+        whole = encoded_body(self._body(self.units, self.basis.token, token(), True))
         self.previous = [self.basis.token]
         if len(whole) < self.limit:
             return [whole]
@@ -223,7 +252,7 @@ class Planner:
         self.previous = []
         for n, chunk in enumerate(chunks):
             following = token()
-            out.append(encoded(self._body(chunk, previous, following, n == len(chunks) - 1)))
+            out.append(encoded_body(self._body(chunk, previous, following, n == len(chunks) - 1)))
             self.previous.append(previous)
             previous = following
         if len(out) > 1:
@@ -276,14 +305,16 @@ class Planner:
     def _size(self, start: int, end: int) -> int:
         """The encoded size of a body of these units (markers are all ten digits long)."""
         chunk, last = self.units[start:end], end == len(self.units)
-        return len(encoded(self._body(chunk, SAMPLE_TOKEN, SAMPLE_TOKEN, last)))
+        return len(encoded_body(self._body(chunk, SAMPLE_TOKEN, SAMPLE_TOKEN, last)))
 
     def _fits(self, start: int, end: int) -> bool:
         return self._size(start, end) < self.limit
 
-    def _body(self, chunk: list[Unit], previous: int | None, following: int, last: bool) -> Any:
+    def _body(
+        self, chunk: list[Unit], previous: int | None, following: int, last: bool
+    ) -> list[Part]:
         ids = self.basis.ids
-        requests = marker_step(ids[c.STATE], previous, following)
+        requests: list[Part] = [*marker_step(ids[c.STATE], previous, following)]
         dokumen = [cell for u in chunk for cell in u.dokumen]
         for fields in (VALUE, RULE):
             cells = [cell for cell in dokumen if (RULE in cell[2]) == (fields == RULE)]
@@ -311,10 +342,10 @@ class Planner:
                 requests.append(update_cells(ids[title], row, col, block))
         for u in chunk:
             if u.tabs:
-                requests.extend(tab_requests(0, u.tabs, ids))
+                requests.extend(encoded_tab_requests(u.tabs, ids))
         values: dict[str, str | None] = {meta.TOKEN: str(following), **(self.meta if last else {})}
         requests.extend(meta_requests(ids[c.STATE], self.basis.meta, values))
-        return {"requests": requests}
+        return requests
 
 
 def marker_step(state_id: int, previous: int | None, following: int) -> list[Request]:
@@ -410,27 +441,61 @@ def tab_requests(
     out: list[Request] = []
     for title, grid in tabs.items():
         sheet_id = ids[title] if ids is not None else default_id
+        rows = [_row_data(row) for row in grid]
+        out.append(_tab_cleared(sheet_id))
+        out.append({"appendCells": {"sheetId": sheet_id, "rows": rows, "fields": TAB_FIELDS}})
+    return out
+
+
+def encoded_tab_requests(tabs: dict[str, views.Grid], ids: Mapping[str, int]) -> list[Part]:
+    """``tab_requests`` with each tab's rows encoded (``tab_row``)."""
+    out: list[Part] = []
+    for title, grid in tabs.items():
+        rows = b",".join(map(tab_row, grid))
+        out.append(_tab_cleared(ids[title]))
         out.append(
-            {
-                "updateCells": {
-                    "range": {"sheetId": sheet_id},
-                    "fields": "userEnteredValue,userEnteredFormat",
-                }
-            }
-        )
-        rows = [
-            {"values": [styled_cell(cell, i) for i, cell in enumerate(row)] or [{}]} for row in grid
-        ]
-        out.append(
-            {
-                "appendCells": {
-                    "sheetId": sheet_id,
-                    "rows": rows,
-                    "fields": "userEnteredValue,userEnteredFormat",
-                }
-            }
+            b'{"appendCells":{"sheetId":%d,"rows":[%b],"fields":"%b"}}'
+            % (ids[title], rows, TAB_FIELDS.encode())
         )
     return out
+
+
+def _tab_cleared(sheet_id: int) -> Request:
+    return {"updateCells": {"range": {"sheetId": sheet_id}, "fields": TAB_FIELDS}}
+
+
+def tab_row(row: list[views.Styled]) -> bytes:
+    """A worker tab's row as appended, encoded; remembered when a row equal to it is
+    encoded the same (``_same_when_equal``): a ``run`` rewrites Ringkasan every busy
+    cycle, most of its rows as they were."""
+    cells = tuple(row)
+    return _remembered_row(cells) if _same_when_equal(cells) else _encoded_row(cells)
+
+
+def _row_data(row: Sequence[views.Styled]) -> dict[str, list[CellData]]:
+    return {"values": [styled_cell(cell, i) for i, cell in enumerate(row)] or [{}]}
+
+
+def _encoded_row(row: tuple[views.Styled, ...]) -> bytes:
+    return encoded(_row_data(row))
+
+
+_remembered_row = lru_cache(maxsize=1024)(_encoded_row)
+"""Bounded: Ringkasan's rows and more, about a kilobyte each."""
+
+
+def _same_when_equal(row: tuple[views.Styled, ...]) -> bool:
+    """Whether any row equal to this one (as a memo's key) is encoded the same: its values
+    are text, integers and naive date-times; not ``True == 1``, ``1.0 == 1``, or aware
+    date-times equal in two zones."""
+    for cell in row:
+        value = cell.value
+        if type(value) is datetime:
+            if value.tzinfo is not None:
+                return False
+        elif type(value) is not str and type(value) is not int:
+            return False
+    return True
 
 
 def update_cells(
