@@ -195,6 +195,27 @@ def test_worker_tab_rows_remembered_are_encoded_as_the_rows_asked():
         assert encoded_body(encoded_tab_requests(tabs, {"Ringkasan": 7})) == plain
 
 
+def test_shared_cells_are_made_once_for_values_written_alike():
+    from syncer.backends.google.plan import encoded
+    from syncer.backends.google.values import SharedCells, cell_data
+
+    nine = datetime(2026, 11, 30, 9, 0)
+    values = [
+        *(1, True, 1.0, "1", None, "", nine),
+        nine.replace(tzinfo=ZoneInfo("Asia/Jakarta")),
+        nine.replace(hour=2, tzinfo=ZoneInfo("UTC")),
+    ]
+    cells = SharedCells({"horizontalAlignment": "CENTER"})
+    for order in (values, values[::-1]):
+        for value in order:
+            wanted = cell_data(value)
+            if wanted:
+                wanted["userEnteredFormat"] = {"horizontalAlignment": "CENTER"}
+            assert encoded(cells(value)) == encoded(wanted)  # 1.0 == 1, not written alike
+    assert cells(1) is cells(1) and cells(nine) is cells(nine)
+    assert cells(True) is not cells(True)
+
+
 def test_answers_are_asked_compact(sheet):
     """Google pretty-prints its answers unless asked not to: ~2.7x the bytes to receive."""
     fill(sheet, 300)

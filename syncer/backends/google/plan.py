@@ -20,7 +20,6 @@ import json
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,12 +34,14 @@ from syncer.backends.google.values import (
     APPENDED_FIELDS,
     NUMBER_FORMATS,
     CellData,
+    SharedCells,
     appended,
     appended_looks,
     cell_data,
     column_look,
     look_fields,
     styled_cell,
+    written_alike,
 )
 from syncer.ledger import history_cells, record_cells
 from syncer.meta import MetaArea
@@ -174,6 +175,7 @@ def units(changes: Changes, basis: Basis, zone: ZoneInfo) -> list[Unit]:
     where: dict[str, int] = {}  # a write's column name -> its index: a few names, many cells
     rows: dict[int, Unit] = {}
     by_doc: dict[str, Unit] = {}
+    shared = SharedCells()
     for write in changes.cells:
         unit = rows.get(write.row)
         if unit is None:  # a row's cells come together: one Unit made per row, not per cell
@@ -181,7 +183,7 @@ def units(changes: Changes, basis: Basis, zone: ZoneInfo) -> list[Unit]:
         col = where.get(write.column)
         if col is None:
             col = where[write.column] = cols[c.header_key(write.column)]
-        unit.values[col] = cell_data(write.value)
+        unit.values[col] = shared(write.value)
         if write.column == c.ID:
             by_doc[str(write.value)] = unit
     langkah = cols[c.header_key(c.LANGKAH)]
@@ -197,12 +199,12 @@ def units(changes: Changes, basis: Basis, zone: ZoneInfo) -> list[Unit]:
             unit.record_appends.append(cells)
         else:
             unit.record_updates.append((index + 1, cells))
-    looks = appended_looks(layout.RIWAYAT.columns)
+    riwayat = [SharedCells(look) for look in appended_looks(layout.RIWAYAT.columns)]
     for entry in changes.history:
         unit = by_doc.get(entry.id)
         if unit is None:
             unit = by_doc[entry.id] = Unit()
-        unit.history.append(appended(history_cells(entry, zone), looks))
+        unit.history.append(appended(history_cells(entry, zone), riwayat))
     pesan: list[Unit] = []
     for title, texts in changes.pesan.items():
         col = c.column_map(basis.tables[title])[c.header_key(c.PESAN)]
@@ -491,17 +493,8 @@ _remembered_row = lru_cache(maxsize=1024)(_encoded_row)
 
 
 def _same_when_equal(row: tuple[views.Styled, ...]) -> bool:
-    """Whether any row equal to this one (as a memo's key) is encoded the same: its values
-    are text, integers and naive date-times; not ``True == 1``, ``1.0 == 1``, or aware
-    date-times equal in two zones."""
-    for cell in row:
-        value = cell.value
-        if type(value) is datetime:
-            if value.tzinfo is not None:
-                return False
-        elif type(value) is not str and type(value) is not int:
-            return False
-    return True
+    """Whether any row equal to this one (as a memo's key) is encoded the same."""
+    return all(written_alike(cell.value) for cell in row)
 
 
 def update_cells(
