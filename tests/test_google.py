@@ -211,9 +211,9 @@ def test_shared_cells_are_made_once_for_values_written_alike():
             wanted = cell_data(value)
             if wanted:
                 wanted["userEnteredFormat"] = {"horizontalAlignment": "CENTER"}
-            assert encoded(cells(value)) == encoded(wanted)  # 1.0 == 1, not written alike
-    assert cells(1) is cells(1) and cells(nine) is cells(nine)
-    assert cells(True) is not cells(True)
+            assert encoded(cells.cell(value)) == encoded(wanted)  # 1.0 == 1, not written alike
+    assert cells.cell(1) is cells.cell(1) and cells.cell(nine) is cells.cell(nine)
+    assert cells.cell(True) is not cells.cell(True)
 
 
 def test_answers_are_asked_compact(sheet):

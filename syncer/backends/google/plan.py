@@ -183,7 +183,7 @@ def units(changes: Changes, basis: Basis, zone: ZoneInfo) -> list[Unit]:
         col = where.get(write.column)
         if col is None:
             col = where[write.column] = cols[c.header_key(write.column)]
-        unit.values[col] = shared(write.value)
+        unit.values[col] = shared.cell(write.value)
         if write.column == c.ID:
             by_doc[str(write.value)] = unit
     langkah = cols[c.header_key(c.LANGKAH)]

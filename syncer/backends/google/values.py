@@ -141,7 +141,7 @@ class SharedCells:
         self.look = look
         self.made: dict[object, CellData] = {}
 
-    def __call__(self, value: object) -> CellData:
+    def cell(self, value: object) -> CellData:
         if not written_alike(value):
             return self.new(value)
         data = self.made.get(value)
@@ -167,7 +167,7 @@ def written_alike(value: object) -> bool:
 def appended(values: Iterable[object], cells: Sequence[SharedCells]) -> dict[str, list[CellData]]:
     """One appended row; each cell with a value carries its column's format (``cells``:
     a ``SharedCells`` of each column's ``appended_looks``)."""
-    return {"values": [cell(value) for cell, value in zip(cells, values, strict=True)]}
+    return {"values": [column.cell(value) for column, value in zip(cells, values, strict=True)]}
 
 
 def rgb(hex_colour: str) -> dict[str, float]:
