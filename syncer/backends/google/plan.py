@@ -525,9 +525,17 @@ def blocks(cells: Iterable[tuple[int, int, CellData]]) -> list[Block]:
 def row_runs(rows: Iterable[tuple[int, Mapping[int, CellData]]]) -> Iterator[Run]:
     """Each row's cells (by column) as runs of contiguous columns."""
     for row, cells in rows:
-        if cells:
-            for first, last in _runs(sorted(cells)):
-                yield row, first, [cells[k] for k in range(first, last + 1)]
+        run: list[CellData] = []
+        first = previous = -2
+        for col in sorted(cells):
+            if col != previous + 1:
+                if run:
+                    yield row, first, run
+                run, first = [], col
+            run.append(cells[col])
+            previous = col
+        if run:
+            yield row, first, run
 
 
 def merged(runs: Iterable[Run]) -> list[Block]:
@@ -543,16 +551,6 @@ def merged(runs: Iterable[Run]) -> list[Block]:
             shape = (first, len(values))
         last_row = row
     return out
-
-
-def _runs(cols: list[int]) -> Iterator[tuple[int, int]]:
-    start = prev = cols[0]
-    for col in cols[1:]:
-        if col != prev + 1:
-            yield start, prev
-            start = col
-        prev = col
-    yield start, prev
 
 
 def columns(sheet_id: int, start: int, end: int, start_row: int = 0) -> dict[str, int]:
