@@ -165,7 +165,7 @@ class Unit:
         total = sum(len(encoded(row)) + 1 for row in rows)
         if self.tabs:
             tabs = encoded_tab_requests(self.tabs, dict.fromkeys(self.tabs, 1))
-            total += len(_items(tabs)) + len("[]")
+            total += len(b"[%b]" % _items(tabs))
         return total
 
 
@@ -461,7 +461,7 @@ def encoded_tab_requests(tabs: dict[str, views.Grid], ids: Mapping[str, int]) ->
     for title, grid in tabs.items():
         rows = b",".join(map(tab_row, grid))
         out.append(_tab_cleared(ids[title]))
-        out.append(
+        out.append(  # tab_requests' appendCells as ``encoded`` writes it (a test compares them)
             b'{"appendCells":{"sheetId":%d,"rows":[%b],"fields":"%b"}}'
             % (ids[title], rows, TAB_FIELDS.encode())
         )
