@@ -9,7 +9,8 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
+from functools import lru_cache
 from itertools import compress
 from zoneinfo import ZoneInfo
 
@@ -64,7 +65,7 @@ def record_cells(record: Record) -> list[object]:
     fields = [
         f"{record.procedure}{VERSION_SEP}{record.version}" if record.version else record.procedure,
         f"{step}{ALIAS_SEP}{record.alias}" if record.alias else step,
-        record.since.isoformat(timespec="seconds"),
+        _stamp(record.since, record.since.tzinfo, record.since.fold),
         "" if record.came_from is None else str(record.came_from),
         record.sidik,
         claim,
@@ -268,15 +269,31 @@ def _record(doc_id: str, data: object) -> Record | None:
 def history_cells(entry: HistoryEntry, zone: ZoneInfo) -> list[object]:
     """Cells of a Riwayat row, in RIWAYAT_COLUMNS order (date-times as local naive)."""
     return [
-        local(entry.when, zone),
+        _local(entry.when, entry.when.fold, zone),
         entry.id,
         entry.procedure,
         _position_cell(entry.source),
         _position_cell(entry.target),
         entry.actor,
-        local(entry.due, zone),
+        None if entry.due is None else _local(entry.due, entry.due.fold, zone),
         entry.note,
     ]
+
+
+# A cycle's records and Riwayat rows share a few instants (the cycle's time, a few
+# deadlines): each is converted once (~1 µs each, twice for every Riwayat row). The keys
+# hold what equality leaves out but the result depends on: the fold (one wall time twice in
+# a zone) and, for the ISO text, the zone (one instant in two zones).
+
+
+@lru_cache(maxsize=1024)
+def _stamp(moment: datetime, zone: tzinfo | None, fold: int) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+@lru_cache(maxsize=1024)
+def _local(moment: datetime, fold: int, zone: ZoneInfo) -> datetime | None:
+    return local(moment, zone)
 
 
 def read_history(

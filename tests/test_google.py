@@ -169,6 +169,53 @@ def test_bodies_are_encoded_as_the_standard_library_would():
         encoded({"x": "\ud800"})
 
 
+def test_worker_tab_rows_remembered_are_encoded_as_the_rows_asked():
+    """A row equal to one written before (``True == 1``, one instant in two zones) is written
+    as it is, not as the row remembered."""
+    from syncer.backends.google.plan import (
+        encoded,
+        encoded_body,
+        encoded_tab_requests,
+        tab_requests,
+    )
+    from syncer.views import TITLE, Styled
+
+    nine = datetime(2026, 11, 30, 9, 0)
+    rows = [
+        [Styled("Ringkasan", TITLE), Styled(""), Styled(nine)],
+        [],
+        [Styled(1), Styled(2, "Terlambat")],
+        [Styled(True), Styled(2.0, "Terlambat")],
+        [Styled(nine.replace(tzinfo=ZoneInfo("Asia/Jakarta")))],
+        [Styled(nine.replace(hour=2, tzinfo=ZoneInfo("UTC")))],
+    ]
+    for grid in (rows, rows[::-1], rows):
+        tabs = {"Ringkasan": grid}
+        plain = encoded({"requests": tab_requests(7, tabs)})
+        assert encoded_body(encoded_tab_requests(tabs, {"Ringkasan": 7})) == plain
+
+
+def test_shared_cells_are_made_once_for_values_written_alike():
+    from syncer.backends.google.plan import encoded
+    from syncer.backends.google.values import SharedCells, cell_data
+
+    nine = datetime(2026, 11, 30, 9, 0)
+    values = [
+        *(1, True, 1.0, "1", None, "", nine),
+        nine.replace(tzinfo=ZoneInfo("Asia/Jakarta")),
+        nine.replace(hour=2, tzinfo=ZoneInfo("UTC")),
+    ]
+    cells = SharedCells({"horizontalAlignment": "CENTER"})
+    for order in (values, values[::-1]):
+        for value in order:
+            wanted = cell_data(value)
+            if wanted:
+                wanted["userEnteredFormat"] = {"horizontalAlignment": "CENTER"}
+            assert encoded(cells.cell(value)) == encoded(wanted)  # 1.0 == 1, not written alike
+    assert cells.cell(1) is cells.cell(1) and cells.cell(nine) is cells.cell(nine)
+    assert cells.cell(True) is not cells.cell(True)
+
+
 def test_answers_are_asked_compact(sheet):
     """Google pretty-prints its answers unless asked not to: ~2.7x the bytes to receive."""
     fill(sheet, 300)

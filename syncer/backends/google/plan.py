@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,12 +34,14 @@ from syncer.backends.google.values import (
     APPENDED_FIELDS,
     NUMBER_FORMATS,
     CellData,
+    SharedCells,
     appended,
     appended_looks,
     cell_data,
     column_look,
     look_fields,
     styled_cell,
+    written_alike,
 )
 from syncer.ledger import history_cells, record_cells
 from syncer.meta import MetaArea
@@ -46,10 +49,20 @@ from syncer.meta import MetaArea
 WRITE_LIMIT = 2_000_000
 """Google recommends request bodies of at most 2 MB."""
 VALUE, RULE = "userEnteredValue", "dataValidation"
+TAB_FIELDS = "userEnteredValue,userEnteredFormat"
+"""What a worker tab's rewrite clears and writes."""
 
 log = structlog.get_logger("sopsync.google")
 
 Request = dict[str, Any]
+RowData = dict[str, list[CellData]]
+"""A row as a request writes it: ``{"values": [cells]}``."""
+Run = tuple[int, int, list[CellData]]
+"""(row, first column, cells of contiguous columns)."""
+Block = tuple[int, int, list[list[CellData]]]
+"""(first row, first column, rows of cells): a rectangle one updateCells writes."""
+Part = Request | bytes
+"""A body's request, or one already encoded (``encoded_body``)."""
 
 
 @dataclass(frozen=True)
@@ -97,38 +110,62 @@ def _stdlib_encoded(obj: object) -> bytes:
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, check_circular=False).encode()
 
 
+def encoded_body(requests: list[Part]) -> bytes:
+    """``encoded({"requests": requests})``, the requests already encoded put in as they are."""
+    return b'{"requests":[' + _items(requests) + b"]}"
+
+
+def _items(requests: list[Part]) -> bytes:
+    """The requests as the items of a JSON array, without its brackets."""
+    parts: list[bytes] = []
+    run: list[Request] = []
+    for request in requests:
+        if isinstance(request, bytes):
+            if run:
+                parts.append(encoded(run)[1:-1])
+                run = []
+            parts.append(request)
+        else:
+            run.append(request)
+    if run:
+        parts.append(encoded(run)[1:-1])
+    return b",".join(parts)
+
+
 # --- units: what must land together --------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
-    """A row's worker cells, or a document's whole change, or the worker tabs."""
+    """A Dokumen row's worker cells, or a document's whole change, or the worker tabs.
 
-    dokumen: list[tuple[int, int, CellData]] = field(default_factory=list)
-    """(grid row, column, cell) of Dokumen: values, or a Langkah dropdown."""
-    record_updates: list[tuple[int, list[object]]] = field(default_factory=list)
-    record_appends: list[list[object]] = field(default_factory=list)
-    history: list[list[object]] = field(default_factory=list)
+    Its cells are built once, whatever bodies are planned and sized with it."""
+
+    row: int = 0
+    """The grid row of its Dokumen cells."""
+    values: dict[int, CellData] = field(default_factory=dict)
+    """Dokumen cells by column: values."""
+    rules: dict[int, CellData] = field(default_factory=dict)
+    """Dokumen cells by column: a Langkah dropdown (``fields=dataValidation``)."""
+    record_updates: list[tuple[int, list[CellData]]] = field(default_factory=list)
+    record_appends: list[list[CellData]] = field(default_factory=list)
+    history: list[RowData] = field(default_factory=list)
     pesan: list[tuple[str, int, int, CellData]] = field(default_factory=list)
     tabs: dict[str, views.Grid] = field(default_factory=dict)
 
     def size(self) -> int:
         """About the bytes this unit adds to a body: its rows as serialised, one comma each."""
         rows: list[object] = []
-        by_row: dict[tuple[int, bool], dict[int, CellData]] = {}
-        for row, col, data in self.dokumen:  # values and dropdowns go in separate requests
-            by_row.setdefault((row, RULE in data), {})[col] = data
-        for cells in by_row.values():
-            for first, last in _runs(sorted(cells)):
-                rows.append({"values": [cells[k] for k in range(first, last + 1)]})
-        rows += [{"values": [cell_data(v) for v in vals]} for _, vals in self.record_updates]
-        rows += [{"values": [cell_data(v) for v in vals]} for vals in self.record_appends]
-        looks = appended_looks(layout.RIWAYAT.columns)
-        rows += [appended(vals, looks) for vals in self.history]
+        for cells in (self.values, self.rules):  # values and dropdowns go in separate requests
+            rows += [{"values": run} for *_, run in row_runs([(self.row, cells)])]
+        rows += [{"values": cells} for _, cells in self.record_updates]
+        rows += [{"values": cells} for cells in self.record_appends]
+        rows += self.history
         rows += [{"values": [data]} for *_, data in self.pesan]
         total = sum(len(encoded(row)) + 1 for row in rows)
         if self.tabs:
-            total += len(encoded(tab_requests(1, self.tabs)))
+            tabs = encoded_tab_requests(self.tabs, dict.fromkeys(self.tabs, 1))
+            total += len(b"[%b]" % _items(tabs))
         return total
 
 
@@ -138,34 +175,36 @@ def units(changes: Changes, basis: Basis, zone: ZoneInfo) -> list[Unit]:
     where: dict[str, int] = {}  # a write's column name -> its index: a few names, many cells
     rows: dict[int, Unit] = {}
     by_doc: dict[str, Unit] = {}
+    shared = SharedCells()
     for write in changes.cells:
         unit = rows.get(write.row)
         if unit is None:  # a row's cells come together: one Unit made per row, not per cell
-            unit = rows[write.row] = Unit()
+            unit = rows[write.row] = Unit(row=write.row + 1)
         col = where.get(write.column)
         if col is None:
             col = where[write.column] = cols[c.header_key(write.column)]
-        unit.dokumen.append((write.row + 1, col, cell_data(write.value)))
+        unit.values[col] = shared.cell(write.value)
         if write.column == c.ID:
             by_doc[str(write.value)] = unit
     langkah = cols[c.header_key(c.LANGKAH)]
     for row, block in changes.choices.items():
-        rows.setdefault(row, Unit()).dokumen.append((row + 1, langkah, _choices(block)))
+        rows.setdefault(row, Unit(row=row + 1)).rules[langkah] = _choices(block)
     for record in changes.records:
         unit = by_doc.get(record.id)
         if unit is None:
             unit = by_doc[record.id] = Unit()
-        cells = record_cells(record)
+        cells = [cell_data(value) for value in record_cells(record)]
         index = basis.record_rows.get(record.id)
         if index is None:
             unit.record_appends.append(cells)
         else:
             unit.record_updates.append((index + 1, cells))
+    riwayat = [SharedCells(look) for look in appended_looks(layout.RIWAYAT.columns)]
     for entry in changes.history:
         unit = by_doc.get(entry.id)
         if unit is None:
             unit = by_doc[entry.id] = Unit()
-        unit.history.append(history_cells(entry, zone))
+        unit.history.append(appended(history_cells(entry, zone), riwayat))
     pesan: list[Unit] = []
     for title, texts in changes.pesan.items():
         col = c.column_map(basis.tables[title])[c.header_key(c.PESAN)]
@@ -213,7 +252,7 @@ class Planner:
 
     def bodies(self, token: Callable[[], int] = new_token) -> list[bytes]:
         """Encoded bodies, the fewest under the limit, in the order they must be sent."""
-        whole = encoded(self._body(self.units, self.basis.token, token(), True))
+        whole = encoded_body(self._body(self.units, self.basis.token, token(), True))
         self.previous = [self.basis.token]
         if len(whole) < self.limit:
             return [whole]
@@ -223,7 +262,7 @@ class Planner:
         self.previous = []
         for n, chunk in enumerate(chunks):
             following = token()
-            out.append(encoded(self._body(chunk, previous, following, n == len(chunks) - 1)))
+            out.append(encoded_body(self._body(chunk, previous, following, n == len(chunks) - 1)))
             self.previous.append(previous)
             previous = following
         if len(out) > 1:
@@ -276,32 +315,32 @@ class Planner:
     def _size(self, start: int, end: int) -> int:
         """The encoded size of a body of these units (markers are all ten digits long)."""
         chunk, last = self.units[start:end], end == len(self.units)
-        return len(encoded(self._body(chunk, SAMPLE_TOKEN, SAMPLE_TOKEN, last)))
+        return len(encoded_body(self._body(chunk, SAMPLE_TOKEN, SAMPLE_TOKEN, last)))
 
     def _fits(self, start: int, end: int) -> bool:
         return self._size(start, end) < self.limit
 
-    def _body(self, chunk: list[Unit], previous: int | None, following: int, last: bool) -> Any:
+    def _body(
+        self, chunk: list[Unit], previous: int | None, following: int, last: bool
+    ) -> list[Part]:
         ids = self.basis.ids
-        requests = marker_step(ids[c.STATE], previous, following)
-        dokumen = [cell for u in chunk for cell in u.dokumen]
-        for fields in (VALUE, RULE):
-            cells = [cell for cell in dokumen if (RULE in cell[2]) == (fields == RULE)]
-            for row, col, block in blocks(cells):
+        requests: list[Part] = [*marker_step(ids[c.STATE], previous, following)]
+        values = [(u.row, u.values) for u in chunk if u.values]
+        rules = [(u.row, u.rules) for u in chunk if u.rules]
+        for fields, written in ((VALUE, values), (RULE, rules)):
+            for row, col, block in merged(row_runs(written)):
                 requests.append(update_cells(ids[c.DOKUMEN], row, col, block, fields))
-        if dokumen:
+        if values or rules:
             requests.extend(column_formats(ids[c.DOKUMEN], layout.DOKUMEN, self.basis.headers))
-        updates = [(row, vals) for u in chunk for row, vals in u.record_updates]
-        for row, col, block in blocks(
-            (r, k, cell_data(v)) for r, vals in updates for k, v in enumerate(vals)
-        ):
+        updates = {row: cells for u in chunk for row, cells in u.record_updates}
+        for row, col, block in merged((row, 0, cells) for row, cells in updates.items()):
             requests.append(update_cells(ids[c.STATE], row, col, block))
-        appends = [vals for u in chunk for vals in u.record_appends]
+        appends = [{"values": cells} for u in chunk for cells in u.record_appends]
         if appends:
-            requests.append(append_cells(ids[c.STATE], appends))
-        history = [vals for u in chunk for vals in u.history]
+            requests.append(append_cells(ids[c.STATE], appends, VALUE))
+        history = [row for u in chunk for row in u.history]
         if history:
-            requests.append(append_cells(ids[c.RIWAYAT], history, dated=True))
+            requests.append(append_cells(ids[c.RIWAYAT], history, APPENDED_FIELDS))
         by_tab: dict[str, list[tuple[int, int, CellData]]] = {}
         for u in chunk:
             for title, row, col, data in u.pesan:
@@ -311,10 +350,10 @@ class Planner:
                 requests.append(update_cells(ids[title], row, col, block))
         for u in chunk:
             if u.tabs:
-                requests.extend(tab_requests(0, u.tabs, ids))
-        values: dict[str, str | None] = {meta.TOKEN: str(following), **(self.meta if last else {})}
-        requests.extend(meta_requests(ids[c.STATE], self.basis.meta, values))
-        return {"requests": requests}
+                requests.extend(encoded_tab_requests(u.tabs, ids))
+        keys: dict[str, str | None] = {meta.TOKEN: str(following), **(self.meta if last else {})}
+        requests.extend(meta_requests(ids[c.STATE], self.basis.meta, keys))
+        return requests
 
 
 def marker_step(state_id: int, previous: int | None, following: int) -> list[Request]:
@@ -410,27 +449,52 @@ def tab_requests(
     out: list[Request] = []
     for title, grid in tabs.items():
         sheet_id = ids[title] if ids is not None else default_id
-        out.append(
-            {
-                "updateCells": {
-                    "range": {"sheetId": sheet_id},
-                    "fields": "userEnteredValue,userEnteredFormat",
-                }
-            }
-        )
-        rows = [
-            {"values": [styled_cell(cell, i) for i, cell in enumerate(row)] or [{}]} for row in grid
-        ]
-        out.append(
-            {
-                "appendCells": {
-                    "sheetId": sheet_id,
-                    "rows": rows,
-                    "fields": "userEnteredValue,userEnteredFormat",
-                }
-            }
+        rows = [_row_data(row) for row in grid]
+        out.append(_tab_cleared(sheet_id))
+        out.append({"appendCells": {"sheetId": sheet_id, "rows": rows, "fields": TAB_FIELDS}})
+    return out
+
+
+def encoded_tab_requests(tabs: dict[str, views.Grid], ids: Mapping[str, int]) -> list[Part]:
+    """``tab_requests`` with each tab's rows encoded (``tab_row``)."""
+    out: list[Part] = []
+    for title, grid in tabs.items():
+        rows = b",".join(map(tab_row, grid))
+        out.append(_tab_cleared(ids[title]))
+        out.append(  # tab_requests' appendCells as ``encoded`` writes it (a test compares them)
+            b'{"appendCells":{"sheetId":%d,"rows":[%b],"fields":"%b"}}'
+            % (ids[title], rows, TAB_FIELDS.encode())
         )
     return out
+
+
+def _tab_cleared(sheet_id: int) -> Request:
+    return {"updateCells": {"range": {"sheetId": sheet_id}, "fields": TAB_FIELDS}}
+
+
+def tab_row(row: list[views.Styled]) -> bytes:
+    """A worker tab's row as appended, encoded; remembered when a row equal to it is
+    encoded the same (``_same_when_equal``): a ``run`` rewrites Ringkasan every busy
+    cycle, most of its rows as they were."""
+    cells = tuple(row)
+    return _remembered_row(cells) if _same_when_equal(cells) else _encoded_row(cells)
+
+
+def _row_data(row: Sequence[views.Styled]) -> RowData:
+    return {"values": [styled_cell(cell, i) for i, cell in enumerate(row)] or [{}]}
+
+
+def _encoded_row(row: tuple[views.Styled, ...]) -> bytes:
+    return encoded(_row_data(row))
+
+
+_remembered_row = lru_cache(maxsize=1024)(_encoded_row)
+"""Bounded: Ringkasan's rows and more, about a kilobyte each."""
+
+
+def _same_when_equal(row: tuple[views.Styled, ...]) -> bool:
+    """Whether any row equal to this one (as a memo's key) is encoded the same."""
+    return all(written_alike(cell.value) for cell in row)
 
 
 def update_cells(
@@ -445,50 +509,48 @@ def update_cells(
     }
 
 
-def append_cells(sheet_id: int, rows: list[list[object]], dated: bool = False) -> Request:
-    """appendCells after the tab's last row with data; date cells formatted when ``dated``."""
-    if dated:
-        looks = appended_looks(layout.RIWAYAT.columns)
-        body = [appended(values, looks) for values in rows]
-        fields = APPENDED_FIELDS
-    else:
-        body = [{"values": [cell_data(v) for v in values]} for values in rows]
-        fields = VALUE
-    return {"appendCells": {"sheetId": sheet_id, "rows": body, "fields": fields}}
+def append_cells(sheet_id: int, rows: list[RowData], fields: str) -> Request:
+    """appendCells after the tab's last row with data."""
+    return {"appendCells": {"sheetId": sheet_id, "rows": rows, "fields": fields}}
 
 
-def blocks(
-    cells: Iterable[tuple[int, int, CellData]],
-) -> list[tuple[int, int, list[list[CellData]]]]:
+def blocks(cells: Iterable[tuple[int, int, CellData]]) -> list[Block]:
     """Group cells into rectangles: consecutive rows with the same contiguous columns."""
     by_row: dict[int, dict[int, CellData]] = {}
     for row, col, data in cells:
         by_row.setdefault(row, {})[col] = data
-    runs: list[tuple[int, int, int, list[CellData]]] = []  # (row, first col, last col, cells)
-    for row in sorted(by_row):
-        for first, last in _runs(sorted(by_row[row])):
-            runs.append((row, first, last, [by_row[row][k] for k in range(first, last + 1)]))
-    out: list[tuple[int, int, list[list[CellData]]]] = []
+    return merged(row_runs(by_row.items()))
+
+
+def row_runs(rows: Iterable[tuple[int, Mapping[int, CellData]]]) -> Iterator[Run]:
+    """Each row's cells (by column) as runs of contiguous columns."""
+    for row, cells in rows:
+        run: list[CellData] = []
+        first = previous = -2
+        for col in sorted(cells):
+            if col != previous + 1:
+                if run:
+                    yield row, first, run
+                run, first = [], col
+            run.append(cells[col])
+            previous = col
+        if run:
+            yield row, first, run
+
+
+def merged(runs: Iterable[Run]) -> list[Block]:
+    """Runs of the same columns in consecutive rows as one rectangle (each row given once)."""
+    out: list[Block] = []
     shape: tuple[int, int] | None = None
     last_row = -2
-    for row, first, last, values in sorted(runs, key=lambda r: (r[1], r[2], r[0])):
-        if out and shape == (first, last) and row == last_row + 1:
+    for row, first, values in sorted(runs, key=lambda r: (r[1], len(r[2]), r[0])):
+        if out and shape == (first, len(values)) and row == last_row + 1:
             out[-1][2].append(values)
         else:
             out.append((row, first, [values]))
-            shape = (first, last)
+            shape = (first, len(values))
         last_row = row
     return out
-
-
-def _runs(cols: list[int]) -> Iterator[tuple[int, int]]:
-    start = prev = cols[0]
-    for col in cols[1:]:
-        if col != prev + 1:
-            yield start, prev
-            start = col
-        prev = col
-    yield start, prev
 
 
 def columns(sheet_id: int, start: int, end: int, start_row: int = 0) -> dict[str, int]:
